@@ -1,0 +1,149 @@
+"""`ldkit log plan|outcome` and `ldkit show`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ldkit.cli.base import LdkitGroup
+from ldkit.cli.options import json_option
+
+notebook_argument = click.argument("notebook", type=click.Path(path_type=Path, dir_okay=False))
+
+
+@click.group(cls=LdkitGroup)
+def log() -> None:
+    """Record a plan or an outcome in a workbook from the command line.
+
+    The record goes to the workbook's journal first (safe from then on),
+    then into the notebook's metadata. The forms in the notebook
+    (ldkit.plan(), ldkit.outcome()) save the same records.
+    """
+
+
+@log.command("plan")
+@notebook_argument
+@click.option("--goal", "-g", metavar="G", required=True, help="What you plan to learn (required).")
+@click.option("--category", "-c", metavar="C", default=None,
+              help="One of the workspace's categories. Default: the template's.")
+@click.option("--resource", "-r", "resources", metavar="R", multiple=True,
+              help="A link, book title or arXiv id (repeatable).")
+@click.option("--hours", metavar="H", default=None, help="Planned hours, 0 to 24.")
+@click.option("--private", is_flag=True, help="Keep this plan out of the shared digest.")
+def log_plan(notebook: Path, goal: str, category: str | None, resources: tuple[str, ...], hours: str | None,
+             private: bool) -> None:
+    """Save the plan of NOTEBOOK.
+
+    \b
+    Example:
+      ldkit log plan workbooks/2026-W48/alice/maml.ipynb \\
+          --goal "Reproduce MAML's 5-way 1-shot Omniglot result" \\
+          --category paper-reimplementation -r 1703.03400 --hours 6
+    """
+    from ldkit.log import log_record, workspace_of
+    from ldkit.records.notebook import identity, read_notebook
+    from ldkit.records.schema import plan_data
+    from ldkit.templates import catalog
+
+    workspace = workspace_of(notebook)
+    ident = identity(read_notebook(notebook), notebook)
+    template = catalog(workspace.templates).get(str(ident.get("template")))
+    default = template.category if template and template.category in workspace.settings.categories else None
+    data = plan_data(goal, category, list(resources), hours, private, workspace.settings.categories, default)
+    record = log_record(notebook, "plan", data)
+    click.echo(f"Saved the plan of {notebook} at {record['saved_at']}")
+
+
+@log.command("outcome")
+@notebook_argument
+@click.option("--summary", "-s", metavar="S", default=None, help="What you learned, in Markdown.")
+@click.option("--summary-file", metavar="F", default=None, help="Read the summary from a file (- for stdin).")
+@click.option("--status", type=click.Choice(["done", "partial", "stuck", "dropped"]), default="done",
+              show_default=True, help="How it went.")
+@click.option("--hours", metavar="H", default=None, help="Hours spent, 0 to 24.")
+@click.option("--link", "links", metavar="L", multiple=True, help="A link to your work (repeatable).")
+@click.option("--next", "next_steps", metavar="N", default=None, help="What you would do next.")
+@click.option("--expense", "expenses", metavar="ITEM=AMOUNT[CUR]", multiple=True,
+              help="A self-study expense, e.g. book=45.90EUR (repeatable).")
+@click.option("--private", is_flag=True, help="Keep this outcome out of the shared digest.")
+def log_outcome(notebook: Path, summary: str | None, summary_file: str | None, status: str, hours: str | None,
+                links: tuple[str, ...], next_steps: str | None, expenses: tuple[str, ...], private: bool) -> None:
+    """Save the outcome of NOTEBOOK.
+
+    \b
+    Example:
+      ldkit log outcome workbooks/2026-W48/alice/maml.ipynb \\
+          --summary "Reproduced 1-shot within 1%; 5-shot still 3% short." \\
+          --status partial --hours 6 --expense "course=12.50EUR"
+    """
+    from ldkit.errors import InputError
+    from ldkit.log import log_record, read_text_argument, workspace_of
+    from ldkit.records.schema import outcome_data
+
+    text = read_text_argument(summary, summary_file, "summary")
+    if text is None:
+        raise InputError("an outcome needs a summary", hint="give --summary TEXT or --summary-file FILE")
+    workspace = workspace_of(notebook)
+    data = outcome_data(text, status, hours, list(links), next_steps, list(expenses), private,
+                        workspace.settings.currency)
+    record = log_record(notebook, "outcome", data)
+    click.echo(f"Saved the outcome of {notebook} at {record['saved_at']}")
+
+
+@click.command()
+@notebook_argument
+@json_option
+def show(notebook: Path, as_json: bool) -> None:
+    """Show a workbook's identity, current plan, outcome, results and history.
+
+    \b
+    Examples:
+      ldkit show workbooks/2026-W48/alice/maml.ipynb
+      ldkit show workbooks/2026-W48/alice/maml.ipynb --json | jq .outcome.summary
+    """
+    from ldkit.cli.base import emit_json, warn
+    from ldkit.log import results_tally, show_view
+    from ldkit.records.workbook import load_workbook
+
+    workbook = load_workbook(notebook)
+    for message in workbook.warnings:
+        warn(message)
+    view = show_view(workbook)
+    if as_json:
+        emit_json(view)
+        return
+    ident = view["workbook"]
+    click.echo(f"{ident.get('title')}  ({ident.get('template')}, {ident.get('week')}, {ident.get('author')})")
+    click.echo(f"  {notebook}")
+    plan = view["plan"]
+    if plan:
+        click.echo(f"\nPlan ({plan['visibility']}, saved {plan['saved_at']})")
+        click.echo(f"  goal:      {plan['goal']}")
+        click.echo(f"  category:  {plan['category']}")
+        if plan["planned_hours"] is not None:
+            click.echo(f"  hours:     {plan['planned_hours']:g}")
+        for resource in plan["resources"]:
+            click.echo(f"  resource:  {resource}")
+    else:
+        click.echo("\nPlan: none yet (ldkit log plan, or the form in the notebook)")
+    outcome = view["outcome"]
+    if outcome:
+        click.echo(f"\nOutcome: {outcome['status']} ({outcome['visibility']}, saved {outcome['saved_at']})")
+        if outcome["hours"] is not None:
+            click.echo(f"  hours:     {outcome['hours']:g}")
+        click.echo("  summary:   " + outcome["summary"].replace("\n", "\n             "))
+        for link in outcome["links"]:
+            click.echo(f"  link:      {link}")
+        if outcome["next_steps"]:
+            click.echo(f"  next:      {outcome['next_steps']}")
+        for cost in outcome["expenses"]:
+            click.echo(f"  expense:   {cost['item']}: {cost['amount']:g} {cost['currency']}")
+    else:
+        click.echo("\nOutcome: none yet")
+    if view["results"]:
+        click.echo(f"\nResults: {results_tally(view['results'])}")
+        for r in view["results"]:
+            verdict = {True: "reproduced", False: "not reproduced", None: "compare by eye"}[r["reproduced"]]
+            click.echo(f"  {r['name']}: paper {r['paper']:g}, mine {r['mine']:g} -> {verdict}")
+    if view["history"]:
+        click.echo(f"\nHistory: {len(view['history'])} earlier record(s)")

@@ -1,0 +1,65 @@
+"""`ldkit new TEMPLATE` (also installed as `new-workbook`)."""
+from __future__ import annotations
+
+import click
+
+from ldkit.cli.base import LdkitCommand
+from ldkit.cli.options import author_option, json_option, week_option
+
+
+@click.command(cls=LdkitCommand, context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("template")
+@click.option("--title", "-t", metavar="T", default=None,
+              help="The workbook's title; it names the file. Default: the template's name.")
+@week_option
+@author_option
+@click.option("--arxiv", metavar="ID", default=None, help="An arXiv id or link (paper templates).")
+@click.option("--doi", metavar="DOI", default=None, help="A DOI such as 10.1000/xyz (paper templates).")
+@click.option("--url", metavar="URL", default=None, help="A link: an arXiv or doi.org page, or a tutorial.")
+@click.option("-p", "--parameter", "params", nargs=2, multiple=True, metavar="NAME VALUE",
+              help="Set one of the template's own parameters (repeatable).")
+@click.option("--force", is_flag=True, help="Replace an existing workbook; the old file is kept as a backup.")
+@json_option
+def new(template: str, title: str | None, week: str | None, author: str | None, arxiv: str | None,
+        doi: str | None, url: str | None, params: tuple[tuple[str, str], ...], force: bool, as_json: bool) -> None:
+    """Start this week's workbook from TEMPLATE.
+
+    Writes workbooks/<week>/<author>/<slug>.ipynb with the parameters
+    injected the papermill way, then prints its path. An existing file is
+    never overwritten without --force. `ldkit templates` lists the templates.
+
+    \b
+    Examples:
+      ldkit new paper --title "MAML, first-order" --arxiv 1803.02999
+      ldkit new tutorial --title "JAX basics" --url https://example.org/jax
+      ldkit new reading -p papers "1803.02999,1703.03400" --week next
+      new-workbook blank --title "Notes on Rust lifetimes"
+    """
+    from ldkit.cli.base import emit_json, warn
+    from ldkit.people import resolve_author
+    from ldkit.scaffold import coerce_parameter, create_workbook
+    from ldkit.templates import get_template
+    from ldkit.weeks import parse_week
+    from ldkit.workspace import find_workspace
+
+    workspace = find_workspace()
+    chosen = get_template(template, workspace.templates)
+    the_week = parse_week(week)
+    if author is not None and any(ch in author for ch in "/\\") or (author or "").startswith("."):
+        warn(f"the author {author!r} is not a plain name; it is written as a folder name without path parts")
+    who = resolve_author(author, workspace)
+    values = {name: coerce_parameter(name, value, chosen) for name, value in params}
+    own = {p.name for p in chosen.parameters}
+    url_param = "tutorial_url" if "tutorial_url" in own else "paper_url"
+    extra = {name: value for name, value in (("arxiv_id", arxiv), ("doi", doi), (url_param, url))
+             if value is not None}
+    made = create_workbook(workspace, chosen, title=title, week=the_week, author=who,
+                           params={**extra, **values}, force=force)
+    for message in made.warnings:
+        warn(message)
+    if made.backup is not None:
+        warn(f"replaced {made.path}; the old file is kept as {made.backup}")
+    if as_json:
+        emit_json(made.as_dict())
+    else:
+        click.echo(str(made.path))

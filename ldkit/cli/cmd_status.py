@@ -1,0 +1,50 @@
+"""`ldkit status`: who planned and who summarized this week."""
+from __future__ import annotations
+
+import click
+
+from ldkit.cli.options import json_option, week_option
+
+
+@click.command()
+@week_option
+@json_option
+def status(week: str | None, as_json: bool) -> None:
+    """Show each author of the week with their workbooks, plan and outcome.
+
+    \b
+    For the organizer: who has a plan, who wrote an outcome (done, partial,
+    stuck, dropped) and the hours spent. Files that cannot be read are named
+    on stderr with the reason.
+
+    \b
+    Examples:
+      ldkit status
+      ldkit status --week last --json
+    """
+    from ldkit.cli.base import emit_json, warn
+    from ldkit.status import week_status
+    from ldkit.weeks import parse_week
+    from ldkit.workspace import find_workspace
+
+    workspace = find_workspace()
+    report = week_status(workspace, parse_week(week))
+    for problem in report["problems"]:
+        warn(f"{problem['path']}: {problem['error']}")
+    for message in report["warnings"]:
+        warn(message)
+    if as_json:
+        emit_json(report)
+        return
+    totals = report["totals"]
+    click.echo(f"{report['week']} (learning day {report['learning_day']}): {totals['people']} people, "
+               f"{totals['planned']} planned, {totals['summarized']} summarized, {totals['hours']:g} h")
+    if not report["authors"]:
+        click.echo("No workbooks yet this week. Start one: ldkit new TEMPLATE --title T")
+    for person in report["authors"]:
+        click.echo(f"\n{person['author']}")
+        for wb in person["workbooks"]:
+            plan = f"plan: {wb['category']}" if wb["plan"] else "plan: -"
+            outcome = f"outcome: {wb['outcome']}" if wb["outcome"] else "outcome: -"
+            hours = f"{wb['hours']:g} h" if wb["hours"] is not None else ""
+            click.echo(f"  {wb['title'][:50]:<50}  {plan:<30} {outcome:<18} {hours}")

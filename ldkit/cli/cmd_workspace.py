@@ -1,0 +1,71 @@
+"""`ldkit init` and `ldkit templates`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ldkit.cli.options import json_option
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+def init(path: Path) -> None:
+    """Make PATH (default: here) an ldkit workspace.
+
+    \b
+    Writes ldkit.toml (every setting, with its default), templates/ with
+    editable copies of the built-in templates, workbooks/, and a .gitignore
+    for generated digests. A folder that already is a workspace is refused.
+
+    \b
+    Example:
+      ldkit init my-team && cd my-team && ldkit new tutorial --title "JAX basics"
+    """
+    from ldkit.setup import init_workspace
+
+    made = init_workspace(path)
+    click.echo(f"Made an ldkit workspace in {made.root}")
+    click.echo(f"  settings:  {made.config_file}")
+    click.echo(f"  templates: {made.templates} (edit them, or add your own .ipynb)")
+    click.echo(f"Next: cd {path} && ldkit new paper --title \"A paper you want to reproduce\"")
+
+
+@click.command()
+@json_option
+def templates(as_json: bool) -> None:
+    """List the templates: name, description, parameters and where each comes from.
+
+    \b
+    A template in the workspace's templates/ folder wins over the built-in
+    one of the same name. A broken template is listed with its problem.
+
+    \b
+    Example:
+      ldkit templates --json | jq '.[].name'
+    """
+    from ldkit.cli.base import emit_json, warn
+    from ldkit.templates import catalog
+    from ldkit.workspace import find_workspace
+    from ldkit.errors import WorkspaceError
+
+    try:
+        folder = find_workspace().templates
+    except WorkspaceError:
+        folder = None  # outside a workspace the built-ins are still worth listing
+    found = catalog(folder)
+    if as_json:
+        emit_json([t.as_dict() for t in found.values()])
+    else:
+        for t in found.values():
+            if t.problem:
+                click.echo(f"{t.name:<14} BROKEN: {t.problem}  [{t.path}]")
+                continue
+            own = [p for p in t.parameters if p.name not in ("title", "author", "week", "learning_day", "workbook_id")]
+            click.echo(f"{t.name:<14} {t.description}")
+            click.echo(f"{'':<14} source: {t.source}  category: {t.category or '-'}")
+            for p in own:
+                click.echo(f"{'':<14}   -p {p.name} ({p.type}, default {p.default}){': ' + p.help if p.help else ''}")
+    for t in found.values():
+        if t.problem:
+            warn(f"template '{t.name}' ({t.path}): {t.problem}")

@@ -1,0 +1,37 @@
+"""`ldkit`: the command group and the `new-workbook` entry point."""
+from __future__ import annotations
+
+import click
+
+from ldkit import __version__
+from ldkit.cli.base import LdkitGroup
+from ldkit.cli.cmd_log import log, show
+from ldkit.cli.cmd_new import new
+from ldkit.cli.cmd_status import status
+from ldkit.cli.cmd_workspace import init, templates
+
+
+@click.group(cls=LdkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ldkit")
+def cli() -> None:
+    """ldkit carries your team's weekly Learning Day in Jupyter.
+
+    \b
+    The loop: start a workbook from a template, plan at the top, work,
+    write what you learned at the bottom, and share the week's digest.
+
+    \b
+    A first week:
+      ldkit init my-team            # a workspace with editable templates
+      cd my-team
+      ldkit new paper --title "MAML, first-order"
+      ldkit log plan workbooks/2026-W48/alice/maml-first-order.ipynb \\
+          --goal "Reproduce Table 1" --hours 5
+      ldkit status                  # who planned and summarized this week
+    """
+
+
+for command in (init, templates, new, log, show, status):
+    cli.add_command(command)
+
+new_workbook = new

@@ -1,0 +1,12 @@
+"""Options several commands share."""
+from __future__ import annotations
+
+import click
+
+week_option = click.option(
+    "--week", "-w", "week", metavar="W", default=None,
+    help="ISO week (2026-W48), this, last, next, or a date (2026-11-26). Default: this week.")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+author_option = click.option(
+    "--author", "-a", metavar="NAME", default=None,
+    help="Who is learning. Default: LDKIT_AUTHOR, the workspace's author, git's user.name, your login.")

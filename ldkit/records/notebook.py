@@ -1,0 +1,88 @@
+"""Fast, raw reading of workbooks: identity and records straight from the JSON, without nbformat.
+
+nbformat validates every file through jsonschema (~1 s to import); `status` and the digest read hundreds of
+workbooks and need only `metadata.ldkit` and the record outputs.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterator
+
+from ldkit.errors import NotebookError
+
+MIME = "application/vnd.ldkit.record+json"
+IDENTITY_KEYS = ("schema", "id", "template", "title", "week", "learning_day", "author", "created", "parameters")
+
+
+def read_notebook(path: Path) -> dict[str, Any]:
+    """The notebook's JSON, or a NotebookError naming the problem and the fix."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise NotebookError(f"no such notebook: {path}", hint="check the path (ldkit status lists this week's)") from None
+    except IsADirectoryError:
+        raise NotebookError(f"{path} is a folder, not a notebook") from None
+    except OSError as exc:
+        raise NotebookError(f"cannot read {path}: {exc.strerror}") from None
+    return parse_notebook(raw, path)
+
+
+def parse_notebook(raw: bytes, path: Path) -> dict[str, Any]:
+    if not raw.strip():
+        raise NotebookError(f"{path} is empty, not a notebook", hint="restore it from git or its backup")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise NotebookError(f"{path} is not UTF-8 text (byte {exc.start}), so not a notebook") from None
+    try:
+        nb = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise NotebookError(f"{path} is not a notebook: invalid JSON at line {exc.lineno}, column {exc.colno} "
+                            f"({exc.msg})", hint="if it was cut short, restore it from git or its backup") from None
+    if not isinstance(nb, dict):
+        raise NotebookError(f"{path} is not a notebook: its JSON is a {type(nb).__name__}, not an object")
+    major = nb.get("nbformat")
+    if major != 4:
+        if isinstance(major, int) and major < 4:
+            raise NotebookError(f"{path} is nbformat {major}; ldkit reads nbformat 4",
+                                hint=f"convert it: jupyter nbconvert --to notebook --nbformat 4 {path}")
+        raise NotebookError(f"{path} is not a notebook: no nbformat 4 version field")
+    if not isinstance(nb.get("cells"), list) or not isinstance(nb.get("metadata", {}), dict):
+        raise NotebookError(f"{path} is not a notebook: 'cells' or 'metadata' has the wrong shape")
+    return nb
+
+
+def identity(nb: dict[str, Any], path: Path) -> dict[str, Any]:
+    """`metadata.ldkit` without its records, or a NotebookError when this is not an ldkit workbook."""
+    meta = nb.get("metadata", {}).get("ldkit")
+    if not isinstance(meta, dict) or not isinstance(meta.get("id"), str):
+        raise NotebookError(f"{path} is not an ldkit workbook (it has no metadata.ldkit identity)",
+                            hint="start a workbook with `ldkit new TEMPLATE`")
+    return {k: v for k, v in meta.items() if k != "records"}
+
+
+def metadata_records(nb: dict[str, Any]) -> list[Any]:
+    records = nb.get("metadata", {}).get("ldkit", {}).get("records", [])
+    return records if isinstance(records, list) else []
+
+
+def output_records(nb: dict[str, Any]) -> Iterator[Any]:
+    """Records saved as cell outputs under the ldkit MIME type (the forms and `ldkit.result` write them)."""
+    for cell in nb.get("cells", []):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        for output in cell.get("outputs") or []:
+            data = output.get("data") if isinstance(output, dict) else None
+            if isinstance(data, dict) and MIME in data:
+                payload = data[MIME]
+                if isinstance(payload, str):  # some writers store JSON MIME data as text
+                    try:
+                        payload = json.loads(payload)
+                    except ValueError:
+                        continue
+                if isinstance(payload, dict) and isinstance(payload.get("records"), list):
+                    yield from payload["records"]
+                else:
+                    yield payload

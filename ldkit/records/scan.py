@@ -1,0 +1,41 @@
+"""Read every workbook of a week quickly: raw JSON, no nbformat; unreadable files are reported, not fatal."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ldkit.errors import NotebookError
+from ldkit.records.workbook import Workbook, load_workbook
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"path": str(self.path), "error": self.reason}
+
+
+def notebook_files(folder: Path) -> list[Path]:
+    """The .ipynb files below `folder`, leaving out Jupyter's checkpoints and hidden folders."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.rglob("*.ipynb"):
+        parts = path.relative_to(folder).parts
+        if any(part.startswith(".") for part in parts):
+            continue
+        found.append(path)
+    return sorted(found)
+
+
+def scan(folder: Path) -> tuple[list[Workbook], list[Problem]]:
+    workbooks: list[Workbook] = []
+    problems: list[Problem] = []
+    for path in notebook_files(folder):
+        try:
+            workbooks.append(load_workbook(path))
+        except NotebookError as exc:
+            problems.append(Problem(path, exc.message))
+    return workbooks, problems

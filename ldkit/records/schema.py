@@ -1,0 +1,166 @@
+"""Record fields: build, validate and upgrade plan / outcome / result records (schema in record.schema.json).
+
+Validation is written out here rather than run through jsonschema: importing jsonschema costs ~1 s, which a
+form's save cannot afford. The tests check every record built here against the JSON Schema file.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+from ldkit.errors import RecordError
+
+SCHEMA_VERSION = 1
+SCHEMA_FILE = Path(__file__).with_name("record.schema.json")
+KINDS = ("plan", "outcome", "result")
+STATUSES = ("done", "partial", "stuck", "dropped")
+VISIBILITIES = ("team", "private")
+MAX_HOURS = 24
+MAX_GOAL = 5000
+MAX_SUMMARY = 50000
+MAX_NEXT = 5000
+
+_EXPENSE_RE = re.compile(
+    r"^\s*(?P<item>[^=]*?)\s*=\s*(?P<amount>[0-9]+(?:[.,][0-9]+)?)\s*(?P<currency>[A-Za-z]{3})?\s*$")
+EXPENSE_FORM = "item = amount currency, e.g. 'Deep Learning book = 45.90 EUR'"
+
+
+def now_rfc3339() -> str:
+    """UTC with microseconds, so two saves in one second still order."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def make_record(kind: str, workbook: str, author: str, data: dict[str, Any],
+                saved_at: str | None = None) -> dict[str, Any]:
+    if kind not in KINDS:
+        raise RecordError(f"unknown record kind {kind!r}; expected one of {', '.join(KINDS)}")
+    return {"schema": SCHEMA_VERSION, "kind": kind, "workbook": workbook,
+            "saved_at": saved_at or now_rfc3339(), "author": author, "data": data}
+
+
+# ---------------------------------------------------------------- fields a person types
+
+def parse_hours(value: object, label: str = "Hours") -> float | None:
+    """'' or None -> None; '2.5' -> 2.5; anything outside 0..24 is an error naming the field."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise RecordError(f"{label}: {value!r} is not a number of hours", field=label)
+    try:
+        hours = float(str(value).strip().replace(",", ".")) if isinstance(value, str) else float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise RecordError(f"{label}: {value!r} is not a number of hours",
+                          hint=f"give a number from 0 to {MAX_HOURS}, such as 3.5", field=label) from None
+    if math.isnan(hours) or not 0 <= hours <= MAX_HOURS:
+        raise RecordError(f"{label}: {value!r} is outside 0 to {MAX_HOURS} hours",
+                          hint="a learning day has at most 24 hours; give the hours you spent or plan", field=label)
+    return int(hours) if hours.is_integer() else round(hours, 2)
+
+
+def split_lines(value: object) -> list[str]:
+    """A text area (one entry per line) or a list -> the non-empty entries, stripped."""
+    if value is None:
+        return []
+    items: Iterable[object] = value.splitlines() if isinstance(value, str) else value  # type: ignore[assignment]
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+def parse_expense(line: str, default_currency: str = "EUR") -> dict[str, Any]:
+    """'book=25', 'book = 25.50 EUR', 'book=12usd' -> {item, amount, currency}."""
+    match = _EXPENSE_RE.match(str(line))
+    if not match or not match.group("item"):
+        raise RecordError(f"Expenses: cannot read {str(line).strip()!r}", hint=f"write {EXPENSE_FORM}",
+                          field="Expenses")
+    amount = float(match.group("amount").replace(",", "."))
+    currency = (match.group("currency") or default_currency).upper()
+    return {"item": match.group("item"), "amount": int(amount) if amount.is_integer() else round(amount, 2),
+            "currency": currency}
+
+
+def _text(value: object, label: str, limit: int, required: bool, hint: str) -> str:
+    text = "" if value is None else str(value).strip()
+    if required and not text:
+        raise RecordError(f"{label} is required", hint=hint, field=label)
+    if len(text) > limit:
+        raise RecordError(f"{label} is {len(text):,} characters long; the limit is {limit:,}",
+                          hint="shorten it, or link to a longer write-up", field=label)
+    return text
+
+
+def plan_data(goal: object, category: object = None, resources: object = None, planned_hours: object = None,
+              private: bool = False, categories: Iterable[str] = (), default_category: str | None = None
+              ) -> dict[str, Any]:
+    """Validate what a learner typed into the plan form or `ldkit log plan`."""
+    cats = list(categories)
+    goal_text = _text(goal, "Goal", MAX_GOAL, True, "say in a sentence or two what you plan to learn today")
+    fallback = "other" if not cats or "other" in cats else cats[0]
+    chosen = (str(category).strip() if category else "") or default_category or fallback
+    if cats and chosen not in cats:
+        raise RecordError(f"Category: unknown category {chosen!r}", hint="choose one of: " + ", ".join(cats),
+                          field="Category")
+    return {"goal": goal_text, "category": chosen, "resources": split_lines(resources),
+            "planned_hours": parse_hours(planned_hours, "Planned hours"),
+            "visibility": "private" if private else "team"}
+
+
+def outcome_data(summary: object, status: object = "done", hours: object = None, links: object = None,
+                 next_steps: object = None, expenses: object = None, private: bool = False,
+                 default_currency: str = "EUR") -> dict[str, Any]:
+    """Validate what a learner typed into the outcome form or `ldkit log outcome`."""
+    summary_text = _text(summary, "Summary", MAX_SUMMARY, True, "write a few lines on what you learned (Markdown)")
+    state = str(status or "done").strip().lower()
+    if state not in STATUSES:
+        raise RecordError(f"Status: {status!r} is not a status", hint="use one of: " + ", ".join(STATUSES),
+                          field="Status")
+    lines = split_lines(expenses)
+    return {"summary": summary_text, "status": state, "hours": parse_hours(hours, "Hours"),
+            "links": split_lines(links),
+            "next_steps": _text(next_steps, "Next steps", MAX_NEXT, False, ""),
+            "expenses": [parse_expense(line, default_currency) for line in lines],
+            "visibility": "private" if private else "team"}
+
+
+# ---------------------------------------------------------------- reading stored records
+
+def upgrade(record: object) -> dict[str, Any] | None:
+    """Bring a stored record to the current schema; None when it cannot be understood.
+
+    Version 0 (before `schema` was written) kept the fields flat beside `kind` and named the time `timestamp`.
+    """
+    if not isinstance(record, dict):
+        return None
+    version = record.get("schema", 0)
+    if version == 0:
+        record = _from_v0(record)
+        if record is None:
+            return None
+        version = 1
+    if version != SCHEMA_VERSION:
+        return None
+    if record.get("kind") not in KINDS or not isinstance(record.get("data"), dict):
+        return None
+    if not isinstance(record.get("saved_at"), str) or not isinstance(record.get("workbook"), str):
+        return None
+    return record
+
+
+def _from_v0(old: dict[str, Any]) -> dict[str, Any] | None:
+    kind = old.get("kind")
+    if kind not in KINDS:
+        return None
+    reserved = {"kind", "workbook", "timestamp", "saved_at", "author"}
+    data = old.get("data") if isinstance(old.get("data"), dict) else {k: v for k, v in old.items() if k not in reserved}
+    if kind == "plan":
+        data.setdefault("resources", [])
+        data.setdefault("planned_hours", data.pop("hours", None))
+        data.setdefault("visibility", "team")
+    elif kind == "outcome":
+        for key, empty in (("links", []), ("expenses", []), ("next_steps", ""), ("hours", None),
+                           ("visibility", "team"), ("status", "done")):
+            data.setdefault(key, empty)
+    return {"schema": SCHEMA_VERSION, "kind": kind, "workbook": str(old.get("workbook", "")),
+            "saved_at": str(old.get("saved_at") or old.get("timestamp") or ""), "author": str(old.get("author", "")),
+            "data": data}

@@ -1,0 +1,173 @@
+"""Make a workbook from a template: parameters injected the papermill way, identity in metadata.ldkit."""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ldkit.atomic import atomic_write, make_folder
+from ldkit.errors import InputError
+from ldkit.records.schema import now_rfc3339
+from ldkit.records.workbook import dump_notebook
+from ldkit.templates import RESERVED, Template, cell_tags, parameters_cell_index
+from ldkit.text import escape_markdown, title_slug
+from ldkit.weeks import Week, learning_day_of
+from ldkit.workspace import Workspace
+
+IDENTITY_SCHEMA = 1
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+@dataclass
+class NewWorkbook:
+    path: Path
+    id: str
+    week: str
+    author: str
+    template: str
+    title: str
+    backup: Path | None = None
+    warnings: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, str]:
+        return {"path": str(self.path), "id": self.id, "week": self.week, "author": self.author,
+                "template": self.template, "title": self.title}
+
+
+def coerce_parameter(name: str, raw: str, template: Template) -> object:
+    """A `-p NAME VALUE` string -> the type of the template's default (papermill's guesses otherwise)."""
+    declared = {p.name: p.type for p in template.parameters}.get(name)
+    if declared == "str":
+        return raw
+    if declared == "bool":
+        lowered = raw.strip().lower()
+        if lowered in ("true", "yes", "1"):
+            return True
+        if lowered in ("false", "no", "0"):
+            return False
+        raise InputError(f"parameter '{name}' expects true or false, not {raw!r}")
+    if declared in ("int", "float"):
+        try:
+            return int(raw) if declared == "int" else float(raw)
+        except ValueError:
+            raise InputError(f"parameter '{name}' expects a{'n' if declared == 'int' else ''} {declared}, "
+                             f"not {raw!r}") from None
+    # papermill's -p rules: True/False/None, then int, then float, else the text itself
+    if raw in ("True", "False"):
+        return raw == "True"
+    if raw == "None":
+        return None
+    for kind in (int, float):
+        try:
+            return kind(raw)
+        except ValueError:
+            pass
+    return raw
+
+
+def injected_cell(parameters: dict[str, Any], existing_ids: set[str]) -> dict[str, Any]:
+    """The `injected-parameters` cell papermill would write: a comment line, then `name = repr(value)`."""
+    lines = ["# Parameters"] + [f"{name} = {value!r}" for name, value in parameters.items()]
+    cell_id = "injected-parameters"
+    while cell_id in existing_ids:
+        cell_id = f"injected-parameters-{uuid.uuid4().hex[:6]}"
+    return {"cell_type": "code", "execution_count": None, "id": cell_id,
+            "metadata": {"tags": ["injected-parameters"]}, "outputs": [], "source": "\n".join(lines)}
+
+
+def build_notebook(template: Template, identity: dict[str, Any], parameters: dict[str, Any],
+                   header_extra: str = "") -> dict[str, Any]:
+    """A clean copy of the template with the injected cell, the header filled and the identity set."""
+    assert template.notebook is not None
+    nb = copy.deepcopy(template.notebook)
+    cells = [c for c in nb["cells"] if "injected-parameters" not in cell_tags(c)]
+    for cell in cells:
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
+    nb["cells"] = cells
+    index = parameters_cell_index(nb)
+    assert index is not None
+    cells.insert(index + 1, injected_cell(parameters, {str(c.get("id")) for c in cells}))
+    for cell in cells:
+        if cell.get("cell_type") == "markdown" and cell.get("metadata", {}).get("ldkit", {}).get("role") == "header":
+            cell["source"] = header_markdown(identity, template) + header_extra
+            break
+    metadata = nb.setdefault("metadata", {})
+    metadata.pop("ldkit_template", None)
+    metadata["kernelspec"] = dict(KERNELSPEC)
+    metadata["language_info"] = {"name": "python"}
+    metadata["ldkit"] = identity
+    nb["nbformat"], nb["nbformat_minor"] = 4, max(5, int(nb.get("nbformat_minor", 5)))
+    return nb
+
+
+def header_markdown(identity: dict[str, Any], template: Template) -> str:
+    return (f"# {escape_markdown(identity['title'])}\n\n"
+            f"**{escape_markdown(identity['author'])}** · {identity['week']} · learning day "
+            f"{identity['learning_day']} · *{escape_markdown(template.display_name)}*\n\n"
+            f"{escape_markdown(template.description)}")
+
+
+def workbook_path(workspace: Workspace, week: Week, author: str, title: str) -> Path:
+    path = workspace.week_folder(week) / author / f"{title_slug(title)}.ipynb"
+    if not workspace.contains(path):
+        raise InputError(f"refusing to write {path}: it lies outside the workspace {workspace.root}")
+    return path
+
+
+def create_workbook(workspace: Workspace, template: Template, *, title: str | None, week: Week, author: str,
+                    params: dict[str, Any] | None = None, force: bool = False,
+                    paper: dict[str, Any] | None = None, header_extra: str = "") -> NewWorkbook:
+    """Write a new workbook atomically; an existing file is kept (exit 2) unless `force`, then backed up."""
+    title = template.display_name if title is None else title
+    title = " ".join(title.split()) if title.strip() else title
+    path = workbook_path(workspace, week, author, title)
+    warnings: list[str] = []
+    known = {p.name for p in template.parameters}
+    extra = dict(params or {})
+    unknown = sorted(set(extra) - known - set(RESERVED))
+    if unknown:
+        listed = ", ".join(p.name for p in template.parameters if p.name not in RESERVED) or "none"
+        warnings.append(f"template '{template.name}' has no parameter {', '.join(map(repr, unknown))}; "
+                        f"injected anyway. Its own parameters: {listed}")
+    clash = sorted(set(extra) & set(RESERVED))
+    if clash:
+        raise InputError(f"-p {clash[0]} is set by ldkit itself",
+                         hint="use --title, --author or --week instead")
+    day = learning_day_of(week, workspace.weekday)
+    workbook_id = str(uuid.uuid4())
+    parameters: dict[str, Any] = {"title": title, "author": author, "week": str(week),
+                                  "learning_day": day.isoformat(), "workbook_id": workbook_id, **extra}
+    identity: dict[str, Any] = {"schema": IDENTITY_SCHEMA, "id": workbook_id, "template": template.name,
+                                "title": title, "week": str(week), "learning_day": day.isoformat(),
+                                "author": author, "created": now_rfc3339(), "parameters": parameters}
+    if paper is not None:
+        identity["paper"] = paper
+    nb = build_notebook(template, identity, parameters, header_extra)
+    backup = None
+    if path.exists() or path.is_symlink():
+        if not force:
+            raise InputError(f"{path} already exists; nothing was written",
+                             hint="choose another --title, or pass --force to replace it (the old file is kept "
+                                  "as a backup beside it)")
+        backup = _backup(path)
+    make_folder(path.parent)
+    atomic_write(path, dump_notebook(nb))
+    return NewWorkbook(path=path, id=workbook_id, week=str(week), author=author, template=template.name,
+                       title=title, backup=backup, warnings=tuple(warnings))
+
+
+def _backup(path: Path) -> Path:
+    """Copy (not move) the old file aside first, so it survives even if the new write fails."""
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    backup = path.with_name(f"{path.name}.bak-{stamp}")
+    n = 1
+    while backup.exists():
+        n += 1
+        backup = path.with_name(f"{path.name}.bak-{stamp}-{n}")
+    atomic_write(backup, path.read_bytes())
+    return backup

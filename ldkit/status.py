@@ -1,0 +1,45 @@
+"""Who has planned and summarized in a week: the data behind `ldkit status`."""
+from __future__ import annotations
+
+from typing import Any
+
+from ldkit.records.scan import scan
+from ldkit.weeks import Week, learning_day_of
+from ldkit.workspace import Workspace
+
+
+def week_status(workspace: Workspace, week: Week) -> dict[str, Any]:
+    """Per author their workbooks with plan yes/no, outcome status and hours; plus unreadable files."""
+    workbooks, problems = scan(workspace.week_folder(week))
+    authors: dict[str, list[dict[str, Any]]] = {}
+    warnings: list[str] = []
+    for wb in workbooks:
+        warnings.extend(wb.warnings)
+        plan, outcome = wb.records.plan, wb.records.outcome
+        entry = {
+            "path": str(wb.path.relative_to(workspace.root)) if workspace.contains(wb.path) else str(wb.path),
+            "id": wb.id, "title": wb.identity.get("title", wb.path.stem), "template": wb.identity.get("template"),
+            "plan": plan is not None,
+            "category": plan["data"].get("category") if plan else None,
+            "planned_hours": plan["data"].get("planned_hours") if plan else None,
+            "outcome": outcome["data"].get("status") if outcome else None,
+            "hours": outcome["data"].get("hours") if outcome else None,
+            "results": len(wb.records.results),
+        }
+        author = str(wb.identity.get("author") or wb.path.parent.name)
+        authors.setdefault(author, []).append(entry)
+    people = [{"author": name, "workbooks": entries} for name, entries in sorted(authors.items())]
+    return {
+        "week": str(week),
+        "learning_day": learning_day_of(week, workspace.weekday).isoformat(),
+        "authors": people,
+        "totals": {
+            "people": len(people),
+            "workbooks": len(workbooks),
+            "planned": sum(1 for p in people if any(w["plan"] for w in p["workbooks"])),
+            "summarized": sum(1 for p in people if any(w["outcome"] for w in p["workbooks"])),
+            "hours": round(sum(w["hours"] or 0 for p in people for w in p["workbooks"]), 2),
+        },
+        "problems": [p.as_dict() for p in problems],
+        "warnings": warnings,
+    }

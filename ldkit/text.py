@@ -1,0 +1,56 @@
+"""Turning people's words into safe file names (slugs) and short Markdown-safe text."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ldkit.errors import InputError
+
+MAX_SLUG = 80
+MAX_TITLE = 200
+
+
+def slugify(text: str, max_length: int = MAX_SLUG) -> str:
+    """Lower-case letters and digits joined by '-'; never '.', '/', or '..', so it stays a plain name.
+
+    Accents are dropped (Résumé -> resume); other scripts are kept (注意 stays 注意).
+    """
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    words = re.split(r"[^\w]+|_", plain.lower())
+    slug = "-".join(w for w in words if w)
+    if len(slug) > max_length:
+        cut = slug[:max_length]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut[max_length // 2:] else cut
+    return slug.strip("-")
+
+
+def title_slug(title: str) -> str:
+    """The file name part for a workbook title, or a clear error when there is none."""
+    if not title.strip():
+        raise InputError("the title is empty", hint="give a title such as --title 'Attention is all you need'")
+    if len(title) > MAX_TITLE:
+        raise InputError(f"the title is {len(title):,} characters long; the limit is {MAX_TITLE}",
+                         hint="keep the title short and put the details in the notebook")
+    slug = slugify(title)
+    if not slug:
+        raise InputError(f"the title {title!r} has no letters or digits to name the file with",
+                         hint="use a title with at least one letter or digit")
+    return slug
+
+
+def author_slug(author: str) -> str:
+    slug = slugify(author, max_length=40)
+    if not slug:
+        raise InputError(f"the author {author!r} has no letters or digits to name a folder with",
+                         hint="give --author NAME, or set LDKIT_AUTHOR")
+    return slug
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|<>$~])")
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape Markdown (and math `$`) so a title renders as the characters typed."""
+    one_line = " ".join(str(text).split())
+    return _MD_SPECIAL.sub(r"\\\1", one_line).replace("&", "&amp;")
