@@ -1,0 +1,89 @@
+"""Shared fixtures: a fresh workspace per test, a CLI runner, and snapshots to prove nothing was lost."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ldkit.cli.main import cli
+from ldkit.setup import init_workspace
+from ldkit.workspace import Workspace
+
+
+@pytest.fixture
+def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
+    """An initialised workspace as the current folder, with author alice and no LDKIT_HOME."""
+    monkeypatch.delenv("LDKIT_HOME", raising=False)
+    monkeypatch.setenv("LDKIT_AUTHOR", "alice")
+    workspace = init_workspace(tmp_path / "ws")
+    monkeypatch.chdir(workspace.root)
+    return workspace
+
+
+class Run:
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None, code: int | None = 0):
+        result = self.runner.invoke(cli, [str(a) for a in args], input=input)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        if code is not None:
+            assert result.exit_code == code, (
+                f"exit {result.exit_code}, wanted {code}\nstdout: {result.stdout}\nstderr: {result.stderr}")
+        return result
+
+
+@pytest.fixture
+def run() -> Run:
+    return Run()
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` with its bytes, to compare before and after a failing command."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(Path(folder).rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def new_workbook(ws: Workspace, run: Run):
+    """Make a workbook with `ldkit new` and return its path."""
+    def make(template: str = "paper", title: str = "A title", *extra: str) -> Path:
+        result = run("new", template, "--title", title, "--json", *extra)
+        return Path(json.loads(result.stdout)["path"])
+    return make
+
+
+def ldkit_process(*args: str, cwd: Path | None = None, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
+    """Run the real console entry point in a subprocess (for exit codes, imports and concurrency)."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "ldkit", *map(str, args)], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, **kw)
+
+
+@pytest.fixture
+def read_only():
+    """Make a folder read-only for this test, even for root (which ignores permission bits)."""
+    made: list[Path] = []
+
+    def lock(folder: Path) -> Path:
+        folder = Path(folder)
+        if os.geteuid() != 0:
+            folder.chmod(0o555)
+        else:
+            done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, text=True)
+            if done.returncode != 0:
+                pytest.fail(f"cannot make {folder} read-only as root (chattr +i: {done.stderr.strip()})")
+        made.append(folder)
+        return folder
+
+    yield lock
+    for folder in made:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(folder)], capture_output=True)
+        else:
+            folder.chmod(0o755)

@@ -1,0 +1,59 @@
+import json
+
+from ldkit.records.schema import make_record
+from ldkit.records.workbook import save_record
+
+
+def test_status_shows_each_author(ws, run, new_workbook, monkeypatch):
+    a = new_workbook("paper", "MAML", "--week", "2026-W48")
+    run("log", "plan", a, "--goal", "g", "--hours", "5")
+    run("log", "outcome", a, "--summary", "s", "--status", "partial", "--hours", "4")
+    new_workbook("tutorial", "JAX", "--week", "2026-W48", "--author", "bob")
+    new_workbook("blank", "Other week", "--week", "2026-W47", "--author", "chen")
+    report = json.loads(run("status", "--week", "2026-W48", "--json").stdout)
+    assert report["week"] == "2026-W48" and report["learning_day"] == "2026-11-26"
+    people = {p["author"]: p["workbooks"] for p in report["authors"]}
+    assert set(people) == {"alice", "bob"}
+    assert people["alice"][0]["plan"] is True and people["alice"][0]["outcome"] == "partial"
+    assert people["alice"][0]["hours"] == 4
+    assert people["bob"][0]["plan"] is False and people["bob"][0]["outcome"] is None
+    assert report["totals"] == {"people": 2, "workbooks": 2, "planned": 1, "summarized": 1, "hours": 4}
+    text = run("status", "--week", "2026-W48").stdout
+    assert "alice" in text and "partial" in text and "2 people, 1 planned, 1 summarized" in text
+
+
+def test_status_reports_unreadable_files_and_goes_on(ws, run, new_workbook):
+    new_workbook("blank", "Fine", "--week", "2026-W48")
+    bad = ws.root / "workbooks" / "2026-W48" / "bob" / "broken.ipynb"
+    bad.parent.mkdir()
+    bad.write_text('{"cells": [')
+    result = run("status", "--week", "2026-W48", "--json")
+    report = json.loads(result.stdout)
+    assert [p["author"] for p in report["authors"]] == ["alice"]
+    assert report["problems"][0]["path"].endswith("broken.ipynb")
+    assert "broken.ipynb" in result.stderr and "invalid JSON" in result.stderr
+
+
+def test_empty_week(ws, run):
+    assert "No workbooks yet" in run("status", "--week", "2026-W01").stdout
+    assert json.loads(run("status", "--week", "2026-W01", "--json").stdout)["authors"] == []
+
+
+def test_bad_week_is_exit_2(ws, run):
+    assert "invalid week 'banana'" in run("status", "--week", "banana", code=2).stderr
+
+
+def test_status_reads_records_from_outputs_too(ws, run, new_workbook):
+    path = new_workbook("blank", "Form", "--week", "2026-W48")
+    nb = json.loads(path.read_text())
+    rec = make_record("outcome", nb["metadata"]["ldkit"]["id"], "alice",
+                      {"summary": "s", "status": "stuck", "hours": 2, "links": [], "next_steps": "",
+                       "expenses": [], "visibility": "team"})
+    nb["cells"][-1]["outputs"] = [{"output_type": "display_data", "metadata": {},
+                                   "data": {"application/vnd.ldkit.record+json": rec, "text/markdown": "x"}}]
+    path.write_text(json.dumps(nb))
+    report = json.loads(run("status", "--week", "2026-W48", "--json").stdout)
+    assert report["authors"][0]["workbooks"][0]["outcome"] == "stuck"
+    save_record(path, {**rec, "saved_at": "2099-01-01T00:00:00.000000Z", "data": {**rec["data"], "status": "done"}})
+    report = json.loads(run("status", "--week", "2026-W48", "--json").stdout)
+    assert report["authors"][0]["workbooks"][0]["outcome"] == "done"

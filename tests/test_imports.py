@@ -1,0 +1,38 @@
+"""Commands that do not need nbformat, nbconvert, papermill or jsonschema must not import them (~1 s each)."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ["nbformat", "nbconvert", "papermill", "jsonschema", "ipywidgets", "requests"]
+
+PROBE = """
+import sys, json
+from ldkit.cli.main import cli
+try:
+    cli(sys.argv[1:], standalone_mode=False)
+except SystemExit:
+    pass
+print("MODULES" + json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {heavy})), file=sys.stderr)
+"""
+
+
+def loaded(args, cwd, env=None):
+    code = PROBE.replace("{heavy}", repr(set(HEAVY)))
+    done = subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True, env=env)
+    line = [x for x in done.stderr.splitlines() if x.startswith("MODULES")][-1]
+    return json.loads(line[len("MODULES"):]), done
+
+
+@pytest.mark.parametrize("args", [["--help"], ["new", "paper", "--title", "Fast"], ["status"], ["templates"]])
+def test_light_commands_import_nothing_heavy(ws, args):
+    modules, done = loaded(args, ws.root)
+    assert modules == [], done.stderr
+
+
+def test_log_and_show_import_nothing_heavy(ws, new_workbook):
+    path = new_workbook()
+    for args in (["log", "plan", str(path), "--goal", "g"], ["show", str(path)]):
+        modules, done = loaded(args, ws.root)
+        assert modules == [], done.stderr

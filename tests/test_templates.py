@@ -1,0 +1,72 @@
+import json
+
+import nbformat
+import pytest
+
+from ldkit.errors import TemplateError
+from ldkit.templates import builtin_dir, catalog, get_template, read_parameters
+
+NAMES = ["blank", "explore", "fundamentals", "paper", "project", "reading", "tutorial"]
+
+
+def test_seven_builtin_templates_that_are_valid_notebooks():
+    found = catalog(None)
+    assert list(found) == NAMES
+    for template in found.values():
+        assert template.problem is None, template.problem
+        nb = nbformat.read(template.path, as_version=4)
+        nbformat.validate(nb)
+        assert template.description and template.display_name
+        sources = [c.source for c in nb.cells if c.cell_type == "code"]
+        assert any("ldkit.plan()" in s for s in sources) and "ldkit.outcome()" in sources[-1]
+        assert {"title", "author", "week", "learning_day", "workbook_id"} <= {p.name for p in template.parameters}
+
+
+def test_paper_template_has_the_reproducibility_sections():
+    text = builtin_dir().joinpath("paper.ipynb").read_text()
+    for section in ("Scope of reproducibility", "Methodology", "Implementation", "Results", "Discussion",
+                    "What was easy", "What was difficult", "Communication with original authors", "References"):
+        assert section in text
+
+
+def test_parameters_are_read_the_papermill_way():
+    params = read_parameters('alpha = 0.5  # learning rate\nname: str = "x"\nflag = True\nitems = [1, 2]\n'
+                             'import os\nx, y = 1, 2\n')
+    assert [(p.name, p.type, p.default, p.help) for p in params] == [
+        ("alpha", "float", "0.5", "learning rate"), ("name", "str", '"x"', ""),
+        ("flag", "bool", "True", ""), ("items", "list", "[1, 2]", "")]
+
+
+def test_workspace_copy_wins(ws):
+    mine = json.loads((ws.templates / "blank.ipynb").read_text())
+    mine["metadata"]["ldkit_template"]["description"] = "Our team's blank"
+    (ws.templates / "blank.ipynb").write_text(json.dumps(mine))
+    found = catalog(ws.templates)
+    assert found["blank"].source == "workspace" and found["blank"].description == "Our team's blank"
+
+
+def test_broken_templates_are_reported_by_name(ws, run):
+    (ws.templates / "notjson.ipynb").write_text("{not json")
+    nb = json.loads((ws.templates / "blank.ipynb").read_text())
+    for cell in nb["cells"]:
+        cell["metadata"].pop("tags", None)
+    (ws.templates / "untagged.ipynb").write_text(json.dumps(nb))
+    result = run("templates")
+    assert "notjson" in result.stdout and "BROKEN: not a notebook" in result.stdout
+    assert "template 'untagged'" in result.stderr and "no cell tagged 'parameters'" in result.stderr
+    listed = json.loads(run("templates", "--json").stdout)
+    assert {t["name"]: bool(t["problem"]) for t in listed}["untagged"] is True
+    failed = run("new", "untagged", "--title", "x", code=2)
+    assert "no cell tagged 'parameters'" in failed.stderr
+
+
+def test_unknown_template_suggests_the_close_one():
+    with pytest.raises(TemplateError) as info:
+        get_template("papr")
+    assert "unknown template 'papr'" in str(info.value) and "did you mean 'paper'" in str(info.value)
+
+
+def test_templates_json_lists_parameters(ws, run):
+    listed = {t["name"]: t for t in json.loads(run("templates", "--json").stdout)}
+    assert listed["reading"]["category"] == "paper-reading"
+    assert "papers" in [p["name"] for p in listed["reading"]["parameters"]]

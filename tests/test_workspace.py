@@ -1,0 +1,83 @@
+from pathlib import Path
+
+import pytest
+
+from ldkit.errors import WorkspaceError
+from ldkit.setup import init_workspace
+from ldkit.workspace import DEFAULT_CATEGORIES, find_workspace
+from tests.conftest import snapshot
+
+
+def test_found_by_walking_up(ws):
+    deep = ws.root / "workbooks" / "a" / "b"
+    deep.mkdir(parents=True)
+    assert find_workspace(deep).root == ws.root
+
+
+def test_pyproject_tool_table(tmp_path, monkeypatch):
+    monkeypatch.delenv("LDKIT_HOME", raising=False)
+    (tmp_path / "pyproject.toml").write_text('[project]\nname="x"\n[tool.ldkit]\nlearning_day = "fri"\n')
+    found = find_workspace(tmp_path)
+    assert found.root == tmp_path and found.settings.learning_day == "friday"
+    assert found.settings.categories == DEFAULT_CATEGORIES
+
+
+def test_ldkit_home_overrides(ws, tmp_path, monkeypatch):
+    other = init_workspace(tmp_path / "other")
+    monkeypatch.setenv("LDKIT_HOME", str(other.root))
+    assert find_workspace(ws.root).root == other.root
+    monkeypatch.setenv("LDKIT_HOME", str(tmp_path / "nowhere"))
+    with pytest.raises(WorkspaceError, match="is not an ldkit workspace"):
+        find_workspace()
+
+
+def test_no_workspace_says_how_to_make_one(tmp_path, monkeypatch):
+    monkeypatch.delenv("LDKIT_HOME", raising=False)
+    with pytest.raises(WorkspaceError) as info:
+        find_workspace(tmp_path)
+    assert "ldkit init" in str(info.value)
+
+
+@pytest.mark.parametrize("text, message", [
+    ('colour = "blue"\n', "unknown setting 'colour'"),
+    ("learning_day = 4\n", "setting 'learning_day' must be a string"),
+    ('learning_day = "someday"\n', "'learning_day' = 'someday' is not a weekday"),
+    ('categories = "tutorial"\n', "'categories' must be a list of strings"),
+    ("categories = []\n", "non-empty list"),
+    ('workbooks_dir = "../elsewhere"\n', "must be a folder inside the workspace"),
+    ('workbooks_dir = "/tmp"\n', "must be a folder inside the workspace"),
+    ("learning_day = \n", "not valid TOML"),
+])
+def test_bad_settings_name_the_key_and_the_file(tmp_path, monkeypatch, text, message):
+    monkeypatch.delenv("LDKIT_HOME", raising=False)
+    config = tmp_path / "ldkit.toml"
+    config.write_text(text)
+    with pytest.raises(WorkspaceError) as info:
+        find_workspace(tmp_path)
+    assert message in str(info.value)
+    assert str(config) in str(info.value)
+
+
+def test_init_makes_a_complete_workspace(tmp_path):
+    made = init_workspace(tmp_path / "team")
+    assert (made.root / "ldkit.toml").is_file()
+    assert sorted(p.stem for p in (made.root / "templates").glob("*.ipynb")) == [
+        "blank", "explore", "fundamentals", "paper", "project", "reading", "tutorial"]
+    assert "digests/" in (made.root / ".gitignore").read_text()
+    # the written settings file is itself valid and gives the defaults
+    assert find_workspace(made.root).settings.categories == DEFAULT_CATEGORIES
+
+
+def test_init_refuses_an_existing_workspace(ws, run):
+    (ws.root / "templates" / "paper.ipynb").write_text("my edits")
+    before = snapshot(ws.root)
+    result = run("init", str(ws.root), code=2)
+    assert "already an ldkit workspace" in result.stderr
+    assert snapshot(ws.root) == before
+
+
+def test_init_cli_prints_next_step(tmp_path, run, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("init", "team")
+    assert "ldkit new" in result.stdout
+    assert Path(tmp_path / "team" / "ldkit.toml").exists()
