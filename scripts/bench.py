@@ -102,7 +102,56 @@ def bench_status(base: Path, runs: int, count: int = 2000) -> dict:
     return report(f"ldkit status over {count:,} workbooks", mine, None, "<= 1 s", 1.0)
 
 
-BENCHES = {"help": bench_help, "new": bench_new, "status": bench_status}
+FORM_PROBE = """
+import time, json
+t = time.perf_counter()
+import ldkit
+form = ldkit.plan(notebook={path!r})
+shown = time.perf_counter() - t
+saves = []
+for n in range(20):
+    form.set(goal=f"goal {{n}}")
+    t = time.perf_counter()
+    assert form.save() is not None, form.message.value
+    saves.append(time.perf_counter() - t)
+import sys
+heavy = sorted(m for m in ("nbformat", "nbconvert", "papermill", "jsonschema") if m in sys.modules)
+print("BENCH" + json.dumps({{"shown": shown, "save": sorted(saves)[len(saves) // 2], "heavy": heavy}}))
+"""
+
+
+def bench_form(base: Path, runs: int) -> list[dict]:
+    """`import ldkit` + the plan form in a fresh kernel each run, and the median of 20 saves."""
+    from jupyter_client.manager import start_new_kernel
+
+    ws = make_workspace(base)
+    made = subprocess.run([str(BIN / "ldkit"), "new", "blank", "--title", "Bench", "--json"], cwd=ws,
+                          env={**os.environ, "LDKIT_HOME": str(ws), "LDKIT_AUTHOR": "bench"},
+                          capture_output=True, text=True, check=True)
+    path = json.loads(made.stdout)["path"]
+    shown, saves = [], []
+    for _ in range(runs):
+        manager, client = start_new_kernel(kernel_name="python3", cwd=str(Path(path).parent))
+        lines: list[str] = []
+        try:
+            client.execute_interactive(FORM_PROBE.format(path=path), timeout=120,
+                                       output_hook=lambda msg: lines.append(msg["content"].get("text", "")))
+        finally:
+            client.stop_channels()
+            manager.shutdown_kernel(now=True)
+        found = [x for x in "".join(lines).splitlines() if x.startswith("BENCH")]
+        if not found:
+            raise SystemExit(f"bench: the form probe printed nothing: {''.join(lines)[-2000:]}")
+        result = json.loads(found[0][5:])
+        if result["heavy"]:
+            print(f"  note: the form path imported {result['heavy']}")
+        shown.append(result["shown"])
+        saves.append(result["save"])
+    return [report("import ldkit + plan form in a kernel", statistics.median(shown), None, "<= 0.3 s", 0.3),
+            report("a form save (median of 20)", statistics.median(saves) * 1000, None, "<= 50 ms", 50, "ms")]
+
+
+BENCHES = {"help": bench_help, "new": bench_new, "status": bench_status, "form": bench_form}
 
 
 def main() -> None:
@@ -115,7 +164,8 @@ def main() -> None:
     print(f"ldkit bench on {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, median of {args.runs} runs")
     for name in args.only or list(BENCHES):
         with tempfile.TemporaryDirectory(prefix=f"ldkit-bench-{name}-") as tmp:
-            results.append(BENCHES[name](Path(tmp), args.runs))
+            outcome = BENCHES[name](Path(tmp), args.runs)
+            results.extend(outcome if isinstance(outcome, list) else [outcome])
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(results, indent=2))
 
