@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["plan", "outcome", "__version__"]
+__all__ = ["plan", "outcome", "result", "__version__"]
 
 
 def plan(**values: Any) -> Any:
@@ -22,3 +22,11 @@ def outcome(**values: Any) -> Any:
     from ldkit.forms import outcome as _outcome
 
     return _outcome(**values)
+
+
+def result(name: str, paper: float, mine: float, tolerance: float | str | None = None, higher_is_better: bool = True,
+           unit: str = "", note: str = "", **where: Any) -> Any:
+    """Record "the paper said `paper`, I got `mine`"; reproduced when |mine - paper| <= tolerance ('5%' is relative)."""
+    from ldkit.results import result as _result
+
+    return _result(name, paper, mine, tolerance, higher_is_better, unit, note, **where)

@@ -15,8 +15,9 @@ from IPython import get_ipython
 from IPython.display import display
 
 from ldkit.cards import empty_card, local_time, record_card
-from ldkit.errors import LdkitError, NotebookError, RecordError, WorkspaceError
-from ldkit.records.notebook import MIME, identity, read_notebook
+from ldkit.errors import LdkitError, RecordError, WorkspaceError
+from ldkit.locate import FormError, locate_workbook
+from ldkit.records.notebook import MIME
 from ldkit.records.schema import make_record, outcome_data, plan_data
 from ldkit.records.workbook import Workbook, load_workbook, save_record
 from ldkit.workspace import Settings, find_workspace
@@ -24,67 +25,6 @@ from ldkit.workspace import Settings, find_workspace
 LABEL_WIDTH = "130px"
 FIELD_LAYOUT = {"width": "100%", "max_width": "780px"}
 STATUSES = ("done", "partial", "stuck", "dropped")
-
-
-class FormError(LdkitError):
-    """The form cannot tell which workbook it belongs to."""
-
-
-# ---------------------------------------------------------------- which workbook is this?
-
-def _workbook_id_of(path: Path) -> str | None:
-    try:
-        return str(identity(read_notebook(path), path)["id"])
-    except (NotebookError, KeyError):
-        return None
-
-
-def locate_workbook(namespace: dict[str, Any], cwd: Path, explicit: str | os.PathLike | None = None) -> Path:
-    """The workbook this form saves to: by the injected `workbook_id`, else by the notebook path Jupyter gives.
-
-    Never guesses: when neither leads to an ldkit workbook, a FormError says how to fix it.
-    """
-    if explicit is not None:
-        path = Path(explicit)
-        identity(read_notebook(path), path)  # raises a clear NotebookError if it is not a workbook
-        return path
-    wanted = namespace.get("workbook_id")
-    wanted = wanted if isinstance(wanted, str) and wanted else None
-    session = namespace.get("__session__") or os.environ.get("JPY_SESSION_NAME")
-    from_session: list[Path] = []
-    if session:
-        given = Path(str(session))
-        from_session = [given if given.is_absolute() else cwd / given, cwd / given.name]
-    for path in from_session:
-        if path.is_file():
-            found = _workbook_id_of(path)
-            if found and (wanted is None or found == wanted):
-                return path
-    if wanted:
-        for path in _nearby_notebooks(namespace, cwd):
-            if _workbook_id_of(path) == wanted:
-                return path
-        raise FormError(f"cannot find the workbook with workbook_id {wanted} near {cwd}; nothing was saved",
-                        hint="open the notebook from its workspace folder, or call ldkit.plan(notebook='path')")
-    raise FormError("this form cannot tell which workbook it belongs to (no workbook_id parameter, and Jupyter "
-                    "did not say which notebook this is); nothing was saved",
-                    hint="run the parameters cells above first, start the workbook with `ldkit new`, "
-                         "or call ldkit.plan(notebook='path/to/workbook.ipynb')")
-
-
-def _nearby_notebooks(namespace: dict[str, Any], cwd: Path) -> list[Path]:
-    """The folder the kernel runs in, then the week's and author's folder of the workspace."""
-    found = sorted(cwd.glob("*.ipynb"))
-    try:
-        workspace = find_workspace(cwd)
-    except WorkspaceError:
-        return found
-    week, author = namespace.get("week"), namespace.get("author")
-    if isinstance(week, str) and week:
-        folder = workspace.week_folder(week)
-        folder = folder / author if isinstance(author, str) and author and (folder / author).is_dir() else folder
-        found += sorted(folder.rglob("*.ipynb"))
-    return found
 
 
 # ---------------------------------------------------------------- the forms
@@ -217,7 +157,7 @@ class PlanForm(RecordForm):
     def _build_fields(self) -> dict[str, widgets.Widget]:
         categories = list(self.settings.categories)
         default = self._default_category(categories)
-        return {
+        fields = {
             "Goal": _text("Goal", "What will you learn today? One or two sentences.", rows=3),
             "Category": widgets.Dropdown(description="Category", options=categories, value=default,
                                          style={"description_width": LABEL_WIDTH},
@@ -227,6 +167,19 @@ class PlanForm(RecordForm):
             "Private": widgets.Checkbox(description="Private", value=False, indent=True,
                                         style={"description_width": LABEL_WIDTH}),
         }
+        fields["Resources"].value = self._paper_resources()
+        return fields
+
+    def _paper_resources(self) -> str:
+        """A paper workbook's plan starts with the paper as its first resource."""
+        ident = self.workbook.identity if self.workbook else {}
+        papers = [ident["paper"]] if isinstance(ident.get("paper"), dict) else []
+        papers += [p for p in ident.get("papers", []) if isinstance(p, dict)]
+        lines = []
+        for paper in papers:
+            link = paper.get("abs_url") or ""
+            lines.append(f"{paper['title']} — {link}" if paper.get("title") else link)
+        return "\n".join(line for line in lines if line)
 
     def _default_category(self, categories: list[str]) -> str | None:
         if not categories:

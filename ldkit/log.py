@@ -7,6 +7,7 @@ from typing import Any
 from ldkit.errors import InputError, WorkspaceError
 from ldkit.records.schema import make_record
 from ldkit.records.workbook import Workbook, load_workbook, save_record
+from ldkit.results import reproduced, tally, verdict
 from ldkit.workspace import Workspace, find_workspace
 
 
@@ -38,40 +39,18 @@ def flat(record: dict[str, Any] | None) -> dict[str, Any] | None:
     return {**record["data"], "saved_at": record["saved_at"], "author": record.get("author")}
 
 
-def reproduced(data: dict[str, Any]) -> bool | None:
-    """|mine - paper| <= tolerance ('5%' is relative to the paper's number); None without a tolerance."""
-    tolerance = data.get("tolerance")
-    try:
-        paper, mine = float(data["paper"]), float(data["mine"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    if tolerance is None or tolerance == "":
-        return None
-    if isinstance(tolerance, str) and tolerance.strip().endswith("%"):
-        limit = abs(paper) * float(tolerance.strip()[:-1]) / 100
-    else:
-        limit = float(tolerance)
-    return abs(mine - paper) <= limit
-
-
 def show_view(workbook: Workbook) -> dict[str, Any]:
     results = []
     for record in workbook.records.results.values():
         entry = flat(record)
         assert entry is not None
         entry["reproduced"] = reproduced(record["data"])
+        entry["verdict"] = verdict(record["data"])
         results.append(entry)
     return {"workbook": {**workbook.identity, "path": str(workbook.path)},
             "plan": flat(workbook.records.plan), "outcome": flat(workbook.records.outcome),
-            "results": results, "history": list(workbook.records.history)}
-
-
-def results_tally(results: list[dict[str, Any]]) -> str:
-    judged = [r for r in results if r.get("reproduced") is not None]
-    yes = sum(1 for r in judged if r["reproduced"])
-    text = f"{yes} of {len(judged)} claims reproduced"
-    unjudged = len(results) - len(judged)
-    return text + (f" ({unjudged} to compare by eye)" if unjudged else "")
+            "results": results, "tally": tally([r["data"] for r in workbook.records.results.values()]),
+            "history": list(workbook.records.history)}
 
 
 def read_text_argument(value: str | None, file: str | None, label: str) -> str | None:

@@ -79,7 +79,7 @@ def injected_cell(parameters: dict[str, Any], existing_ids: set[str]) -> dict[st
 
 
 def build_notebook(template: Template, identity: dict[str, Any], parameters: dict[str, Any],
-                   header_extra: str = "") -> dict[str, Any]:
+                   roles: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
     """A clean copy of the template with the injected cell, the header filled and the identity set."""
     assert template.notebook is not None
     nb = copy.deepcopy(template.notebook)
@@ -92,10 +92,9 @@ def build_notebook(template: Template, identity: dict[str, Any], parameters: dic
     index = parameters_cell_index(nb)
     assert index is not None
     cells.insert(index + 1, injected_cell(parameters, {str(c.get("id")) for c in cells}))
-    for cell in cells:
-        if cell.get("cell_type") == "markdown" and cell.get("metadata", {}).get("ldkit", {}).get("role") == "header":
-            cell["source"] = header_markdown(identity, template) + header_extra
-            break
+    replacements = {"header": [{**_role_cell(cells, "header"), "source": header_markdown(identity, template)}],
+                    **(roles or {})}
+    nb["cells"] = fill_roles(cells, replacements)
     metadata = nb.setdefault("metadata", {})
     metadata.pop("ldkit_template", None)
     metadata["kernelspec"] = dict(KERNELSPEC)
@@ -103,6 +102,38 @@ def build_notebook(template: Template, identity: dict[str, Any], parameters: dic
     metadata["ldkit"] = identity
     nb["nbformat"], nb["nbformat_minor"] = 4, max(5, int(nb.get("nbformat_minor", 5)))
     return nb
+
+
+def _role_cell(cells: list[dict[str, Any]], role: str) -> dict[str, Any]:
+    for cell in cells:
+        if _role(cell) == role:
+            return cell
+    return {"cell_type": "markdown", "id": role, "metadata": {}, "source": ""}
+
+
+def _role(cell: dict[str, Any]) -> str | None:
+    meta = cell.get("metadata", {}).get("ldkit")
+    return meta.get("role") if isinstance(meta, dict) else None
+
+
+def fill_roles(cells: list[dict[str, Any]], replacements: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Replace each cell marked `metadata.ldkit.role` with the cells given for that role (ids kept unique)."""
+    taken = {str(c.get("id")) for c in cells if _role(c) not in replacements}
+    out: list[dict[str, Any]] = []
+    for cell in cells:
+        role = _role(cell)
+        if role not in replacements:
+            out.append(cell)
+            continue
+        for new in replacements[role]:
+            new = {**new, "metadata": {**new.get("metadata", {}), "ldkit": {"role": role}}}
+            base, n = str(new.get("id") or role), 1
+            while new.get("id") in taken or not new.get("id"):
+                n += 1
+                new["id"] = f"{base}-{n}"
+            taken.add(new["id"])
+            out.append(new)
+    return out
 
 
 def header_markdown(identity: dict[str, Any], template: Template) -> str:
@@ -121,7 +152,8 @@ def workbook_path(workspace: Workspace, week: Week, author: str, title: str) -> 
 
 def create_workbook(workspace: Workspace, template: Template, *, title: str | None, week: Week, author: str,
                     params: dict[str, Any] | None = None, force: bool = False,
-                    paper: dict[str, Any] | None = None, header_extra: str = "") -> NewWorkbook:
+                    paper: dict[str, Any] | None = None, papers: list[dict[str, Any]] | None = None,
+                    roles: dict[str, list[dict[str, Any]]] | None = None) -> NewWorkbook:
     """Write a new workbook atomically; an existing file is kept (exit 2) unless `force`, then backed up."""
     title = template.display_name if title is None else title
     title = " ".join(title.split()) if title.strip() else title
@@ -147,7 +179,9 @@ def create_workbook(workspace: Workspace, template: Template, *, title: str | No
                                 "author": author, "created": now_rfc3339(), "parameters": parameters}
     if paper is not None:
         identity["paper"] = paper
-    nb = build_notebook(template, identity, parameters, header_extra)
+    if papers:
+        identity["papers"] = papers
+    nb = build_notebook(template, identity, parameters, roles)
     backup = None
     if path.exists() or path.is_symlink():
         if not force:

@@ -87,3 +87,44 @@ def read_only():
             subprocess.run(["chattr", "-i", str(folder)], capture_output=True)
         else:
             folder.chmod(0o755)
+
+
+@pytest.fixture
+def fake_server():
+    from tests.fakeserver import FakeServer
+
+    server = FakeServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def paper_services(fake_server, tmp_path, monkeypatch):
+    """arXiv and the DOI resolver faked on 127.0.0.1, with fixtures in the real Atom, CSL and BibTeX formats."""
+    from tests.fakeserver import Reply, fixture
+
+    arxiv = {"1803.02999": [Reply(body=fixture("arxiv-1803.02999.xml"))],
+             "2101.00001": [Reply(body=fixture("arxiv-latex.xml"))],
+             "9912.12345": [Reply(body=fixture("arxiv-empty.xml"))],
+             "2612.99999": [Reply(body=fixture("arxiv-error.xml"))]}
+    doi = {"10.1038/nature14539": {
+        "application/vnd.citationstyles.csl+json": [Reply(body=fixture("doi-10.1038-nature14539.csl.json"))],
+        "application/x-bibtex": [Reply(body=fixture("doi-10.1038-nature14539.bib"))]}}
+
+    def match(seen):
+        if seen.path == "/api/query":
+            key = seen.query.get("id_list", [""])[0]
+            return arxiv.get(key) or arxiv.get(key.rsplit("v", 1)[0]) or [Reply(body=fixture("arxiv-empty.xml"))]
+        if seen.path.startswith("/doi/"):
+            found = doi.get(seen.path[len("/doi/"):])
+            return found.get(seen.headers.get("Accept", "")) if found else None
+        return None
+
+    fake_server.match = match
+    fake_server.arxiv, fake_server.doi = arxiv, doi
+    monkeypatch.setenv("LDKIT_ARXIV_API", fake_server.url + "/api/query")
+    monkeypatch.setenv("LDKIT_DOI_RESOLVER", fake_server.url + "/doi")
+    monkeypatch.setenv("LDKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("LDKIT_ARXIV_INTERVAL", "0")
+    monkeypatch.setenv("LDKIT_NET_TIMEOUT", "2")
+    return fake_server

@@ -12,7 +12,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from ldkit.cards import record_card
-from ldkit.forms import FormError, OutcomeForm, PlanForm, _open, locate_workbook
+from ldkit.forms import OutcomeForm, PlanForm, _open
+from ldkit.locate import FormError, locate_workbook
 from ldkit.records import journal
 from ldkit.records.notebook import MIME
 from ldkit.records.workbook import load_workbook

@@ -102,7 +102,7 @@ def show(notebook: Path, as_json: bool) -> None:
       ldkit show workbooks/2026-W48/alice/maml.ipynb --json | jq .outcome.summary
     """
     from ldkit.cli.base import emit_json, warn
-    from ldkit.log import results_tally, show_view
+    from ldkit.log import show_view
     from ldkit.records.workbook import load_workbook
 
     workbook = load_workbook(notebook)
@@ -141,9 +141,9 @@ def show(notebook: Path, as_json: bool) -> None:
     else:
         click.echo("\nOutcome: none yet")
     if view["results"]:
-        click.echo(f"\nResults: {results_tally(view['results'])}")
+        click.echo(f"\nResults: {view['tally']['text']}")
         for r in view["results"]:
-            verdict = {True: "reproduced", False: "not reproduced", None: "compare by eye"}[r["reproduced"]]
-            click.echo(f"  {r['name']}: paper {r['paper']:g}, mine {r['mine']:g} -> {verdict}")
+            tolerance = "" if r.get("tolerance") in (None, "") else f" ± {r['tolerance']}"
+            click.echo(f"  {r['name']}: paper {r['paper']:g}, mine {r['mine']:g}{tolerance} -> {r['verdict']}")
     if view["history"]:
         click.echo(f"\nHistory: {len(view['history'])} earlier record(s)")

@@ -49,12 +49,17 @@ def new(template: str, title: str | None, week: str | None, author: str | None, 
         warn(f"the author {author!r} is not a plain name; it is written as a folder name without path parts")
     who = resolve_author(author, workspace)
     values = {name: coerce_parameter(name, value, chosen) for name, value in params}
-    own = {p.name for p in chosen.parameters}
-    url_param = "tutorial_url" if "tutorial_url" in own else "paper_url"
-    extra = {name: value for name, value in (("arxiv_id", arxiv), ("doi", doi), (url_param, url))
-             if value is not None}
-    made = create_workbook(workspace, chosen, title=title, week=the_week, author=who,
-                           params={**extra, **values}, force=force)
+    extra = None
+    if arxiv or doi or url or "papers" in values:
+        from ldkit.enrich import enrich
+
+        extra = enrich(chosen, arxiv, doi, url, values, title)
+        for message in extra.warnings:
+            warn(message)
+    made = create_workbook(workspace, chosen, title=title if title is not None else (extra.title[:200] if extra and extra.title else None),
+                           week=the_week, author=who, params={**(extra.params if extra else {}), **values},
+                           force=force, paper=extra.paper if extra else None,
+                           papers=extra.papers if extra else None, roles=extra.roles if extra else None)
     for message in made.warnings:
         warn(message)
     if made.backup is not None:

@@ -7,6 +7,7 @@ from ldkit import __version__
 from ldkit.cli.base import LdkitGroup
 from ldkit.cli.cmd_log import log, show
 from ldkit.cli.cmd_new import new
+from ldkit.cli.cmd_paper import paper
 from ldkit.cli.cmd_status import status
 from ldkit.cli.cmd_workspace import init, templates
 
@@ -31,7 +32,7 @@ def cli() -> None:
     """
 
 
-for command in (init, templates, new, log, show, status):
+for command in (init, templates, new, log, show, status, paper):
     cli.add_command(command)
 
 new_workbook = new

@@ -1,0 +1,215 @@
+import json
+import time
+from pathlib import Path
+
+import mistune
+import pytest
+
+from ldkit.errors import InputError
+from ldkit.papers import PaperFetchError, PaperRef, fetch, paper_markdown, parse_paper_id
+from tests.conftest import snapshot
+from tests.fakeserver import Reply, fixture
+
+
+@pytest.mark.parametrize("text, ref", [
+    ("1803.02999", PaperRef("arxiv", "1803.02999")),
+    ("1803.02999v2", PaperRef("arxiv", "1803.02999", "v2")),
+    ("arXiv:1803.02999", PaperRef("arxiv", "1803.02999")),
+    ("https://arxiv.org/abs/1803.02999v3", PaperRef("arxiv", "1803.02999", "v3")),
+    ("https://arxiv.org/pdf/1803.02999.pdf", PaperRef("arxiv", "1803.02999")),
+    ("http://arxiv.org/pdf/1803.02999v1", PaperRef("arxiv", "1803.02999", "v1")),
+    ("hep-th/9901001", PaperRef("arxiv", "hep-th/9901001")),
+    ("math.GT/0309136", PaperRef("arxiv", "math.GT/0309136")),
+    ("0704.0001", PaperRef("arxiv", "0704.0001")),
+    ("10.1038/nature14539", PaperRef("doi", "10.1038/nature14539")),
+    ("https://doi.org/10.1038/nature14539", PaperRef("doi", "10.1038/nature14539")),
+    ("doi:10.1038/nature14539", PaperRef("doi", "10.1038/nature14539")),
+    ("10.48550/arXiv.1803.02999", PaperRef("arxiv", "1803.02999")),
+])
+def test_every_form_a_learner_pastes(text, ref):
+    assert parse_paper_id(text) == ref
+
+
+@pytest.mark.parametrize("text, message", [
+    ("1803.0299", "ids from 2015 on have 5 digits"),
+    ("1403.02999", "ids from before 2015 have 4 digits"),
+    ("1813.02999", "not a year and month"),
+    ("abc", "'abc' is not an arXiv id"),
+    ("10.abc/x", "is not a DOI"),
+])
+def test_malformed_ids(text, message):
+    with pytest.raises(InputError) as info:
+        parse_paper_id(text)
+    assert message in str(info.value) and "1803.02999" in str(info.value)
+
+
+def test_new_paper_from_arxiv(ws, run, paper_services):
+    made = json.loads(run("new", "paper", "--arxiv", "1803.02999", "--json").stdout)
+    assert made["title"] == "On First-Order Meta-Learning Algorithms"
+    nb = json.loads(Path(made["path"]).read_text())
+    paper = nb["metadata"]["ldkit"]["paper"]
+    assert paper["authors"] == ["Alex Nichol", "Joshua Achiam", "John Schulman"]
+    assert paper["published"] == "2018-03-08" and paper["categories"] == ["cs.LG"]
+    assert paper["pdf_url"] == "https://arxiv.org/pdf/1803.02999v3" and paper["abstract"].startswith("This paper")
+    bib = paper["bibtex"]
+    assert bib.startswith("@misc{nichol2018first") and "eprint = {1803.02999}" in bib
+    assert "archivePrefix = {arXiv}" in bib and "primaryClass = {cs.LG}" in bib
+    cells = {c["id"]: "".join(c["source"]) for c in nb["cells"]}
+    assert cells["paper"].startswith("## Paper: On First-Order Meta-Learning Algorithms")
+    assert "Alex Nichol, Joshua Achiam, John Schulman" in cells["paper"]
+    assert "```bibtex\n@misc{nichol2018first" in cells["references"]
+    assert nb["metadata"]["ldkit"]["parameters"]["arxiv_id"] == "1803.02999"
+
+
+def test_the_same_paper_twice_makes_one_request(ws, run, paper_services):
+    run("new", "paper", "--arxiv", "1803.02999")
+    run("new", "paper", "--arxiv", "arXiv:1803.02999", "--title", "Second go")
+    assert len([r for r in paper_services.requests if r.path == "/api/query"]) == 1
+
+
+def test_url_forms_and_title_override(ws, run, paper_services):
+    made = json.loads(run("new", "paper", "--url", "https://arxiv.org/abs/1803.02999", "--title", "Reptile",
+                          "--json").stdout)
+    assert made["title"] == "Reptile" and made["path"].endswith("reptile.ipynb")
+
+
+def test_new_paper_from_a_doi(ws, run, paper_services):
+    made = json.loads(run("new", "paper", "--doi", "10.1038/nature14539", "--json").stdout)
+    nb = json.loads(Path(made["path"]).read_text())
+    paper = nb["metadata"]["ldkit"]["paper"]
+    assert made["title"] == "Deep learning" and paper["authors"][0] == "Yann LeCun"
+    assert paper["published"] == "2015-05-27" and paper["venue"] == "Nature"
+    assert paper["bibtex"].startswith("@article{LeCun_2015")
+    accepts = [r.headers.get("Accept") for r in paper_services.requests]
+    assert accepts == ["application/vnd.citationstyles.csl+json", "application/x-bibtex"]
+
+
+def _new_with_failure(run, ws, *args):
+    result = run("new", "paper", *args, "--title", "Offline", "--json")
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("ldkit: warning")]
+    assert len(warnings) == 1
+    nb = json.loads(Path(json.loads(result.stdout)["path"]).read_text())
+    return warnings[0], nb
+
+
+def test_offline_still_makes_the_workbook(ws, run, monkeypatch, tmp_path):
+    monkeypatch.setenv("LDKIT_ARXIV_API", "http://127.0.0.1:9/api/query")  # nothing listens on port 9
+    monkeypatch.setenv("LDKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("LDKIT_ARXIV_INTERVAL", "0")
+    warning, nb = _new_with_failure(run, ws, "--arxiv", "1803.02999")
+    assert "cannot reach arXiv" in warning and "offline" in warning
+    paper = nb["metadata"]["ldkit"]["paper"]
+    assert paper["abs_url"] == "https://arxiv.org/abs/1803.02999" and paper["missing"]
+    cell = next("".join(c["source"]) for c in nb["cells"] if c["id"] == "paper")
+    assert "*not fetched*" in cell and "https://arxiv.org/pdf/1803.02999" in cell
+
+
+@pytest.mark.parametrize("replies, message", [
+    ([Reply(status=500)], "arXiv answered HTTP 500 after 3 tries"),
+    ([Reply(body=b"<html><body>Service page</body></html>", headers={"Content-Type": "text/html"})],
+     "not an Atom feed"),
+    ([Reply(body=fixture("arxiv-1803.02999.xml")[:700])], "not valid XML"),
+    ([Reply(body=lambda: b"x" * (50 * 1024 * 1024))], "refused (the limit is"),
+    ([Reply(body=b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+                 b'<feed xmlns="http://www.w3.org/2005/Atom"><title>&lol2;</title></feed>')],
+     "declares XML entities"),
+    ([Reply(delay=30)], "did not answer within 1 s"),
+])
+def test_failing_arxiv_is_one_warning_and_exit_0(ws, run, paper_services, monkeypatch, replies, message):
+    monkeypatch.setenv("LDKIT_NET_TIMEOUT", "1")
+    paper_services.arxiv["1803.02999"] = replies
+    started = time.time()
+    warning, nb = _new_with_failure(run, ws, "--arxiv", "1803.02999")
+    assert message in warning, warning
+    assert nb["metadata"]["ldkit"]["paper"]["missing"]
+    assert time.time() - started < 15
+
+
+def test_429_then_200_honours_retry_after(ws, run, paper_services):
+    paper_services.arxiv["1803.02999"] = [Reply(status=429, headers={"Retry-After": "1"}),
+                                          Reply(body=fixture("arxiv-1803.02999.xml"))]
+    made = json.loads(run("new", "paper", "--arxiv", "1803.02999", "--json").stdout)
+    assert made["title"] == "On First-Order Meta-Learning Algorithms"
+    first, second = [r.at for r in paper_services.requests]
+    assert second - first >= 1.0
+
+
+@pytest.mark.parametrize("paper_id, message", [
+    ("9912.12345", "arXiv does not know the paper 9912.12345"),
+    ("2612.99999", "incorrect id format"),
+])
+def test_unknown_arxiv_ids(paper_services, paper_id, message):
+    with pytest.raises(PaperFetchError, match=message):
+        fetch(parse_paper_id(paper_id))
+
+
+def test_doi_404(ws, run, paper_services):
+    warning, nb = _new_with_failure(run, ws, "--doi", "10.9999/nothing")
+    assert "does not know 10.9999/nothing (HTTP 404)" in warning
+    assert nb["metadata"]["ldkit"]["paper"]["abs_url"] == "https://doi.org/10.9999/nothing"
+
+
+def test_arxiv_requests_are_spaced(paper_services, monkeypatch):
+    monkeypatch.setenv("LDKIT_ARXIV_INTERVAL", "1")
+    fetch(parse_paper_id("1803.02999"))
+    fetch(parse_paper_id("2101.00001"))
+    first, second = [r.at for r in paper_services.requests]
+    assert second - first >= 0.95
+
+
+def test_bad_id_writes_nothing_and_asks_nothing(ws, run, paper_services):
+    before = snapshot(ws.root)
+    result = run("new", "paper", "--arxiv", "1803.0299", code=2)
+    assert "5 digits" in result.stderr
+    result = run("new", "reading", "-p", "papers", "1803.02999,abc", code=2)
+    assert "'abc' is not an arXiv id" in result.stderr
+    assert snapshot(ws.root) == before and paper_services.requests == []
+
+
+def test_latex_and_unicode_render_as_themselves(paper_services):
+    meta = fetch(parse_paper_id("2101.00001"))
+    assert meta["title"].startswith("Sorting in $O(n \\log n)$") and meta["authors"][0] == "Zoë Ångström"
+    page = mistune.html(paper_markdown(meta))
+    assert "$O(n \\log n)$" in page and "*stars*" in page and "_under_scores_" in page
+    assert "<script" not in page and "<img" not in page and "&lt;script&gt;" in page
+    assert "Ünïcødé — 注意" in page
+
+
+def test_paper_command(paper_services, run):
+    text = run("paper", "1803.02999").stdout
+    assert "On First-Order Meta-Learning Algorithms" in text and "Alex Nichol" in text
+    assert run("paper", "1803.02999", "--bibtex").stdout.startswith("@misc{")
+    assert json.loads(run("paper", "10.1038/nature14539", "--json").stdout)["title"] == "Deep learning"
+    assert "not an arXiv id" in run("paper", "abc", code=2).stderr
+    failing = run("paper", "9912.12345", code=1)
+    assert "arXiv does not know the paper 9912.12345" in failing.stderr and "Traceback" not in failing.stderr
+
+
+def test_reading_list(ws, run, paper_services):
+    made = json.loads(run("new", "reading", "--title", "Meta-learning", "-p", "papers",
+                          "1803.02999, 2101.00001", "--json").stdout)
+    nb = json.loads(Path(made["path"]).read_text())
+    ids = [c["id"] for c in nb["cells"]]
+    assert ids.index("paper-1") < ids.index("paper-1-notes") < ids.index("paper-2") < ids.index("summary")
+    assert "notes" not in ids
+    assert [p["id"] for p in nb["metadata"]["ldkit"]["papers"]] == ["1803.02999", "2101.00001"]
+    assert "Open questions" in "".join(nb["cells"][ids.index("paper-2-notes")]["source"])
+
+
+def test_tutorial_source(ws, run):
+    made = json.loads(run("new", "tutorial", "--title", "JAX *basics*", "--url", "https://example.org/jax",
+                          "--json").stdout)
+    nb = json.loads(Path(made["path"]).read_text())
+    source = next("".join(c["source"]) for c in nb["cells"] if c["id"] == "source")
+    assert source == "## Source\n\n[JAX \\*basics\\*](<https://example.org/jax>)"
+
+
+def test_plan_form_is_preset_for_the_paper(ws, run, paper_services):
+    from ldkit.forms import PlanForm
+    from ldkit.records.workbook import load_workbook
+
+    path = Path(json.loads(run("new", "paper", "--arxiv", "1803.02999", "--json").stdout)["path"])
+    form = PlanForm(path, workbook=load_workbook(path), settings=ws.settings)
+    assert form.fields["Category"].value == "paper-reimplementation"
+    assert form.fields["Resources"].value == \
+        "On First-Order Meta-Learning Algorithms — https://arxiv.org/abs/1803.02999v3"
