@@ -102,6 +102,30 @@ def bench_status(base: Path, runs: int, count: int = 2000) -> dict:
     return report(f"ldkit status over {count:,} workbooks", mine, None, "<= 1 s", 1.0)
 
 
+def bench_paper(base: Path, runs: int) -> dict:
+    """`ldkit new paper --arxiv ID` with a warm cache against `ldkit new paper` without an id."""
+    sys.path.insert(0, str(ROOT))
+    from ldkit.papers import _store, parse_arxiv_id, parse_atom
+
+    ws = make_workspace(base)
+    cache = base / "cache"
+    env = {"LDKIT_HOME": str(ws), "LDKIT_AUTHOR": "bench", "LDKIT_CACHE_DIR": str(cache),
+           "LDKIT_ARXIV_API": "http://127.0.0.1:9/unreachable"}  # a cache miss would fail loudly, not go online
+    os.environ["LDKIT_CACHE_DIR"] = str(cache)
+    ref = parse_arxiv_id("1803.02999")
+    _store(ref, parse_atom((ROOT / "tests" / "fixtures" / "arxiv-1803.02999.xml").read_bytes(), ref))
+    del os.environ["LDKIT_CACHE_DIR"]
+    target = ws / "workbooks"
+
+    def clean() -> None:
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir()
+
+    mine = timed([str(BIN / "ldkit"), "new", "paper", "--arxiv", "1803.02999"], runs, ws, env, before=clean)
+    other = timed([str(BIN / "ldkit"), "new", "paper"], runs, ws, env, before=clean)
+    return report("ldkit new paper --arxiv (warm) vs without id", mine, other, "<= 1.2x", 1.2)
+
+
 FORM_PROBE = """
 import time, json
 t = time.perf_counter()
@@ -151,7 +175,8 @@ def bench_form(base: Path, runs: int) -> list[dict]:
             report("a form save (median of 20)", statistics.median(saves) * 1000, None, "<= 50 ms", 50, "ms")]
 
 
-BENCHES = {"help": bench_help, "new": bench_new, "status": bench_status, "form": bench_form}
+BENCHES = {"help": bench_help, "new": bench_new, "status": bench_status, "form": bench_form,
+           "paper": bench_paper}
 
 
 def main() -> None:
