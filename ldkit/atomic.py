@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Iterable
 
 from ldkit.errors import WriteError
 
@@ -70,3 +71,30 @@ def _fsync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def atomic_write_chunks(path: Path, chunks: Iterable[str]) -> None:
+    """Like atomic_write, but streams text chunks, so a large page never sits in memory whole."""
+    path = Path(path)
+    folder = path.parent
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".ldkit-tmp", dir=folder)
+    except OSError as exc:
+        raise WriteError(f"cannot write {path}: {exc.strerror}",
+                         hint=f"check that {folder} exists and that you may write to it") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        _remove_quietly(tmp)
+        raise WriteError(f"cannot write {path}: {exc.strerror}",
+                         hint=f"check the permissions of {folder} and the free disk space") from None
+    except BaseException:
+        _remove_quietly(tmp)
+        raise
+    _fsync_folder(folder)

@@ -5,6 +5,7 @@ import click
 
 from ldkit import __version__
 from ldkit.cli.base import LdkitGroup
+from ldkit.cli.cmd_digest import digest
 from ldkit.cli.cmd_log import log, show
 from ldkit.cli.cmd_new import new
 from ldkit.cli.cmd_paper import paper
@@ -32,7 +33,7 @@ def cli() -> None:
     """
 
 
-for command in (init, templates, new, log, show, status, paper):
+for command in (init, templates, new, log, show, status, digest, paper):
     cli.add_command(command)
 
 new_workbook = new

@@ -1,0 +1,90 @@
+"""The digest's render cache: fragments in files named by content hash, indexed in SQLite.
+
+A corrupt or deleted cache is rebuilt, never fatal: the worst case is rendering again.
+"""
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+from ldkit.atomic import atomic_write, make_folder
+from ldkit.errors import LdkitError
+
+
+class FragmentCache:
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.db: sqlite3.Connection | None = None
+        try:
+            make_folder(self.folder / "fragments")
+            probe = self.folder / "fragments" / ".writable"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except (LdkitError, OSError):
+            import tempfile  # an unwritable cache folder: render into a throw-away one this run
+
+            self.folder = Path(tempfile.mkdtemp(prefix="ldkit-digest-cache-"))
+            make_folder(self.folder / "fragments")
+        self.files = self.folder / "fragments"
+        try:
+            self.db = self._open()
+        except (sqlite3.Error, OSError):
+            self.db = None  # no index this run: the fragment files still serve
+
+    def _open(self) -> sqlite3.Connection:
+        path = self.folder / "index.sqlite"
+        for attempt in range(2):
+            try:
+                db = sqlite3.connect(path, timeout=10)
+                db.execute("CREATE TABLE IF NOT EXISTS fragments (key TEXT PRIMARY KEY, kind TEXT, bytes INTEGER, "
+                           "source TEXT, used REAL)")
+                db.execute("SELECT count(*) FROM fragments").fetchone()
+                return db
+            except sqlite3.DatabaseError:
+                if attempt:
+                    raise
+                path.unlink(missing_ok=True)  # corrupt: start a new index; the fragment files stay usable
+        raise sqlite3.DatabaseError("unreachable")  # pragma: no cover
+
+    def path(self, key: str) -> Path:
+        return self.files / f"{key}.html"
+
+    def get(self, key: str) -> Path | None:
+        path = self.path(key)
+        if not path.is_file():
+            return None
+        if self.db is not None:
+            try:
+                self.db.execute("UPDATE fragments SET used = ? WHERE key = ?", (time.time(), key))
+            except sqlite3.Error:
+                pass
+        return path
+
+    def put(self, key: str, html: str, source: str, kind: str = "render") -> Path:
+        path = self.path(key)
+        try:
+            atomic_write(path, html)
+        except LdkitError:
+            return path
+        self.record(key, path, source, kind)
+        return path
+
+    def record(self, key: str, path: Path, source: str, kind: str = "render") -> None:
+        if self.db is None:
+            return
+        try:
+            size = path.stat().st_size if path.exists() else 0
+            self.db.execute("INSERT OR REPLACE INTO fragments VALUES (?, ?, ?, ?, ?)",
+                            (key, kind, size, source, time.time()))
+        except (sqlite3.Error, OSError):
+            pass
+
+    def close(self) -> None:
+        if self.db is not None:
+            try:
+                self.db.commit()
+                self.db.close()
+            except sqlite3.Error:
+                pass
+            self.db = None

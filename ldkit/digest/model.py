@@ -1,0 +1,111 @@
+"""The digest's data: one plain dict that the HTML page, the Markdown text and the JSON file all show."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from typing import Any
+
+from ldkit.digest.collect import Collected, relative
+from ldkit.digest.render import Rendered
+from ldkit.results import reproduced, tally, verdict
+from ldkit.weeks import learning_day_of
+from ldkit.workspace import Workspace
+
+
+def _public(record: dict[str, Any] | None) -> dict[str, Any] | None | str:
+    if record is None:
+        return None
+    if record["data"].get("visibility") == "private":
+        return "private"
+    return {**record["data"], "saved_at": record["saved_at"]}
+
+
+def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rendered],
+                failures: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Everything the page shows, with private plans and outcomes already left out."""
+    failures = failures or {}
+    people: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    categories: Counter[str] = Counter()
+    expenses: list[dict[str, Any]] = []
+    all_results: list[dict[str, Any]] = []
+    for n, entry in enumerate(sorted(found.entries, key=lambda e: (e.author, str(e.workbook.path)))):
+        wb = entry.workbook
+        plan, outcome = _public(wb.records.plan), _public(wb.records.outcome)
+        if wb.records.plan is not None:
+            categories[wb.records.plan["data"].get("category") or "other"] += 1
+        if isinstance(outcome, dict):
+            for cost in outcome.get("expenses", []):
+                expenses.append({"author": entry.author, "workbook": wb.identity.get("title", ""), **cost})
+        results = []
+        for record in wb.records.results.values():
+            data = record["data"]
+            results.append({**data, "reproduced": reproduced(data), "verdict": verdict(data)})
+        all_results.extend(r for r in results)
+        done = rendered.get(entry.key)
+        people[entry.author].append({
+            "anchor": f"nb-{n + 1}",
+            "id": wb.id,
+            "title": str(wb.identity.get("title") or wb.path.stem),
+            "template": wb.identity.get("template"),
+            "path": relative(wb.path, workspace.root),
+            "paper": _paper_summary(wb.identity.get("paper")),
+            "plan": plan,
+            "outcome": outcome,
+            "results": results,
+            "tally": tally(results) if results else None,
+            "fragment": str(done.fragment) if done and done.fragment else None,
+            "render_error": done.error if done else None,
+            "failure": failures.get(entry.key),
+        })
+    persons = []
+    for author in sorted(people):
+        books = people[author]
+        outcomes = [b["outcome"] for b in books if b["outcome"] is not None]
+        hours = sum((o.get("hours") or 0) for o in outcomes if isinstance(o, dict))
+        persons.append({"author": author, "workbooks": books, "hours": hours,
+                        "planned": any(b["plan"] is not None for b in books), "summarized": bool(outcomes)})
+    totals_by_currency: dict[str, float] = defaultdict(float)
+    for cost in expenses:
+        totals_by_currency[cost["currency"]] += float(cost["amount"])
+    took_part = [p["author"] for p in persons]
+    week = found.week
+    return {
+        "week": str(week),
+        "learning_day": learning_day_of(week, workspace.weekday).isoformat(),
+        "learning_weekday": workspace.settings.learning_day,
+        "generated_at": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "team": found.team,
+        "people": persons,
+        "totals": {
+            "people": len(persons),
+            "workbooks": sum(len(p["workbooks"]) for p in persons),
+            "planned": sum(1 for p in persons if p["planned"]),
+            "summarized": sum(1 for p in persons if p["summarized"]),
+            "hours": round(sum(p["hours"] for p in persons), 2),
+            "results": tally(all_results),
+        },
+        "categories": dict(categories.most_common()),
+        "accountability": {
+            "planned_no_outcome": [p["author"] for p in persons if p["planned"] and not p["summarized"]],
+            "no_workbook": [a for a in found.team if a not in took_part],
+        },
+        "expenses": expenses,
+        "expense_totals": {cur: round(total, 2) for cur, total in sorted(totals_by_currency.items())},
+        "problems": [{"path": relative(p.path, workspace.root), "error": p.reason} for p in found.problems],
+    }
+
+
+def _paper_summary(paper: Any) -> dict[str, Any] | None:
+    if not isinstance(paper, dict):
+        return None
+    return {k: paper.get(k) for k in ("title", "authors", "abs_url", "id", "source")}
+
+
+def first_sentence(text: str, limit: int = 200) -> str:
+    """The first sentence of a summary, as plain text, for chat."""
+    import re
+
+    plain = re.sub(r"[*_`#>\[\]]", "", " ".join(str(text).split()))
+    match = re.match(r"(.+?[.!?])(\s|$)", plain)
+    sentence = match.group(1) if match else plain
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"

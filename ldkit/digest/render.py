@@ -1,0 +1,178 @@
+"""Render notebooks to sanitized HTML fragments: nbconvert's basic template, one exporter per process."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from ldkit import __version__
+from ldkit.digest.cache import FragmentCache
+from ldkit.digest.sanitize import sanitize
+from ldkit.records.notebook import MIME
+
+RENDER_VERSION = 1
+OUTPUT_LIMIT = 1_000_000  # bytes of one output's data; more is cut with a note
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+DROPPED = ("application/javascript", "text/javascript", "application/vnd.jupyter.widget-state+json", WIDGET_VIEW)
+
+_exporter: Any = None
+
+
+@dataclass
+class RenderJob:
+    path: Path
+    key: str
+    hide_kinds: tuple[str, ...] = ()  # record kinds kept private: their outputs are removed
+
+
+@dataclass
+class Rendered:
+    key: str
+    path: Path
+    fragment: Path | None
+    error: str | None = None
+    cached: bool = False
+
+
+def job_key(raw: bytes, hide_kinds: Iterable[str] = ()) -> str:
+    digest = hashlib.sha256(raw)
+    digest.update(json.dumps({"render": RENDER_VERSION, "ldkit": __version__, "limit": OUTPUT_LIMIT,
+                              "hide": sorted(hide_kinds)}).encode())
+    return digest.hexdigest()
+
+
+def prepare(nb: dict[str, Any], hide_kinds: Iterable[str] = ()) -> dict[str, Any]:
+    """Make a notebook safe and small to render: no widget state, no JavaScript, private records out, big cut."""
+    hidden = set(hide_kinds)
+    metadata = nb.setdefault("metadata", {})
+    metadata.pop("widgets", None)  # widget state holds what was typed into forms, and pulls scripts
+    for cell in nb.get("cells", []):
+        cell.get("metadata", {}).pop("widgets", None)
+        if cell.get("cell_type") != "code":
+            continue
+        kept = []
+        for output in cell.get("outputs", []) or []:
+            fixed = _prepare_output(output, hidden)
+            if fixed is not None:
+                kept.append(fixed)
+        cell["outputs"] = kept
+    return nb
+
+
+def _note(text: str) -> dict[str, Any]:
+    return {"output_type": "display_data", "metadata": {}, "data": {"text/plain": text}}
+
+
+def _prepare_output(output: dict[str, Any], hidden: set[str]) -> dict[str, Any] | None:
+    if not isinstance(output, dict):
+        return None
+    kind = output.get("output_type")
+    if kind == "stream":
+        text = output.get("text", "")
+        text = "".join(text) if isinstance(text, list) else str(text)
+        if len(text.encode("utf-8", "replace")) > OUTPUT_LIMIT:
+            output["text"] = text[:OUTPUT_LIMIT // 4] + f"\n… output cut: {len(text):,} characters is over the " \
+                                                        f"{OUTPUT_LIMIT // 1_000_000} MB limit of the digest\n"
+        return output
+    data = output.get("data")
+    if not isinstance(data, dict):
+        return output
+    record = data.get(MIME)
+    if isinstance(record, dict) and (record.get("kind") in hidden or
+                                     record.get("data", {}).get("visibility") == "private"):
+        return None
+    for mime in DROPPED:
+        data.pop(mime, None)
+    data.pop(MIME, None)  # the Markdown view says it for people
+    if "text/vnd.mermaid" in data:
+        source = data.pop("text/vnd.mermaid")
+        data.setdefault("text/plain", "".join(source) if isinstance(source, list) else str(source))
+    if "image/svg+xml" in data:
+        svg = data.pop("image/svg+xml")
+        svg = "".join(svg) if isinstance(svg, list) else str(svg)
+        encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        data["text/html"] = f'<img alt="SVG figure" src="data:image/svg+xml;base64,{encoded}">'  # never inline
+    for mime, value in list(data.items()):
+        size = len(value) if isinstance(value, str) else len(json.dumps(value))
+        if size > OUTPUT_LIMIT:
+            data.clear()
+            data["text/plain"] = f"[output cut: its {mime} is {size / 1_000_000:.1f} MB, over the " \
+                                 f"{OUTPUT_LIMIT // 1_000_000} MB limit of the digest]"
+            break
+    if not data:
+        return _note("[a JavaScript or widget output is not shown in the digest]")
+    output["metadata"] = {k: v for k, v in (output.get("metadata") or {}).items() if k.startswith("image/")}
+    return output
+
+
+def _get_exporter() -> Any:
+    global _exporter
+    if _exporter is None:
+        from nbconvert import HTMLExporter
+
+        _exporter = HTMLExporter(template_name="basic")
+        _exporter.exclude_input_prompt = False
+    return _exporter
+
+
+def render_notebook(raw: bytes, hide_kinds: Iterable[str] = ()) -> str:
+    """bytes of an .ipynb -> a sanitized HTML fragment (raises on a notebook nbconvert cannot read)."""
+    import nbformat
+
+    nb = json.loads(raw.decode("utf-8"))
+    nb = prepare(nb, hide_kinds)
+    node = nbformat.from_dict(nb)
+    html, _ = _get_exporter().from_notebook_node(node)
+    return sanitize(html)
+
+
+def _render_into_cache(job: RenderJob, cache_dir: Path) -> tuple[str, str | None]:
+    """Worker side: render one notebook and write its fragment file; returns (key, error)."""
+    try:
+        html = render_notebook(job.path.read_bytes(), job.hide_kinds)
+    except Exception as exc:  # any notebook nbconvert chokes on is reported, the rest goes on
+        return job.key, f"{type(exc).__name__}: {exc}"
+    from ldkit.atomic import atomic_write
+
+    atomic_write(Path(cache_dir) / "fragments" / f"{job.key}.html", html)
+    return job.key, None
+
+
+def render_all(jobs: list[RenderJob], cache: FragmentCache, workers: int, rebuild: bool = False,
+               progress: Callable[[int], None] | None = None) -> dict[str, Rendered]:
+    """Render what the cache lacks, in worker processes when there is enough to share."""
+    done: dict[str, Rendered] = {}
+    todo: list[RenderJob] = []
+    for job in jobs:
+        hit = None if rebuild else cache.get(job.key)
+        if hit is not None:
+            done[job.key] = Rendered(job.key, job.path, hit, cached=True)
+            if progress:
+                progress(1)
+        else:
+            todo.append(job)
+    unique = list({job.key: job for job in todo}.values())
+    by_key = {job.key: job for job in unique}
+
+    def finish(key: str, error: str | None) -> None:
+        job = by_key[key]
+        fragment = None if error else cache.path(key)
+        if fragment is not None:
+            cache.record(key, fragment, str(job.path))
+        done[key] = Rendered(key, job.path, fragment, error)
+        if progress:
+            progress(1)
+
+    if workers > 1 and len(unique) >= 4:
+        with ProcessPoolExecutor(max_workers=min(workers, len(unique))) as pool:
+            futures = [pool.submit(_render_into_cache, job, cache.folder) for job in unique]
+            for future in as_completed(futures):
+                finish(*future.result())
+    else:
+        for job in unique:
+            finish(*_render_into_cache(job, cache.folder))
+    return done
