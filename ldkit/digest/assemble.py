@@ -71,8 +71,11 @@ def html_chunks(model: dict[str, Any]) -> Iterator[str]:
     env = _environment()
     notebooks = [{"author": p["author"], **wb, "body": Fragment(wb["fragment"])}
                  for p in model["people"] for wb in p["workbooks"]]
+    from markupsafe import Markup
+
     template = env.get_template("digest.html.j2")
-    return template.generate(d=model, notebooks=notebooks, csp=CSP, chart=chart(model["categories"]),
+    # the CSP is our constant: Markup keeps its quotes literal in the attribute
+    return template.generate(d=model, notebooks=notebooks, csp=Markup(CSP), chart=chart(model["categories"]),
                              pygments_css=_pygments_css())
 
 
