@@ -126,6 +126,119 @@ def bench_paper(base: Path, runs: int) -> dict:
     return report("ldkit new paper --arxiv (warm) vs without id", mine, other, "<= 1.2x", 1.2)
 
 
+def make_corpus(ws_root: Path, count: int, week: str = "2026-W48") -> list[Path]:
+    """`count` workbooks of ~95 KB: 30 cells (markdown, code, outputs) and 3 images each, by 40 people."""
+    import base64
+    import random
+
+    sys.path.insert(0, str(ROOT))
+    from ldkit.records.schema import make_record, outcome_data, plan_data
+    from ldkit.records.workbook import dump_notebook, save_record
+    from ldkit.scaffold import create_workbook
+    from ldkit.templates import get_template
+    from ldkit.weeks import parse_week
+    from ldkit.workspace import find_workspace
+
+    os.environ["LDKIT_HOME"] = str(ws_root)
+    ws = find_workspace()
+    template = get_template("blank", ws.templates)
+    rng = random.Random(48)
+    paths = []
+    for i in range(count):
+        made = create_workbook(ws, template, title=f"Study {i}", week=parse_week(week), author=f"person-{i % 40}")
+        nb = json.loads(made.path.read_text())
+        for c in range(26):
+            if c % 2:
+                nb["cells"].append({"cell_type": "markdown", "id": f"m{c}", "metadata": {},
+                                    "source": f"## Step {c}\n\nSome notes with *emphasis* and `code`, "
+                                              f"and a formula $a^2 + b^2 = c^2$. " * 6})
+            else:
+                outputs = [{"output_type": "stream", "name": "stdout", "text": f"epoch {c}: loss 0.{c}\n" * 12}]
+                if c in (4, 12, 20):
+                    png = base64.b64encode(rng.randbytes(19_000)).decode()
+                    outputs.append({"output_type": "display_data", "metadata": {},
+                                    "data": {"image/png": png, "text/plain": "<Figure>"}})
+                nb["cells"].append({"cell_type": "code", "id": f"c{c}", "metadata": {}, "execution_count": c,
+                                    "outputs": outputs,
+                                    "source": f"for epoch in range({c}):\n    loss = train(model, data)\n"
+                                              f"    print(f'epoch {{epoch}}: loss {{loss:.3f}}')"})
+        made.path.write_text(dump_notebook(nb))
+        save_record(made.path, make_record("plan", made.id, made.author,
+                                           plan_data(f"goal {i}", "tutorial", None, 3, categories=("tutorial",))))
+        save_record(made.path, make_record("outcome", made.id, made.author,
+                                           outcome_data(f"Learned thing {i}. More words.", hours=3)))
+        paths.append(made.path)
+    del os.environ["LDKIT_HOME"]
+    return paths
+
+
+def _peak_rss(cmd: list[str], cwd: Path, env: dict) -> tuple[float, float]:
+    """Wall time and the peak of the summed RSS of a command and all its children, in MB."""
+    import psutil
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    peak = 0
+    parent = psutil.Process(proc.pid)
+    while proc.poll() is None:
+        try:
+            total = parent.memory_info().rss + sum(c.memory_info().rss for c in parent.children(recursive=True))
+            peak = max(peak, total)
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(cmd)} failed: {proc.stderr.read().decode()[-2000:]}")
+    return time.perf_counter() - start, peak / 1e6
+
+
+def bench_digest(base: Path, runs: int) -> list[dict]:
+    ws = make_workspace(base)
+    paths = make_corpus(ws, 200)
+    size = statistics.mean(p.stat().st_size for p in paths) / 1000
+    print(f"  corpus: {len(paths)} notebooks, {size:.0f} KB each on average")
+    env = {"LDKIT_HOME": str(ws)}
+    digest = [str(BIN / "ldkit"), "digest", "--week", "2026-W48", "--quiet"]
+    cache = ws / ".ldkit-cache"
+    cold = timed(digest + ["--rebuild"], max(1, runs // 2), ws, env, before=lambda: shutil.rmtree(cache, True))
+    out = base / "nbconvert-out"
+    nbconvert = [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--output-dir", str(out), *map(str, paths)]
+    reference = timed(nbconvert, 1, ws, env)
+    results = [report("cold digest of 200 vs jupyter nbconvert --to html", cold, reference, "<= 0.45x", 0.45)]
+    subprocess.run(digest, cwd=ws, env={**os.environ, **env}, check=True, capture_output=True)
+    warm = timed(digest, runs, ws, env)
+    results.append(report("warm digest, nothing changed vs cold", warm, cold, "<= 0.05x", 0.05))
+    changed = paths[7]
+
+    def touch_one() -> None:
+        text = changed.read_text()
+        changed.write_text(text.replace('"Study 7"', '"Study 7 "', 1) if '"Study 7"' in text
+                           else text.replace('"Study 7 "', '"Study 7"', 1))
+
+    one = timed(digest, runs, ws, env, before=touch_one)
+    results.append(report("digest, one notebook changed vs cold", one, cold, "<= 0.1x", 0.1))
+    # size: a 20-notebook week against nbconvert's default (lab) pages for the same notebooks
+    small = make_workspace(base / "small")
+    small_paths = make_corpus(small, 20)
+    subprocess.run(digest, cwd=small, env={**os.environ, "LDKIT_HOME": str(small)}, check=True, capture_output=True)
+    page = (small / "digests" / "2026-W48" / "index.html").stat().st_size
+    lab_out = base / "lab-pages"
+    subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--output-dir", str(lab_out),
+                    *map(str, small_paths)], check=True, capture_output=True)
+    lab_total = sum(p.stat().st_size for p in lab_out.glob("*.html"))
+    results.append(report("index.html size for 20 vs nbconvert lab pages", page / 1e6, lab_total / 1e6,
+                          "<= 0.25x", 0.25, "MB"))
+    return results
+
+
+def bench_memory(base: Path, runs: int) -> dict:
+    ws = make_workspace(base)
+    make_corpus(ws, 1000)
+    _, peak = _peak_rss([str(BIN / "ldkit"), "digest", "--week", "2026-W48", "--quiet"], ws, {"LDKIT_HOME": str(ws)})
+    return report("peak memory of a 1,000-notebook digest", peak, None, "<= 400 MB", 400, "MB")
+
+
 FORM_PROBE = """
 import time, json
 t = time.perf_counter()
@@ -176,7 +289,7 @@ def bench_form(base: Path, runs: int) -> list[dict]:
 
 
 BENCHES = {"help": bench_help, "new": bench_new, "status": bench_status, "form": bench_form,
-           "paper": bench_paper}
+           "paper": bench_paper, "digest": bench_digest, "memory": bench_memory}
 
 
 def main() -> None:
