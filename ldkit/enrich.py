@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ldkit.papers import (PaperFetchError, PaperRef, fetch, is_paper_link, paper_markdown, parse_paper_id,
+from ldkit.net import NetworkError
+from ldkit.papers import (PaperRef, fetch, is_paper_link, paper_markdown, parse_paper_id,
                           unfetched)
 from ldkit.templates import Template
 from ldkit.text import escape_markdown
@@ -27,7 +28,7 @@ def markdown_cell(cell_id: str, source: str) -> dict[str, Any]:
 def _meta(ref: PaperRef, warnings: list[str]) -> dict[str, Any]:
     try:
         return fetch(ref)
-    except PaperFetchError as exc:
+    except NetworkError as exc:
         warnings.append(f"paper metadata for {ref.key} not fetched: {exc.message}; the workbook has the id and "
                         "links, the rest is marked missing")
         return unfetched(ref, exc.message)

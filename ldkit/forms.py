@@ -16,7 +16,7 @@ from IPython.display import display
 
 from ldkit.cards import empty_card, local_time, record_card
 from ldkit.errors import LdkitError, RecordError, WorkspaceError
-from ldkit.locate import FormError, locate_workbook
+from ldkit.locate import FormError, locate_workbook, saving_disabled
 from ldkit.records.notebook import MIME
 from ldkit.records.schema import make_record, outcome_data, plan_data
 from ldkit.records.workbook import Workbook, load_workbook, save_record
@@ -110,6 +110,9 @@ class RecordForm:
         if self.path is None:
             raise FormError(self.problem or "this form is not linked to a workbook; nothing was saved")
         record = make_record(self.kind, self._workbook_id(), self._author(), self._data())
+        if saving_disabled():
+            self.say("Not saved: this is a run for the digest, which never changes a workbook")
+            return record
         save_record(self.path, record, into_notebook=False)
         self.record = record
         if self.handle is not None:

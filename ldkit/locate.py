@@ -10,6 +10,11 @@ from ldkit.records.notebook import identity, read_notebook
 from ldkit.workspace import find_workspace
 
 
+def saving_disabled() -> bool:
+    """True inside `ldkit digest --execute`: a run for the digest shows forms and results but saves nothing."""
+    return bool(os.environ.get("LDKIT_DIGEST_RUN"))
+
+
 class FormError(LdkitError):
     """A form or result cannot tell which workbook it belongs to."""
 

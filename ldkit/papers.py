@@ -14,12 +14,11 @@ from typing import Any
 
 from ldkit.atomic import atomic_write, make_folder
 from ldkit.errors import InputError, LdkitError
+from ldkit.net import NetworkError, request
 from ldkit.text import escape_markdown
 
 ARXIV_API = "http://export.arxiv.org/api/query"
 DOI_RESOLVER = "https://doi.org"
-MAX_BODY = 5 * 1024 * 1024  # a paper's metadata is a few KB; anything near this is not what we asked for
-RETRIES = 2
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV_NS = "{http://arxiv.org/schemas/atom}"
 OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
@@ -31,8 +30,8 @@ ID_FORMS = ("an arXiv id (1803.02999, 1803.02999v2, arXiv:1803.02999, hep-th/990
             "link) or a DOI (10.1000/xyz, a doi.org link)")
 
 
-class PaperFetchError(LdkitError):
-    """The service could not be reached or answered something unusable (the workbook is still made)."""
+class PaperFetchError(NetworkError):
+    """The service answered something unusable (the workbook is still made)."""
 
 
 @dataclass(frozen=True)
@@ -143,13 +142,6 @@ def fetch(ref: PaperRef, use_cache: bool = True) -> dict[str, Any]:
     return meta
 
 
-def _timeout() -> float:
-    try:
-        return float(os.environ.get("LDKIT_NET_TIMEOUT", "10"))
-    except ValueError:
-        return 10.0
-
-
 def _arxiv_interval() -> float:
     try:
         return max(0.0, float(os.environ.get("LDKIT_ARXIV_INTERVAL", "3")))
@@ -186,54 +178,9 @@ def _wait_for_arxiv_turn() -> None:
 
 def http_get(url: str, params: dict[str, str] | None = None, headers: dict[str, str] | None = None,
              service: str = "the service", before_each: Any = None) -> tuple[int, bytes, str]:
-    """GET with a timeout, a size limit, and 2 retries with backoff on 5xx and 429 (honouring Retry-After)."""
-    import requests
-
-    last_problem = ""
-    for attempt in range(RETRIES + 1):
-        if before_each:
-            before_each()
-        try:
-            with requests.get(url, params=params, headers=headers, timeout=_timeout(), stream=True) as response:
-                body = _read_limited(response, service)
-                status = response.status_code
-                content_type = response.headers.get("Content-Type", "")
-                retry_after = response.headers.get("Retry-After")
-        except requests.Timeout:
-            raise PaperFetchError(f"{service} did not answer within {_timeout():g} s") from None
-        except requests.RequestException as exc:
-            raise PaperFetchError(f"cannot reach {service} ({type(exc).__name__}); are you offline?") from None
-        if status == 429 or 500 <= status < 600:
-            last_problem = f"{service} answered HTTP {status}"
-            if attempt < RETRIES:
-                time.sleep(_backoff(attempt, retry_after))
-                continue
-            raise PaperFetchError(f"{last_problem} after {RETRIES + 1} tries")
-        return status, body, content_type
-    raise PaperFetchError(last_problem)  # pragma: no cover
-
-
-def _backoff(attempt: int, retry_after: str | None) -> float:
-    """1 s, then 2 s; a server's Retry-After (in seconds, at most 60) wins."""
-    if retry_after:
-        try:
-            return min(60.0, max(0.0, float(retry_after)))
-        except ValueError:
-            pass
-    return float(2 ** attempt)
-
-
-def _read_limited(response: Any, service: str) -> bytes:
-    declared = response.headers.get("Content-Length")
-    if declared and declared.isdigit() and int(declared) > MAX_BODY:
-        raise PaperFetchError(f"{service} sent {int(declared):,} bytes; refused (the limit is {MAX_BODY:,})")
-    chunks, size = [], 0
-    for chunk in response.iter_content(64 * 1024):
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise PaperFetchError(f"{service} sent more than {MAX_BODY:,} bytes; refused")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    status, body, answer = request("GET", url, service=service, params=params, headers=headers,
+                                   before_each=before_each)
+    return status, body, answer.get("Content-Type", "")
 
 
 def _fetch_arxiv(ref: PaperRef) -> dict[str, Any]:
@@ -339,7 +286,7 @@ def _fetch_doi(ref: PaperRef) -> dict[str, Any]:
         status, bib, _ = http_get(url, headers={"Accept": "application/x-bibtex"}, service="the DOI resolver")
         if status == 200 and bib.strip().startswith(b"@"):
             meta["bibtex"] = bib.decode("utf-8", "replace").strip()
-    except PaperFetchError:
+    except NetworkError:
         pass  # the CSL answer is enough; the BibTeX below is made from it
     if not meta.get("bibtex"):
         meta["bibtex"] = doi_bibtex(meta)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.errors import RecordError
-from ldkit.locate import kernel_namespace, locate_workbook
+from ldkit.locate import kernel_namespace, locate_workbook, saving_disabled
 from ldkit.records.notebook import MIME
 from ldkit.records.schema import make_record
 from ldkit.records.workbook import load_workbook, save_record
@@ -131,7 +131,8 @@ def result(name: str, paper: float, mine: float, tolerance: float | str | None =
     path = locate_workbook(kernel_namespace(), Path.cwd(), notebook)
     workbook = load_workbook(path)
     record = make_record("result", workbook.id, str(workbook.identity.get("author") or "unknown"), data)
-    save_record(path, record, into_notebook=False)
+    if not saving_disabled():
+        save_record(path, record, into_notebook=False)
     current = {**{k: v["data"] for k, v in workbook.records.results.items()}, data["name"]: data}
     table = results_markdown(list(current.values()))
     if kernel_namespace():

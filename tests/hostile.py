@@ -49,7 +49,7 @@ def make_hostile(path: Path, author_text: str = "<img src=x onerror=alert(6)>") 
     ident = nb["metadata"]["ldkit"]
     ident["title"] = "</title><script>window.__canary='page-title'</script> {{ 7*7 }}"
     ident["author"] = author_text
-    code = next(c for c in nb["cells"] if c["cell_type"] == "code" and "parameters" not in c["metadata"].get("tags", []))
+    code = next(c for c in nb["cells"] if c["cell_type"] == "code" and not c["metadata"].get("tags"))
     code["outputs"] = hostile_outputs()
     nb["cells"].append({"cell_type": "markdown", "id": "evil-md", "metadata": {},
                         "source": "## Notes\n\n" + "\n\n".join(PAYLOADS)})

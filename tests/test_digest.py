@@ -1,11 +1,9 @@
 import json
-import re
 import signal
 import subprocess
 import sys
 import textwrap
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
@@ -247,8 +245,13 @@ def test_accountability_and_expenses(ws, run, new_workbook):
     run("log", "outcome", b, "--summary", "s", "--expense", "book=45.90EUR", "--expense", "course=10usd")
     build(run, "--format", "json")
     data = json.loads((ws.root / "digests" / WEEK / "digest.json").read_text())
-    assert data["accountability"] == {"planned_no_outcome": ["alice"], "no_workbook": ["carol"]}
+    assert data["accountability"] == {"planned_no_outcome": ["alice"], "no_workbook": ["carol"], "skipped": {}}
     assert data["expense_totals"] == {"EUR": 45.9, "USD": 10.0}
     html = page(ws)
     assert "45.90 EUR" in html and "No workbook this week: carol" in html
     assert old.exists()
+    run("skip", "--week", WEEK, "--author", "carol", "--reason", "holiday <3")
+    build(run, "--format", "json")
+    data = json.loads((ws.root / "digests" / WEEK / "digest.json").read_text())
+    assert data["accountability"]["no_workbook"] == [] and data["accountability"]["skipped"] == {"carol": "holiday <3"}
+    assert "carol (holiday &lt;3)" in page(ws)

@@ -10,6 +10,13 @@ from ldkit.cli.options import week_option
 
 @click.command()
 @week_option
+@click.option("--execute", is_flag=True,
+              help="Run each workbook (papermill, its stored parameters) into the build folder first.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=600, show_default=True, metavar="S",
+              help="With --execute: the longest one cell may run.")
+@click.option("--notebook-timeout", type=click.FloatRange(min=1), default=3600, show_default=True, metavar="S",
+              help="With --execute: the longest one whole notebook may run.")
+@click.option("--strict", is_flag=True, help="Exit 1 when a notebook failed to run or render.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes for rendering. Default: the number of CPUs.")
 @click.option("--rebuild", is_flag=True, help="Ignore every cache and render everything again.")
@@ -17,9 +24,13 @@ from ldkit.cli.options import week_option
               help="Write the digest here instead of digests/<week>/.")
 @click.option("--format", "formats", type=click.Choice(["html", "md", "json"]), multiple=True,
               help="Also write digest.md (chat-ready) or digest.json; index.html is always written. Repeatable.")
+@click.option("--post", "webhook", metavar="WEBHOOK_URL", default=None,
+              help="Post the week to a Slack incoming webhook (once; the URL is never printed).")
+@click.option("--repost", is_flag=True, help="With --post: post a week that was posted before.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def digest(week: str | None, jobs: int | None, rebuild: bool, out: Path | None, formats: tuple[str, ...],
-           quiet: bool) -> None:
+def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: float, strict: bool,
+           jobs: int | None, rebuild: bool, out: Path | None, formats: tuple[str, ...], webhook: str | None,
+           repost: bool, quiet: bool) -> None:
     """Build the week's digest: one self-contained, script-free HTML page.
 
     \b
@@ -30,19 +41,40 @@ def digest(week: str | None, jobs: int | None, rebuild: bool, out: Path | None, 
     Renders are cached by content: an unchanged notebook is not rendered again.
 
     \b
+    With --execute each workbook runs first (papermill, its stored
+    parameters, the python3 kernel unless the workspace names another) in
+    worker processes, inside the digest's build folder: the source file is
+    never modified. A notebook that fails is shown up to the failure and
+    flagged on its card; the others are unaffected. Runs are cached too.
+
+    \b
     Examples:
       ldkit digest                         # this week -> digests/<week>/index.html
       ldkit digest --week last --format md # plus digest.md to paste in chat
+      ldkit digest --execute --jobs 2 --timeout 120 --strict
+      ldkit digest --week last --post "$SLACK_WEBHOOK"
     """
+    from ldkit.imports import skip_slow_optional_imports
+
+    skip_slow_optional_imports()
     from ldkit.cli.base import progress_enabled, warn
     from ldkit.digest.build import build_digest, summary_line
     from ldkit.weeks import parse_week
     from ldkit.workspace import find_workspace
 
+    from ldkit.errors import InputError
+
+    if repost and not webhook:
+        raise InputError("--repost goes with --post WEBHOOK_URL")
+    if webhook:
+        from ldkit.digest.publish import check_webhook
+
+        check_webhook(webhook)
     workspace = find_workspace()
     the_week = parse_week(week)
     result = build_digest(workspace, the_week, out=out, formats=tuple(formats) or ("html",), jobs=jobs,
-                          rebuild=rebuild, show_progress=progress_enabled() and not quiet)
+                          rebuild=rebuild, show_progress=progress_enabled() and not quiet, execute=execute,
+                          timeout=timeout, notebook_timeout=notebook_timeout)
     for problem in result.model["problems"]:
         warn(f"{problem['path']}: {problem['error']} (named in the digest; the rest was built)")
     for message in result.warnings:
@@ -53,3 +85,18 @@ def digest(week: str | None, jobs: int | None, rebuild: bool, out: Path | None, 
         if kind in result.files:
             click.echo(f"wrote {result.files[kind]}")
     click.echo(summary_line(result, workspace))
+    if execute:
+        for person in result.model["people"]:
+            for wb in person["workbooks"]:
+                if wb["failure"]:
+                    warn(f"{wb['path']}: {wb['failure']['message']}")
+        click.echo(f"{result.notebooks - result.failed} rendered, {result.failed} failed")
+    if webhook:
+        from ldkit.digest.collect import relative
+        from ldkit.digest.publish import post_week
+
+        post_week(result.model, result.folder, webhook, relative(result.files["html"], workspace.root), repost)
+        click.echo(f"posted {the_week} to the chat webhook")
+    if strict and (result.failed or result.render_errors):
+        ctx = click.get_current_context()
+        ctx.exit(1)

@@ -5,7 +5,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ldkit.atomic import atomic_write, atomic_write_chunks, make_folder
 from ldkit.digest.assemble import html_chunks, json_text, markdown_text
@@ -29,6 +29,9 @@ class DigestResult:
     render_errors: int
     problems: int
     warnings: list[str] = field(default_factory=list)
+    executed: int = 0
+    failed: int = 0
+    cached: int = 0
 
 
 def output_folder(workspace: Workspace, week: Week, out: Path | None) -> Path:
@@ -37,17 +40,23 @@ def output_folder(workspace: Workspace, week: Week, out: Path | None) -> Path:
 
 def build_digest(workspace: Workspace, week: Week, *, out: Path | None = None, formats: tuple[str, ...] = ("html",),
                  jobs: int | None = None, rebuild: bool = False, show_progress: bool = False,
-                 failures: dict[str, dict[str, Any]] | None = None,
-                 on_stage: Callable[[str], None] | None = None) -> DigestResult:
+                 execute: bool = False, timeout: float = 600, notebook_timeout: float = 3600) -> DigestResult:
     """The page is always written; `md` and `json` are added on request. No workbook is ever modified."""
     folder = output_folder(workspace, week, out)
     make_folder(folder)
     found = collect(workspace, week)
+    workers = jobs or os.cpu_count() or 1
+    failures: dict[str, dict[str, Any]] = {}
+    notes: list[str] = []
+    executed = 0
+    if execute:
+        executed, notes = _execute(workspace, found, failures, workers, rebuild, show_progress, timeout,
+                                   notebook_timeout)
     cache = FragmentCache(workspace.cache / "digest")
     try:
-        jobs_list = [RenderJob(e.workbook.path, e.key, e.hide_kinds) for e in found.entries]
+        jobs_list = [RenderJob(e.render_path or e.workbook.path, e.key, e.hide_kinds) for e in found.entries]
         bar = _progress(len(jobs_list), "render", show_progress)
-        rendered = render_all(jobs_list, cache, workers=jobs or os.cpu_count() or 1, rebuild=rebuild,
+        rendered = render_all(jobs_list, cache, workers=workers, rebuild=rebuild,
                               progress=bar.update if bar else None)
         if bar:
             bar.close()
@@ -66,7 +75,44 @@ def build_digest(workspace: Workspace, week: Week, *, out: Path | None = None, f
     return DigestResult(folder=folder, files=files, model=model, notebooks=len(found.entries),
                         people=model["totals"]["people"],
                         render_errors=sum(1 for r in rendered.values() if r.error),
-                        problems=len(found.problems), warnings=found.warnings)
+                        problems=len(found.problems), warnings=found.warnings + notes,
+                        executed=executed, failed=len(failures),
+                        cached=sum(1 for r in rendered.values() if r.cached))
+
+
+def _execute(workspace: Workspace, found: Any, failures: dict[str, dict[str, Any]], workers: int, rebuild: bool,
+             show_progress: bool, timeout: float, notebook_limit: float) -> tuple[int, list[str]]:
+    """Run every workbook into the build folder and point each entry at its executed copy."""
+    from ldkit.digest.execute import ExecJob, execute_all, execution_key, installed_kernels
+    from ldkit.digest.render import job_key
+    from ldkit.records.notebook import read_notebook
+
+    kernels = installed_kernels()
+    notes: list[str] = []
+    jobs: list[tuple[Any, ExecJob]] = []
+    for entry in found.entries:
+        nb = read_notebook(entry.workbook.path)
+        wanted = str(nb.get("metadata", {}).get("kernelspec", {}).get("name") or workspace.settings.kernel)
+        kernel = wanted if wanted in kernels else workspace.settings.kernel
+        if wanted != kernel:
+            notes.append(f"{relative(entry.workbook.path, workspace.root)}: its kernel '{wanted}' is not installed; "
+                         f"ran it with {kernel}")
+        params = dict(entry.workbook.identity.get("parameters") or {})
+        jobs.append((entry, ExecJob(entry.workbook.path, entry.workbook.id, params, kernel,
+                                    execution_key(nb, params, kernel, timeout), timeout, notebook_limit)))
+    bar = _progress(len(jobs), "execute", show_progress)
+    done = execute_all([job for _, job in jobs], workspace.cache / "digest" / "build", workers, rebuild,
+                       progress=bar.update if bar else None)
+    if bar:
+        bar.close()
+    for entry, job in jobs:
+        result = done[job.key]
+        if result.output is not None:
+            entry.render_path = result.output
+            entry.key = job_key(result.output.read_bytes(), entry.hide_kinds)
+        if result.failure:
+            failures[entry.key] = result.failure
+    return len(jobs), notes
 
 
 def _progress(total: int, what: str, enabled: bool) -> Any:

@@ -22,6 +22,7 @@ class Entry:
     key: str  # render cache key
     sha256: str
     hide_kinds: tuple[str, ...]
+    render_path: Path | None = None  # the executed copy, with --execute
 
     @property
     def author(self) -> str:

@@ -23,7 +23,13 @@ def _public(record: dict[str, Any] | None) -> dict[str, Any] | None | str:
 def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rendered],
                 failures: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """Everything the page shows, with private plans and outcomes already left out."""
+    from ldkit.stats import compute, read_week, skips_of
+
     failures = failures or {}
+    skipped = skips_of(workspace, found.week)
+    this_week = read_week(workspace, found.week, [e.workbook for e in found.entries])
+    recent = compute(workspace, since=found.week.shift(-7), until=found.week, known=this_week)
+    streak = {p["author"]: {"current": p["current_streak"], "best": p["best_streak"]} for p in recent["people"]}
     people: dict[str, list[dict[str, Any]]] = defaultdict(list)
     categories: Counter[str] = Counter()
     expenses: list[dict[str, Any]] = []
@@ -63,7 +69,8 @@ def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rend
         outcomes = [b["outcome"] for b in books if b["outcome"] is not None]
         hours = sum((o.get("hours") or 0) for o in outcomes if isinstance(o, dict))
         persons.append({"author": author, "workbooks": books, "hours": hours,
-                        "planned": any(b["plan"] is not None for b in books), "summarized": bool(outcomes)})
+                        "planned": any(b["plan"] is not None for b in books), "summarized": bool(outcomes),
+                        "streak": streak.get(author, {"current": 0, "best": 0})})
     totals_by_currency: dict[str, float] = defaultdict(float)
     for cost in expenses:
         totals_by_currency[cost["currency"]] += float(cost["amount"])
@@ -87,8 +94,11 @@ def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rend
         "categories": dict(categories.most_common()),
         "accountability": {
             "planned_no_outcome": [p["author"] for p in persons if p["planned"] and not p["summarized"]],
-            "no_workbook": [a for a in found.team if a not in took_part],
+            "no_workbook": [a for a in found.team if a not in took_part and a not in skipped],
+            "skipped": skipped,
         },
+        "participation": [{"week": w["week"], "people": w["people"], "summarized": w["summarized"],
+                           "team": len(found.team)} for w in recent["weeks"]],
         "expenses": expenses,
         "expense_totals": {cur: round(total, 2) for cur, total in sorted(totals_by_currency.items())},
         "problems": [{"path": relative(p.path, workspace.root), "error": p.reason} for p in found.problems],

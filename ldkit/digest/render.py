@@ -50,6 +50,9 @@ def prepare(nb: dict[str, Any], hide_kinds: Iterable[str] = ()) -> dict[str, Any
     hidden = set(hide_kinds)
     metadata = nb.setdefault("metadata", {})
     metadata.pop("widgets", None)  # widget state holds what was typed into forms, and pulls scripts
+    # ldkit's own plumbing (parameter cells) is not the learner's work: the digest leaves it out
+    nb["cells"] = [c for c in nb.get("cells", []) if not (isinstance(c, dict) and {"parameters", "injected-parameters"}
+                                                          & set(c.get("metadata", {}).get("tags") or []))]
     for cell in nb.get("cells", []):
         cell.get("metadata", {}).pop("widgets", None)
         if cell.get("cell_type") != "code":
@@ -113,19 +116,36 @@ def _get_exporter() -> Any:
     global _exporter
     if _exporter is None:
         from nbconvert import HTMLExporter
+        from nbconvert.exporters.templateexporter import TemplateExporter
+        from nbconvert.filters.highlight import Highlight2HTML
+        from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
-        _exporter = HTMLExporter(template_name="basic")
-        _exporter.exclude_input_prompt = False
+        class FragmentExporter(HTMLExporter):
+            """HTMLExporter without its closing BeautifulSoup pass (about a third of its time): that pass only
+            adds alt text and tabindex, and nh3 re-parses the fragment anyway."""
+
+            def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
+                langinfo = nb.metadata.get("language_info", {})
+                lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+                self.register_filter("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+                resources = self._init_resources(resources)
+                self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                    notebook_metadata=nb.metadata, parent=self, resources=resources))
+                return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+        _exporter = FragmentExporter(template_name="basic", exclude_input_prompt=True,
+                                     exclude_output_prompt=True, exclude_anchor_links=True)
     return _exporter
 
 
 def render_notebook(raw: bytes, hide_kinds: Iterable[str] = ()) -> str:
     """bytes of an .ipynb -> a sanitized HTML fragment (raises on a notebook nbconvert cannot read)."""
     import nbformat
+    from nbformat.v4.rwbase import rejoin_lines
 
-    nb = json.loads(raw.decode("utf-8"))
-    nb = prepare(nb, hide_kinds)
-    node = nbformat.from_dict(nb)
+    node = nbformat.from_dict(json.loads(raw.decode("utf-8")))
+    rejoin_lines(node)  # multi-line strings are stored as lists of lines by nbformat and JupyterLab
+    prepare(node, hide_kinds)
     html, _ = _get_exporter().from_notebook_node(node)
     return sanitize(html)
 
@@ -168,7 +188,9 @@ def render_all(jobs: list[RenderJob], cache: FragmentCache, workers: int, rebuil
             progress(1)
 
     if workers > 1 and len(unique) >= 4:
-        with ProcessPoolExecutor(max_workers=min(workers, len(unique))) as pool:
+        from ldkit.imports import skip_slow_optional_imports
+
+        with ProcessPoolExecutor(max_workers=min(workers, len(unique)), initializer=skip_slow_optional_imports) as pool:
             futures = [pool.submit(_render_into_cache, job, cache.folder) for job in unique]
             for future in as_completed(futures):
                 finish(*future.result())

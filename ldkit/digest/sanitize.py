@@ -16,7 +16,7 @@ TAGS = {
     "menclose", "semantics", "annotation",
 }
 ATTRIBUTES = {
-    "*": {"class", "title", "lang", "dir"},
+    "*": {"title", "lang", "dir"},  # "class" is allowed per tag, from CLASSES below
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan", "align"},
@@ -44,9 +44,46 @@ def _filter(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+# the classes the page's stylesheet styles; nbconvert's other wrapper classes only add weight
+_LAYOUT = {"cell", "input_area", "output_area", "output_error", "output_stderr", "highlight",
+           "ansi-bold", "ansi-red-fg", "ansi-green-fg", "ansi-yellow-fg", "ansi-blue-fg", "ansi-magenta-fg",
+           "ansi-cyan-fg"}
+
+
+def _token_classes() -> set[str]:
+    """The highlighting classes the page's (pygments default) stylesheet gives a colour to."""
+    import re as regex
+
+    from pygments.formatters import HtmlFormatter
+
+    css = HtmlFormatter(style="default").get_style_defs(".highlight")
+    return set(regex.findall(r"\.highlight \.([\w-]+)", css))
+
+
+CLASSES: dict[str, set[str]] = {tag: set(_LAYOUT) for tag in ("div", "p", "pre", "table", "li", "ul", "code", "td")}
+CLASSES["span"] = _LAYOUT | _token_classes()
+
+
+_BARE_SPAN = re.compile(r"<span>([^<]*)</span>")
+_EMPTY_CLASS = re.compile(r' class=""')
+
+
 def sanitize(html: str) -> str:
     """Allow-listed tags and attributes only: no script, handlers, javascript: URLs, frames, forms, or loads."""
-    return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, attribute_filter=_filter,
-                     url_schemes={"http", "https", "mailto", "data"}, strip_comments=True,
-                     clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript", "template"},
-                     link_rel="noopener noreferrer nofollow")
+    clean = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, attribute_filter=_filter, allowed_classes=CLASSES,
+                      url_schemes={"http", "https", "mailto", "data"}, strip_comments=True,
+                      clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript", "template"},
+                      link_rel="noopener noreferrer nofollow")
+    # weight only: a span left with no class styles nothing (its text stays), and class="" says nothing
+    return compact(_BARE_SPAN.sub(r"\1", _EMPTY_CLASS.sub("", clean)))
+
+
+_PRE = re.compile(r"(<pre[\s>].*?</pre>)", re.S)
+_INDENT = re.compile(r"\s*\n\s*")
+
+
+def compact(html: str) -> str:
+    """Fold runs of white space that hold a line break into one line break, outside <pre>: the browser renders
+    both the same (white-space: normal), and nbconvert's indentation is a tenth of a fragment's weight."""
+    parts = _PRE.split(html)
+    return "".join(part if i % 2 else _INDENT.sub("\n", part) for i, part in enumerate(parts))

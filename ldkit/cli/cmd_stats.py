@@ -1,0 +1,85 @@
+"""`ldkit skip` and `ldkit stats`: weeks off, streaks and participation."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ldkit.cli.options import author_option, json_option, week_option
+
+
+@click.command()
+@week_option
+@author_option
+@click.option("--reason", "-r", default="", metavar="R", help="Why (holiday, on call, …); shown to the organizer.")
+def skip(week: str | None, author: str | None, reason: str) -> None:
+    """Mark a week off: it neither counts nor breaks a streak.
+
+    \b
+    Examples:
+      ldkit skip --reason "on call"
+      ldkit skip --week next --author bob --reason holiday
+    """
+    from ldkit.people import resolve_author
+    from ldkit.stats import skip_week
+    from ldkit.weeks import parse_week
+    from ldkit.workspace import find_workspace
+
+    workspace = find_workspace()
+    the_week = parse_week(week)
+    who = resolve_author(author, workspace)
+    skip_week(workspace, the_week, who, reason)
+    click.echo(f"{who} takes {the_week} off" + (f" ({reason})" if reason else ""))
+
+
+@click.command()
+@click.option("--since", metavar="W", default=None, help="First week (default: the first with a workbook).")
+@click.option("--until", metavar="W", default=None, help="Last week (default: this week).")
+@json_option
+@click.option("--plot", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="FILE",
+              help="Draw weekly participation and hours to FILE.svg or FILE.png (needs matplotlib).")
+def stats(since: str | None, until: str | None, as_json: bool, plot: Path | None) -> None:
+    """Per week: people, plans, outcomes, hours, categories. Per person: streaks and participation.
+
+    \b
+    A streak is consecutive weeks with an outcome; a week off (ldkit skip)
+    neither counts nor breaks it, and this week without an outcome yet does
+    not break it either.
+
+    \b
+    Examples:
+      ldkit stats
+      ldkit stats --since 2026-W40 --json
+      ldkit stats --plot participation.svg
+    """
+    from ldkit.cli.base import emit_json
+    from ldkit.stats import compute, plot as draw
+    from ldkit.weeks import parse_week
+    from ldkit.workspace import find_workspace
+
+    workspace = find_workspace()
+    data = compute(workspace, parse_week(since) if since else None, parse_week(until) if until else None)
+    if plot is not None:
+        draw(data, plot)
+    if as_json:
+        emit_json(data)
+        return
+    if not data["weeks"] or not any(w["people"] for w in data["weeks"]):
+        click.echo(f"No workbooks from {data['since']} to {data['until']}.")
+    else:
+        click.echo(f"{'week':<10} {'people':>6} {'planned':>8} {'summarized':>11} {'hours':>7}  categories")
+        for w in data["weeks"]:
+            cats = ", ".join(f"{k} {v}" for k, v in w["categories"].items())
+            click.echo(f"{w['week']:<10} {w['people']:>6} {w['planned']:>8} {w['summarized']:>11} "
+                       f"{w['hours']:>7g}  {cats}")
+        click.echo(f"\n{'person':<20} {'outcomes':>8} {'streak':>7} {'best':>5} {'participation':>14}")
+        for p in data["people"]:
+            click.echo(f"{p['author']:<20} {p['weeks_with_outcome']:>8} {p['current_streak']:>7} "
+                       f"{p['best_streak']:>5} {p['participation_rate']:>13.0%}")
+        if data["top_resources"]:
+            click.echo("\nMost used resources: " + "; ".join(f"{r['resource']} ({r['count']})"
+                                                          for r in data["top_resources"][:5]))
+        if data["top_papers"]:
+            click.echo("Most read papers: " + "; ".join(f"{p['paper']} ({p['count']})" for p in data["top_papers"][:5]))
+    if plot is not None:
+        click.echo(f"wrote {plot}")

@@ -1,0 +1,80 @@
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from ldkit.stats import compute, streaks, WeekData
+from ldkit.weeks import parse_week
+
+
+def week_with(ws, run, new_workbook, week, author, outcome=True):
+    path = new_workbook("blank", f"{author} {week}", "--week", week, "--author", author)
+    run("log", "plan", path, "--goal", "g", "--category", "tutorial", "-r", "https://docs.jax.dev")
+    if outcome:
+        run("log", "outcome", path, "--summary", "s", "--hours", "2")
+    return path
+
+
+def test_streak_rules():
+    w = [parse_week(f"2026-W{n:02d}") for n in range(40, 49)]
+    history = [WeekData(week) for week in w]
+    for i in (0, 1, 2, 4, 5, 6, 7):
+        history[i].summarized.add("a")
+    history[3].skipped["a"] = "holiday"  # a week off neither counts nor breaks it
+    assert streaks(history, "a", w[-1]) == (7, 7)  # this week (W48) has no outcome yet: not broken
+    history[5].summarized.discard("a")
+    assert streaks(history, "a", w[-1]) == (2, 4)
+
+
+def test_stats_json_and_text(ws, run, new_workbook):
+    for week in ("2026-W45", "2026-W46", "2026-W48"):
+        week_with(ws, run, new_workbook, week, "alice")
+    week_with(ws, run, new_workbook, "2026-W46", "bob", outcome=False)
+    run("skip", "--week", "2026-W47", "--author", "alice", "--reason", "on call")
+    data = json.loads(run("stats", "--until", "2026-W48", "--json").stdout)
+    assert set(data) >= {"people", "weeks"}
+    alice = next(p for p in data["people"] if p["author"] == "alice")
+    assert alice == {"author": "alice", "weeks_with_outcome": 3, "current_streak": 3, "best_streak": 3,
+                     "participation_rate": 1.0}
+    bob = next(p for p in data["people"] if p["author"] == "bob")
+    assert bob["weeks_with_outcome"] == 0 and bob["participation_rate"] == pytest.approx(1 / 3, abs=0.001)
+    w46 = next(w for w in data["weeks"] if w["week"] == "2026-W46")
+    assert w46 == {"week": "2026-W46", "people": 2, "planned": 2, "summarized": 1, "hours": 2,
+                   "categories": {"tutorial": 2}, "skipped": []}
+    assert data["top_resources"][0] == {"resource": "https://docs.jax.dev", "count": 4}
+    text = run("stats", "--until", "2026-W48").stdout
+    assert "2026-W46" in text and "alice" in text and "100%" in text
+
+
+def test_empty_range_is_an_honest_empty_answer(ws, run):
+    data = json.loads(run("stats", "--since", "2026-W01", "--until", "2026-W03", "--json").stdout)
+    assert data["people"] == [] and [w["people"] for w in data["weeks"]] == [0, 0, 0]
+    assert "No workbooks from 2026-W01 to 2026-W03" in run("stats", "--since", "2026-W01", "--until",
+                                                           "2026-W03").stdout
+
+
+def test_since_after_until(ws, run):
+    result = run("stats", "--since", "2026-W48", "--until", "2026-W40", code=2)
+    assert "--since 2026-W48 is after --until 2026-W40" in result.stderr
+    assert "invalid week 'soon'" in run("stats", "--since", "soon", code=2).stderr
+
+
+def test_plot(ws, run, new_workbook, tmp_path):
+    week_with(ws, run, new_workbook, "2026-W47", "alice")
+    week_with(ws, run, new_workbook, "2026-W48", "bob")
+    target = tmp_path / "participation.svg"
+    run("stats", "--since", "2026-W47", "--until", "2026-W48", "--plot", target)
+    root = ET.parse(target).getroot()
+    assert root.tag.endswith("svg")
+    png = tmp_path / "p.png"
+    run("stats", "--until", "2026-W48", "--plot", png)
+    assert png.read_bytes().startswith(b"\x89PNG")
+    assert "use a file ending in .svg or .png" in run("stats", "--plot", tmp_path / "p.gif", code=2).stderr
+
+
+def test_skip_is_shown_by_streaks_in_the_digest(ws, run, new_workbook):
+    week_with(ws, run, new_workbook, "2026-W47", "alice")
+    run("skip", "--week", "2026-W48", "--reason", "conference")
+    assert (ws.root / "workbooks" / "2026-W48" / "alice" / "skip.json").exists()
+    data = compute(ws, until=parse_week("2026-W49"))
+    assert next(p for p in data["people"] if p["author"] == "alice")["current_streak"] == 1
