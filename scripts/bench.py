@@ -239,6 +239,39 @@ def bench_memory(base: Path, runs: int) -> dict:
     return report("peak memory of a 1,000-notebook digest", peak, None, "<= 400 MB", 400, "MB")
 
 
+def bench_execute(base: Path, runs: int) -> dict:
+    """`ldkit digest --execute` on 10 small notebooks against `papermill` on each, one after another."""
+    ws = make_workspace(base)
+    env = {"LDKIT_HOME": str(ws), "LDKIT_AUTHOR": "bench"}
+    paths = []
+    for i in range(10):
+        made = subprocess.run([str(BIN / "ldkit"), "new", "blank", "--title", f"Run {i}", "--author", f"p{i % 4}",
+                               "--json"], cwd=ws, env={**os.environ, **env}, capture_output=True, text=True,
+                              check=True)
+        path = Path(json.loads(made.stdout)["path"])
+        nb = json.loads(path.read_text())
+        nb["cells"].append({"cell_type": "code", "id": "work", "metadata": {}, "execution_count": None,
+                            "outputs": [], "source": f"import math\nprint(sum(math.sqrt(k) for k in range({i} * 1000)))"})
+        path.write_text(json.dumps(nb))
+        paths.append(path)
+    digest = [str(BIN / "ldkit"), "digest", "--execute", "--rebuild", "--quiet"]
+    mine = timed(digest, runs, ws, env)
+    out = base / "papermill-out"
+    out.mkdir()
+
+    def papermill_each() -> None:
+        for path in paths:
+            subprocess.run([str(BIN / "papermill"), "--no-progress-bar", str(path), str(out / path.name)],
+                           cwd=ws, check=True, capture_output=True)
+
+    times = []
+    for _ in range(max(1, runs // 2)):
+        start = time.perf_counter()
+        papermill_each()
+        times.append(time.perf_counter() - start)
+    return report("digest --execute of 10 vs papermill on each", mine, statistics.median(times), "<= 0.3x", 0.3)
+
+
 FORM_PROBE = """
 import time, json
 t = time.perf_counter()
@@ -289,7 +322,8 @@ def bench_form(base: Path, runs: int) -> list[dict]:
 
 
 BENCHES = {"help": bench_help, "new": bench_new, "status": bench_status, "form": bench_form,
-           "paper": bench_paper, "digest": bench_digest, "memory": bench_memory}
+           "paper": bench_paper, "digest": bench_digest, "memory": bench_memory,
+           "execute": bench_execute}
 
 
 def main() -> None:
