@@ -137,10 +137,19 @@ def fill_roles(cells: list[dict[str, Any]], replacements: dict[str, list[dict[st
 
 
 def header_markdown(identity: dict[str, Any], template: Template) -> str:
-    return (f"# {escape_markdown(identity['title'])}\n\n"
+    text = (f"# {escape_markdown(identity['title'])}\n\n"
             f"**{escape_markdown(identity['author'])}** · {identity['week']} · learning day "
             f"{identity['learning_day']} · *{escape_markdown(template.display_name)}*\n\n"
             f"{escape_markdown(template.description)}")
+    paper = identity.get("paper")
+    if isinstance(paper, dict):
+        name = escape_markdown(paper.get("title") or paper.get("id", ""))
+        link = f"[{name}](<{paper['abs_url']}>)" if paper.get("abs_url") else name
+        authors = ", ".join(paper.get("authors") or [])
+        year = (paper.get("published") or "")[:4]
+        details = " · ".join(escape_markdown(x) for x in (authors, year) if x)
+        text += f"\n\n**Paper:** {link}" + (f" · {details}" if details else "")
+    return text
 
 
 def workbook_path(workspace: Workspace, week: Week, author: str, title: str) -> Path:

@@ -59,6 +59,9 @@ def test_new_paper_from_arxiv(ws, run, paper_services):
     assert "Alex Nichol, Joshua Achiam, John Schulman" in cells["paper"]
     assert "```bibtex\n@misc{nichol2018first" in cells["references"]
     assert nb["metadata"]["ldkit"]["parameters"]["arxiv_id"] == "1803.02999"
+    header = "".join(nb["cells"][0]["source"])
+    assert "**Paper:** [On First-Order Meta-Learning Algorithms](<https://arxiv.org/abs/1803.02999v3>)" in header
+    assert "Alex Nichol, Joshua Achiam, John Schulman · 2018" in header
 
 
 def test_the_same_paper_twice_makes_one_request(ws, run, paper_services):

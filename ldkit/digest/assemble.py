@@ -14,20 +14,32 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src da
 _SAFE_URL = re.compile(r"^(https?://|mailto:)", re.I)
 
 
+_markdown: Any = None
+
+
 def markdown_html(text: str) -> str:
     """A learner's Markdown -> sanitized HTML (raw HTML in it shows as text)."""
-    import mistune
+    global _markdown
+    if _markdown is None:
+        import mistune
 
-    render = mistune.create_markdown(escape=True, plugins=["strikethrough", "table", "task_lists", "url"])
-    return sanitize(str(render(text or "")))
+        _markdown = mistune.create_markdown(escape=True, plugins=["strikethrough", "table", "task_lists", "url"])
+    return sanitize(str(_markdown(text or "")))
 
 
-def _environment() -> Any:
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
+def _environment(cache: Path | None = None) -> Any:
+    from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
     from markupsafe import Markup
 
+    bytecode = None
+    if cache is not None:
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            bytecode = FileSystemBytecodeCache(str(cache))  # compiling the page template costs ~50 ms a run
+        except OSError:
+            bytecode = None
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, bytecode_cache=bytecode)
     env.filters["markdown"] = lambda text: Markup(markdown_html(text))
     env.filters["safe_url"] = lambda url: url if isinstance(url, str) and _SAFE_URL.match(url.strip()) else None
     env.filters["hours"] = lambda h: "" if h is None else f"{h:g} h"
@@ -66,9 +78,9 @@ def chart(categories: dict[str, int]) -> dict[str, Any]:
     return {"bars": bars, "height": 26 * len(bars) + 8}
 
 
-def html_chunks(model: dict[str, Any]) -> Iterator[str]:
+def html_chunks(model: dict[str, Any], cache: Path | None = None) -> Iterator[str]:
     """The page, streamed: each notebook's fragment is read from disk as it is written out."""
-    env = _environment()
+    env = _environment(cache)
     notebooks = [{"author": p["author"], **wb, "body": Fragment(wb["fragment"])}
                  for p in model["people"] for wb in p["workbooks"]]
     from markupsafe import Markup

@@ -65,7 +65,7 @@ def build_digest(workspace: Workspace, week: Week, *, out: Path | None = None, f
     model = build_model(workspace, found, rendered, failures)
     files: dict[str, Path] = {}
     files["html"] = folder / "index.html"
-    atomic_write_chunks(files["html"], html_chunks(model))
+    atomic_write_chunks(files["html"], html_chunks(model, workspace.cache / "digest" / "templates"))
     if "md" in formats:
         files["md"] = folder / "digest.md"
         atomic_write(files["md"], markdown_text(model))

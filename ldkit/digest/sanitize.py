@@ -80,10 +80,13 @@ def sanitize(html: str) -> str:
 
 _PRE = re.compile(r"(<pre[\s>].*?</pre>)", re.S)
 _INDENT = re.compile(r"\s*\n\s*")
+_BEFORE_BLOCK = re.compile(r"\n(?=</?(?:div|p|h[1-6]|ul|ol|li|table|thead|tbody|tfoot|tr|td|th|blockquote|pre|hr|br)"
+                           r"[\s>/])")
 
 
 def compact(html: str) -> str:
-    """Fold runs of white space that hold a line break into one line break, outside <pre>: the browser renders
-    both the same (white-space: normal), and nbconvert's indentation is a tenth of a fragment's weight."""
+    """Fold runs of white space that hold a line break into one line break, and drop it before a block tag,
+    outside <pre>: the browser renders them the same (white-space: normal), and nbconvert's indentation is a
+    tenth of a fragment's weight."""
     parts = _PRE.split(html)
-    return "".join(part if i % 2 else _INDENT.sub("\n", part) for i, part in enumerate(parts))
+    return "".join(part if i % 2 else _BEFORE_BLOCK.sub("", _INDENT.sub("\n", part)) for i, part in enumerate(parts))
