@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Callable, Iterable
 
 from ldkit.errors import WriteError
 
@@ -14,9 +14,20 @@ def atomic_write(path: Path, data: bytes | str) -> None:
 
     A crash (or kill -9) before the rename leaves the previous file untouched.
     """
-    path = Path(path)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    _replace(Path(path), lambda handle: handle.write(payload))
+
+
+def atomic_write_chunks(path: Path, chunks: Iterable[str]) -> None:
+    """Like atomic_write, but streams text chunks, so a large page never sits in memory whole."""
+    def write(handle: Any) -> None:
+        for chunk in chunks:
+            handle.write(chunk.encode("utf-8"))
+
+    _replace(Path(path), write)
+
+
+def _replace(path: Path, write: Callable[[Any], Any]) -> None:
     folder = path.parent
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".ldkit-tmp", dir=folder)
@@ -25,13 +36,11 @@ def atomic_write(path: Path, data: bytes | str) -> None:
                          hint=f"check that {folder} exists and that you may write to it") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide a shared workbook from the team
+        # an existing file keeps its mode; a new one is readable by the team (mkstemp's 0600 would hide it)
+        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o644)
         os.replace(tmp, path)
     except OSError as exc:
         _remove_quietly(tmp)
@@ -72,29 +81,3 @@ def _fsync_folder(folder: Path) -> None:
     finally:
         os.close(fd)
 
-
-def atomic_write_chunks(path: Path, chunks: Iterable[str]) -> None:
-    """Like atomic_write, but streams text chunks, so a large page never sits in memory whole."""
-    path = Path(path)
-    folder = path.parent
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".ldkit-tmp", dir=folder)
-    except OSError as exc:
-        raise WriteError(f"cannot write {path}: {exc.strerror}",
-                         hint=f"check that {folder} exists and that you may write to it") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            for chunk in chunks:
-                handle.write(chunk)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        _remove_quietly(tmp)
-        raise WriteError(f"cannot write {path}: {exc.strerror}",
-                         hint=f"check the permissions of {folder} and the free disk space") from None
-    except BaseException:
-        _remove_quietly(tmp)
-        raise
-    _fsync_folder(folder)

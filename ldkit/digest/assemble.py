@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterator
 
-from ldkit.digest.model import first_sentence
+from ldkit.digest.model import one_line
 from ldkit.digest.sanitize import sanitize
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -100,16 +100,8 @@ def markdown_text(model: dict[str, Any]) -> str:
         lines[0] += f", {t['results']['text']}"
     for person in model["people"]:
         for wb in person["workbooks"]:
-            outcome = wb["outcome"]
-            if outcome == "private":
-                text = "(outcome kept private)"
-            elif isinstance(outcome, dict):
-                hours = f", {outcome['hours']:g} h" if outcome.get("hours") is not None else ""
-                text = f"{first_sentence(outcome['summary'])} ({outcome['status']}{hours})"
-            elif isinstance(wb["plan"], dict):
-                text = f"planned: {first_sentence(wb['plan']['goal'])} (no outcome yet)"
-            else:
-                text = "started a workbook (no plan yet)"
+            what, note = one_line(wb)
+            text = f"{what} ({note})" if what else f"({note})"
             lines.append(f"• *{_md(person['author'])}* — {_md(wb['title'])}: {_md(text)}")
     missing = model["accountability"]["no_workbook"]
     if missing:

@@ -119,3 +119,17 @@ def first_sentence(text: str, limit: int = 200) -> str:
     match = re.match(r"(.+?[.!?])(\s|$)", plain)
     sentence = match.group(1) if match else plain
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
+
+
+def one_line(wb: dict[str, Any]) -> tuple[str, str]:
+    """(what, note) for a workbook in chat: the summary's first sentence and "(status, hours)", or what is
+    missing. Callers escape both for their medium."""
+    outcome = wb["outcome"]
+    if outcome == "private":
+        return "", "outcome kept private"
+    if isinstance(outcome, dict):
+        hours = f", {outcome['hours']:g} h" if outcome.get("hours") is not None else ""
+        return first_sentence(outcome["summary"]), f"{outcome['status']}{hours}"
+    if isinstance(wb["plan"], dict):
+        return f"planned: {first_sentence(wb['plan']['goal'])}", "no outcome yet"
+    return "", "started a workbook, no plan yet"

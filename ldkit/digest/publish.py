@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from ldkit.atomic import atomic_write
-from ldkit.digest.model import first_sentence
+from ldkit.digest.model import one_line
 from ldkit.errors import InputError, LdkitError
 from ldkit.net import NetworkError, request
 from ldkit.records.schema import now_rfc3339
@@ -46,16 +46,8 @@ def blocks_for(model: dict[str, Any], digest_path: str) -> list[dict[str, Any]]:
     lines = []
     for person in model["people"]:
         for wb in person["workbooks"]:
-            outcome = wb["outcome"]
-            if outcome == "private":
-                what = "_outcome kept private_"
-            elif isinstance(outcome, dict):
-                hours = f", {outcome['hours']:g} h" if outcome.get("hours") is not None else ""
-                what = f"{mrkdwn(first_sentence(outcome['summary']))} _({outcome['status']}{hours})_"
-            elif isinstance(wb["plan"], dict):
-                what = f"planned: {mrkdwn(first_sentence(wb['plan']['goal']))} _(no outcome yet)_"
-            else:
-                what = "_started a workbook_"
+            text, note = one_line(wb)
+            what = f"{mrkdwn(text)} _({note})_" if text else f"_{note}_"
             line = f"*{mrkdwn(person['author'])}* — {mrkdwn(wb['title'])}: {what}"
             lines.append(line[:MAX_SECTION - 10])
     room = MAX_BLOCKS - len(blocks) - 2  # keep space for the "more" line and the footer
