@@ -255,3 +255,18 @@ def test_accountability_and_expenses(ws, run, new_workbook):
     data = json.loads((ws.root / "digests" / WEEK / "digest.json").read_text())
     assert data["accountability"]["no_workbook"] == [] and data["accountability"]["skipped"] == {"carol": "holiday <3"}
     assert "carol (holiday &lt;3)" in page(ws)
+
+
+def test_a_save_to_the_journal_alone_reaches_the_next_digest(ws, run, new_workbook):
+    from ldkit.records.schema import make_record, outcome_data
+    from ldkit.records.workbook import save_record
+
+    path = new_workbook("blank", "Journal only", "--week", WEEK)
+    build(run)
+    wid = json.loads(path.read_text())["metadata"]["ldkit"]["id"]
+    save_record(path, make_record("outcome", wid, "alice", outcome_data("FROM-THE-FORM")), into_notebook=False)
+    build(run)
+    assert "FROM-THE-FORM" in page(ws)
+    (ws.root / ".ldkit-cache" / "digest" / "workbooks.sqlite").write_bytes(b"garbage, not sqlite")
+    build(run)
+    assert "FROM-THE-FORM" in page(ws)

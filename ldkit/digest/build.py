@@ -1,6 +1,7 @@
 """Build a week's digest: collect, render (cached, in workers), assemble, and write every file atomically."""
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from dataclasses import dataclass, field
@@ -44,7 +45,7 @@ def build_digest(workspace: Workspace, week: Week, *, out: Path | None = None, f
     """The page is always written; `md` and `json` are added on request. No workbook is ever modified."""
     folder = output_folder(workspace, week, out)
     make_folder(folder)
-    found = collect(workspace, week)
+    found = collect(workspace, week, workspace.cache / "digest" / "workbooks.sqlite")
     workers = jobs or os.cpu_count() or 1
     failures: dict[str, dict[str, Any]] = {}
     notes: list[str] = []
@@ -109,7 +110,7 @@ def _execute(workspace: Workspace, found: Any, failures: dict[str, dict[str, Any
         result = done[job.key]
         if result.output is not None:
             entry.render_path = result.output
-            entry.key = job_key(result.output.read_bytes(), entry.hide_kinds)
+            entry.key = job_key(hashlib.sha256(result.output.read_bytes()).hexdigest(), entry.hide_kinds)
         if result.failure:
             failures[entry.key] = result.failure
     return len(jobs), notes

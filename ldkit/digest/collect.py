@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ldkit.digest.render import job_key
 from ldkit.errors import NotebookError
+from ldkit.records.journal import journal_path
+from ldkit.records.merge import merge
 from ldkit.records.notebook import parse_notebook
 from ldkit.records.scan import Problem, notebook_files
 from ldkit.records.workbook import Workbook, load_workbook
@@ -47,22 +52,25 @@ def private_kinds(workbook: Workbook) -> tuple[str, ...]:
     return tuple(kinds)
 
 
-def collect(workspace: Workspace, week: Week) -> Collected:
+def collect(workspace: Workspace, week: Week, index: Path | None = None) -> Collected:
+    """Read the week; with an `index`, a workbook whose file and journal are unchanged is not parsed again."""
     found = Collected(week=week)
-    for path in notebook_files(workspace.week_folder(week)):
-        try:
-            raw = path.read_bytes()
-            nb = parse_notebook(raw, path)
-            workbook = load_workbook(path, nb)
-        except NotebookError as exc:
-            found.problems.append(Problem(path, exc.message))
-            continue
-        except OSError as exc:
-            found.problems.append(Problem(path, f"cannot read it: {exc.strerror}"))
-            continue
-        found.warnings.extend(workbook.warnings)
-        hidden = private_kinds(workbook)
-        found.entries.append(Entry(workbook, job_key(raw, hidden), hashlib.sha256(raw).hexdigest(), hidden))
+    seen = ReadCache(index)
+    try:
+        for path in notebook_files(workspace.week_folder(week)):
+            try:
+                workbook, digest = seen.get(path) or seen.put(path, *_read(path))
+            except NotebookError as exc:
+                found.problems.append(Problem(path, exc.message))
+                continue
+            except OSError as exc:
+                found.problems.append(Problem(path, f"cannot read it: {exc.strerror}"))
+                continue
+            found.warnings.extend(workbook.warnings)
+            hidden = private_kinds(workbook)
+            found.entries.append(Entry(workbook, job_key(digest, hidden), digest, hidden))
+    finally:
+        seen.close()
     seen = {entry.author for entry in found.entries}
     earlier = week
     for _ in range(LOOKBACK_WEEKS):
@@ -72,6 +80,81 @@ def collect(workspace: Workspace, week: Week) -> Collected:
             seen.update(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
     found.team = sorted(seen)
     return found
+
+
+def _read(path: Path) -> tuple[Workbook, str, list[Any]]:
+    raw = path.read_bytes()
+    nb = parse_notebook(raw, path)
+    found: list[Any] = []
+    workbook = load_workbook(path, nb, found_records=found)
+    return workbook, hashlib.sha256(raw).hexdigest(), found
+
+
+class ReadCache:
+    """What was read of each workbook, keyed by the size and mtime of the notebook and of its journal.
+
+    Parsing a week's notebooks is most of a warm digest's time; a corrupt or missing index is only a slower run.
+    """
+
+    def __init__(self, index: Path | None) -> None:
+        self.db: sqlite3.Connection | None = None
+        if index is None:
+            return
+        try:
+            index.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(index, timeout=10)
+            self.db.execute("CREATE TABLE IF NOT EXISTS workbooks (path TEXT PRIMARY KEY, stamp TEXT, "
+                            "sha256 TEXT, identity TEXT, records TEXT)")
+        except (sqlite3.Error, OSError):
+            try:
+                index.unlink(missing_ok=True)
+                self.db = sqlite3.connect(index, timeout=10)
+                self.db.execute("CREATE TABLE IF NOT EXISTS workbooks (path TEXT PRIMARY KEY, stamp TEXT, "
+                                "sha256 TEXT, identity TEXT, records TEXT)")
+            except (sqlite3.Error, OSError):
+                self.db = None
+
+    @staticmethod
+    def _stamp(path: Path) -> str:
+        parts = []
+        for file in (path, journal_path(path)):
+            try:
+                info = file.stat()
+                parts.append(f"{info.st_size}:{info.st_mtime_ns}")
+            except OSError:
+                parts.append("-")
+        return "|".join(parts)
+
+    def get(self, path: Path) -> tuple[Workbook, str] | None:
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT stamp, sha256, identity, records FROM workbooks WHERE path = ?",
+                                  (str(path),)).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None or row[0] != self._stamp(path):
+            return None
+        identity = json.loads(row[2])
+        return Workbook(path=path, identity=identity, records=merge(json.loads(row[3]), identity["id"])), row[1]
+
+    def put(self, path: Path, workbook: Workbook, digest: str, records: list[Any]) -> tuple[Workbook, str]:
+        if self.db is not None and not workbook.warnings:
+            try:
+                self.db.execute("INSERT OR REPLACE INTO workbooks VALUES (?, ?, ?, ?, ?)",
+                                (str(path), self._stamp(path), digest, json.dumps(workbook.identity),
+                                 json.dumps(records)))
+            except (sqlite3.Error, TypeError, ValueError):
+                pass
+        return workbook, digest
+
+    def close(self) -> None:
+        if self.db is not None:
+            try:
+                self.db.commit()
+                self.db.close()
+            except sqlite3.Error:
+                pass
 
 
 def relative(path: Path, root: Path) -> str:

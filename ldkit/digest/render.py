@@ -38,11 +38,10 @@ class Rendered:
     cached: bool = False
 
 
-def job_key(raw: bytes, hide_kinds: Iterable[str] = ()) -> str:
-    digest = hashlib.sha256(raw)
-    digest.update(json.dumps({"render": RENDER_VERSION, "ldkit": __version__, "limit": OUTPUT_LIMIT,
-                              "hide": sorted(hide_kinds)}).encode())
-    return digest.hexdigest()
+def job_key(content_sha256: str, hide_kinds: Iterable[str] = ()) -> str:
+    """The render cache key: the notebook's bytes (by their hash) and everything that changes the fragment."""
+    return hashlib.sha256(json.dumps({"content": content_sha256, "render": RENDER_VERSION, "ldkit": __version__,
+                                      "limit": OUTPUT_LIMIT, "hide": sorted(hide_kinds)}).encode()).hexdigest()
 
 
 def prepare(nb: dict[str, Any], hide_kinds: Iterable[str] = ()) -> dict[str, Any]:

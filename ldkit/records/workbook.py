@@ -24,13 +24,17 @@ class Workbook:
         return str(self.identity["id"])
 
 
-def load_workbook(path: Path, nb: dict[str, Any] | None = None) -> Workbook:
-    """Read identity and records from the notebook (metadata and outputs) and its journal."""
+def load_workbook(path: Path, nb: dict[str, Any] | None = None, found_records: list[Any] | None = None) -> Workbook:
+    """Read identity and records from the notebook (metadata and outputs) and its journal.
+
+    `found_records`, if given, receives every raw record read (for a caller that caches them)."""
     path = Path(path)
     nb = read_notebook(path) if nb is None else nb
     ident = identity(nb, path)
     entries, warnings = journal.read(journal.journal_path(path))
     found = [*metadata_records(nb), *output_records(nb), *entries]
+    if found_records is not None:
+        found_records.extend(found)
     merged = merge(found, workbook_id=ident["id"])
     if merged.skipped:
         warnings.append(f"{path}: skipped {merged.skipped} record(s) this ldkit version cannot read")
