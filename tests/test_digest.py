@@ -178,8 +178,8 @@ def test_renders_are_cached_by_content(ws, run, new_workbook, monkeypatch):
     seen = []
     real = build_module.render_all
 
-    def spy(jobs, cache, workers, rebuild=False, progress=None):
-        done = real(jobs, cache, 1, rebuild, progress)
+    def spy(jobs, cache, workers, rebuild=False, progress=None, **kw):
+        done = real(jobs, cache, 1, rebuild, progress, **kw)
         seen.append(sorted(r.cached for r in done.values()))
         return done
 

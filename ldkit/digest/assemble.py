@@ -78,14 +78,23 @@ def chart(categories: dict[str, int]) -> dict[str, Any]:
     return {"bars": bars, "height": 26 * len(bars) + 8}
 
 
+_template: Any = None
+
+
+def page_template(cache: Path | None = None) -> Any:
+    global _template
+    if _template is None:
+        _template = _environment(cache).get_template("digest.html.j2")
+    return _template
+
+
 def html_chunks(model: dict[str, Any], cache: Path | None = None) -> Iterator[str]:
     """The page, streamed: each notebook's fragment is read from disk as it is written out."""
-    env = _environment(cache)
     notebooks = [{"author": p["author"], **wb, "body": Fragment(wb["fragment"])}
                  for p in model["people"] for wb in p["workbooks"]]
     from markupsafe import Markup
 
-    template = env.get_template("digest.html.j2")
+    template = page_template(cache)
     # the CSP is our constant: Markup keeps its quotes literal in the attribute
     return template.generate(d=model, notebooks=notebooks, csp=Markup(CSP), chart=chart(model["categories"]),
                              pygments_css=_pygments_css())

@@ -12,7 +12,7 @@ from ldkit.atomic import atomic_write, atomic_write_chunks, make_folder
 from ldkit.digest.assemble import html_chunks, json_text, markdown_text
 from ldkit.digest.cache import FragmentCache
 from ldkit.digest.collect import collect, relative
-from ldkit.digest.model import build_model
+from ldkit.digest.model import build_model, recent_weeks
 from ldkit.digest.render import RenderJob, render_all
 from ldkit.weeks import Week
 from ldkit.workspace import Workspace
@@ -57,13 +57,20 @@ def build_digest(workspace: Workspace, week: Week, *, out: Path | None = None, f
     try:
         jobs_list = [RenderJob(e.render_path or e.workbook.path, e.key, e.hide_kinds) for e in found.entries]
         bar = _progress(len(jobs_list), "render", show_progress)
+        prepared: dict[str, Any] = {}
+
+        def meanwhile() -> None:
+            # what the page needs anyway, done while the workers render
+            warm_up_page(workspace)
+            prepared["recent"] = recent_weeks(workspace, found)
+
         rendered = render_all(jobs_list, cache, workers=workers, rebuild=rebuild,
-                              progress=bar.update if bar else None)
+                              progress=bar.update if bar else None, meanwhile=meanwhile)
         if bar:
             bar.close()
     finally:
         cache.close()
-    model = build_model(workspace, found, rendered, failures)
+    model = build_model(workspace, found, rendered, failures, prepared.get("recent"))
     files: dict[str, Path] = {}
     files["html"] = folder / "index.html"
     atomic_write_chunks(files["html"], html_chunks(model, workspace.cache / "digest" / "templates"))
@@ -114,6 +121,14 @@ def _execute(workspace: Workspace, found: Any, failures: dict[str, dict[str, Any
         if result.failure:
             failures[entry.key] = result.failure
     return len(jobs), notes
+
+
+def warm_up_page(workspace: Workspace) -> None:
+    """Load the page's libraries and compiled template before they are needed."""
+    from ldkit.digest.assemble import markdown_html, page_template
+
+    markdown_html("")
+    page_template(workspace.cache / "digest" / "templates")
 
 
 def _progress(total: int, what: str, enabled: bool) -> Any:

@@ -20,15 +20,23 @@ def _public(record: dict[str, Any] | None) -> dict[str, Any] | None | str:
     return {**record["data"], "saved_at": record["saved_at"]}
 
 
+def recent_weeks(workspace: Workspace, found: Collected) -> dict[str, Any]:
+    """Streaks and participation over the 8 weeks up to this one (this week from what was collected)."""
+    from ldkit.stats import compute, read_week
+
+    this_week = read_week(workspace, found.week, [e.workbook for e in found.entries])
+    return compute(workspace, since=found.week.shift(-7), until=found.week, known=this_week)
+
+
 def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rendered],
-                failures: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+                failures: dict[str, dict[str, Any]] | None = None,
+                recent: dict[str, Any] | None = None) -> dict[str, Any]:
     """Everything the page shows, with private plans and outcomes already left out."""
-    from ldkit.stats import compute, read_week, skips_of
+    from ldkit.stats import skips_of
 
     failures = failures or {}
     skipped = skips_of(workspace, found.week)
-    this_week = read_week(workspace, found.week, [e.workbook for e in found.entries])
-    recent = compute(workspace, since=found.week.shift(-7), until=found.week, known=this_week)
+    recent = recent if recent is not None else recent_weeks(workspace, found)
     streak = {p["author"]: {"current": p["current_streak"], "best": p["best_streak"]} for p in recent["people"]}
     people: dict[str, list[dict[str, Any]]] = defaultdict(list)
     categories: Counter[str] = Counter()

@@ -171,8 +171,9 @@ def _render_into_cache(job: RenderJob, cache_dir: Path) -> tuple[str, str | None
 
 
 def render_all(jobs: list[RenderJob], cache: FragmentCache, workers: int, rebuild: bool = False,
-               progress: Callable[[int], None] | None = None) -> dict[str, Rendered]:
-    """Render what the cache lacks, in worker processes when there is enough to share."""
+               progress: Callable[[int], None] | None = None,
+               meanwhile: Callable[[], Any] | None = None) -> dict[str, Rendered]:
+    """Render what the cache lacks in worker processes; `meanwhile` runs in this process as they work."""
     done: dict[str, Rendered] = {}
     todo: list[RenderJob] = []
     for job in jobs:
@@ -195,14 +196,18 @@ def render_all(jobs: list[RenderJob], cache: FragmentCache, workers: int, rebuil
         if progress:
             progress(1)
 
-    if workers > 1 and len(unique) >= 4:
-        from ldkit.imports import skip_slow_optional_imports
+    if not unique:
+        if meanwhile:
+            meanwhile()
+        return done
+    from ldkit.imports import skip_slow_optional_imports
 
-        with ProcessPoolExecutor(max_workers=min(workers, len(unique)), initializer=skip_slow_optional_imports) as pool:
-            futures = [pool.submit(_render_into_cache, job, cache.folder) for job in unique]
-            for future in as_completed(futures):
-                finish(*future.result())
-    else:
-        for job in unique:
-            finish(*_render_into_cache(job, cache.folder))
+    # even one notebook renders in a worker: importing nbconvert there (~0.4 s) overlaps `meanwhile` here
+    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(unique))),
+                             initializer=skip_slow_optional_imports) as pool:
+        futures = [pool.submit(_render_into_cache, job, cache.folder) for job in unique]
+        if meanwhile:
+            meanwhile()
+        for future in as_completed(futures):
+            finish(*future.result())
     return done
