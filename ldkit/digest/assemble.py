@@ -28,16 +28,12 @@ def markdown_html(text: str) -> str:
 
 
 def _environment(cache: Path | None = None) -> Any:
-    from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
     from markupsafe import Markup
 
-    bytecode = None
-    if cache is not None:
-        try:
-            cache.mkdir(parents=True, exist_ok=True)
-            bytecode = FileSystemBytecodeCache(str(cache))  # compiling the page template costs ~50 ms a run
-        except OSError:
-            bytecode = None
+    from ldkit.digest.cache import bytecode_cache
+
+    bytecode = bytecode_cache(cache) if cache is not None else None  # compiling the page costs ~50 ms a run
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True, bytecode_cache=bytecode)
     env.filters["markdown"] = lambda text: Markup(markdown_html(text))

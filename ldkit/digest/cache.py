@@ -4,6 +4,7 @@ A corrupt or deleted cache is rebuilt, never fatal: the worst case is rendering 
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -88,3 +89,17 @@ class FragmentCache:
             except sqlite3.Error:
                 pass
             self.db = None
+
+
+def bytecode_cache(folder: Path) -> object | None:
+    """A Jinja bytecode cache in `folder`, or None where it could not be written (Jinja would fail loudly)."""
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        probe = Path(folder) / f".probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError:
+        return None
+    from jinja2 import FileSystemBytecodeCache
+
+    return FileSystemBytecodeCache(str(folder))

@@ -136,13 +136,9 @@ def _get_exporter(bytecode_dir: Path | None = None) -> Any:
                                      exclude_output_prompt=True, exclude_anchor_links=True)
         if bytecode_dir is not None:
             # compiling nbconvert's templates costs ~0.1 s per process; their bytecode keeps across runs
-            from jinja2 import FileSystemBytecodeCache
+            from ldkit.digest.cache import bytecode_cache
 
-            try:
-                Path(bytecode_dir).mkdir(parents=True, exist_ok=True)
-                _exporter.environment.bytecode_cache = FileSystemBytecodeCache(str(bytecode_dir))
-            except OSError:
-                pass
+            _exporter.environment.bytecode_cache = bytecode_cache(Path(bytecode_dir))
     return _exporter
 
 
