@@ -270,3 +270,11 @@ def test_a_save_to_the_journal_alone_reaches_the_next_digest(ws, run, new_workbo
     (ws.root / ".ldkit-cache" / "digest" / "workbooks.sqlite").write_bytes(b"garbage, not sqlite")
     build(run)
     assert "FROM-THE-FORM" in page(ws)
+
+
+def test_an_unwritable_cache_is_only_slower(ws, run, new_workbook, read_only):
+    new_workbook("blank", "No cache", "--week", WEEK)
+    (ws.root / ".ldkit-cache").mkdir()
+    read_only(ws.root / ".ldkit-cache")
+    result = build(run)
+    assert "1 notebook, 1 person" in result.stdout and "No cache" in page(ws)
