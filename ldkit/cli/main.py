@@ -30,7 +30,10 @@ def cli() -> None:
       ldkit new paper --title "MAML, first-order"
       ldkit log plan workbooks/2026-W48/alice/maml-first-order.ipynb \\
           --goal "Reproduce Table 1" --hours 5
+      ldkit log outcome workbooks/2026-W48/alice/maml-first-order.ipynb \\
+          --summary "Reproduced 1-shot within a point" --status partial --hours 5
       ldkit status                  # who planned and summarized this week
+      ldkit digest --format md      # the week's page and chat text
     """
 
 
