@@ -13,6 +13,33 @@ from ldkit.atomic import atomic_write, make_folder
 from ldkit.errors import LdkitError
 
 
+def open_index(path: Path, table: str) -> sqlite3.Connection | None:
+    """A SQLite index with `table` (a CREATE TABLE body); a corrupt file is replaced, a failure gives None."""
+    for attempt in range(2):
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path, timeout=10)
+            db.execute(f"CREATE TABLE IF NOT EXISTS {table}")
+            db.execute(f"SELECT count(*) FROM {table.split(' ', 1)[0]}").fetchone()
+            return db
+        except sqlite3.DatabaseError:
+            if attempt:
+                return None
+            Path(path).unlink(missing_ok=True)  # corrupt: start a new index; what it pointed to stays usable
+        except (sqlite3.Error, OSError):
+            return None
+    return None
+
+
+def close_index(db: sqlite3.Connection | None) -> None:
+    if db is not None:
+        try:
+            db.commit()
+            db.close()
+        except sqlite3.Error:
+            pass
+
+
 class FragmentCache:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
@@ -28,25 +55,9 @@ class FragmentCache:
             self.folder = Path(tempfile.mkdtemp(prefix="ldkit-digest-cache-"))
             make_folder(self.folder / "fragments")
         self.files = self.folder / "fragments"
-        try:
-            self.db = self._open()
-        except (sqlite3.Error, OSError):
-            self.db = None  # no index this run: the fragment files still serve
-
-    def _open(self) -> sqlite3.Connection:
-        path = self.folder / "index.sqlite"
-        for attempt in range(2):
-            try:
-                db = sqlite3.connect(path, timeout=10)
-                db.execute("CREATE TABLE IF NOT EXISTS fragments (key TEXT PRIMARY KEY, kind TEXT, bytes INTEGER, "
-                           "source TEXT, used REAL)")
-                db.execute("SELECT count(*) FROM fragments").fetchone()
-                return db
-            except sqlite3.DatabaseError:
-                if attempt:
-                    raise
-                path.unlink(missing_ok=True)  # corrupt: start a new index; the fragment files stay usable
-        raise sqlite3.DatabaseError("unreachable")  # pragma: no cover
+        # without an index this run, the fragment files still serve
+        self.db = open_index(self.folder / "index.sqlite",
+                             "fragments (key TEXT PRIMARY KEY, kind TEXT, bytes INTEGER, source TEXT, used REAL)")
 
     def path(self, key: str) -> Path:
         return self.files / f"{key}.html"
@@ -82,14 +93,8 @@ class FragmentCache:
             pass
 
     def close(self) -> None:
-        if self.db is not None:
-            try:
-                self.db.commit()
-                self.db.close()
-            except sqlite3.Error:
-                pass
-            self.db = None
-
+        close_index(self.db)
+        self.db = None
 
 def bytecode_cache(folder: Path) -> object | None:
     """A Jinja bytecode cache in `folder`, or None where it could not be written (Jinja would fail loudly)."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ldkit.digest.cache import close_index, open_index
 from ldkit.digest.render import job_key
 from ldkit.errors import NotebookError
 from ldkit.records.journal import journal_path
@@ -97,22 +98,8 @@ class ReadCache:
     """
 
     def __init__(self, index: Path | None) -> None:
-        self.db: sqlite3.Connection | None = None
-        if index is None:
-            return
-        try:
-            index.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(index, timeout=10)
-            self.db.execute("CREATE TABLE IF NOT EXISTS workbooks (path TEXT PRIMARY KEY, stamp TEXT, "
-                            "sha256 TEXT, identity TEXT, records TEXT)")
-        except (sqlite3.Error, OSError):
-            try:
-                index.unlink(missing_ok=True)
-                self.db = sqlite3.connect(index, timeout=10)
-                self.db.execute("CREATE TABLE IF NOT EXISTS workbooks (path TEXT PRIMARY KEY, stamp TEXT, "
-                                "sha256 TEXT, identity TEXT, records TEXT)")
-            except (sqlite3.Error, OSError):
-                self.db = None
+        self.db = None if index is None else open_index(
+            index, "workbooks (path TEXT PRIMARY KEY, stamp TEXT, sha256 TEXT, identity TEXT, records TEXT)")
 
     @staticmethod
     def _stamp(path: Path) -> str:
@@ -149,13 +136,8 @@ class ReadCache:
         return workbook, digest
 
     def close(self) -> None:
-        if self.db is not None:
-            try:
-                self.db.commit()
-                self.db.close()
-            except sqlite3.Error:
-                pass
-
+        close_index(self.db)
+        self.db = None
 
 def relative(path: Path, root: Path) -> str:
     try:
