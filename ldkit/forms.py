@@ -139,7 +139,7 @@ class RecordForm:
         return self.workbook.id
 
     def _author(self) -> str:
-        return str(self.workbook.identity.get("author") or "unknown") if self.workbook else "unknown"
+        return self.workbook.author if self.workbook else "unknown"
 
     def show(self) -> None:
         view = self.box._repr_mimebundle_() if hasattr(self.box, "_repr_mimebundle_") else None

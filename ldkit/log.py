@@ -27,7 +27,7 @@ def workspace_of(notebook: Path) -> Workspace:
 def log_record(notebook: Path, kind: str, data: dict[str, Any]) -> dict[str, Any]:
     """Validate against the workbook, then save: journal first, then the notebook's metadata."""
     workbook = load_workbook(Path(notebook))
-    record = make_record(kind, workbook.id, str(workbook.identity.get("author") or "unknown"), data)
+    record = make_record(kind, workbook.id, workbook.author, data)
     save_record(Path(notebook), record)
     return record
 

@@ -130,7 +130,7 @@ def result(name: str, paper: float, mine: float, tolerance: float | str | None =
     data = result_data(name, paper, mine, tolerance, higher_is_better, unit, note)
     path = locate_workbook(kernel_namespace(), Path.cwd(), notebook)
     workbook = load_workbook(path)
-    record = make_record("result", workbook.id, str(workbook.identity.get("author") or "unknown"), data)
+    record = make_record("result", workbook.id, workbook.author, data)
     if not saving_disabled():
         save_record(path, record, into_notebook=False)
     current = {**{k: v["data"] for k, v in workbook.records.results.items()}, data["name"]: data}

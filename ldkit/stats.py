@@ -74,7 +74,7 @@ def read_week(workspace: Workspace, week: Week, workbooks: list[Any] | None = No
     if workbooks is None:
         workbooks, _ = scan(workspace.week_folder(week))
     for wb in workbooks:
-        author = str(wb.identity.get("author") or wb.path.parent.name)
+        author = wb.author
         data.people.add(author)
         plan, outcome = wb.records.plan, wb.records.outcome
         if plan is not None:

@@ -26,7 +26,7 @@ def week_status(workspace: Workspace, week: Week) -> dict[str, Any]:
             "hours": outcome["data"].get("hours") if outcome else None,
             "results": len(wb.records.results),
         }
-        author = str(wb.identity.get("author") or wb.path.parent.name)
+        author = wb.author
         authors.setdefault(author, []).append(entry)
     people = [{"author": name, "workbooks": entries} for name, entries in sorted(authors.items())]
     return {

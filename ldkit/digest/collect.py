@@ -32,7 +32,7 @@ class Entry:
 
     @property
     def author(self) -> str:
-        return str(self.workbook.identity.get("author") or self.workbook.path.parent.name)
+        return self.workbook.author
 
 
 @dataclass

@@ -23,6 +23,11 @@ class Workbook:
     def id(self) -> str:
         return str(self.identity["id"])
 
+    @property
+    def author(self) -> str:
+        """The identity's author; a hand-made identity without one falls back to the author's folder name."""
+        return str(self.identity.get("author") or self.path.parent.name)
+
 
 def load_workbook(path: Path, nb: dict[str, Any] | None = None, found_records: list[Any] | None = None) -> Workbook:
     """Read identity and records from the notebook (metadata and outputs) and its journal.
