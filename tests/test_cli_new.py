@@ -123,3 +123,17 @@ def test_author_resolution_order(ws, run, monkeypatch):
     monkeypatch.setenv("LDKIT_AUTHOR", "Env Person")
     assert "/env-person/" in run("new", "blank", "--title", "b").stdout
     assert "/given/" in run("new", "blank", "--title", "c", "--author", "Given").stdout
+
+
+def test_parameter_of_the_wrong_type(ws, run):
+    nb = json.loads((ws.templates / "blank.ipynb").read_text())
+    cell = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
+    cell["source"] += "\nseed = 0  # random seed\nfast = False"
+    (ws.templates / "seeded.ipynb").write_text(json.dumps(nb))
+    before = snapshot(ws.root / "workbooks")
+    assert "parameter 'seed' expects an int, not 'abc'" in run("new", "seeded", "-p", "seed", "abc", code=2).stderr
+    assert "parameter 'fast' expects true or false" in run("new", "seeded", "-p", "fast", "maybe", code=2).stderr
+    assert snapshot(ws.root / "workbooks") == before
+    made = json.loads(run("new", "seeded", "-p", "seed", "7", "-p", "fast", "yes", "--json").stdout)
+    params = json.loads(Path(made["path"]).read_text())["metadata"]["ldkit"]["parameters"]
+    assert params["seed"] == 7 and params["fast"] is True

@@ -81,3 +81,10 @@ def test_init_cli_prints_next_step(tmp_path, run, monkeypatch):
     result = run("init", "team")
     assert "ldkit new" in result.stdout
     assert Path(tmp_path / "team" / "ldkit.toml").exists()
+
+
+def test_init_on_a_file_is_refused(tmp_path, run):
+    target = tmp_path / "notes.txt"
+    target.write_text("mine")
+    assert "exists and is not a folder" in run("init", str(target), code=2).stderr
+    assert target.read_text() == "mine"
