@@ -33,8 +33,19 @@ def test_results_are_per_name():
     assert merged.results == {"acc": a2, "loss": b} and merged.history == [a1]
 
 
-def test_other_workbooks_and_unreadable_records_are_left_out():
+def test_other_workbooks_are_left_out():
     mine = plan("mine", "2026-11-26T09:00:00.000000Z")
     other = {**plan("theirs", "2026-11-26T11:00:00.000000Z"), "workbook": "another"}
-    merged = merge([mine, other, {"schema": 7}], workbook_id=WB)
-    assert merged.plan == mine and merged.skipped == 1
+    merged = merge([mine, other], workbook_id=WB)
+    assert merged.plan == mine
+
+
+def test_instants_are_compared_as_times_not_text():
+    whole = plan("whole second", "2026-11-26T10:00:00Z")
+    later = plan("half a second later", "2026-11-26T10:00:00.5Z")
+    assert merge([later, whole]).plan == later and merge([whole, later]).plan == later
+
+
+def test_equal_instants_pick_the_same_record_whatever_the_order():
+    a, b = plan("a", "2026-11-26T10:00:00.000000Z"), plan("b", "2026-11-26T10:00:00Z")
+    assert merge([a, b]).plan == merge([b, a]).plan

@@ -5,7 +5,7 @@ import pytest
 
 from ldkit.errors import RecordError
 from ldkit.records.schema import (SCHEMA_FILE, make_record, outcome_data, parse_expense, parse_hours, plan_data,
-                                  upgrade)
+                                  UpgradeError, upgrade)
 from ldkit.workspace import DEFAULT_CATEGORIES
 
 VALIDATOR = jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text()))
@@ -63,14 +63,20 @@ def test_hours_accept_commas_and_blanks():
 
 
 def test_old_records_are_upgraded_on_read():
-    old = {"kind": "outcome", "workbook": WB, "timestamp": "2026-01-08T10:00:00Z", "author": "bob",
+    old = {"kind": "outcome", "workbook": WB, "timestamp": "2026-01-08T11:00:00+01:00", "author": "bob",
            "summary": "Read the paper", "status": "done"}
-    new = upgrade(old)
+    new, newer = upgrade(old)
     VALIDATOR.validate(new)
-    assert new["data"]["summary"] == "Read the paper" and new["saved_at"] == "2026-01-08T10:00:00Z"
+    assert not newer
+    assert new["data"]["summary"] == "Read the paper" and new["saved_at"] == "2026-01-08T10:00:00.000000Z"
 
 
-def test_unreadable_records_are_none():
-    assert upgrade({"schema": 99, "kind": "plan"}) is None
-    assert upgrade("text") is None
-    assert upgrade({"schema": 1, "kind": "poem", "data": {}}) is None
+def test_a_newer_record_is_returned_untouched():
+    record = {"schema": 99, "kind": "plan", "whatever": [1]}
+    assert upgrade(record) == (record, True)
+
+
+@pytest.mark.parametrize("version", ["1", -1, 1.5, True])
+def test_a_version_that_is_not_a_whole_number_is_an_upgrade_error(version):
+    with pytest.raises(UpgradeError, match="schema must be a whole number"):
+        upgrade({"schema": version, "kind": "plan"})

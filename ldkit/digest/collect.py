@@ -12,7 +12,8 @@ from ldkit.digest.cache import close_index, open_index
 from ldkit.digest.render import job_key
 from ldkit.errors import NotebookError
 from ldkit.records.journal import journal_path
-from ldkit.records.merge import merge
+from ldkit.records.check import Found
+from ldkit.records.merge import check_and_merge
 from ldkit.records.notebook import parse_notebook
 from ldkit.records.scan import Problem, notebook_files
 from ldkit.records.workbook import Workbook, load_workbook
@@ -123,7 +124,9 @@ class ReadCache:
         if row is None or row[0] != self._stamp(path):
             return None
         identity = json.loads(row[2])
-        return Workbook(path=path, identity=identity, records=merge(json.loads(row[3]), identity["id"])), row[1]
+        # only workbooks read without a warning are kept here, so checking them again warns of nothing
+        merged, _ = check_and_merge((Found(v, str(path), "") for v in json.loads(row[3])), identity["id"])
+        return Workbook(path=path, identity=identity, records=merged), row[1]
 
     def put(self, path: Path, workbook: Workbook, digest: str, records: list[Any]) -> tuple[Workbook, str]:
         if self.db is not None and not workbook.warnings:

@@ -68,28 +68,47 @@ def append(journal: Path, record: dict[str, Any]) -> None:
         append_locked(handle, record, journal)
 
 
-def read(journal: Path) -> tuple[list[dict[str, Any]], list[str]]:
-    """All records of a journal, and warnings for lines that could not be read (never an exception)."""
+def read_lines(journal: Path) -> tuple[list[tuple[int, Any]], list[str]]:
+    """(line number, JSON value) for every readable line, and a warning for each line that is not JSON.
+
+    Never raises: a journal is read by everyone's status and digest, and one bad line must not stop them."""
     try:
         raw = Path(journal).read_bytes()
     except FileNotFoundError:
         return [], []
     except OSError as exc:
         return [], [f"{journal}: cannot read the journal ({exc.strerror})"]
-    records: list[dict[str, Any]] = []
+    values: list[tuple[int, Any]] = []
     warnings: list[str] = []
     lines = raw.split(b"\n")
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
-        except (ValueError, UnicodeDecodeError):
-            where = "its last line" if number == len(lines) else f"line {number}"
-            warnings.append(f"{journal}: skipped {where}, which is not whole JSON (a save was interrupted)")
-            continue
-        if isinstance(value, dict):
-            records.append(value)
-        else:
-            warnings.append(f"{journal}: skipped line {number}, which is not a record")
-    return records, warnings
+            values.append((number, json.loads(line)))
+        except UnicodeDecodeError:
+            warnings.append(f"{journal}: skipped line {number}, which is not UTF-8 text; delete that line")
+        except ValueError as exc:
+            warnings.append(_not_json(journal, number, line, exc, last=number == len(lines)))
+    return values, warnings
+
+
+def _not_json(journal: Path, number: int, line: bytes, exc: ValueError, last: bool) -> str:
+    """Say what the line is: a save cut short by a crash, or text that was never a record."""
+    text = line.decode("utf-8", "replace").rstrip()
+    cut_short = text.lstrip().startswith("{") and (
+        getattr(exc, "pos", 0) >= len(text) - 1 or str(getattr(exc, "msg", "")).startswith("Unterminated string"))
+    if cut_short and last:
+        return (f"{journal}: skipped its last line (line {number}), which was cut short: a save was interrupted. "
+                "The next save starts on a new line; nothing else was lost")
+    if cut_short:
+        return (f"{journal}: skipped line {number}, which was cut short by an interrupted save; "
+                "delete that line to silence this warning")
+    return (f"{journal}: skipped line {number}, which is not a record (not JSON: {getattr(exc, 'msg', exc)}); "
+            "correct or delete that line")
+
+
+def read(journal: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """The journal's JSON objects (unchecked) and warnings for lines that are not JSON."""
+    values, warnings = read_lines(journal)
+    return [value for _, value in values if isinstance(value, dict)], warnings

@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from ldkit.records.schema import upgrade
+from ldkit.records.check import Checked, Found, check_all
 
 
 @dataclass
@@ -14,28 +14,36 @@ class Merged:
     outcome: dict[str, Any] | None = None
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
     history: list[dict[str, Any]] = field(default_factory=list)
-    skipped: int = 0
+    newer: list[dict[str, Any]] = field(default_factory=list)  # written by a newer ldkit; shown, never counted
 
 
-def merge(records: Iterable[Any], workbook_id: str | None = None) -> Merged:
-    """Deduplicate (one save appears in several places), upgrade old records, pick the current ones.
+def instant(saved_at: str) -> str:
+    """A sort key for a checked `saved_at` (UTC, Z, 0-6 fraction digits): the fraction padded to microseconds.
+
+    Compared as text, `10:00:00Z` would sort after the later `10:00:00.500000Z`."""
+    whole, _, rest = saved_at.partition(".")
+    whole = whole.rstrip("Z")
+    return f"{whole}.{rest.rstrip('Z').ljust(6, '0')}"
+
+
+def _order(record: dict[str, Any]) -> tuple[str, str]:
+    # equal instants: the canonical text decides, so every reader picks the same record
+    return instant(record["saved_at"]), json.dumps(record, sort_keys=True, ensure_ascii=False)
+
+
+def merge(records: Iterable[dict[str, Any]], workbook_id: str | None = None,
+          newer: Iterable[dict[str, Any]] = ()) -> Merged:
+    """Pick the current records among checked ones (see `check_all`); the rest is history.
 
     Records of another workbook (a journal copied along with a notebook) are left out.
     """
     seen: dict[str, dict[str, Any]] = {}
-    skipped = 0
-    for raw in records:
-        record = upgrade(raw)
-        if record is None:
-            skipped += 1
-            continue
+    for record in records:
         if workbook_id and record.get("workbook") and record["workbook"] != workbook_id:
             continue
-        key = json.dumps(record, sort_keys=True, ensure_ascii=False)
-        seen.setdefault(key, record)
-    ordered = sorted(seen.values(), key=lambda r: r["saved_at"])
-    merged = Merged(skipped=skipped)
-    for record in ordered:
+        seen.setdefault(json.dumps(record, sort_keys=True, ensure_ascii=False), record)
+    merged = Merged(newer=[r for r in newer if not workbook_id or r.get("workbook") in (None, "", workbook_id)])
+    for record in sorted(seen.values(), key=_order):
         kind = record["kind"]
         if kind == "result":
             name = str(record["data"].get("name", ""))
@@ -48,5 +56,11 @@ def merge(records: Iterable[Any], workbook_id: str | None = None) -> Merged:
             if previous is not None:
                 merged.history.append(previous)
             setattr(merged, kind, record)
-    merged.history.sort(key=lambda r: r["saved_at"])
+    merged.history.sort(key=_order)
     return merged
+
+
+def check_and_merge(found: Iterable[Found], workbook_id: str | None = None) -> tuple[Merged, list[str]]:
+    """Check every found record where it was read, then merge the good ones; warnings name the bad ones."""
+    checked: Checked = check_all(found)
+    return merge(checked.records, workbook_id, checked.newer), checked.warnings

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ldkit.errors import NotebookError
+from ldkit.records.check import NOTEBOOK_FIX, Found
+from ldkit.records.schema import SchemaProblem, compile_schema
 
 MIME = "application/vnd.ldkit.record+json"
 IDENTITY_KEYS = ("schema", "id", "template", "title", "week", "learning_day", "author", "created", "parameters")
@@ -54,13 +56,40 @@ def parse_notebook(raw: bytes, path: Path) -> dict[str, Any]:
     return nb
 
 
+IDENTITY_VERSION = 1
+IDENTITY_SCHEMA = Path(__file__).with_name("identity.schema.json")
+_identity_validator: Any = None
+
+
 def identity(nb: dict[str, Any], path: Path) -> dict[str, Any]:
-    """`metadata.ldkit` without its records, or a NotebookError when this is not an ldkit workbook."""
+    """`metadata.ldkit` without its records, checked against identity.schema.json; a NotebookError otherwise."""
+    global _identity_validator
     meta = nb.get("metadata", {}).get("ldkit")
     if not isinstance(meta, dict) or not isinstance(meta.get("id"), str):
         raise NotebookError(f"{path} is not an ldkit workbook (it has no metadata.ldkit identity)",
                             hint="start a workbook with `ldkit new TEMPLATE`")
-    return {k: v for k, v in meta.items() if k != "records"}
+    if _identity_validator is None:
+        _identity_validator = compile_schema(IDENTITY_SCHEMA)
+    try:
+        _identity_validator(meta)
+    except SchemaProblem as exc:
+        raise NotebookError(f"{path}: its identity (metadata.ldkit) is not valid: {exc}",
+                            hint="restore the notebook's metadata from git, or start it again with `ldkit new`"
+                            ) from None
+    return upgrade_identity({k: v for k, v in meta.items() if k != "records"})
+
+
+# version n -> the step that turns an identity of version n into n + 1 (none yet: v1 is the first)
+IDENTITY_UPGRADES: dict[int, Any] = {}
+
+
+def upgrade_identity(ident: dict[str, Any]) -> dict[str, Any]:
+    """Old identities are upgraded in turn; a newer one is read as it is (its known fields mean what they did)."""
+    version = ident.get("schema", IDENTITY_VERSION)
+    while isinstance(version, int) and version < IDENTITY_VERSION and version in IDENTITY_UPGRADES:
+        ident = IDENTITY_UPGRADES[version](ident)
+        version = ident.get("schema", version + 1)
+    return ident
 
 
 def metadata_records(nb: dict[str, Any]) -> list[Any]:
@@ -68,21 +97,38 @@ def metadata_records(nb: dict[str, Any]) -> list[Any]:
     return records if isinstance(records, list) else []
 
 
+def found_records(nb: dict[str, Any], path: Path) -> list[Found]:
+    """Every record stored in the notebook, with where it sits (for a warning that names the place)."""
+    name = Path(path).name
+    found = [Found(value, f"{name}: metadata.ldkit.records[{n}]", NOTEBOOK_FIX)
+             for n, value in enumerate(metadata_records(nb))]
+    for number, cell in enumerate(nb.get("cells", []), start=1):
+        for value in cell_records(cell):
+            found.append(Found(value, f"{name}: the output of cell {number}",
+                               "run that cell again, or clear its output"))
+    return found
+
+
 def output_records(nb: dict[str, Any]) -> Iterator[Any]:
     """Records saved as cell outputs under the ldkit MIME type (the forms and `ldkit.result` write them)."""
     for cell in nb.get("cells", []):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        for output in cell.get("outputs") or []:
-            data = output.get("data") if isinstance(output, dict) else None
-            if isinstance(data, dict) and MIME in data:
-                payload = data[MIME]
-                if isinstance(payload, str):  # some writers store JSON MIME data as text
-                    try:
-                        payload = json.loads(payload)
-                    except ValueError:
-                        continue
-                if isinstance(payload, dict) and isinstance(payload.get("records"), list):
-                    yield from payload["records"]
-                else:
-                    yield payload
+        yield from cell_records(cell)
+
+
+def cell_records(cell: Any) -> Iterator[Any]:
+    if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+        return
+    for output in cell.get("outputs") or []:
+        data = output.get("data") if isinstance(output, dict) else None
+        if isinstance(data, dict) and MIME in data:
+            payload = data[MIME]
+            if isinstance(payload, str):  # some writers store JSON MIME data as text
+                try:
+                    payload = json.loads(payload)
+                except ValueError:
+                    yield payload  # checked, and named, like any other bad record
+                    continue
+            if isinstance(payload, dict) and isinstance(payload.get("records"), list):
+                yield from payload["records"]
+            else:
+                yield payload

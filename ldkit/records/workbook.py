@@ -7,9 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.atomic import atomic_write
+from ldkit.errors import RecordError
 from ldkit.records import journal
-from ldkit.records.merge import Merged, merge
-from ldkit.records.notebook import identity, metadata_records, output_records, read_notebook
+from ldkit.records.schema import SchemaProblem, validate_current
+from ldkit.records.check import Found, journal_fix
+from ldkit.records.merge import Merged, check_and_merge
+from ldkit.records.notebook import found_records as stored_records
+from ldkit.records.notebook import identity, read_notebook
 
 
 @dataclass
@@ -36,14 +40,15 @@ def load_workbook(path: Path, nb: dict[str, Any] | None = None, found_records: l
     path = Path(path)
     nb = read_notebook(path) if nb is None else nb
     ident = identity(nb, path)
-    entries, warnings = journal.read(journal.journal_path(path))
-    found = [*metadata_records(nb), *output_records(nb), *entries]
+    jpath = journal.journal_path(path)
+    lines, warnings = journal.read_lines(jpath)
+    found = [*stored_records(nb, path),
+             *(Found(value, f"{jpath.name}: line {number}", journal_fix(jpath)) for number, value in lines)]
     if found_records is not None:
-        found_records.extend(found)
-    merged = merge(found, workbook_id=ident["id"])
-    if merged.skipped:
-        warnings.append(f"{path}: skipped {merged.skipped} record(s) this ldkit version cannot read")
-    return Workbook(path=path, identity=ident, records=merged, warnings=warnings)
+        found_records.extend(item.value for item in found)
+    merged, problems = check_and_merge(found, workbook_id=ident["id"])
+    return Workbook(path=path, identity=ident, records=merged, warnings=warnings + [
+        f"{path.parent}/{message}" for message in problems])
 
 
 def dump_notebook(nb: dict[str, Any]) -> str:
@@ -57,6 +62,10 @@ def save_record(path: Path, record: dict[str, Any], into_notebook: bool = True) 
     Both happen under the journal's lock, so concurrent writers neither lose records nor clobber the notebook.
     """
     path = Path(path)
+    try:
+        validate_current(record)  # the rule every reader checks it with
+    except SchemaProblem as exc:
+        raise RecordError(f"not saved: the {record.get('kind')} record is not valid: {exc}") from None
     jpath = journal.journal_path(path)
     with journal.locked(jpath) as handle:
         journal.append_locked(handle, record, jpath)
