@@ -12,6 +12,7 @@ from ldkit.atomic import atomic_write, make_folder
 from ldkit.errors import InputError
 from ldkit.records.schema import now_rfc3339
 from ldkit.records.scan import scan
+from ldkit.totals import WeekTotals, week_totals
 from ldkit.weeks import Week, parse_week
 from ldkit.workspace import Workspace
 
@@ -57,39 +58,34 @@ def known_weeks(workspace: Workspace) -> list[Week]:
 
 @dataclass
 class WeekData:
+    """One week for looking back: its totals (computed in ldkit.totals, like every other output) and weeks off."""
+
     week: Week
-    people: set[str] = field(default_factory=set)
-    planned: set[str] = field(default_factory=set)
-    summarized: set[str] = field(default_factory=set)
+    totals: WeekTotals = field(default_factory=WeekTotals)
     skipped: dict[str, str] = field(default_factory=dict)
-    hours: float = 0.0
-    categories: Counter = field(default_factory=Counter)
-    resources: Counter = field(default_factory=Counter)
-    papers: Counter = field(default_factory=Counter)
+
+    @property
+    def people(self) -> set[str]:
+        return self.totals.people
+
+    @property
+    def planned(self) -> set[str]:
+        return self.totals.planned
+
+    @property
+    def summarized(self) -> set[str]:
+        return self.totals.summarized
+
+    @property
+    def hours(self) -> float:
+        return self.totals.hours
 
 
 def read_week(workspace: Workspace, week: Week, workbooks: list[Any] | None = None) -> WeekData:
     """A week's numbers; `workbooks` already read (the digest has them) saves reading them twice."""
-    data = WeekData(week=week, skipped=skips_of(workspace, week))
     if workbooks is None:
         workbooks, _ = scan(workspace.week_folder(week))
-    for wb in workbooks:
-        author = wb.author
-        data.people.add(author)
-        plan, outcome = wb.records.plan, wb.records.outcome
-        if plan is not None:
-            data.planned.add(author)
-            data.categories[plan["data"].get("category") or "other"] += 1
-            for resource in plan["data"].get("resources", []):
-                data.resources[resource] += 1
-        if outcome is not None:
-            data.summarized.add(author)
-            data.hours += float(outcome["data"].get("hours") or 0)
-        paper = wb.identity.get("paper")
-        for p in ([paper] if isinstance(paper, dict) else []) + list(wb.identity.get("papers") or []):
-            if isinstance(p, dict) and p.get("id"):
-                data.papers[(p.get("title") or p["id"])] += 1
-    return data
+    return WeekData(week=week, totals=week_totals(workbooks), skipped=skips_of(workspace, week))
 
 
 def weeks_between(since: Week, until: Week) -> list[Week]:
@@ -142,14 +138,13 @@ def compute(workspace: Workspace, since: Week | None = None, until: Week | None 
     resources: Counter = Counter()
     papers: Counter = Counter()
     for w in in_range:
-        resources.update(w.resources)
-        papers.update(w.papers)
+        resources.update(w.totals.resources)
+        papers.update(w.totals.papers)
     return {
         "since": str(since), "until": str(until),
         "people": people,
-        "weeks": [{"week": str(w.week), "people": len(w.people), "planned": len(w.planned),
-                   "summarized": len(w.summarized), "hours": round(w.hours, 2), "categories": dict(w.categories),
-                   "skipped": sorted(w.skipped)} for w in in_range],
+        "weeks": [{"week": str(w.week), **{k: v for k, v in w.totals.as_dict().items() if k != "results"},
+                   "categories": dict(w.totals.categories), "skipped": sorted(w.skipped)} for w in in_range],
         "top_resources": [{"resource": r, "count": n} for r, n in resources.most_common(10)],
         "top_papers": [{"paper": p, "count": n} for p, n in papers.most_common(10)],
     }

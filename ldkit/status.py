@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from ldkit.records.scan import scan
+from ldkit.totals import week_totals
 from ldkit.weeks import Week, learning_day_of
 from ldkit.workspace import Workspace
 
@@ -33,13 +34,7 @@ def week_status(workspace: Workspace, week: Week) -> dict[str, Any]:
         "week": str(week),
         "learning_day": learning_day_of(week, workspace.weekday).isoformat(),
         "authors": people,
-        "totals": {
-            "people": len(people),
-            "workbooks": len(workbooks),
-            "planned": sum(1 for p in people if any(w["plan"] for w in p["workbooks"])),
-            "summarized": sum(1 for p in people if any(w["outcome"] for w in p["workbooks"])),
-            "hours": round(sum(w["hours"] or 0 for p in people for w in p["workbooks"]), 2),
-        },
+        "totals": week_totals(workbooks).as_dict(),
         "problems": [p.as_dict() for p in problems],
         "warnings": warnings,
     }

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Any
 
 from ldkit.digest.collect import Collected, relative
 from ldkit.digest.render import Rendered
 from ldkit.results import reproduced, tally, verdict
+from ldkit.totals import week_totals
 from ldkit.weeks import learning_day_of
 from ldkit.workspace import Workspace
 
@@ -39,22 +40,14 @@ def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rend
     recent = recent if recent is not None else recent_weeks(workspace, found)
     streak = {p["author"]: {"current": p["current_streak"], "best": p["best_streak"]} for p in recent["people"]}
     people: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    categories: Counter[str] = Counter()
-    expenses: list[dict[str, Any]] = []
-    all_results: list[dict[str, Any]] = []
+    totals = week_totals(e.workbook for e in found.entries)
     for n, entry in enumerate(sorted(found.entries, key=lambda e: (e.author, str(e.workbook.path)))):
         wb = entry.workbook
         plan, outcome = _public(wb.records.plan), _public(wb.records.outcome)
-        if wb.records.plan is not None:
-            categories[wb.records.plan["data"].get("category") or "other"] += 1
-        if isinstance(outcome, dict):
-            for cost in outcome.get("expenses", []):
-                expenses.append({"author": entry.author, "workbook": wb.identity.get("title", ""), **cost})
         results = []
         for record in wb.records.results.values():
             data = record["data"]
             results.append({**data, "reproduced": reproduced(data), "verdict": verdict(data)})
-        all_results.extend(r for r in results)
         done = rendered.get(entry.key)
         people[entry.author].append({
             "anchor": f"nb-{n + 1}",
@@ -74,14 +67,9 @@ def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rend
     persons = []
     for author in sorted(people):
         books = people[author]
-        outcomes = [b["outcome"] for b in books if b["outcome"] is not None]
-        hours = sum((o.get("hours") or 0) for o in outcomes if isinstance(o, dict))
-        persons.append({"author": author, "workbooks": books, "hours": hours,
-                        "planned": any(b["plan"] is not None for b in books), "summarized": bool(outcomes),
+        persons.append({"author": author, "workbooks": books, "hours": totals.hours_by_author.get(author, 0),
+                        "planned": author in totals.planned, "summarized": author in totals.summarized,
                         "streak": streak.get(author, {"current": 0, "best": 0})})
-    totals_by_currency: dict[str, float] = defaultdict(float)
-    for cost in expenses:
-        totals_by_currency[cost["currency"]] += float(cost["amount"])
     took_part = [p["author"] for p in persons]
     week = found.week
     return {
@@ -91,15 +79,8 @@ def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rend
         "generated_at": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "team": found.team,
         "people": persons,
-        "totals": {
-            "people": len(persons),
-            "workbooks": sum(len(p["workbooks"]) for p in persons),
-            "planned": sum(1 for p in persons if p["planned"]),
-            "summarized": sum(1 for p in persons if p["summarized"]),
-            "hours": round(sum(p["hours"] for p in persons), 2),
-            "results": tally(all_results),
-        },
-        "categories": dict(categories.most_common()),
+        "totals": totals.as_dict(),
+        "categories": dict(totals.categories.most_common()),
         "accountability": {
             "planned_no_outcome": [p["author"] for p in persons if p["planned"] and not p["summarized"]],
             "no_workbook": [a for a in found.team if a not in took_part and a not in skipped],
@@ -107,8 +88,8 @@ def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rend
         },
         "participation": [{"week": w["week"], "people": w["people"], "summarized": w["summarized"],
                            "team": len(found.team)} for w in recent["weeks"]],
-        "expenses": expenses,
-        "expense_totals": {cur: round(total, 2) for cur, total in sorted(totals_by_currency.items())},
+        "expenses": totals.expenses,
+        "expense_totals": totals.expense_totals,
         "problems": [{"path": relative(p.path, workspace.root), "error": p.reason} for p in found.problems],
     }
 
