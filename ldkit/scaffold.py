@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import datetime as dt
 import uuid
 from dataclasses import dataclass
@@ -12,7 +13,8 @@ from ldkit.atomic import atomic_write, make_folder
 from ldkit.errors import InputError
 from ldkit.records.schema import now_rfc3339
 from ldkit.records.workbook import dump_notebook
-from ldkit.templates import RESERVED, Template, cell_tags, parameters_cell_index
+from ldkit.parameters import RESERVED, assignment_lines, check_name
+from ldkit.templates import Template, cell_tags, parameters_cell_index
 from ldkit.text import escape_markdown, title_slug
 from ldkit.weeks import Week, learning_day_of
 from ldkit.workspace import Workspace
@@ -39,6 +41,7 @@ class NewWorkbook:
 
 def coerce_parameter(name: str, raw: str, template: Template) -> object:
     """A `-p NAME VALUE` string -> the type of the template's default (papermill's guesses otherwise)."""
+    check_name(name)
     declared = {p.name: p.type for p in template.parameters}.get(name)
     if declared == "str":
         return raw
@@ -60,17 +63,20 @@ def coerce_parameter(name: str, raw: str, template: Template) -> object:
         return raw == "True"
     if raw == "None":
         return None
-    for kind in (int, float):
-        try:
-            return kind(raw)
-        except ValueError:
-            pass
-    return raw
+    try:
+        return int(raw)
+    except ValueError:
+        pass
+    try:
+        number = float(raw)
+    except ValueError:
+        return raw
+    return number if math.isfinite(number) else raw  # "nan" and "inf" stay text: they have no literal
 
 
 def injected_cell(parameters: dict[str, Any], existing_ids: set[str]) -> dict[str, Any]:
     """The `injected-parameters` cell papermill would write: a comment line, then `name = repr(value)`."""
-    lines = ["# Parameters"] + [f"{name} = {value!r}" for name, value in parameters.items()]
+    lines = ["# Parameters", *assignment_lines(parameters)]
     cell_id = "injected-parameters"
     while cell_id in existing_ids:
         cell_id = f"injected-parameters-{uuid.uuid4().hex[:6]}"
@@ -170,15 +176,13 @@ def create_workbook(workspace: Workspace, template: Template, *, title: str | No
     warnings: list[str] = []
     known = {p.name for p in template.parameters}
     extra = dict(params or {})
+    for name in extra:
+        check_name(name)
     unknown = sorted(set(extra) - known - set(RESERVED))
     if unknown:
         listed = ", ".join(p.name for p in template.parameters if p.name not in RESERVED) or "none"
         warnings.append(f"template '{template.name}' has no parameter {', '.join(map(repr, unknown))}; "
                         f"injected anyway. Its own parameters: {listed}")
-    clash = sorted(set(extra) & set(RESERVED))
-    if clash:
-        raise InputError(f"-p {clash[0]} is set by ldkit itself",
-                         hint="use --title, --author or --week instead")
     day = learning_day_of(week, workspace.weekday)
     workbook_id = str(uuid.uuid4())
     parameters: dict[str, Any] = {"title": title, "author": author, "week": str(week),

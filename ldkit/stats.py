@@ -32,15 +32,33 @@ def skip_week(workspace: Workspace, week: Week, author: str, reason: str = "") -
     return path
 
 
-def skips_of(workspace: Workspace, week: Week) -> dict[str, str]:
-    """author -> reason for the week's weeks off."""
+SKIP_SCHEMA = Path(__file__).with_name("records") / "skip.schema.json"
+_skip_validator: Any = None
+
+
+def skips_of(workspace: Workspace, week: Week, warnings: list[str] | None = None) -> dict[str, str]:
+    """author -> reason for the week's weeks off; a skip.json that breaks its schema still counts, with a warning."""
+    global _skip_validator
+    from ldkit.records.schema import SchemaProblem, compile_schema
+
     found: dict[str, str] = {}
     for path in sorted(workspace.week_folder(week).glob(f"*/{SKIP_FILE}")):
+        problem = None
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            found[path.parent.name] = str(data.get("reason", "")) if isinstance(data, dict) else ""
-        except (OSError, ValueError):
-            found[path.parent.name] = ""
+            data: Any = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            data, problem = None, "it is not readable JSON"
+        if problem is None:
+            if _skip_validator is None:
+                _skip_validator = compile_schema(SKIP_SCHEMA)
+            try:
+                _skip_validator(data)
+            except SchemaProblem as exc:
+                problem = str(exc)
+        if problem and warnings is not None:
+            warnings.append(f"{path}: read as a week off, but {problem}; mark it again with `ldkit skip`")
+        reason = data.get("reason") if isinstance(data, dict) else None
+        found[path.parent.name] = reason if isinstance(reason, str) else ""
     return found
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from ldkit.errors import TemplateError
 
 BUILTIN_DIR = Path(__file__).with_name("builtin_templates")
-RESERVED = ("title", "author", "week", "learning_day", "workbook_id")
+from ldkit.parameters import RESERVED  # noqa: F401 - the one list, re-exported for templates' readers
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,10 @@ def load_template(path: Path, source: str) -> Template:
     except SyntaxError as exc:
         template.problem = f"its parameters cell is not valid Python (line {exc.lineno}: {exc.msg})"
         return template
+    except NotPlainAssignments as exc:
+        template.problem = (f"its parameters cell must hold only plain assignments such as `topic = \"\"`; "
+                            f"line {exc.line} is `{exc.text[:60]}`")
+        return template
     template.notebook = nb
     return template
 
@@ -121,6 +125,14 @@ def parameters_cell_index(nb: dict[str, Any]) -> int | None:
     return None
 
 
+class NotPlainAssignments(ValueError):
+    """A parameters cell with a statement other than `name = value` (papermill would run it before the values)."""
+
+    def __init__(self, line: int, text: str) -> None:
+        super().__init__(f"line {line}: {text}")
+        self.line, self.text = line, text
+
+
 def read_parameters(source: str) -> list[Parameter]:
     """Names, types, defaults and trailing-comment help of the assignments, as papermill's inspection reads them."""
     tree = ast.parse(source)
@@ -131,8 +143,10 @@ def read_parameters(source: str) -> list[Parameter]:
             name, value, annotation = node.targets[0].id, node.value, None
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
             name, value, annotation = node.target.id, node.value, node.annotation
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue  # a docstring-like note
         else:
-            continue
+            raise NotPlainAssignments(node.lineno, (lines[node.lineno - 1] if node.lineno <= len(lines) else "").strip())
         default = ast.get_source_segment(source, value) or ""
         if annotation is not None:
             kind = ast.get_source_segment(source, annotation) or "None"

@@ -3,6 +3,8 @@ import json
 import nbformat
 import pytest
 
+from tests.conftest import snapshot
+
 from ldkit.errors import TemplateError
 from ldkit.templates import builtin_dir, catalog, get_template, read_parameters
 
@@ -30,11 +32,24 @@ def test_paper_template_has_the_reproducibility_sections():
 
 
 def test_parameters_are_read_the_papermill_way():
-    params = read_parameters('alpha = 0.5  # learning rate\nname: str = "x"\nflag = True\nitems = [1, 2]\n'
-                             'import os\nx, y = 1, 2\n')
+    params = read_parameters('alpha = 0.5  # learning rate\nname: str = "x"\nflag = True\nitems = [1, 2]\n')
     assert [(p.name, p.type, p.default, p.help) for p in params] == [
         ("alpha", "float", "0.5", "learning rate"), ("name", "str", '"x"', ""),
         ("flag", "bool", "True", ""), ("items", "list", "[1, 2]", "")]
+
+
+@pytest.mark.parametrize("statement", ["import os", "x, y = 1, 2", "print('hi')", "for i in []: pass"])
+def test_a_parameters_cell_that_is_not_plain_assignments_is_reported(ws, run, statement):
+    nb = json.loads((ws.templates / "blank.ipynb").read_text())
+    cell = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
+    cell["source"] = 'topic = ""\n' + statement + "\n"
+    (ws.templates / "odd.ipynb").write_text(json.dumps(nb))
+    listed = {t["name"]: t for t in json.loads(run("templates", "--json").stdout)}
+    assert "plain assignments" in listed["odd"]["problem"] and "line 2" in listed["odd"]["problem"]
+    before = snapshot(ws.root)
+    result = run("new", "odd", "--title", "x", code=2)
+    assert "plain assignments" in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(ws.root) == before
 
 
 def test_workspace_copy_wins(ws):

@@ -93,6 +93,8 @@ def _execute(workspace: Workspace, found: Any, failures: dict[str, dict[str, Any
     """Run every workbook into the build folder and point each entry at its executed copy."""
     from ldkit.digest.execute import ExecJob, execute_all, execution_key, installed_kernels
     from ldkit.digest.render import job_key
+    from ldkit.errors import InputError
+    from ldkit.parameters import assignment_lines
     from ldkit.records.notebook import read_notebook
 
     kernels = installed_kernels()
@@ -106,6 +108,11 @@ def _execute(workspace: Workspace, found: Any, failures: dict[str, dict[str, Any
             notes.append(f"{relative(entry.workbook.path, workspace.root)}: its kernel '{wanted}' is not installed; "
                          f"ran it with {kernel}")
         params = dict(entry.workbook.identity.get("parameters") or {})
+        try:
+            assignment_lines(params)  # the identity's schema checked the names; no value may become code either
+        except InputError as exc:
+            failures[entry.key] = {"kind": "error", "message": f"not run: its stored parameters are unsafe ({exc})"}
+            continue
         jobs.append((entry, ExecJob(entry.workbook.path, entry.workbook.id, params, kernel,
                                     execution_key(nb, params, kernel, timeout), timeout, notebook_limit)))
     bar = _progress(len(jobs), "execute", show_progress)

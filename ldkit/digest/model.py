@@ -36,7 +36,7 @@ def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rend
     from ldkit.stats import skips_of
 
     failures = failures or {}
-    skipped = skips_of(workspace, found.week)
+    skipped = skips_of(workspace, found.week, found.warnings)
     recent = recent if recent is not None else recent_weeks(workspace, found)
     streak = {p["author"]: {"current": p["current_streak"], "best": p["best_streak"]} for p in recent["people"]}
     people: dict[str, list[dict[str, Any]]] = defaultdict(list)
