@@ -5,7 +5,7 @@ import datetime as dt
 import html
 from typing import Any
 
-from ldkit.text import escape_markdown
+from ldkit.text import display_tree, escape_markdown
 
 
 def local_time(saved_at: str) -> dt.datetime:
@@ -25,7 +25,7 @@ def _line(label: str, value: Any) -> str:
 
 
 def record_card(record: dict[str, Any]) -> str:
-    kind, data = record["kind"], record["data"]
+    kind, data = record["kind"], display_tree(record["data"])
     saved = local_time(record["saved_at"]).strftime("%Y-%m-%d %H:%M")
     private = " · private" if data.get("visibility") == "private" else ""
     if kind == "plan":

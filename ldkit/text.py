@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 import unicodedata
 
 from ldkit.errors import InputError
@@ -52,5 +53,31 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|<>$~])")
 
 def escape_markdown(text: str) -> str:
     """Backslash-escape Markdown (and math `$`) so a title renders as the characters typed."""
-    one_line = " ".join(str(text).split())
+    one_line = " ".join(display_text(str(text)).split())
     return _MD_SPECIAL.sub(r"\\\1", one_line).replace("&", "&amp;")
+
+
+# C0 and C1 controls (tab and newline kept), DEL, and the bidi embeddings, overrides and isolates that can make
+# text read differently from what it is ("Trojan source"). Stored records keep what was typed; this is for showing.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def display_text(text: str) -> str:
+    """`text` without terminal escapes, other control characters or bidi overrides: safe to show anywhere."""
+    return _UNSAFE.sub("", str(text))
+
+
+def display_tree(value: Any) -> Any:
+    """Every string in a JSON-like value made display-safe (dict keys too)."""
+    if isinstance(value, str):
+        return _UNSAFE.sub("", value)
+    if isinstance(value, dict):
+        return {display_tree(k): display_tree(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [display_tree(v) for v in value]
+    return value
+
+
+def escape_unsafe_json(text: str) -> str:
+    """JSON text with the unsafe characters as \\u escapes: the same data, harmless on a terminal."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

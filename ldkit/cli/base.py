@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from ldkit.errors import LdkitError
+from ldkit.text import display_text, escape_unsafe_json
 
 
 class _ErrorsToExit:
@@ -15,7 +16,7 @@ class _ErrorsToExit:
         try:
             return super().invoke(ctx)  # type: ignore[misc]
         except LdkitError as exc:
-            click.echo(f"ldkit: error: {exc}", err=True)
+            click.echo(display_text(f"ldkit: error: {exc}"), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("ldkit: interrupted", err=True)
@@ -32,12 +33,17 @@ class LdkitGroup(_ErrorsToExit, click.Group):
 
 
 def emit_json(data: Any) -> None:
-    """One JSON document on stdout and nothing else there."""
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
+    """One JSON document on stdout and nothing else there (control characters escaped, the data unchanged)."""
+    click.echo(escape_unsafe_json(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)))
+
+
+def say(message: object = "", err: bool = False) -> None:
+    """Every line ldkit prints for a person: user text reaches the terminal without escapes or bidi tricks."""
+    click.echo(display_text(str(message)), err=err)
 
 
 def warn(message: str) -> None:
-    click.echo(f"ldkit: warning: {message}", err=True)
+    say(f"ldkit: warning: {message}", err=True)
 
 
 def progress_enabled() -> bool:

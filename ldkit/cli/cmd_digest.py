@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from ldkit.cli.base import say
 from ldkit.cli.options import week_option
 
 
@@ -83,20 +84,20 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
         warn(f"{result.render_errors} notebook(s) could not be rendered; their cards say why")
     for kind in ("md", "json"):
         if kind in result.files:
-            click.echo(f"wrote {result.files[kind]}")
-    click.echo(summary_line(result, workspace))
+            say(f"wrote {result.files[kind]}")
+    say(summary_line(result, workspace))
     if execute:
         for person in result.model["people"]:
             for wb in person["workbooks"]:
                 if wb["failure"]:
                     warn(f"{wb['path']}: {wb['failure']['message']}")
-        click.echo(f"{result.notebooks - result.failed} rendered, {result.failed} failed")
+        say(f"{result.notebooks - result.failed} rendered, {result.failed} failed")
     if webhook:
         from ldkit.digest.collect import relative
         from ldkit.digest.publish import post_week
 
         post_week(result.model, result.folder, webhook, relative(result.files["html"], workspace.root), repost)
-        click.echo(f"posted {the_week} to the chat webhook")
+        say(f"posted {the_week} to the chat webhook")
     if strict and (result.failed or result.render_errors):
         ctx = click.get_current_context()
         ctx.exit(1)

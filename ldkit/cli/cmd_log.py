@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from ldkit.cli.base import LdkitGroup
+from ldkit.cli.base import LdkitGroup, say
 from ldkit.cli.options import json_option
 
 notebook_argument = click.argument("notebook", type=click.Path(path_type=Path, dir_okay=False))
@@ -51,7 +51,7 @@ def log_plan(notebook: Path, goal: str, category: str | None, resources: tuple[s
     default = template.category if template and template.category in workspace.settings.categories else None
     data = plan_data(goal, category, list(resources), hours, private, workspace.settings.categories, default)
     record = log_record(notebook, "plan", data)
-    click.echo(f"Saved the plan of {notebook} at {record['saved_at']}")
+    say(f"Saved the plan of {notebook} at {record['saved_at']}")
 
 
 @log.command("outcome")
@@ -87,7 +87,7 @@ def log_outcome(notebook: Path, summary: str | None, summary_file: str | None, s
     data = outcome_data(text, status, hours, list(links), next_steps, list(expenses), private,
                         workspace.settings.currency)
     record = log_record(notebook, "outcome", data)
-    click.echo(f"Saved the outcome of {notebook} at {record['saved_at']}")
+    say(f"Saved the outcome of {notebook} at {record['saved_at']}")
 
 
 @click.command()
@@ -113,37 +113,37 @@ def show(notebook: Path, as_json: bool) -> None:
         emit_json(view)
         return
     ident = view["workbook"]
-    click.echo(f"{ident.get('title')}  ({ident.get('template')}, {ident.get('week')}, {ident.get('author')})")
-    click.echo(f"  {notebook}")
+    say(f"{ident.get('title')}  ({ident.get('template')}, {ident.get('week')}, {ident.get('author')})")
+    say(f"  {notebook}")
     plan = view["plan"]
     if plan:
-        click.echo(f"\nPlan ({plan['visibility']}, saved {plan['saved_at']})")
-        click.echo(f"  goal:      {plan['goal']}")
-        click.echo(f"  category:  {plan['category']}")
+        say(f"\nPlan ({plan['visibility']}, saved {plan['saved_at']})")
+        say(f"  goal:      {plan['goal']}")
+        say(f"  category:  {plan['category']}")
         if plan["planned_hours"] is not None:
-            click.echo(f"  hours:     {plan['planned_hours']:g}")
+            say(f"  hours:     {plan['planned_hours']:g}")
         for resource in plan["resources"]:
-            click.echo(f"  resource:  {resource}")
+            say(f"  resource:  {resource}")
     else:
-        click.echo("\nPlan: none yet (ldkit log plan, or the form in the notebook)")
+        say("\nPlan: none yet (ldkit log plan, or the form in the notebook)")
     outcome = view["outcome"]
     if outcome:
-        click.echo(f"\nOutcome: {outcome['status']} ({outcome['visibility']}, saved {outcome['saved_at']})")
+        say(f"\nOutcome: {outcome['status']} ({outcome['visibility']}, saved {outcome['saved_at']})")
         if outcome["hours"] is not None:
-            click.echo(f"  hours:     {outcome['hours']:g}")
-        click.echo("  summary:   " + outcome["summary"].replace("\n", "\n             "))
+            say(f"  hours:     {outcome['hours']:g}")
+        say("  summary:   " + outcome["summary"].replace("\n", "\n             "))
         for link in outcome["links"]:
-            click.echo(f"  link:      {link}")
+            say(f"  link:      {link}")
         if outcome["next_steps"]:
-            click.echo(f"  next:      {outcome['next_steps']}")
+            say(f"  next:      {outcome['next_steps']}")
         for cost in outcome["expenses"]:
-            click.echo(f"  expense:   {cost['item']}: {cost['amount']:g} {cost['currency']}")
+            say(f"  expense:   {cost['item']}: {cost['amount']:g} {cost['currency']}")
     else:
-        click.echo("\nOutcome: none yet")
+        say("\nOutcome: none yet")
     if view["results"]:
-        click.echo(f"\nResults: {view['tally']['text']}")
+        say(f"\nResults: {view['tally']['text']}")
         for r in view["results"]:
             tolerance = "" if r.get("tolerance") in (None, "") else f" ± {r['tolerance']}"
-            click.echo(f"  {r['name']}: paper {r['paper']:g}, mine {r['mine']:g}{tolerance} -> {r['verdict']}")
+            say(f"  {r['name']}: paper {r['paper']:g}, mine {r['mine']:g}{tolerance} -> {r['verdict']}")
     if view["history"]:
-        click.echo(f"\nHistory: {len(view['history'])} earlier record(s)")
+        say(f"\nHistory: {len(view['history'])} earlier record(s)")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ldkit.cli.base import LdkitCommand
+from ldkit.cli.base import LdkitCommand, say
 from ldkit.cli.options import author_option, json_option, week_option
 
 
@@ -67,4 +67,4 @@ def new(template: str, title: str | None, week: str | None, author: str | None, 
     if as_json:
         emit_json(made.as_dict())
     else:
-        click.echo(str(made.path))
+        say(str(made.path))

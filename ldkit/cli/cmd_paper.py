@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ldkit.cli.base import LdkitCommand
+from ldkit.cli.base import LdkitCommand, say
 
 
 @click.command(cls=LdkitCommand)
@@ -34,14 +34,14 @@ def paper(paper_id: str, as_bibtex: bool, as_json: bool, refresh: bool) -> None:
     if as_json:
         emit_json(meta)
     elif as_bibtex:
-        click.echo(meta.get("bibtex", ""))
+        say(meta.get("bibtex", ""))
     else:
-        click.echo(meta["title"])
-        click.echo(", ".join(meta.get("authors", [])))
+        say(meta["title"])
+        say(", ".join(meta.get("authors", [])))
         facts = [meta.get("published", ""), ", ".join(meta.get("categories", [])), meta.get("venue", "")]
-        click.echo(" · ".join(f for f in facts if f))
-        click.echo(meta.get("abs_url", ""))
+        say(" · ".join(f for f in facts if f))
+        say(meta.get("abs_url", ""))
         if meta.get("pdf_url"):
-            click.echo(meta["pdf_url"])
-        click.echo("")
-        click.echo(meta.get("abstract", ""))
+            say(meta["pdf_url"])
+        say("")
+        say(meta.get("abstract", ""))

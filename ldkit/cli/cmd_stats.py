@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from ldkit.cli.base import say
 from ldkit.cli.options import author_option, json_option, week_option
 
 
@@ -29,7 +30,7 @@ def skip(week: str | None, author: str | None, reason: str) -> None:
     the_week = parse_week(week)
     who = resolve_author(author, workspace)
     skip_week(workspace, the_week, who, reason)
-    click.echo(f"{who} takes {the_week} off" + (f" ({reason})" if reason else ""))
+    say(f"{who} takes {the_week} off" + (f" ({reason})" if reason else ""))
 
 
 @click.command()
@@ -65,21 +66,21 @@ def stats(since: str | None, until: str | None, as_json: bool, plot: Path | None
         emit_json(data)
         return
     if not data["weeks"] or not any(w["people"] for w in data["weeks"]):
-        click.echo(f"No workbooks from {data['since']} to {data['until']}.")
+        say(f"No workbooks from {data['since']} to {data['until']}.")
     else:
-        click.echo(f"{'week':<10} {'people':>6} {'planned':>8} {'summarized':>11} {'hours':>7}  categories")
+        say(f"{'week':<10} {'people':>6} {'planned':>8} {'summarized':>11} {'hours':>7}  categories")
         for w in data["weeks"]:
             cats = ", ".join(f"{k} {v}" for k, v in w["categories"].items())
-            click.echo(f"{w['week']:<10} {w['people']:>6} {w['planned']:>8} {w['summarized']:>11} "
+            say(f"{w['week']:<10} {w['people']:>6} {w['planned']:>8} {w['summarized']:>11} "
                        f"{w['hours']:>7g}  {cats}")
-        click.echo(f"\n{'person':<20} {'outcomes':>8} {'streak':>7} {'best':>5} {'participation':>14}")
+        say(f"\n{'person':<20} {'outcomes':>8} {'streak':>7} {'best':>5} {'participation':>14}")
         for p in data["people"]:
-            click.echo(f"{p['author']:<20} {p['weeks_with_outcome']:>8} {p['current_streak']:>7} "
+            say(f"{p['author']:<20} {p['weeks_with_outcome']:>8} {p['current_streak']:>7} "
                        f"{p['best_streak']:>5} {p['participation_rate']:>13.0%}")
         if data["top_resources"]:
-            click.echo("\nMost used resources: " + "; ".join(f"{r['resource']} ({r['count']})"
+            say("\nMost used resources: " + "; ".join(f"{r['resource']} ({r['count']})"
                                                           for r in data["top_resources"][:5]))
         if data["top_papers"]:
-            click.echo("Most read papers: " + "; ".join(f"{p['paper']} ({p['count']})" for p in data["top_papers"][:5]))
+            say("Most read papers: " + "; ".join(f"{p['paper']} ({p['count']})" for p in data["top_papers"][:5]))
     if plot is not None:
-        click.echo(f"wrote {plot}")
+        say(f"wrote {plot}")

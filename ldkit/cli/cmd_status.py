@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from ldkit.cli.base import say
 from ldkit.cli.options import json_option, week_option
 
 
@@ -37,14 +38,14 @@ def status(week: str | None, as_json: bool) -> None:
         emit_json(report)
         return
     totals = report["totals"]
-    click.echo(f"{report['week']} (learning day {report['learning_day']}): {totals['people']} people, "
+    say(f"{report['week']} (learning day {report['learning_day']}): {totals['people']} people, "
                f"{totals['planned']} planned, {totals['summarized']} summarized, {totals['hours']:g} h")
     if not report["authors"]:
-        click.echo("No workbooks yet this week. Start one: ldkit new TEMPLATE --title T")
+        say("No workbooks yet this week. Start one: ldkit new TEMPLATE --title T")
     for person in report["authors"]:
-        click.echo(f"\n{person['author']}")
+        say(f"\n{person['author']}")
         for wb in person["workbooks"]:
             plan = f"plan: {wb['category']}" if wb["plan"] else "plan: -"
             outcome = f"outcome: {wb['outcome']}" if wb["outcome"] else "outcome: -"
             hours = f"{wb['hours']:g} h" if wb["hours"] is not None else ""
-            click.echo(f"  {wb['title'][:50]:<50}  {plan:<30} {outcome:<18} {hours}")
+            say(f"  {wb['title'][:50]:<50}  {plan:<30} {outcome:<18} {hours}")

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from ldkit.cli.base import say
 from ldkit.cli.options import json_option
 
 
@@ -25,10 +26,10 @@ def init(path: Path) -> None:
     from ldkit.setup import init_workspace
 
     made = init_workspace(path)
-    click.echo(f"Made an ldkit workspace in {made.root}")
-    click.echo(f"  settings:  {made.config_file}")
-    click.echo(f"  templates: {made.templates} (edit them, or add your own .ipynb)")
-    click.echo(f"Next: cd {path} && ldkit new paper --title \"A paper you want to reproduce\"")
+    say(f"Made an ldkit workspace in {made.root}")
+    say(f"  settings:  {made.config_file}")
+    say(f"  templates: {made.templates} (edit them, or add your own .ipynb)")
+    say(f"Next: cd {path} && ldkit new paper --title \"A paper you want to reproduce\"")
 
 
 @click.command()
@@ -59,13 +60,13 @@ def templates(as_json: bool) -> None:
     else:
         for t in found.values():
             if t.problem:
-                click.echo(f"{t.name:<14} BROKEN: {t.problem}  [{t.path}]")
+                say(f"{t.name:<14} BROKEN: {t.problem}  [{t.path}]")
                 continue
             own = [p for p in t.parameters if p.name not in ("title", "author", "week", "learning_day", "workbook_id")]
-            click.echo(f"{t.name:<14} {t.description}")
-            click.echo(f"{'':<14} source: {t.source}  category: {t.category or '-'}")
+            say(f"{t.name:<14} {t.description}")
+            say(f"{'':<14} source: {t.source}  category: {t.category or '-'}")
             for p in own:
-                click.echo(f"{'':<14}   -p {p.name} ({p.type}, default {p.default}){': ' + p.help if p.help else ''}")
+                say(f"{'':<14}   -p {p.name} ({p.type}, default {p.default}){': ' + p.help if p.help else ''}")
     for t in found.values():
         if t.problem:
             warn(f"template '{t.name}' ({t.path}): {t.problem}")

@@ -8,6 +8,7 @@ from typing import Any
 from ldkit.digest.collect import Collected, relative
 from ldkit.digest.render import Rendered
 from ldkit.results import reproduced, tally, verdict
+from ldkit.text import display_tree
 from ldkit.totals import week_totals
 from ldkit.weeks import learning_day_of
 from ldkit.workspace import Workspace
@@ -72,7 +73,8 @@ def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rend
                         "streak": streak.get(author, {"current": 0, "best": 0})})
     took_part = [p["author"] for p in persons]
     week = found.week
-    return {
+    # every output (page, Markdown, JSON, chat) is made from this model: make its text display-safe once, here
+    return display_tree({
         "week": str(week),
         "learning_day": learning_day_of(week, workspace.weekday).isoformat(),
         "learning_weekday": workspace.settings.learning_day,
@@ -91,7 +93,7 @@ def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rend
         "expenses": totals.expenses,
         "expense_totals": totals.expense_totals,
         "problems": [{"path": relative(p.path, workspace.root), "error": p.reason} for p in found.problems],
-    }
+    })
 
 
 def _paper_summary(paper: Any) -> dict[str, Any] | None:
