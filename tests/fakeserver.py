@@ -18,6 +18,7 @@ class Reply:
     body: bytes | Callable[[], bytes] = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    drip: float = 0.0  # send the body one byte every `drip` seconds
 
 
 @dataclass
@@ -66,7 +67,15 @@ class FakeServer:
                     if "Content-Length" not in reply.headers:
                         self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
-                    self.wfile.write(body)
+                    if reply.drip:
+                        for index in range(len(body)):
+                            self.wfile.write(body[index:index + 1])
+                            self.wfile.flush()
+                            time.sleep(reply.drip)
+                            if index > 40:  # enough to outlast any client deadline; the test ends the rest
+                                break
+                    else:
+                        self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 

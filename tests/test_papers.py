@@ -108,7 +108,9 @@ def test_offline_still_makes_the_workbook(ws, run, monkeypatch, tmp_path):
 
 
 @pytest.mark.parametrize("replies, message", [
-    ([Reply(status=500)], "arXiv answered HTTP 500 after 3 tries"),
+    ([Reply(status=500)], "arXiv answered HTTP 500 twice"),
+    ([Reply(status=503, headers={"Retry-After": "3600"})], "not waiting that long"),
+    ([Reply(body=fixture("arxiv-1803.02999.xml"), drip=2.0)], "did not answer within 1 s"),
     ([Reply(body=b"<html><body>Service page</body></html>", headers={"Content-Type": "text/html"})],
      "not an Atom feed"),
     ([Reply(body=fixture("arxiv-1803.02999.xml")[:700])], "not valid XML"),
@@ -126,6 +128,23 @@ def test_failing_arxiv_is_one_warning_and_exit_0(ws, run, paper_services, monkey
     assert message in warning, warning
     assert nb["metadata"]["ldkit"]["paper"]["missing"]
     assert time.time() - started < 15
+
+
+@pytest.mark.parametrize("reply, message", [
+    (Reply(body=fixture("arxiv-1803.02999.xml"), drip=2.0), "did not answer within 10 s"),
+    (Reply(status=429, headers={"Retry-After": "3600"}), "not waiting that long"),
+])
+def test_a_dripping_or_stalling_server_cannot_hold_new_paper(ws, run, paper_services, monkeypatch, reply, message):
+    """The default whole-request deadline: one byte every 2 s, or Retry-After: 3600, still ends within 15 s."""
+    monkeypatch.delenv("LDKIT_NET_TIMEOUT")
+    paper_services.arxiv["1803.02999"] = [reply]
+    started = time.monotonic()
+    warning, nb = _new_with_failure(run, ws, "--arxiv", "1803.02999")
+    assert time.monotonic() - started <= 15
+    assert message in warning and nb["metadata"]["ldkit"]["paper"]["missing"]
+    started = time.monotonic()
+    result = run("paper", "1803.02999", code=1)
+    assert time.monotonic() - started <= 15 and message in result.stderr and "Traceback" not in result.stderr
 
 
 def test_429_then_200_honours_retry_after(ws, run, paper_services):

@@ -26,7 +26,8 @@ from ldkit.cli.options import week_option
 @click.option("--format", "formats", type=click.Choice(["html", "md", "json"]), multiple=True,
               help="Also write digest.md (chat-ready) or digest.json; index.html is always written. Repeatable.")
 @click.option("--post", "webhook", metavar="WEBHOOK_URL", default=None,
-              help="Post the week to a Slack incoming webhook (once; the URL is never printed).")
+              help="Post the week to a Slack incoming webhook: once per week, whatever --out says; the URL is never "
+                   "printed.")
 @click.option("--repost", is_flag=True, help="With --post: post a week that was posted before.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: float, strict: bool,
@@ -68,7 +69,7 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
     if repost and not webhook:
         raise InputError("--repost goes with --post WEBHOOK_URL")
     if webhook:
-        from ldkit.digest.publish import check_webhook
+        from ldkit.chat.poster import check_webhook
 
         check_webhook(webhook)
     workspace = find_workspace()
@@ -93,10 +94,13 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
                     warn(f"{wb['path']}: {wb['failure']['message']}")
         say(f"{result.notebooks - result.failed} rendered, {result.failed} failed")
     if webhook:
+        from ldkit.chat.poster import post_once
+        from ldkit.chat.slack import digest_payload
         from ldkit.digest.collect import relative
-        from ldkit.digest.publish import post_week
 
-        post_week(result.model, result.folder, webhook, relative(result.files["html"], workspace.root), repost)
+        payload = digest_payload(result.model, relative(result.files["html"], workspace.root))
+        post_once(workspace, str(the_week), "digest", payload, webhook, what=f"the digest of {the_week}",
+                  repost=repost)
         say(f"posted {the_week} to the chat webhook")
     if strict and (result.failed or result.render_errors):
         ctx = click.get_current_context()

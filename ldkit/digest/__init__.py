@@ -1,1 +1,1 @@
-"""The weekly digest: collect -> execute (optional) -> render -> assemble -> publish, one stage a module."""
+"""The weekly digest: collect -> execute (optional) -> render -> model -> assemble, one stage a module (posting: ldkit.chat)."""

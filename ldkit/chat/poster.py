@@ -1,0 +1,102 @@
+"""Posting to chat exactly once per workspace, week and kind — or saying honestly that it may have been posted.
+
+One place holds the rules every message (digest, reminders) follows:
+- a lock per workspace, week and kind, so two runs at the same moment send one message;
+- a marker under the workspace's `.ldkit-cache/posted/` (not the `--out` folder), written *before* sending as
+  "sending", then "posted", or "maybe" when the body left but no success came back (timeout, 5xx, a crash);
+- no redirect is followed with a message, and a retry happens only when nothing was delivered (net.post_json).
+The marker never holds the webhook URL: it is a secret.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import urlparse
+
+from ldkit.atomic import atomic_write, make_folder
+from ldkit.errors import InputError, LdkitError
+from ldkit.net import MaybeDelivered, NotDelivered, post_json
+from ldkit.records.schema import now_rfc3339
+from ldkit.workspace import Workspace
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no lock, the marker still guards a later run
+    fcntl = None  # type: ignore[assignment]
+
+
+def check_webhook(url: str, option: str = "--post") -> None:
+    """A webhook must be an http(s) URL with a host; the message never repeats it (it is a secret)."""
+    parsed = urlparse(url or "")
+    if parsed.scheme not in ("https", "http") or not parsed.netloc or not parsed.hostname:
+        raise InputError(f"{option} needs a webhook URL such as https://hooks.slack.com/services/…; "
+                         "the value given is not one (it is not repeated here, in case it is a secret)")
+
+
+def marker_path(workspace: Workspace, week: str, kind: str) -> Path:
+    return workspace.cache / "posted" / f"{week}.{kind}.json"
+
+
+def read_marker(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return {"state": "maybe", "at": "earlier"}  # a marker we cannot read: assume the worst, say so
+    return data if isinstance(data, dict) else {"state": "maybe", "at": "earlier"}
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    make_folder(path.parent)
+    with open(path.with_suffix(".lock"), "a+b") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _write(path: Path, state: str, week: str, kind: str, **extra: Any) -> None:
+    atomic_write(path, json.dumps({"state": state, "week": week, "kind": kind, "at": now_rfc3339(), **extra},
+                                  indent=1) + "\n")
+
+
+def post_once(workspace: Workspace, week: str, kind: str, payload: dict[str, Any], url: str, *,
+              what: str, service: str = "the chat webhook", repost: bool = False) -> Path:
+    """Send `payload` unless this week's `kind` was (or may have been) posted; returns the marker's path.
+
+    `what` names the message for people ("the digest of 2026-W48")."""
+    check_webhook(url)
+    marker = marker_path(workspace, week, kind)
+    with _locked(marker):
+        before = read_marker(marker)
+        if before is not None and not repost:
+            when = before.get("at", "earlier")
+            if before.get("state") == "posted":
+                raise InputError(f"{what} was already posted ({when}); nothing was sent",
+                                 hint="pass --repost to post it again")
+            raise InputError(f"{what} may have been posted ({when}): the last try sent it but got no answer; "
+                             "nothing was sent now", hint="check the channel; pass --repost to send it anyway")
+        _write(marker, "sending", week, kind)
+        try:
+            post_json(url, payload, service=service)
+        except NotDelivered as exc:
+            if before is None:
+                marker.unlink(missing_ok=True)
+            else:
+                atomic_write(marker, json.dumps(before, indent=1) + "\n")
+            raise LdkitError(f"posting {what} failed: {exc.message}",
+                             hint="nothing was delivered; run the same command again later") from None
+        except MaybeDelivered as exc:
+            _write(marker, "maybe", week, kind, reason=exc.message)
+            raise LdkitError(f"{what} may have been posted: {exc.message}",
+                             hint="check the channel; a later run will not post it again unless you pass --repost"
+                             ) from None
+        _write(marker, "posted", week, kind)
+    return marker

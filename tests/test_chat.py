@@ -1,0 +1,163 @@
+import json
+
+import pytest
+
+from ldkit.chat.slack import MAX_BLOCKS, blocks_for
+from tests.fakeserver import Reply
+
+WEEK = "2026-W48"
+
+
+@pytest.fixture
+def week(ws, run, new_workbook):
+    path = new_workbook("blank", "JAX <b>basics</b>", "--week", WEEK)
+    run("log", "outcome", path, "--summary", "Learned <!channel> jit & vmap. More later.", "--hours", "3")
+    return path
+
+
+def post(run, url, *extra, code=0):
+    return run("digest", "--week", WEEK, "--quiet", "--post", url, *extra, code=code)
+
+
+def test_posts_block_kit_once(ws, run, week, fake_server, monkeypatch):
+    fake_server.route("/hook", Reply(body=b"ok"), method="POST")
+    url = fake_server.url + "/hook"
+    result = post(run, url)
+    assert "posted 2026-W48" in result.stdout and url not in result.stdout + result.stderr
+    body = json.loads(fake_server.requests[0].body)
+    assert body["blocks"][0] == {"type": "header", "text": {"type": "plain_text", "text": "Learning Day 2026-W48"}}
+    line = body["blocks"][3]["text"]["text"]
+    assert line.startswith("*alice* — JAX &lt;b&gt;basics&lt;/b&gt;: Learned &lt;!channel")
+    assert line.endswith("jit &amp; vmap. _(done, 3 h)_") and "<" not in line
+    again = post(run, url, code=2)
+    assert "already posted" in again.stderr and "--repost" in again.stderr and len(fake_server.requests) == 1
+    post(run, url, "--repost")
+    assert len(fake_server.requests) == 2
+    marker = ws.root / ".ldkit-cache" / "posted" / f"{WEEK}.digest.json"
+    assert json.loads(marker.read_text())["state"] == "posted" and url not in marker.read_text()
+
+
+def test_429_then_200(ws, run, week, fake_server):
+    fake_server.route("/hook", Reply(status=429, headers={"Retry-After": "1"}), Reply(body=b"ok"), method="POST")
+    post(run, fake_server.url + "/hook")
+    first, second = [r.at for r in fake_server.requests]
+    assert second - first >= 1.0
+
+
+def marker(ws):
+    path = ws.root / ".ldkit-cache" / "posted" / f"{WEEK}.digest.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def test_500_is_sent_once_and_said_to_be_maybe_posted(ws, run, week, fake_server):
+    fake_server.route("/hook", Reply(status=500, body=b"boom"), method="POST")
+    url = fake_server.url + "/hook"
+    result = post(run, url, code=1)
+    assert "may have been posted" in result.stderr and "HTTP 500" in result.stderr and url not in result.stderr
+    assert "check the channel" in result.stderr
+    assert len(fake_server.requests) == 1 and marker(ws)["state"] == "maybe"
+    assert (ws.root / "digests" / WEEK / "index.html").exists()  # the digest itself was built
+    again = post(run, url, code=2)
+    assert "may have been posted" in again.stderr and "--repost" in again.stderr and len(fake_server.requests) == 1
+
+
+def test_a_hang_after_the_body_was_read_is_maybe_posted_not_posted_twice(ws, run, week, fake_server, monkeypatch):
+    monkeypatch.setenv("LDKIT_NET_TIMEOUT", "1")
+    fake_server.route("/hook", Reply(delay=5), method="POST")
+    url = fake_server.url + "/hook"
+    result = post(run, url, code=1)
+    assert "may have been posted" in result.stderr and "did not answer within 1 s" in result.stderr
+    assert len(fake_server.requests) == 1 and marker(ws)["state"] == "maybe"
+    post(run, url, code=2)
+    assert len(fake_server.requests) == 1
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_a_failure_and_nothing_reaches_the_other_host(ws, run, week, fake_server, status):
+    from tests.fakeserver import FakeServer
+
+    other = FakeServer()
+    try:
+        other.route("/elsewhere", Reply(body=b"ok"), method="POST")
+        other.route("/elsewhere", Reply(body=b"ok"), method="GET")
+        fake_server.route("/hook", Reply(status=status, headers={"Location": other.url + "/elsewhere"}),
+                          method="POST")
+        url = fake_server.url + "/hook"
+        result = post(run, url, code=1)
+        assert f"HTTP {status} (a redirect)" in result.stderr and "nothing was delivered" in result.stderr
+        assert other.requests == [] and len(fake_server.requests) == 1
+        assert marker(ws) is None  # not posted: a later run may post
+        fake_server.route("/hook", Reply(body=b"ok"), method="POST")
+        assert "posted 2026-W48" in post(run, url).stdout
+        assert marker(ws)["state"] == "posted"
+    finally:
+        other.close()
+
+
+def test_429_with_a_long_retry_after_is_not_waited_for(ws, run, week, fake_server):
+    import time
+
+    fake_server.route("/hook", Reply(status=429, headers={"Retry-After": "3600"}), method="POST")
+    started = time.monotonic()
+    result = post(run, fake_server.url + "/hook", code=1)
+    assert time.monotonic() - started < 10
+    assert "HTTP 429" in result.stderr and "nothing was delivered" in result.stderr
+    assert len(fake_server.requests) == 1 and marker(ws) is None
+
+
+def test_a_refused_connection_is_not_delivered_and_may_be_posted_later(ws, run, week):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed again: nothing listens there
+    result = post(run, f"http://127.0.0.1:{port}/hook", code=1)
+    assert "cannot reach the chat webhook" in result.stderr and "nothing was" in result.stderr
+    assert marker(ws) is None
+
+
+def test_two_posts_at_the_same_moment_send_one_message(ws, run, week, fake_server):
+    import subprocess
+    import sys
+
+    fake_server.route("/hook", Reply(body=b"ok", delay=1.0), method="POST")
+    url = fake_server.url + "/hook"
+    run("digest", "--week", WEEK, "--quiet")  # warm the caches so both reach the post together
+    procs = [subprocess.Popen([sys.executable, "-m", "ldkit", "digest", "--week", WEEK, "--quiet", "--post", url,
+                               "--out", f"out{n}"], cwd=ws.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for n in (1, 2)]
+    outcomes = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
+    assert sorted(code for code, _ in outcomes) == [0, 2]
+    assert "already posted" in next(err for code, err in outcomes if code == 2)
+    assert len([r for r in fake_server.requests if r.method == "POST"]) == 1
+
+
+def test_post_once_holds_per_week_not_per_out_folder(ws, run, week, fake_server):
+    fake_server.route("/hook", Reply(body=b"ok"), method="POST")
+    url = fake_server.url + "/hook"
+    post(run, url)
+    result = post(run, url, "--out", "elsewhere", code=2)
+    assert "already posted" in result.stderr and len(fake_server.requests) == 1
+
+
+@pytest.mark.parametrize("bad", ["not a url", "ftp://example.org/secret-x", "https://?token=secret-y"])
+def test_not_a_url(ws, run, week, bad):
+    result = post(run, bad, code=2)
+    assert "needs a webhook URL" in result.stderr and bad not in result.stderr.replace("--post", "")
+
+
+def test_repost_needs_post(ws, run, week):
+    assert "--repost goes with --post" in run("digest", "--week", WEEK, "--repost", code=2).stderr
+
+
+def test_long_weeks_are_cut_within_slacks_limits():
+    people = [{"author": f"p{i}", "workbooks": [{"title": "t" * 500, "plan": None,
+                                                 "outcome": {"summary": "x" * 5000, "status": "done", "hours": 1}}]}
+              for i in range(80)]
+    model = {"week": WEEK, "people": people, "accountability": {"no_workbook": []},
+             "totals": {"people": 80, "planned": 0, "summarized": 80, "hours": 80,
+                        "results": {"total": 0, "text": ""}}}
+    blocks = blocks_for(model, "digests/2026-W48/index.html")
+    assert len(blocks) <= MAX_BLOCKS
+    assert "more: see the digest" in blocks[-2]["text"]["text"]
+    assert all(len(b.get("text", {}).get("text", "")) <= 3000 for b in blocks)
