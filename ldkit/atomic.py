@@ -32,7 +32,7 @@ def _replace(path: Path, write: Callable[[Any], Any]) -> None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".ldkit-tmp", dir=folder)
     except OSError as exc:
-        raise WriteError(f"cannot write {path}: {exc.strerror}",
+        raise WriteError(f"cannot write {path}: {exc.strerror}", reason=exc.strerror,
                          hint=f"check that {folder} exists and that you may write to it") from None
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -44,7 +44,7 @@ def _replace(path: Path, write: Callable[[Any], Any]) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         _remove_quietly(tmp)
-        raise WriteError(f"cannot write {path}: {exc.strerror}",
+        raise WriteError(f"cannot write {path}: {exc.strerror}", reason=exc.strerror,
                          hint=f"check the permissions of {folder} and the free disk space") from None
     except BaseException:
         _remove_quietly(tmp)

@@ -47,4 +47,8 @@ class TemplateError(InputError):
 
 
 class WriteError(LdkitError):
-    """A file could not be written (permissions, disk): exit 1."""
+    """A file could not be written (permissions, disk): exit 1. `reason` is the system's word (e.g. disk full)."""
+
+    def __init__(self, message: str, hint: str | None = None, reason: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.reason = reason

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.errors import InputError, WorkspaceError
+from ldkit.records.journal import journal_path
 from ldkit.records.schema import make_record
 from ldkit.records.workbook import Workbook, load_workbook, save_record
 from ldkit.results import reproduced, tally, verdict
@@ -24,12 +25,17 @@ def workspace_of(notebook: Path) -> Workspace:
     return workspace
 
 
-def log_record(notebook: Path, kind: str, data: dict[str, Any]) -> dict[str, Any]:
-    """Validate against the workbook, then save: journal first, then the notebook's metadata."""
+def log_record(notebook: Path, kind: str, data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """Validate against the workbook, then save: journal first, then the notebook's metadata.
+
+    Returns the record and, when only the journal could be written, a warning saying so (the save counts)."""
     workbook = load_workbook(Path(notebook))
     record = make_record(kind, workbook.id, workbook.author, data)
-    save_record(Path(notebook), record)
-    return record
+    problem = save_record(Path(notebook), record)
+    if problem is None:
+        return record, None
+    return record, (f"saved (in the journal {journal_path(Path(notebook)).name}); the notebook itself could not be "
+                    f"updated: {problem} — `ldkit show {notebook}` has it. Do not save it again")
 
 
 def flat(record: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -50,7 +56,8 @@ def show_view(workbook: Workbook) -> dict[str, Any]:
     return {"workbook": {**workbook.identity, "path": str(workbook.path)},
             "plan": flat(workbook.records.plan), "outcome": flat(workbook.records.outcome),
             "results": results, "tally": tally([r["data"] for r in workbook.records.results.values()]),
-            "history": list(workbook.records.history)}
+            "history": list(workbook.records.history),
+            "newer": list(workbook.records.newer)}
 
 
 def read_text_argument(value: str | None, file: str | None, label: str) -> str | None:

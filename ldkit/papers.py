@@ -218,6 +218,11 @@ def parse_atom(body: bytes, ref: PaperRef) -> dict[str, Any]:
     if title.lower() == "error" or "/api/errors" in entry_id:
         raise PaperFetchError(f"arXiv does not know the paper {ref.id}{ref.version}: "
                               f"{_clean(entry.findtext(f'{ATOM}summary'))}")
+    answered = re.sub(r"^https?://(www\.|export\.)?arxiv\.org/abs/", "", entry_id.strip())
+    answered_id = re.sub(r"v\d+$", "", answered)
+    if answered_id != ref.id:  # versions aside: asking for v2 may answer with the newest
+        raise PaperFetchError(f"arXiv answered with the paper {answered or '(no id)'} when asked for "
+                              f"{ref.id}{ref.version}; its metadata was not used")
     links = {"abs": "", "pdf": ""}
     for link in entry.findall(f"{ATOM}link"):
         if link.get("title") == "pdf":
@@ -281,6 +286,10 @@ def _fetch_doi(ref: PaperRef) -> dict[str, Any]:
         raise PaperFetchError(f"the DOI resolver's answer for {ref.id} is not CSL JSON") from None
     if not isinstance(csl, dict):
         raise PaperFetchError(f"the DOI resolver's answer for {ref.id} is not CSL JSON")
+    answered = str(csl.get("DOI") or "").strip()
+    if answered and answered.lower() != ref.id.lower():
+        raise PaperFetchError(f"the DOI resolver answered with {answered} when asked for {ref.id}; "
+                              "its metadata was not used")
     meta = csl_to_meta(csl, ref)
     try:
         status, bib, _ = http_get(url, headers={"Accept": "application/x-bibtex"}, service="the DOI resolver")

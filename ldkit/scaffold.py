@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 import datetime as dt
 import uuid
 from dataclasses import dataclass
@@ -10,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.atomic import atomic_write, make_folder
-from ldkit.errors import InputError
+from ldkit.errors import InputError, WriteError
+from ldkit.records.journal import journal_path
 from ldkit.records.schema import now_rfc3339
 from ldkit.records.workbook import dump_notebook
 from ldkit.parameters import RESERVED, assignment_lines, check_name
@@ -32,6 +34,7 @@ class NewWorkbook:
     template: str
     title: str
     backup: Path | None = None
+    backup_journal: Path | None = None
     warnings: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, str]:
@@ -195,26 +198,42 @@ def create_workbook(workspace: Workspace, template: Template, *, title: str | No
     if papers:
         identity["papers"] = papers
     nb = build_notebook(template, identity, parameters, roles)
-    backup = None
+    backup = backup_journal = None
     if path.exists() or path.is_symlink():
         if not force:
             raise InputError(f"{path} already exists; nothing was written",
                              hint="choose another --title, or pass --force to replace it (the old file is kept "
                                   "as a backup beside it)")
-        backup = _backup(path)
+        backup, backup_journal = _backup(path)
     make_folder(path.parent)
-    atomic_write(path, dump_notebook(nb))
+    try:
+        atomic_write(path, dump_notebook(nb))
+    except WriteError:
+        if backup_journal is not None:  # the old notebook is still in place: give it its journal back
+            os.replace(backup_journal, journal_path(path))
+        raise
     return NewWorkbook(path=path, id=workbook_id, week=str(week), author=author, template=template.name,
-                       title=title, backup=backup, warnings=tuple(warnings))
+                       title=title, backup=backup, backup_journal=backup_journal, warnings=tuple(warnings))
 
 
-def _backup(path: Path) -> Path:
-    """Copy (not move) the old file aside first, so it survives even if the new write fails."""
+def _backup(path: Path) -> tuple[Path, Path | None]:
+    """Keep the old workbook whole beside the new one: `<slug>.bak-<time>.ipynb` and its journal.
+
+    The notebook is copied (it survives even if the new write fails); the journal is moved, because its records
+    belong to the old workbook's id and the new workbook starts with none."""
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-    backup = path.with_name(f"{path.name}.bak-{stamp}")
+    backup = path.with_name(f"{path.stem}.bak-{stamp}.ipynb")
     n = 1
-    while backup.exists():
+    while backup.exists() or journal_path(backup).exists():
         n += 1
-        backup = path.with_name(f"{path.name}.bak-{stamp}-{n}")
+        backup = path.with_name(f"{path.stem}.bak-{stamp}-{n}.ipynb")
     atomic_write(backup, path.read_bytes())
-    return backup
+    old_journal, new_journal = journal_path(path), journal_path(backup)
+    if not old_journal.exists():
+        return backup, None
+    try:
+        os.replace(old_journal, new_journal)
+    except OSError as exc:
+        raise WriteError(f"cannot move {old_journal} beside the backup {backup}: {exc.strerror}; "
+                         "the workbook was not replaced") from None
+    return backup, new_journal

@@ -13,7 +13,7 @@ def test_plan_and_outcome_reach_show(new_workbook, run):
     run("log", "outcome", path, "--summary", "Got *close*.", "--status", "partial", "--hours", "4.5",
         "--link", "https://github.com/a/b", "--next", "Try 5-shot", "--expense", "book=45.90EUR")
     view = json.loads(run("show", path, "--json").stdout)
-    assert set(view) == {"workbook", "plan", "outcome", "results", "tally", "history"}
+    assert set(view) == {"workbook", "plan", "outcome", "results", "tally", "history", "newer"}
     assert view["plan"]["goal"] == "Reproduce Table 1"
     assert view["plan"]["category"] == "paper-reimplementation"  # the template's default
     assert view["plan"]["resources"] == ["1703.03400", "a blog"] and "saved_at" in view["plan"]

@@ -49,8 +49,26 @@ def test_never_overwrites_without_force(ws, run):
     assert str(first) in result.stderr and "--force" in result.stderr
     assert snapshot(ws.root) == before
     run("new", "paper", "--title", "Same", "--force")
-    backups = list(first.parent.glob("same.ipynb.bak-*"))
+    backups = list(first.parent.glob("same.bak-*.ipynb"))
     assert len(backups) == 1 and "My own words" in backups[0].read_text()
+
+
+def test_force_keeps_the_old_workbook_whole_with_its_journal(ws, run):
+    first = Path(run("new", "paper", "--title", "Same").stdout.strip())
+    run("log", "plan", first, "--goal", "the old plan")
+    run("log", "outcome", first, "--summary", "the old outcome", "--hours", "2")
+    result = run("new", "paper", "--title", "Same", "--force")
+    backup = next(first.parent.glob("same.bak-*.ipynb"))
+    backup_journal = backup.with_name(backup.stem + ".ldkit.jsonl")
+    assert str(backup) in result.stderr and backup_journal.name in result.stderr
+    assert backup_journal.exists() and not (first.parent / "same.ldkit.jsonl").exists()
+    old = json.loads(run("show", backup, "--json").stdout)
+    assert old["plan"]["goal"] == "the old plan" and old["outcome"]["summary"] == "the old outcome"
+    new = json.loads(run("show", first, "--json").stdout)
+    assert new["plan"] is None and new["outcome"] is None and new["workbook"]["id"] != old["workbook"]["id"]
+    # the backup is not a second workbook of the week
+    status = json.loads(run("status", "--json").stdout)
+    assert [len(p["workbooks"]) for p in status["authors"]] == [1]
 
 
 def test_new_workbook_entry_point_is_the_same_command(ws):

@@ -235,3 +235,18 @@ def test_plan_form_is_preset_for_the_paper(ws, run, paper_services):
     assert form.fields["Category"].value == "paper-reimplementation"
     assert form.fields["Resources"].value == \
         "On First-Order Meta-Learning Algorithms — https://arxiv.org/abs/1803.02999v3"
+
+
+def test_an_answer_about_another_paper_is_refused(ws, run, paper_services):
+    paper_services.arxiv["1803.02998"] = [Reply(body=fixture("arxiv-1803.02999.xml"))]
+    result = run("paper", "1803.02998", code=1)
+    assert "answered with the paper 1803.02999v3 when asked for 1803.02998" in result.stderr
+    assert "On First-Order" not in result.stdout
+    warning, nb = _new_with_failure(run, ws, "--arxiv", "1803.02998")
+    assert "asked for 1803.02998" in warning and nb["metadata"]["ldkit"]["paper"]["missing"]
+
+
+def test_a_doi_answer_about_another_doi_is_refused(ws, run, paper_services):
+    paper_services.doi["10.1000/other"] = paper_services.doi["10.1038/nature14539"]
+    result = run("paper", "10.1000/other", code=1)
+    assert "answered with 10.1038/nature14539 when asked for 10.1000/other" in result.stderr

@@ -50,7 +50,12 @@ def log_plan(notebook: Path, goal: str, category: str | None, resources: tuple[s
     template = catalog(workspace.templates).get(str(ident.get("template")))
     default = template.category if template and template.category in workspace.settings.categories else None
     data = plan_data(goal, category, list(resources), hours, private, workspace.settings.categories, default)
-    record = log_record(notebook, "plan", data)
+    record, problem = log_record(notebook, "plan", data)
+    if problem:
+        from ldkit.cli.base import warn
+
+        warn(problem)
+        return
     say(f"Saved the plan of {notebook} at {record['saved_at']}")
 
 
@@ -86,7 +91,12 @@ def log_outcome(notebook: Path, summary: str | None, summary_file: str | None, s
     workspace = workspace_of(notebook)
     data = outcome_data(text, status, hours, list(links), next_steps, list(expenses), private,
                         workspace.settings.currency)
-    record = log_record(notebook, "outcome", data)
+    record, problem = log_record(notebook, "outcome", data)
+    if problem:
+        from ldkit.cli.base import warn
+
+        warn(problem)
+        return
     say(f"Saved the outcome of {notebook} at {record['saved_at']}")
 
 
@@ -147,3 +157,7 @@ def show(notebook: Path, as_json: bool) -> None:
             say(f"  {r['name']}: paper {r['paper']:g}, mine {r['mine']:g}{tolerance} -> {r['verdict']}")
     if view["history"]:
         say(f"\nHistory: {len(view['history'])} earlier record(s)")
+    if view["newer"]:
+        kinds = ", ".join(sorted({str(r.get("kind", "?")) for r in view["newer"]}))
+        say(f"\nWritten by a newer ldkit: {len(view['newer'])} record(s) ({kinds}), kept as they are and not "
+            "counted; upgrade ldkit to read them")

@@ -63,7 +63,8 @@ def new(template: str, title: str | None, week: str | None, author: str | None, 
     for message in made.warnings:
         warn(message)
     if made.backup is not None:
-        warn(f"replaced {made.path}; the old file is kept as {made.backup}")
+        kept = f"{made.backup}" + (f" with its journal {made.backup_journal.name}" if made.backup_journal else "")
+        warn(f"replaced {made.path}; the old workbook is kept whole as {kept} (ldkit show reads it)")
     if as_json:
         emit_json(made.as_dict())
     else:

@@ -1,6 +1,7 @@
 """Read every workbook of a week quickly: raw JSON, no nbformat; unreadable files are reported, not fatal."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,14 +18,17 @@ class Problem:
         return {"path": str(self.path), "error": self.reason}
 
 
+BACKUP = re.compile(r"\.bak-\d{8}T\d{6}(-\d+)?$")  # `ldkit new --force` keeps the old workbook under this name
+
+
 def notebook_files(folder: Path) -> list[Path]:
-    """The .ipynb files below `folder`, leaving out Jupyter's checkpoints and hidden folders."""
+    """The .ipynb files below `folder`, leaving out Jupyter's checkpoints, hidden folders and --force backups."""
     if not folder.is_dir():
         return []
     found = []
     for path in folder.rglob("*.ipynb"):
         parts = path.relative_to(folder).parts
-        if any(part.startswith(".") for part in parts):
+        if any(part.startswith(".") for part in parts) or BACKUP.search(path.stem):
             continue
         found.append(path)
     return sorted(found)

@@ -206,7 +206,7 @@ class SchemaProblem(ValueError):
     """Where a stored document breaks its JSON Schema, said for a person: the field and what it must be."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}" if field else message)
+        super().__init__(f"{field} {message}" if field else message)
         self.field = field
         self.message = message
 
@@ -236,6 +236,11 @@ def _problem(exc: Any) -> SchemaProblem:
     if parts[:1] == ["data"] and len(parts) > 1:
         parts = parts[1:]
     field = ".".join(parts)
+    if exc.rule == "required" and isinstance(exc.value, dict):
+        missing = [k for k in (exc.definition or {}).get("required", []) if k not in exc.value]
+        if missing:
+            return SchemaProblem(".".join([*parts, missing[0]]) if parts and parts != ["data"] else missing[0],
+                                 "is missing" + (f" (and {', '.join(missing[1:])})" if missing[1:] else ""))
     message = str(exc.message)
     name = str(exc.name or "")
     if message.startswith(name):

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.atomic import atomic_write
-from ldkit.errors import RecordError
+from ldkit.errors import NotebookError, RecordError, WriteError
 from ldkit.records import journal
 from ldkit.records.schema import SchemaProblem, validate_current
 from ldkit.records.check import Found, journal_fix
@@ -56,10 +56,12 @@ def dump_notebook(nb: dict[str, Any]) -> str:
     return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def save_record(path: Path, record: dict[str, Any], into_notebook: bool = True) -> None:
+def save_record(path: Path, record: dict[str, Any], into_notebook: bool = True) -> str | None:
     """Journal first (the save is safe from then on), then `metadata.ldkit.records` in the file itself.
 
     Both happen under the journal's lock, so concurrent writers neither lose records nor clobber the notebook.
+    Returns None, or — when the journal has the record but the notebook could not be rewritten (a full disk) —
+    why, for the caller to say as a warning: the save itself succeeded and must not be retried.
     """
     path = Path(path)
     try:
@@ -69,9 +71,14 @@ def save_record(path: Path, record: dict[str, Any], into_notebook: bool = True) 
     jpath = journal.journal_path(path)
     with journal.locked(jpath) as handle:
         journal.append_locked(handle, record, jpath)
-        if into_notebook:
+        if not into_notebook:
+            return None
+        try:
             nb = read_notebook(path)
             meta = nb.setdefault("metadata", {}).setdefault("ldkit", {})
             records = meta.get("records")
             meta["records"] = [*(records if isinstance(records, list) else []), record]
             atomic_write(path, dump_notebook(nb))
+        except (WriteError, NotebookError) as exc:
+            return (exc.reason or exc.message) if isinstance(exc, WriteError) else exc.message
+    return None
