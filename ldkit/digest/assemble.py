@@ -14,17 +14,12 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src da
 _SAFE_URL = re.compile(r"^(https?://|mailto:)", re.I)
 
 
-_markdown: Any = None
-
-
 def markdown_html(text: str) -> str:
-    """A learner's Markdown -> sanitized HTML (raw HTML in it shows as text)."""
-    global _markdown
-    if _markdown is None:
-        import mistune
+    """A learner's Markdown -> sanitized HTML, maths as MathML (raw HTML in it shows as text; images as links)."""
+    from ldkit.digest.markdown import render
+    from ldkit.digest.media import localise
 
-        _markdown = mistune.create_markdown(escape=True, plugins=["strikethrough", "table", "task_lists", "url"])
-    return sanitize(str(_markdown(text or "")))
+    return sanitize(localise(render(text or "", escape=True), None))
 
 
 def _environment(cache: Path | None = None) -> Any:
@@ -61,9 +56,9 @@ class Fragment:
 
 
 def _pygments_css() -> str:
-    from pygments.formatters import HtmlFormatter
+    from ldkit.digest.highlight import stylesheet
 
-    return HtmlFormatter(style="default").get_style_defs(".highlight")
+    return stylesheet()
 
 
 def chart(categories: dict[str, int]) -> dict[str, Any]:

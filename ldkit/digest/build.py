@@ -12,6 +12,7 @@ from ldkit.atomic import atomic_write, atomic_write_chunks, make_folder
 from ldkit.digest.assemble import html_chunks, json_text, markdown_text
 from ldkit.digest.cache import FragmentCache
 from ldkit.digest.collect import collect, relative
+from ldkit.digest.media import Place
 from ldkit.digest.model import build_model, recent_weeks
 from ldkit.digest.render import RenderJob, render_all
 from ldkit.weeks import Week
@@ -55,7 +56,9 @@ def build_digest(workspace: Workspace, week: Week, *, out: Path | None = None, f
                                    notebook_timeout)
     cache = FragmentCache(workspace.cache / "digest")
     try:
-        jobs_list = [RenderJob(e.render_path or e.workbook.path, e.key, e.hide_kinds) for e in found.entries]
+        week_folder = workspace.week_folder(week)
+        jobs_list = [RenderJob(e.render_path or e.workbook.path, e.key, e.hide_kinds,
+                               Place(e.workbook.path.parent, workspace.root, week_folder)) for e in found.entries]
         bar = _progress(len(jobs_list), "render", show_progress)
         prepared: dict[str, Any] = {}
 
@@ -124,7 +127,8 @@ def _execute(workspace: Workspace, found: Any, failures: dict[str, dict[str, Any
         result = done[job.key]
         if result.output is not None:
             entry.render_path = result.output
-            entry.key = job_key(hashlib.sha256(result.output.read_bytes()).hexdigest(), entry.hide_kinds)
+            entry.key = job_key(hashlib.sha256(result.output.read_bytes()).hexdigest(), entry.hide_kinds,
+                                entry.files)
         if result.failure:
             failures[entry.key] = result.failure
     return len(jobs), notes

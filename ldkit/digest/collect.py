@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.digest.cache import close_index, open_index
+from ldkit.digest.media import referenced_files, stamp
 from ldkit.digest.render import job_key
 from ldkit.errors import NotebookError
 from ldkit.records.journal import journal_path
@@ -29,6 +30,7 @@ class Entry:
     key: str  # render cache key
     sha256: str
     hide_kinds: tuple[str, ...]
+    files: str = ""  # the size and mtime of the images its markdown embeds (part of the key)
     render_path: Path | None = None  # the executed copy, with --execute
 
     @property
@@ -61,7 +63,7 @@ def collect(workspace: Workspace, week: Week, index: Path | None = None) -> Coll
     try:
         for path in notebook_files(workspace.week_folder(week)):
             try:
-                workbook, digest = seen.get(path) or seen.put(path, *_read(path))
+                workbook, digest, files = seen.get(path) or seen.put(path, *_read(path))
             except NotebookError as exc:
                 found.problems.append(Problem(path, exc.message))
                 continue
@@ -70,7 +72,8 @@ def collect(workspace: Workspace, week: Week, index: Path | None = None) -> Coll
                 continue
             found.warnings.extend(workbook.warnings)
             hidden = private_kinds(workbook)
-            found.entries.append(Entry(workbook, job_key(digest, hidden), digest, hidden))
+            images = stamp(path.parent, files)
+            found.entries.append(Entry(workbook, job_key(digest, hidden, images), digest, hidden, images))
     finally:
         seen.close()
     seen = {entry.author for entry in found.entries}
@@ -84,12 +87,12 @@ def collect(workspace: Workspace, week: Week, index: Path | None = None) -> Coll
     return found
 
 
-def _read(path: Path) -> tuple[Workbook, str, list[Any]]:
+def _read(path: Path) -> tuple[Workbook, str, list[Any], list[str]]:
     raw = path.read_bytes()
     nb = parse_notebook(raw, path)
     found: list[Any] = []
     workbook = load_workbook(path, nb, found_records=found)
-    return workbook, hashlib.sha256(raw).hexdigest(), found
+    return workbook, hashlib.sha256(raw).hexdigest(), found, referenced_files(nb, path.parent)
 
 
 class ReadCache:
@@ -100,7 +103,8 @@ class ReadCache:
 
     def __init__(self, index: Path | None) -> None:
         self.db = None if index is None else open_index(
-            index, "workbooks (path TEXT PRIMARY KEY, stamp TEXT, sha256 TEXT, identity TEXT, records TEXT)")
+            index, "workbooks_v2 (path TEXT PRIMARY KEY, stamp TEXT, sha256 TEXT, identity TEXT, records TEXT, "
+                   "files TEXT)")
 
     @staticmethod
     def _stamp(path: Path) -> str:
@@ -113,11 +117,11 @@ class ReadCache:
                 parts.append("-")
         return "|".join(parts)
 
-    def get(self, path: Path) -> tuple[Workbook, str] | None:
+    def get(self, path: Path) -> tuple[Workbook, str, list[str]] | None:
         if self.db is None:
             return None
         try:
-            row = self.db.execute("SELECT stamp, sha256, identity, records FROM workbooks WHERE path = ?",
+            row = self.db.execute("SELECT stamp, sha256, identity, records, files FROM workbooks_v2 WHERE path = ?",
                                   (str(path),)).fetchone()
         except sqlite3.Error:
             return None
@@ -126,17 +130,18 @@ class ReadCache:
         identity = json.loads(row[2])
         # only workbooks read without a warning are kept here, so checking them again warns of nothing
         merged, _ = check_and_merge((Found(v, str(path), "") for v in json.loads(row[3])), identity["id"])
-        return Workbook(path=path, identity=identity, records=merged), row[1]
+        return Workbook(path=path, identity=identity, records=merged), row[1], json.loads(row[4])
 
-    def put(self, path: Path, workbook: Workbook, digest: str, records: list[Any]) -> tuple[Workbook, str]:
+    def put(self, path: Path, workbook: Workbook, digest: str, records: list[Any],
+            files: list[str]) -> tuple[Workbook, str, list[str]]:
         if self.db is not None and not workbook.warnings:
             try:
-                self.db.execute("INSERT OR REPLACE INTO workbooks VALUES (?, ?, ?, ?, ?)",
+                self.db.execute("INSERT OR REPLACE INTO workbooks_v2 VALUES (?, ?, ?, ?, ?, ?)",
                                 (str(path), self._stamp(path), digest, json.dumps(workbook.identity),
-                                 json.dumps(records)))
+                                 json.dumps(records), json.dumps(files)))
             except (sqlite3.Error, TypeError, ValueError):
                 pass
-        return workbook, digest
+        return workbook, digest, files
 
     def close(self) -> None:
         close_index(self.db)

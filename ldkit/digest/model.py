@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from ldkit.digest.collect import Collected, relative
+from ldkit.digest.media import notebook_anchor
 from ldkit.digest.render import Rendered
 from ldkit.results import reproduced, tally, verdict
 from ldkit.text import display_tree
@@ -51,7 +52,7 @@ def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rend
             results.append({**data, "reproduced": reproduced(data), "verdict": verdict(data)})
         done = rendered.get(entry.key)
         people[entry.author].append({
-            "anchor": f"nb-{n + 1}",
+            "anchor": notebook_anchor(relative(wb.path, workspace.root)),
             "id": wb.id,
             "title": str(wb.identity.get("title") or wb.path.stem),
             "template": wb.identity.get("template"),

@@ -11,10 +11,11 @@ from typing import Any, Callable, Iterable
 
 from ldkit import __version__
 from ldkit.digest.cache import FragmentCache
+from ldkit.digest.media import Place, localise
 from ldkit.digest.sanitize import sanitize
 from ldkit.records.notebook import MIME
 
-RENDER_VERSION = 1
+RENDER_VERSION = 2
 OUTPUT_LIMIT = 1_000_000  # bytes of one output's data; more is cut with a note
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 DROPPED = ("application/javascript", "text/javascript", "application/vnd.jupyter.widget-state+json", WIDGET_VIEW)
@@ -27,6 +28,7 @@ class RenderJob:
     path: Path
     key: str
     hide_kinds: tuple[str, ...] = ()  # record kinds kept private: their outputs are removed
+    place: Place | None = None  # where its relative images and links start, and may reach
 
 
 @dataclass
@@ -38,10 +40,12 @@ class Rendered:
     cached: bool = False
 
 
-def job_key(content_sha256: str, hide_kinds: Iterable[str] = ()) -> str:
-    """The render cache key: the notebook's bytes (by their hash) and everything that changes the fragment."""
+def job_key(content_sha256: str, hide_kinds: Iterable[str] = (), files: str = "") -> str:
+    """The render cache key: the notebook's bytes (by their hash), the images it embeds (by size and mtime), and
+    everything else that changes the fragment."""
     return hashlib.sha256(json.dumps({"content": content_sha256, "render": RENDER_VERSION, "ldkit": __version__,
-                                      "limit": OUTPUT_LIMIT, "hide": sorted(hide_kinds)}).encode()).hexdigest()
+                                      "limit": OUTPUT_LIMIT, "hide": sorted(hide_kinds), "files": files}
+                                     ).encode()).hexdigest()
 
 
 def prepare(nb: dict[str, Any], hide_kinds: Iterable[str] = ()) -> dict[str, Any]:
@@ -52,7 +56,9 @@ def prepare(nb: dict[str, Any], hide_kinds: Iterable[str] = ()) -> dict[str, Any
     # ldkit's own plumbing (parameter cells) is not the learner's work: the digest leaves it out
     nb["cells"] = [c for c in nb.get("cells", []) if not (isinstance(c, dict) and {"parameters", "injected-parameters"}
                                                           & set(c.get("metadata", {}).get("tags") or []))]
-    for cell in nb.get("cells", []):
+    for number, cell in enumerate(nb.get("cells", [])):
+        if not isinstance(cell.get("id"), str) or not cell["id"]:
+            cell["id"] = f"cell-{number}"  # nbformat 4.5 wants ids; older files lack them (and nbformat warns)
         cell.get("metadata", {}).pop("widgets", None)
         if cell.get("cell_type") != "code":
             continue
@@ -93,6 +99,11 @@ def _prepare_output(output: dict[str, Any], hidden: set[str]) -> dict[str, Any] 
     if "text/vnd.mermaid" in data:
         source = data.pop("text/vnd.mermaid")
         data.setdefault("text/plain", "".join(source) if isinstance(source, list) else str(source))
+    if "text/latex" in data and not any(m in data for m in ("text/html", "text/markdown", "image/svg+xml")):
+        from ldkit.digest.mathml import latex_output_html
+
+        latex = data.pop("text/latex")
+        data["text/html"] = latex_output_html("".join(latex) if isinstance(latex, list) else str(latex))
     if "image/svg+xml" in data:
         svg = data.pop("image/svg+xml")
         svg = "".join(svg) if isinstance(svg, list) else str(svg)
@@ -114,26 +125,45 @@ def _prepare_output(output: dict[str, Any], hidden: set[str]) -> dict[str, Any] 
 def _get_exporter(bytecode_dir: Path | None = None) -> Any:
     global _exporter
     if _exporter is None:
+        import jinja2
         from nbconvert import HTMLExporter
         from nbconvert.exporters.templateexporter import TemplateExporter
-        from nbconvert.filters.highlight import Highlight2HTML
         from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
+        from ldkit.digest.highlight import highlight_html
+        from ldkit.digest.markdown import render as render_markdown
+
+        @jinja2.pass_context
+        def markdown2html(context: Any, source: str) -> str:
+            cell = context.get("cell") or {}
+            attachments = cell.get("attachments") if isinstance(cell, dict) else None
+            return render_markdown(source, escape=False, attachments=attachments or None)
+
         class FragmentExporter(HTMLExporter):
-            """HTMLExporter without its closing BeautifulSoup pass (about a third of its time): that pass only
-            adds alt text and tabindex, and nh3 re-parses the fragment anyway."""
+            """nbconvert's basic template with ldkit's filters: Markdown with MathML, one Pygments formatter, no
+            bleach pass (nh3 sanitizes the whole fragment once), and no closing BeautifulSoup pass (it only adds alt
+            text and tabindex, and nh3 re-parses the fragment anyway)."""
+
+            def default_filters(self) -> Any:
+                for name, function in super().default_filters():
+                    if name not in ("markdown2html", "clean_html", "highlight_code"):
+                        yield name, function
+                yield "markdown2html", markdown2html
+                yield "clean_html", lambda html: html
+                yield "highlight_code", lambda source, language=None, metadata=None: highlight_html(
+                    source, language or self._language, metadata)
 
             def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
                 langinfo = nb.metadata.get("language_info", {})
-                lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
-                self.register_filter("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+                self._language = langinfo.get("pygments_lexer", langinfo.get("name", None)) or "ipython3"
                 resources = self._init_resources(resources)
                 self.register_filter("filter_data_type", WidgetsDataTypeFilter(
                     notebook_metadata=nb.metadata, parent=self, resources=resources))
                 return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
         _exporter = FragmentExporter(template_name="basic", exclude_input_prompt=True,
-                                     exclude_output_prompt=True, exclude_anchor_links=True)
+                                     exclude_output_prompt=True, exclude_anchor_links=True,
+                                     optimistic_validation=True)
         if bytecode_dir is not None:
             # compiling nbconvert's templates costs ~0.1 s per process; their bytecode keeps across runs
             from ldkit.digest.cache import bytecode_cache
@@ -142,7 +172,8 @@ def _get_exporter(bytecode_dir: Path | None = None) -> Any:
     return _exporter
 
 
-def render_notebook(raw: bytes, hide_kinds: Iterable[str] = (), bytecode_dir: Path | None = None) -> str:
+def render_notebook(raw: bytes, hide_kinds: Iterable[str] = (), bytecode_dir: Path | None = None,
+                    place: Place | None = None) -> str:
     """bytes of an .ipynb -> a sanitized HTML fragment (raises on a notebook nbconvert cannot read)."""
     import nbformat
     from nbformat.v4.rwbase import rejoin_lines
@@ -151,13 +182,13 @@ def render_notebook(raw: bytes, hide_kinds: Iterable[str] = (), bytecode_dir: Pa
     rejoin_lines(node)  # multi-line strings are stored as lists of lines by nbformat and JupyterLab
     prepare(node, hide_kinds)
     html, _ = _get_exporter(bytecode_dir).from_notebook_node(node)
-    return sanitize(html)
+    return sanitize(localise(html, place))
 
 
 def _render_into_cache(job: RenderJob, cache_dir: Path) -> tuple[str, str | None]:
     """Worker side: render one notebook and write its fragment file; returns (key, error)."""
     try:
-        html = render_notebook(job.path.read_bytes(), job.hide_kinds, Path(cache_dir) / "templates")
+        html = render_notebook(job.path.read_bytes(), job.hide_kinds, Path(cache_dir) / "templates", job.place)
     except Exception as exc:  # any notebook nbconvert chokes on is reported, the rest goes on
         return job.key, f"{type(exc).__name__}: {exc}"
     from ldkit.atomic import atomic_write
@@ -196,11 +227,11 @@ def render_all(jobs: list[RenderJob], cache: FragmentCache, workers: int, rebuil
         if meanwhile:
             meanwhile()
         return done
-    from ldkit.imports import skip_slow_optional_imports
+    from ldkit.imports import render_worker_init
 
-    # even one notebook renders in a worker: importing nbconvert there (~0.4 s) overlaps `meanwhile` here
+    # even one notebook renders in a worker: importing nbconvert there (~0.3 s) overlaps `meanwhile` here
     with ProcessPoolExecutor(max_workers=max(1, min(workers, len(unique))),
-                             initializer=skip_slow_optional_imports) as pool:
+                             initializer=render_worker_init) as pool:
         futures = [pool.submit(_render_into_cache, job, cache.folder) for job in unique]
         if meanwhile:
             meanwhile()

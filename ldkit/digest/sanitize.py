@@ -24,12 +24,33 @@ ATTRIBUTES = {
     "col": {"span"},
     "ol": {"start", "type"},
     "input": {"type", "checked", "disabled"},  # Markdown task lists
+    # MathML presentation attributes (none can load or run anything)
     "math": {"display", "xmlns"},
     "annotation": {"encoding"},
-    "mo": {"stretchy", "fence", "separator"},
+    "mi": {"mathvariant"},
+    "mo": {"stretchy", "fence", "separator", "form", "lspace", "rspace", "minsize", "maxsize", "largeop",
+           "movablelimits", "symmetric", "accent"},
     "mfrac": {"linethickness"},
     "mstyle": {"displaystyle", "scriptlevel"},
+    "mtable": {"columnalign", "rowspacing", "columnspacing", "displaystyle", "columnlines", "rowlines"},
+    "mtr": {"columnalign"},
+    "mtd": {"columnalign", "columnspan", "rowspan"},
+    "mover": {"accent"},
+    "munder": {"accentunder"},
+    "munderover": {"accent", "accentunder"},
+    "mspace": {"width", "height", "depth"},
+    "mpadded": {"width", "height", "depth", "lspace", "voffset"},
+    "menclose": {"notation"},
 }
+# inline styles pandas and nbconvert's 256-colour ANSI use; none of these properties can load, run or overlay
+STYLE_PROPERTIES = {
+    "text-align", "vertical-align", "display", "float", "width", "min-width", "max-width", "height", "color",
+    "background-color", "font-weight", "font-style", "white-space", "text-decoration", "border", "border-top",
+    "border-bottom", "border-left", "border-right", "border-collapse", "border-color", "border-style",
+    "border-width", "padding", "padding-left", "padding-right", "margin", "margin-left", "margin-right",
+}
+for _tag in ("table", "thead", "tbody", "tr", "td", "th", "div", "span", "p"):
+    ATTRIBUTES.setdefault(_tag, set()).add("style")
 _DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|jpg|gif|webp|svg\+xml|bmp);base64,[A-Za-z0-9+/=\s]*$", re.I)
 _SAFE_LINK = re.compile(r"^(https?:|mailto:|#)", re.I)
 
@@ -45,9 +66,13 @@ def _filter(tag: str, attribute: str, value: str) -> str | None:
 
 
 # the classes the page's stylesheet styles; nbconvert's other wrapper classes only add weight
-_LAYOUT = {"cell", "input_area", "output_area", "output_error", "output_stderr", "highlight",
-           "ansi-bold", "ansi-red-fg", "ansi-green-fg", "ansi-yellow-fg", "ansi-blue-fg", "ansi-magenta-fg",
-           "ansi-cyan-fg"}
+_ANSI = {f"ansi-{colour}{intense}-{ground}" for colour in ("black", "red", "green", "yellow", "blue", "magenta",
+                                                          "cyan", "white")
+         for intense in ("", "-intense") for ground in ("fg", "bg")}
+_LAYOUT = {"cell", "input_area", "output_area", "output_error", "output_stderr", "highlight", "ansi-bold",
+           "ansi-underline", "ansi-default-inverse-fg", "ansi-default-inverse-bg", *_ANSI}
+# ldkit's own classes in fragments (maths, figures, local links): all namespaced, so none meets Pygments' or ours
+_OWN = {"ld-math", "ld-tex", "ld-math-fallback", "ld-web-image", "ld-missing-image", "ld-local-link"}
 
 
 def _token_classes() -> set[str]:
@@ -60,11 +85,14 @@ def _token_classes() -> set[str]:
     return set(regex.findall(r"\.highlight \.([\w-]+)", css))
 
 
-CLASSES: dict[str, set[str]] = {tag: set(_LAYOUT) for tag in ("div", "p", "pre", "table", "li", "ul", "code", "td")}
-CLASSES["span"] = _LAYOUT | _token_classes()
+CLASSES: dict[str, set[str]] = {tag: _LAYOUT | _OWN for tag in ("div", "p", "pre", "table", "li", "ul", "code", "td",
+                                                                 "a")}
+CLASSES["span"] = _LAYOUT | _OWN | _token_classes()
+CLASSES["table"] = CLASSES["table"] | {"dataframe"}
 
 
 _BARE_SPAN = re.compile(r"<span>([^<]*)</span>")
+_DEAD_LINK = re.compile(r"<a(?![^>]*\bhref=)[^>]*>(.*?)</a>", re.S)
 _EMPTY_CLASS = re.compile(r' class=""')
 
 
@@ -73,7 +101,9 @@ def sanitize(html: str) -> str:
     clean = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, attribute_filter=_filter, allowed_classes=CLASSES,
                       url_schemes={"http", "https", "mailto", "data"}, strip_comments=True,
                       clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript", "template"},
-                      link_rel="noopener noreferrer nofollow")
+                      link_rel="noopener noreferrer nofollow", filter_style_properties=STYLE_PROPERTIES)
+    # a link whose address was refused must not look like a link: its text stays, as text
+    clean = _DEAD_LINK.sub(r"\1", clean)
     # weight only: a span left with no class styles nothing (its text stays), and class="" says nothing
     return compact(_BARE_SPAN.sub(r"\1", _EMPTY_CLASS.sub("", clean)))
 
