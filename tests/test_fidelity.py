@@ -68,7 +68,7 @@ def test_a_paper_workbook_reads_as_it_does_in_jupyterlab(ws, run, fidelity):
     # maths: every form typeset, none left as TeX, prices and code untouched, one honest fallback
     maths = tree.all("math")
     assert len([m for m in maths if m.get("display") == "block"]) == 6  # $$, \[, align, pmatrix, cases, latex out
-    assert len([m for m in maths if m.get("display") == "inline"]) >= 4  # summary, next steps, two in the cell
+    assert len([m for m in maths if m.get("display") != "block"]) >= 4  # summary, next steps, two in the cell
     for raw in (r"$$v_j", r"\frac{1}{N}", r"\begin{align}", r"\nabla_\theta", r"\(", r"\alpha"):
         assert raw not in text, raw
     assert "the GPU cost $5 and $10 a day" in text

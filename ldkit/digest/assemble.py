@@ -1,8 +1,10 @@
 """Assemble the digest: one self-contained HTML page (Jinja2, strict CSP), Markdown for chat, and JSON."""
 from __future__ import annotations
 
+import html
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -14,12 +16,19 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src da
 _SAFE_URL = re.compile(r"^(https?://|mailto:)", re.I)
 
 
+_MARKUP = re.compile(r"[\\`*_#\[\]<>!$|~&=+\-\n]|^\s*\d+[.)]|https?:|www\.|@")
+
+
+@lru_cache(maxsize=4096)
 def markdown_html(text: str) -> str:
     """A learner's Markdown -> sanitized HTML, maths as MathML (raw HTML in it shows as text; images as links)."""
+    text = text or ""
+    if not _MARKUP.search(text):  # plain words (most one-line goals): no parser, and nothing to sanitize
+        return f"<p>{html.escape(text.strip(), quote=False)}</p>" if text.strip() else ""
     from ldkit.digest.markdown import render
     from ldkit.digest.media import localise
 
-    return sanitize(localise(render(text or "", escape=True), None))
+    return sanitize(localise(render(text, escape=True), None))
 
 
 def _environment(cache: Path | None = None) -> Any:

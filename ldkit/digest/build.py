@@ -14,7 +14,7 @@ from ldkit.digest.cache import FragmentCache
 from ldkit.digest.collect import collect, relative
 from ldkit.digest.media import Place
 from ldkit.digest.model import build_model, recent_weeks
-from ldkit.digest.render import RenderJob, render_all
+from ldkit.digest.render import RenderJob, RenderPool, render_all
 from ldkit.weeks import Week
 from ldkit.workspace import Workspace
 
@@ -46,8 +46,22 @@ def build_digest(workspace: Workspace, week: Week, *, out: Path | None = None, f
     """The page is always written; `md` and `json` are added on request. No workbook is ever modified."""
     folder = output_folder(workspace, week, out)
     make_folder(folder)
-    found = collect(workspace, week, workspace.cache / "digest" / "workbooks.sqlite")
     workers = jobs or os.cpu_count() or 1
+    pool = RenderPool(workers)
+    try:
+        return _build(workspace, week, folder, pool, formats, workers, rebuild, show_progress, execute, timeout,
+                      notebook_timeout)
+    finally:
+        pool.close()
+
+
+def _build(workspace: Workspace, week: Week, folder: Path, pool: RenderPool, formats: tuple[str, ...], workers: int,
+           rebuild: bool, show_progress: bool, execute: bool, timeout: float,
+           notebook_timeout: float) -> DigestResult:
+    # a changed notebook will need a render worker: start it as soon as one is seen (not with --execute, whose
+    # runs come first and take the CPUs)
+    on_change = pool.start if not execute else None
+    found = collect(workspace, week, workspace.cache / "digest" / "workbooks.sqlite", on_change=on_change)
     failures: dict[str, dict[str, Any]] = {}
     notes: list[str] = []
     executed = 0
@@ -68,7 +82,7 @@ def build_digest(workspace: Workspace, week: Week, *, out: Path | None = None, f
             prepared["recent"] = recent_weeks(workspace, found)
 
         rendered = render_all(jobs_list, cache, workers=workers, rebuild=rebuild,
-                              progress=bar.update if bar else None, meanwhile=meanwhile)
+                              progress=bar.update if bar else None, meanwhile=meanwhile, pool=pool)
         if bar:
             bar.close()
     finally:

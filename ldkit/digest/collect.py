@@ -6,15 +6,14 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ldkit.digest.cache import close_index, open_index
 from ldkit.digest.media import referenced_files, stamp
 from ldkit.digest.render import job_key
 from ldkit.errors import NotebookError
 from ldkit.records.journal import journal_path
-from ldkit.records.check import Found
-from ldkit.records.merge import check_and_merge
+from ldkit.records.merge import merge
 from ldkit.records.notebook import parse_notebook
 from ldkit.records.scan import Problem, notebook_files
 from ldkit.records.workbook import Workbook, load_workbook
@@ -56,14 +55,21 @@ def private_kinds(workbook: Workbook) -> tuple[str, ...]:
     return tuple(kinds)
 
 
-def collect(workspace: Workspace, week: Week, index: Path | None = None) -> Collected:
-    """Read the week; with an `index`, a workbook whose file and journal are unchanged is not parsed again."""
+def collect(workspace: Workspace, week: Week, index: Path | None = None,
+            on_change: Callable[[], Any] | None = None) -> Collected:
+    """Read the week; with an `index`, a workbook whose file and journal are unchanged is not parsed again.
+
+    `on_change` is called (once) when the first workbook that must be read again is met."""
     found = Collected(week=week)
     seen = ReadCache(index)
     try:
         for path in notebook_files(workspace.week_folder(week)):
             try:
-                workbook, digest, files = seen.get(path) or seen.put(path, *_read(path))
+                known = seen.get(path)
+                if known is None and on_change is not None:
+                    on_change()
+                    on_change = None
+                workbook, digest, files = known or seen.put(path, *_read(path))
             except NotebookError as exc:
                 found.problems.append(Problem(path, exc.message))
                 continue
@@ -87,12 +93,10 @@ def collect(workspace: Workspace, week: Week, index: Path | None = None) -> Coll
     return found
 
 
-def _read(path: Path) -> tuple[Workbook, str, list[Any], list[str]]:
+def _read(path: Path) -> tuple[Workbook, str, list[str]]:
     raw = path.read_bytes()
     nb = parse_notebook(raw, path)
-    found: list[Any] = []
-    workbook = load_workbook(path, nb, found_records=found)
-    return workbook, hashlib.sha256(raw).hexdigest(), found, referenced_files(nb, path.parent)
+    return load_workbook(path, nb), hashlib.sha256(raw).hexdigest(), referenced_files(nb, path.parent)
 
 
 class ReadCache:
@@ -103,7 +107,7 @@ class ReadCache:
 
     def __init__(self, index: Path | None) -> None:
         self.db = None if index is None else open_index(
-            index, "workbooks_v2 (path TEXT PRIMARY KEY, stamp TEXT, sha256 TEXT, identity TEXT, records TEXT, "
+            index, "workbooks_v3 (path TEXT PRIMARY KEY, stamp TEXT, sha256 TEXT, identity TEXT, records TEXT, "
                    "files TEXT)")
 
     @staticmethod
@@ -121,24 +125,26 @@ class ReadCache:
         if self.db is None:
             return None
         try:
-            row = self.db.execute("SELECT stamp, sha256, identity, records, files FROM workbooks_v2 WHERE path = ?",
+            row = self.db.execute("SELECT stamp, sha256, identity, records, files FROM workbooks_v3 WHERE path = ?",
                                   (str(path),)).fetchone()
         except sqlite3.Error:
             return None
         if row is None or row[0] != self._stamp(path):
             return None
         identity = json.loads(row[2])
-        # only workbooks read without a warning are kept here, so checking them again warns of nothing
-        merged, _ = check_and_merge((Found(v, str(path), "") for v in json.loads(row[3])), identity["id"])
+        # only workbooks read without a warning are kept, as the records they were checked to be: no check again
+        merged = merge(json.loads(row[3]), identity["id"])
         return Workbook(path=path, identity=identity, records=merged), row[1], json.loads(row[4])
 
-    def put(self, path: Path, workbook: Workbook, digest: str, records: list[Any],
-            files: list[str]) -> tuple[Workbook, str, list[str]]:
+    def put(self, path: Path, workbook: Workbook, digest: str, files: list[str]) -> tuple[Workbook, str, list[str]]:
         if self.db is not None and not workbook.warnings:
+            merged = workbook.records
+            checked = [r for r in (merged.plan, merged.outcome) if r is not None]
+            checked += [*merged.results.values(), *merged.history]
             try:
-                self.db.execute("INSERT OR REPLACE INTO workbooks_v2 VALUES (?, ?, ?, ?, ?, ?)",
+                self.db.execute("INSERT OR REPLACE INTO workbooks_v3 VALUES (?, ?, ?, ?, ?, ?)",
                                 (str(path), self._stamp(path), digest, json.dumps(workbook.identity),
-                                 json.dumps(records), json.dumps(files)))
+                                 json.dumps(checked), json.dumps(files)))
             except (sqlite3.Error, TypeError, ValueError):
                 pass
         return workbook, digest, files
@@ -148,6 +154,11 @@ class ReadCache:
         self.db = None
 
 def relative(path: Path, root: Path) -> str:
+    """`path` relative to the workspace root; resolving links only when the plain paths do not say (it costs)."""
+    try:
+        return str(Path(path).relative_to(root))
+    except ValueError:
+        pass
     try:
         return str(Path(path).resolve().relative_to(root.resolve()))
     except ValueError:

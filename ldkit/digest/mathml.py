@@ -53,7 +53,8 @@ def tex_to_mathml(tex: str, display: bool) -> str | None:
         return None
     if _RAW_COMMAND.search(out) or _STRAY_AMPERSAND.search(out):
         return None
-    return out
+    # in HTML the parser puts <math> in the MathML namespace itself, and inline is the default display
+    return out.replace(' xmlns="http://www.w3.org/1998/Math/MathML"', "").replace(' display="inline"', "")
 
 
 def math_html(tex: str, display: bool) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -15,7 +14,7 @@ from ldkit.digest.media import Place, localise
 from ldkit.digest.sanitize import sanitize
 from ldkit.records.notebook import MIME
 
-RENDER_VERSION = 2
+RENDER_VERSION = 3
 OUTPUT_LIMIT = 1_000_000  # bytes of one output's data; more is cut with a note
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 DROPPED = ("application/javascript", "text/javascript", "application/vnd.jupyter.widget-state+json", WIDGET_VIEW)
@@ -197,9 +196,37 @@ def _render_into_cache(job: RenderJob, cache_dir: Path) -> tuple[str, str | None
     return job.key, None
 
 
+class RenderPool:
+    """Worker processes for rendering, started on demand — as early as the first changed notebook is seen, so a
+    worker's import of nbconvert (~0.2 s) overlaps the rest of the build instead of following it."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = max(1, workers)
+        self.executor: Any = None
+
+    def start(self) -> Any:
+        if self.executor is None:
+            from concurrent.futures import ProcessPoolExecutor
+
+            from ldkit.imports import render_worker_init
+
+            self.executor = ProcessPoolExecutor(max_workers=self.workers, initializer=render_worker_init)
+            self.executor.submit(_ready)  # the first worker starts (and imports) now
+        return self.executor
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
+
+
+def _ready() -> None:
+    return None
+
+
 def render_all(jobs: list[RenderJob], cache: FragmentCache, workers: int, rebuild: bool = False,
                progress: Callable[[int], None] | None = None,
-               meanwhile: Callable[[], Any] | None = None) -> dict[str, Rendered]:
+               meanwhile: Callable[[], Any] | None = None, pool: RenderPool | None = None) -> dict[str, Rendered]:
     """Render what the cache lacks in worker processes; `meanwhile` runs in this process as they work."""
     done: dict[str, Rendered] = {}
     todo: list[RenderJob] = []
@@ -227,14 +254,19 @@ def render_all(jobs: list[RenderJob], cache: FragmentCache, workers: int, rebuil
         if meanwhile:
             meanwhile()
         return done
-    from ldkit.imports import render_worker_init
+    from concurrent.futures import as_completed
 
-    # even one notebook renders in a worker: importing nbconvert there (~0.3 s) overlaps `meanwhile` here
-    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(unique))),
-                             initializer=render_worker_init) as pool:
-        futures = [pool.submit(_render_into_cache, job, cache.folder) for job in unique]
+    # even one notebook renders in a worker: importing nbconvert there overlaps `meanwhile` here
+    owned = pool is None
+    pool = pool or RenderPool(min(workers, len(unique)))
+    try:
+        executor = pool.start()
+        futures = [executor.submit(_render_into_cache, job, cache.folder) for job in unique]
         if meanwhile:
             meanwhile()
         for future in as_completed(futures):
             finish(*future.result())
+    finally:
+        if owned:
+            pool.close()
     return done

@@ -16,7 +16,7 @@ TAGS = {
     "menclose", "semantics", "annotation",
 }
 ATTRIBUTES = {
-    "*": {"title", "lang", "dir"},  # "class" is allowed per tag, from CLASSES below
+    "*": {"title", "lang", "dir"},  # "class" is allowed per tag, by allowed_classes() below
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan", "align"},
@@ -77,18 +77,23 @@ _OWN = {"ld-math", "ld-tex", "ld-math-fallback", "ld-web-image", "ld-missing-ima
 
 def _token_classes() -> set[str]:
     """The highlighting classes the page's (pygments default) stylesheet gives a colour to."""
-    import re as regex
+    from ldkit.digest.highlight import stylesheet
 
-    from pygments.formatters import HtmlFormatter
-
-    css = HtmlFormatter(style="default").get_style_defs(".highlight")
-    return set(regex.findall(r"\.highlight \.([\w-]+)", css))
+    return set(re.findall(r"\.highlight \.([\w-]+)", stylesheet()))
 
 
-CLASSES: dict[str, set[str]] = {tag: _LAYOUT | _OWN for tag in ("div", "p", "pre", "table", "li", "ul", "code", "td",
-                                                                 "a")}
-CLASSES["span"] = _LAYOUT | _OWN | _token_classes()
-CLASSES["table"] = CLASSES["table"] | {"dataframe"}
+_classes: dict[str, set[str]] | None = None
+
+
+def allowed_classes() -> dict[str, set[str]]:
+    """Per tag, the classes kept; built on first use (reading Pygments' stylesheet costs a few ms)."""
+    global _classes
+    if _classes is None:
+        found = {tag: _LAYOUT | _OWN for tag in ("div", "p", "pre", "table", "li", "ul", "code", "td", "a")}
+        found["span"] = _LAYOUT | _OWN | _token_classes()
+        found["table"] = found["table"] | {"dataframe"}
+        _classes = found
+    return _classes
 
 
 _BARE_SPAN = re.compile(r"<span>([^<]*)</span>")
@@ -98,7 +103,7 @@ _EMPTY_CLASS = re.compile(r' class=""')
 
 def sanitize(html: str) -> str:
     """Allow-listed tags and attributes only: no script, handlers, javascript: URLs, frames, forms, or loads."""
-    clean = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, attribute_filter=_filter, allowed_classes=CLASSES,
+    clean = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, attribute_filter=_filter, allowed_classes=allowed_classes(),
                       url_schemes={"http", "https", "mailto", "data"}, strip_comments=True,
                       clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript", "template"},
                       link_rel="noopener noreferrer nofollow", filter_style_properties=STYLE_PROPERTIES)

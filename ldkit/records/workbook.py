@@ -33,10 +33,8 @@ class Workbook:
         return str(self.identity.get("author") or self.path.parent.name)
 
 
-def load_workbook(path: Path, nb: dict[str, Any] | None = None, found_records: list[Any] | None = None) -> Workbook:
-    """Read identity and records from the notebook (metadata and outputs) and its journal.
-
-    `found_records`, if given, receives every raw record read (for a caller that caches them)."""
+def load_workbook(path: Path, nb: dict[str, Any] | None = None) -> Workbook:
+    """Read identity and records from the notebook (metadata and outputs) and its journal, each record checked."""
     path = Path(path)
     nb = read_notebook(path) if nb is None else nb
     ident = identity(nb, path)
@@ -44,8 +42,6 @@ def load_workbook(path: Path, nb: dict[str, Any] | None = None, found_records: l
     lines, warnings = journal.read_lines(jpath)
     found = [*stored_records(nb, path),
              *(Found(value, f"{jpath.name}: line {number}", journal_fix(jpath)) for number, value in lines)]
-    if found_records is not None:
-        found_records.extend(item.value for item in found)
     merged, problems = check_and_merge(found, workbook_id=ident["id"])
     return Workbook(path=path, identity=ident, records=merged, warnings=warnings + [
         f"{path.parent}/{message}" for message in problems])
