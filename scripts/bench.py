@@ -31,7 +31,7 @@ def timed(cmd: list[str], runs: int, cwd: Path, env: dict | None = None, before=
         done = subprocess.run(cmd, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True)
         elapsed = time.perf_counter() - start
         if done.returncode != 0:
-            raise SystemExit(f"bench: {' '.join(cmd)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+            raise SystemExit(f"bench: {' '.join(cmd)[:300]} failed ({done.returncode}):\n{done.stderr[-2000:]}")
         if i:
             times.append(elapsed)
     return statistics.median(times)
@@ -378,6 +378,7 @@ def bench_real(base: Path, runs: int) -> dict | None:
                                author=source.parent.name.lower()[:30] or "someone")
         identity = json.loads(made.path.read_text())["metadata"]["ldkit"]
         nb.setdefault("metadata", {})["ldkit"] = identity
+        nb["metadata"].pop("widgets", None)  # some saved widget states make nbconvert itself fail (KeyError)
         made.path.write_text(dump_notebook(nb))
         for extra in source.parent.iterdir():  # figures and data beside the notebooks
             if extra.is_dir() and not (made.path.parent / extra.name).exists():
