@@ -248,7 +248,7 @@ def bench_digest(base: Path, runs: int) -> list[dict]:
 FORMULA = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?!\s)([^$\n]+?)(?<!\s)\$(?!\d)", re.S)
 
 
-def real_corpus() -> list[Path]:
+def real_corpus(base: Path) -> list[Path]:
     """Public notebooks nobody here wrote: LDKIT_BENCH_CORPUS (folders, ':'-separated), else the snapshots the
     search tool's `fetch` leaves under /work/.mirror (nothing is committed or downloaded by this script)."""
     folders = [Path(p) for p in os.environ.get("LDKIT_BENCH_CORPUS", "").split(":") if p]
@@ -257,8 +257,10 @@ def real_corpus() -> list[Path]:
         for name in ("jakevdp+PythonDataScienceHandbook", "fastai+numerical-linear-algebra"):
             repo = mirror / name / "repo"
             if repo.exists():
-                target = Path(tempfile.mkdtemp(prefix="ldkit-corpus-")) / name
-                _checkout(repo, target)
+                target = base / "corpus" / name
+                if not target.exists():
+                    target.mkdir(parents=True)
+                    _checkout(repo, target)
                 folders.append(target)
     return sorted(p for folder in folders for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in str(p))
 
@@ -285,7 +287,8 @@ def bench_maths(base: Path, runs: int) -> list[dict]:
     from ldkit.digest.render import render_notebook
 
     formulas = []
-    for path in real_corpus():
+    corpus = real_corpus(base)
+    for path in corpus:
         try:
             nb = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -301,7 +304,7 @@ def bench_maths(base: Path, runs: int) -> list[dict]:
         converted = [tex_to_mathml(tex, display) for tex, display in formulas]
         per = (time.perf_counter() - start) / len(formulas) * 1000
         typeset = sum(1 for out in converted if out is not None)
-        print(f"  {len(formulas)} formulas from {len(real_corpus())} real notebooks: {typeset} typeset, "
+        print(f"  {len(formulas)} formulas from {len(corpus)} real notebooks: {typeset} typeset, "
               f"{len(formulas) - typeset} shown as TeX")
         results.append(report("TeX -> MathML, mean per real formula", per, None, "<= 1 ms", 1, "ms"))
     else:
@@ -352,7 +355,7 @@ def bench_maths(base: Path, runs: int) -> list[dict]:
 def bench_real(base: Path, runs: int) -> dict | None:
     """The cold digest on real notebooks (copied into workbooks with their figures) vs nbconvert on the same."""
     sys.path.insert(0, str(ROOT))
-    sources = real_corpus()
+    sources = real_corpus(base)
     if not sources:
         print("  no real corpus here (fetch one, or set LDKIT_BENCH_CORPUS): skipped")
         return None

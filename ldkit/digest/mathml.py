@@ -21,6 +21,12 @@ _ENV_ALIASES = {  # JupyterLab's MathJax numbers no equations: neither do we
 _BEGIN_END = re.compile(r"\\(begin|end)\{([A-Za-z]+\*?)\}(\{\d+\})?")
 _DROP = re.compile(r"\\(?:label|nonumber|notag|nolimits|vspace\*?|hspace\*?)(?![A-Za-z])(?:\{[^{}]*\})?")
 _OPERATOR_NAMES = re.compile(r"\\(arg)(?![A-Za-z])")  # log-like names the converter lacks
+# a sized delimiter given as a command (\big\vert): the converter passes the command through as text
+_SIZED = re.compile(r"(\\(?:big|Big|bigg|Bigg)[lrm]?)\s*\\(vert|Vert|\||lvert|rvert|lVert|rVert|langle|rangle|"
+                    r"lbrace|rbrace|\{|\}|lfloor|rfloor|lceil|rceil)(?![A-Za-z])")
+_DELIMITERS = {"vert": "|", "lvert": "|", "rvert": "|", "Vert": "‖", "|": "‖", "lVert": "‖", "rVert": "‖",
+               "langle": "⟨", "rangle": "⟩", "lbrace": "{", "rbrace": "}", "{": "{", "}": "}", "lfloor": "⌊",
+               "rfloor": "⌋", "lceil": "⌈", "rceil": "⌉"}
 _RAW_COMMAND = re.compile(r">[^<]*\\[A-Za-z]+[^<]*<")  # a command the converter passed through as text
 _STRAY_AMPERSAND = re.compile(r"<m[io]>&amp;</m[io]>|<m[io]>&</m[io]>")
 MAX_TEX = 5000
@@ -28,6 +34,7 @@ MAX_TEX = 5000
 
 def _normalise(tex: str) -> str:
     tex = _OPERATOR_NAMES.sub(r"\\operatorname{\1}", _DROP.sub("", tex))
+    tex = _SIZED.sub(lambda m: m.group(1) + _DELIMITERS[m.group(2)], tex)
 
     def swap(match: re.Match[str]) -> str:
         kind, name = match.group(1), match.group(2)
@@ -41,7 +48,7 @@ def _normalise(tex: str) -> str:
     return _BEGIN_END.sub(swap, tex).strip()
 
 
-MATHML_VERSION = 2  # of the rules here; part of every stored conversion's key
+MATHML_VERSION = 3  # of the rules here; part of every stored conversion's key
 MAX_LOADED = 50_000  # stored conversions read into memory at once (~25 MB at most)
 
 
