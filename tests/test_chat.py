@@ -151,12 +151,20 @@ def test_repost_needs_post(ws, run, week):
 
 
 def test_long_weeks_are_cut_within_slacks_limits():
-    people = [{"author": f"p{i}", "workbooks": [{"title": "t" * 500, "plan": None,
-                                                 "outcome": {"summary": "x" * 5000, "status": "done", "hours": 1}}]}
-              for i in range(80)]
-    model = {"week": WEEK, "people": people, "accountability": {"no_workbook": []},
-             "totals": {"people": 80, "planned": 0, "summarized": 80, "hours": 80,
-                        "results": {"total": 0, "text": ""}}}
+    from ldkit.digest.model import Accountability, Outcome, PersonWeek, Streak, WeekModel, WorkbookView
+
+    def book(i):
+        return WorkbookView(anchor=f"a{i}", id=str(i), title="t" * 500, template="blank", path="x", week=WEEK,
+                            paper=None, plan=None, plan_private=False,
+                            outcome=Outcome("x" * 5000, "done", 1, [], "", [], "2026-11-26T10:00:00Z"),
+                            outcome_private=False, results=[], tally=None)
+
+    people = [PersonWeek(f"p{i}", [book(i)], 1, False, True, Streak()) for i in range(80)]
+    model = WeekModel(week=WEEK, learning_day="2026-11-26", learning_weekday="thursday", generated_at="",
+                      team=[], people=people, totals={"people": 80, "planned": 0, "summarized": 80, "hours": 80,
+                                                      "results": {"total": 0, "text": ""}},
+                      categories={}, accountability=Accountability([], [], {}), participation=[], expenses=[],
+                      expense_totals={}, problems=[])
     blocks = blocks_for(model, "digests/2026-W48/index.html")
     assert len(blocks) <= MAX_BLOCKS
     assert "more: see the digest" in blocks[-2]["text"]["text"]

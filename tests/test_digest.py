@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from ldkit.digest.assemble import CSP
+from ldkit.writers.environment import CSP
 from ldkit.digest.sanitize import sanitize
 from tests.conftest import snapshot
 from tests.hostile import PAYLOADS, make_hostile

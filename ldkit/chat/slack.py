@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ldkit.digest.model import one_line
+from ldkit.digest.model import WeekModel, one_line
 
 MAX_BLOCKS = 50  # Slack's limit per message
 MAX_SECTION = 3000  # characters in one section's text
@@ -15,9 +15,9 @@ def mrkdwn(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def blocks_for(model: dict[str, Any], digest_path: str) -> list[dict[str, Any]]:
-    t = model["totals"]
-    header = f"Learning Day {model['week']}"[:MAX_HEADER]
+def blocks_for(model: WeekModel, digest_path: str) -> list[dict[str, Any]]:
+    t = model.totals
+    header = f"Learning Day {model.week}"[:MAX_HEADER]
     numbers = (f"*{t['people']} took part* · {t['planned']} planned · {t['summarized']} summarized · "
                f"{t['hours']:g} h")
     if t["results"]["total"]:
@@ -28,19 +28,18 @@ def blocks_for(model: dict[str, Any], digest_path: str) -> list[dict[str, Any]]:
         {"type": "divider"},
     ]
     lines = []
-    for person in model["people"]:
-        for wb in person["workbooks"]:
-            text, note = one_line(wb)
-            what = f"{mrkdwn(text)} _({note})_" if text else f"_{note}_"
-            line = f"*{mrkdwn(person['author'])}* — {mrkdwn(wb['title'])}: {what}"
-            lines.append(line[:MAX_SECTION - 10])
+    for person, wb in model.workbooks():
+        text, note = one_line(wb)
+        what = f"{mrkdwn(text)} _({note})_" if text else f"_{note}_"
+        line = f"*{mrkdwn(person.author)}* — {mrkdwn(wb.title)}: {what}"
+        lines.append(line[:MAX_SECTION - 10])
     room = MAX_BLOCKS - len(blocks) - 2  # keep space for the "more" line and the footer
     shown = lines[:room]
     blocks += [{"type": "section", "text": {"type": "mrkdwn", "text": line}} for line in shown]
     if len(lines) > len(shown):
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text":
                        f"…and {len(lines) - len(shown)} more: see the digest."}})
-    missing = model["accountability"]["no_workbook"]
+    missing = model.accountability.no_workbook
     footer = f"Full digest: {mrkdwn(digest_path)}"
     if missing:
         footer += f" · no workbook this week: {mrkdwn(', '.join(missing))}"
@@ -48,7 +47,7 @@ def blocks_for(model: dict[str, Any], digest_path: str) -> list[dict[str, Any]]:
     return blocks
 
 
-def digest_payload(model: dict[str, Any], digest_path: str) -> dict[str, Any]:
+def digest_payload(model: WeekModel, digest_path: str) -> dict[str, Any]:
     """The whole message: blocks plus the plain-text fallback notifications show."""
-    fallback = f"Learning Day {model['week']}: {model['totals']['people']} took part"
+    fallback = f"Learning Day {model.week}: {model.totals['people']} took part"
     return {"text": fallback, "blocks": blocks_for(model, digest_path)}

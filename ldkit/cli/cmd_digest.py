@@ -77,7 +77,7 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
     result = build_digest(workspace, the_week, out=out, formats=tuple(formats) or ("html",), jobs=jobs,
                           rebuild=rebuild, show_progress=progress_enabled() and not quiet, execute=execute,
                           timeout=timeout, notebook_timeout=notebook_timeout)
-    for problem in result.model["problems"]:
+    for problem in result.model.problems:
         warn(f"{problem['path']}: {problem['error']} (named in the digest; the rest was built)")
     for message in result.warnings:
         warn(message)
@@ -88,10 +88,9 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
             say(f"wrote {result.files[kind]}")
     say(summary_line(result, workspace))
     if execute:
-        for person in result.model["people"]:
-            for wb in person["workbooks"]:
-                if wb["failure"]:
-                    warn(f"{wb['path']}: {wb['failure']['message']}")
+        for _, wb in result.model.workbooks():
+            if wb.failure:
+                warn(f"{wb.path}: {wb.failure['message']}")
         say(f"{result.notebooks - result.failed} rendered, {result.failed} failed")
     if webhook:
         from ldkit.chat.poster import post_once

@@ -1,4 +1,4 @@
-"""Build a week's digest: collect, render (cached, in workers), assemble, and write every file atomically."""
+"""Build a week's digest: collect, render (cached, in workers), model, and write every format atomically."""
 from __future__ import annotations
 
 import hashlib
@@ -8,24 +8,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ldkit.atomic import atomic_write, atomic_write_chunks, make_folder
-from ldkit.digest.assemble import html_chunks, json_text, markdown_text
+from ldkit.atomic import make_folder
 from ldkit.digest.cache import FragmentCache
 from ldkit.digest.collect import collect, relative
 from ldkit.digest.media import Place
-from ldkit.digest.model import build_model, recent_weeks
+from ldkit.digest.model import WeekModel, build_model, recent_weeks
 from ldkit.digest.render import RenderJob, RenderPool, render_all
 from ldkit.weeks import Week
 from ldkit.workspace import Workspace
 
-FORMATS = ("html", "md", "json")
 
 
 @dataclass
 class DigestResult:
     folder: Path
     files: dict[str, Path]
-    model: dict[str, Any]
+    model: WeekModel
     notebooks: int
     people: int
     render_errors: int
@@ -88,17 +86,9 @@ def _build(workspace: Workspace, week: Week, folder: Path, pool: RenderPool, for
     finally:
         cache.close()
     model = build_model(workspace, found, rendered, failures, prepared.get("recent"))
-    files: dict[str, Path] = {}
-    files["html"] = folder / "index.html"
-    atomic_write_chunks(files["html"], html_chunks(model, workspace.cache / "digest" / "templates"))
-    if "md" in formats:
-        files["md"] = folder / "digest.md"
-        atomic_write(files["md"], markdown_text(model))
-    if "json" in formats:
-        files["json"] = folder / "digest.json"
-        atomic_write(files["json"], json_text(model))
+    files = write_formats(model, folder, ("html", *formats), workspace.cache / "digest" / "templates")
     return DigestResult(folder=folder, files=files, model=model, notebooks=len(found.entries),
-                        people=model["totals"]["people"],
+                        people=model.totals["people"],
                         render_errors=sum(1 for r in rendered.values() if r.error),
                         problems=len(found.problems), warnings=found.warnings + notes,
                         executed=executed, failed=len(failures),
@@ -148,12 +138,24 @@ def _execute(workspace: Workspace, found: Any, failures: dict[str, dict[str, Any
     return len(jobs), notes
 
 
+def write_formats(model: WeekModel, folder: Path, formats: tuple[str, ...], templates: Path) -> dict[str, Path]:
+    """Each requested format by its writer (ldkit.writers), into `folder`."""
+    from ldkit.writers import writer
+
+    files: dict[str, Path] = {}
+    for name in dict.fromkeys(formats):
+        module = writer(name)
+        files[name] = module.write(model, folder / module.FILENAME, templates)
+    return files
+
+
 def warm_up_page(workspace: Workspace) -> None:
     """Load the page's libraries and compiled template before they are needed."""
-    from ldkit.digest.assemble import markdown_html, page_template
+    from ldkit.digest.markdown import learner_html
+    from ldkit.writers.page import template
 
-    markdown_html("")
-    page_template(workspace.cache / "digest" / "templates")
+    learner_html("")
+    template(workspace.cache / "digest" / "templates")
 
 
 def _progress(total: int, what: str, enabled: bool) -> Any:

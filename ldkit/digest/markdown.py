@@ -9,7 +9,9 @@ nh3 afterwards); in learner text (summaries, goals) it shows as typed.
 from __future__ import annotations
 
 import base64
+import html
 import re
+from functools import lru_cache
 from typing import Any
 
 from ldkit.digest.highlight import highlight_html
@@ -123,3 +125,20 @@ def render(text: str, *, escape: bool, attachments: dict[str, Any] | None = None
     if parser is None:
         parser = _parsers[escape] = _markdown(escape, None)
     return str(parser(text or ""))
+
+
+_MARKUP = re.compile(r"[\\`*_#\[\]<>!$|~&=+\-\n]|^\s*\d+[.)]|https?:|www\.|@")
+
+
+@lru_cache(maxsize=4096)
+def learner_html(text: str) -> str:
+    """A learner's Markdown (summary, goal, next steps, a result's note) -> sanitized HTML, maths as MathML.
+
+    Raw HTML in it shows as typed, images become links or text (it has no folder of its own)."""
+    text = text or ""
+    if not _MARKUP.search(text):  # plain words (most one-line goals): no parser, and nothing to sanitize
+        return f"<p>{html.escape(text.strip(), quote=False)}</p>" if text.strip() else ""
+    from ldkit.digest.media import localise
+    from ldkit.digest.sanitize import sanitize
+
+    return sanitize(localise(render(text, escape=True), None))

@@ -1,26 +1,141 @@
-"""The digest's data: one plain dict that the HTML page, the Markdown text and the JSON file all show."""
+"""The week's typed model: built once from what was collected and rendered, shown by every writer and chat service.
+
+Private plans and outcomes are reduced to a flag here, and every string a person typed is made display-safe here,
+so no writer can show what it should not.
+"""
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ldkit.digest.collect import Collected, relative
 from ldkit.digest.media import notebook_anchor
 from ldkit.digest.render import Rendered
 from ldkit.results import reproduced, tally, verdict
-from ldkit.text import display_tree
-from ldkit.totals import week_totals
+from ldkit.text import display_text, display_tree
+from ldkit.totals import is_private, week_totals
 from ldkit.weeks import learning_day_of
 from ldkit.workspace import Workspace
 
 
-def _public(record: dict[str, Any] | None) -> dict[str, Any] | None | str:
-    if record is None:
-        return None
-    if record["data"].get("visibility") == "private":
-        return "private"
-    return {**record["data"], "saved_at": record["saved_at"]}
+@dataclass(frozen=True)
+class Plan:
+    goal: str
+    category: str
+    resources: list[str]
+    planned_hours: float | None
+    saved_at: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    summary: str
+    status: str
+    hours: float | None
+    links: list[str]
+    next_steps: str
+    expenses: list[dict[str, Any]]
+    saved_at: str
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    paper: float
+    mine: float
+    tolerance: Any
+    unit: str
+    note: str
+    higher_is_better: bool
+    reproduced: bool | None
+    verdict: str
+
+
+@dataclass(frozen=True)
+class Paper:
+    title: str
+    authors: list[str]
+    abs_url: str
+    id: str
+    source: str
+
+
+@dataclass
+class WorkbookView:
+    anchor: str
+    id: str
+    title: str
+    template: str
+    path: str  # relative to the workspace
+    week: str
+    paper: Paper | None
+    plan: Plan | None  # None when there is none or it is private (plan_private says which)
+    plan_private: bool
+    outcome: Outcome | None
+    outcome_private: bool
+    results: list[Result]
+    tally: dict[str, Any] | None
+    fragment: str | None = None  # the rendered notebook's file
+    render_error: str | None = None
+    failure: dict[str, Any] | None = None
+
+
+@dataclass
+class Streak:
+    current: int = 0
+    best: int = 0
+
+
+@dataclass
+class PersonWeek:
+    author: str
+    workbooks: list[WorkbookView]
+    hours: float
+    planned: bool
+    summarized: bool
+    streak: Streak
+
+
+@dataclass
+class Accountability:
+    planned_no_outcome: list[str]
+    no_workbook: list[str]
+    skipped: dict[str, str]
+
+
+@dataclass
+class WeekModel:
+    week: str
+    learning_day: str
+    learning_weekday: str
+    generated_at: str
+    team: list[str]
+    people: list[PersonWeek]
+    totals: dict[str, Any]
+    categories: dict[str, int]
+    accountability: Accountability
+    participation: list[dict[str, Any]]
+    expenses: list[dict[str, Any]]
+    expense_totals: dict[str, float]
+    problems: list[dict[str, str]]
+    links: dict[str, str] = field(default_factory=dict)  # where this page sits in a site: home, previous, next
+
+    def workbooks(self) -> list[tuple[PersonWeek, WorkbookView]]:
+        return [(person, wb) for person in self.people for wb in person.workbooks]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON view (digest.json): a private plan or outcome reads "private", as it always has."""
+        data = asdict(self)
+        for person in data["people"]:
+            for wb in person["workbooks"]:
+                for kind in ("plan", "outcome"):
+                    if wb.pop(f"{kind}_private"):
+                        wb[kind] = "private"
+                wb.pop("fragment", None)
+        data.pop("links", None)
+        return data
 
 
 def recent_weeks(workspace: Workspace, found: Collected) -> dict[str, Any]:
@@ -31,76 +146,79 @@ def recent_weeks(workspace: Workspace, found: Collected) -> dict[str, Any]:
     return compute(workspace, since=found.week.shift(-7), until=found.week, known=this_week)
 
 
+def workbook_view(workspace: Workspace, wb: Any, rendered: Rendered | None = None,
+                  failure: dict[str, Any] | None = None) -> WorkbookView:
+    """One workbook as any page shows it: display-safe, private records reduced to a flag."""
+    plan_record, outcome_record = wb.records.plan, wb.records.outcome
+    plan = outcome = None
+    if plan_record is not None and not is_private(plan_record):
+        d = display_tree(plan_record["data"])
+        plan = Plan(d["goal"], d["category"], list(d.get("resources") or []), d.get("planned_hours"),
+                    plan_record["saved_at"])
+    if outcome_record is not None and not is_private(outcome_record):
+        d = display_tree(outcome_record["data"])
+        outcome = Outcome(d["summary"], d["status"], d.get("hours"), list(d.get("links") or []),
+                          d.get("next_steps") or "", list(d.get("expenses") or []), outcome_record["saved_at"])
+    results = []
+    for record in wb.records.results.values():
+        d = display_tree(record["data"])
+        results.append(Result(d["name"], d["paper"], d["mine"], d.get("tolerance"), d.get("unit") or "",
+                              d.get("note") or "", bool(d.get("higher_is_better", True)), reproduced(d), verdict(d)))
+    path = relative(wb.path, workspace.root)
+    return WorkbookView(
+        anchor=notebook_anchor(path), id=wb.id, title=display_text(str(wb.identity.get("title") or wb.path.stem)),
+        template=display_text(str(wb.identity.get("template") or "")), path=display_text(path),
+        week=str(wb.identity.get("week") or ""), paper=_paper_summary(wb.identity.get("paper")), plan=plan,
+        plan_private=is_private(plan_record), outcome=outcome, outcome_private=is_private(outcome_record),
+        results=results, tally=tally([asdict(r) for r in results]) if results else None,
+        fragment=str(rendered.fragment) if rendered and rendered.fragment else None,
+        render_error=display_text(rendered.error) if rendered and rendered.error else None,
+        failure=display_tree(failure) if failure else None)
+
+
 def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rendered],
                 failures: dict[str, dict[str, Any]] | None = None,
-                recent: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Everything the page shows, with private plans and outcomes already left out."""
+                recent: dict[str, Any] | None = None) -> WeekModel:
+    """Everything the week's outputs show, with private plans and outcomes already left out."""
     from ldkit.stats import skips_of
 
     failures = failures or {}
-    skipped = skips_of(workspace, found.week, found.warnings)
+    skipped = display_tree(skips_of(workspace, found.week, found.warnings))
     recent = recent if recent is not None else recent_weeks(workspace, found)
-    streak = {p["author"]: {"current": p["current_streak"], "best": p["best_streak"]} for p in recent["people"]}
-    people: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    streak = {p["author"]: Streak(p["current_streak"], p["best_streak"]) for p in recent["people"]}
+    books: dict[str, list[WorkbookView]] = defaultdict(list)
     totals = week_totals(e.workbook for e in found.entries)
-    for n, entry in enumerate(sorted(found.entries, key=lambda e: (e.author, str(e.workbook.path)))):
-        wb = entry.workbook
-        plan, outcome = _public(wb.records.plan), _public(wb.records.outcome)
-        results = []
-        for record in wb.records.results.values():
-            data = record["data"]
-            results.append({**data, "reproduced": reproduced(data), "verdict": verdict(data)})
-        done = rendered.get(entry.key)
-        people[entry.author].append({
-            "anchor": notebook_anchor(relative(wb.path, workspace.root)),
-            "id": wb.id,
-            "title": str(wb.identity.get("title") or wb.path.stem),
-            "template": wb.identity.get("template"),
-            "path": relative(wb.path, workspace.root),
-            "paper": _paper_summary(wb.identity.get("paper")),
-            "plan": plan,
-            "outcome": outcome,
-            "results": results,
-            "tally": tally(results) if results else None,
-            "fragment": str(done.fragment) if done and done.fragment else None,
-            "render_error": done.error if done else None,
-            "failure": failures.get(entry.key),
-        })
-    persons = []
-    for author in sorted(people):
-        books = people[author]
-        persons.append({"author": author, "workbooks": books, "hours": totals.hours_by_author.get(author, 0),
-                        "planned": author in totals.planned, "summarized": author in totals.summarized,
-                        "streak": streak.get(author, {"current": 0, "best": 0})})
-    took_part = [p["author"] for p in persons]
+    for entry in sorted(found.entries, key=lambda e: (e.author, str(e.workbook.path))):
+        books[entry.author].append(workbook_view(workspace, entry.workbook, rendered.get(entry.key),
+                                                 failures.get(entry.key)))
+    people = [PersonWeek(display_text(author), books[author], totals.hours_by_author.get(author, 0),
+                         author in totals.planned, author in totals.summarized, streak.get(author, Streak()))
+              for author in sorted(books)]
+    took_part = set(books)
     week = found.week
-    # every output (page, Markdown, JSON, chat) is made from this model: make its text display-safe once, here
-    return display_tree({
-        "week": str(week),
-        "learning_day": learning_day_of(week, workspace.weekday).isoformat(),
-        "learning_weekday": workspace.settings.learning_day,
-        "generated_at": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "team": found.team,
-        "people": persons,
-        "totals": totals.as_dict(),
-        "categories": dict(totals.categories.most_common()),
-        "accountability": {
-            "planned_no_outcome": [p["author"] for p in persons if p["planned"] and not p["summarized"]],
-            "no_workbook": [a for a in found.team if a not in took_part and a not in skipped],
-            "skipped": skipped,
-        },
-        "participation": [{"week": w["week"], "people": w["people"], "summarized": w["summarized"],
-                           "team": len(found.team)} for w in recent["weeks"]],
-        "expenses": totals.expenses,
-        "expense_totals": totals.expense_totals,
-        "problems": [{"path": relative(p.path, workspace.root), "error": p.reason} for p in found.problems],
-    })
+    return WeekModel(
+        week=str(week), learning_day=learning_day_of(week, workspace.weekday).isoformat(),
+        learning_weekday=workspace.settings.learning_day,
+        generated_at=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        team=display_tree(found.team), people=people, totals=totals.as_dict(),
+        categories=display_tree(dict(totals.categories.most_common())),
+        accountability=Accountability(
+            planned_no_outcome=[p.author for p in people if p.planned and not p.summarized],
+            no_workbook=display_tree([a for a in found.team if a not in took_part and a not in skipped]),
+            skipped=skipped),
+        participation=[{"week": w["week"], "people": w["people"], "summarized": w["summarized"],
+                        "team": len(found.team)} for w in recent["weeks"]],
+        expenses=display_tree(totals.expenses), expense_totals=totals.expense_totals,
+        problems=display_tree([{"path": relative(p.path, workspace.root), "error": p.reason}
+                               for p in found.problems]))
 
 
-def _paper_summary(paper: Any) -> dict[str, Any] | None:
-    if not isinstance(paper, dict):
+def _paper_summary(paper: Any) -> Paper | None:
+    if not isinstance(paper, dict) or not paper.get("id"):
         return None
-    return {k: paper.get(k) for k in ("title", "authors", "abs_url", "id", "source")}
+    d = display_tree(paper)
+    return Paper(str(d.get("title") or ""), [str(a) for a in d.get("authors") or []], str(d.get("abs_url") or ""),
+                 str(d["id"]), str(d.get("source") or ""))
 
 
 def first_sentence(text: str, limit: int = 200) -> str:
@@ -113,15 +231,14 @@ def first_sentence(text: str, limit: int = 200) -> str:
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
 
 
-def one_line(wb: dict[str, Any]) -> tuple[str, str]:
+def one_line(wb: WorkbookView) -> tuple[str, str]:
     """(what, note) for a workbook in chat: the summary's first sentence and "(status, hours)", or what is
     missing. Callers escape both for their medium."""
-    outcome = wb["outcome"]
-    if outcome == "private":
+    if wb.outcome_private:
         return "", "outcome kept private"
-    if isinstance(outcome, dict):
-        hours = f", {outcome['hours']:g} h" if outcome.get("hours") is not None else ""
-        return first_sentence(outcome["summary"]), f"{outcome['status']}{hours}"
-    if isinstance(wb["plan"], dict):
-        return f"planned: {first_sentence(wb['plan']['goal'])}", "no outcome yet"
+    if wb.outcome is not None:
+        hours = f", {wb.outcome.hours:g} h" if wb.outcome.hours is not None else ""
+        return first_sentence(wb.outcome.summary), f"{wb.outcome.status}{hours}"
+    if wb.plan is not None:
+        return f"planned: {first_sentence(wb.plan.goal)}", "no outcome yet"
     return "", "started a workbook, no plan yet"

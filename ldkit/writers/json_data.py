@@ -1,0 +1,19 @@
+"""digest.json: the week's model as JSON, for scripts (private records read "private"; no rendered notebooks)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ldkit.atomic import atomic_write
+from ldkit.digest.model import WeekModel
+
+FILENAME = "digest.json"
+
+
+def text(model: WeekModel) -> str:
+    return json.dumps(model.as_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def write(model: WeekModel, path: Path, cache: Path | None = None) -> Path:
+    atomic_write(path, text(model))
+    return path

@@ -1,0 +1,39 @@
+"""digest.md: the week as chat-ready Markdown (one line per workbook, the totals); TeX stays TeX."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ldkit.atomic import atomic_write
+from ldkit.digest.model import WeekModel, one_line
+
+FILENAME = "digest.md"
+
+
+def text(model: WeekModel, link: str | None = None) -> str:
+    t = model.totals
+    lines = [f"*Learning Day {model.week}* ({model.learning_day}): {t['people']} took part, "
+             f"{t['planned']} planned, {t['summarized']} summarized, {t['hours']:g} h"]
+    if t["results"]["total"]:
+        lines[0] += f", {t['results']['text']}"
+    for person, wb in model.workbooks():
+        what, note = one_line(wb)
+        said = f"{what} ({note})" if what else f"({note})"
+        lines.append(f"• *{_plain(person.author)}* — {_plain(wb.title)}: {_plain(said)}")
+    missing = model.accountability.no_workbook
+    if missing:
+        lines.append(f"No workbook this week: {', '.join(_plain(a) for a in missing)}")
+    if model.problems:
+        lines.append(f"{len(model.problems)} file(s) could not be read; see the digest.")
+    if link:
+        lines.append(f"Full digest: {link}")
+    return "\n".join(lines) + "\n"
+
+
+def _plain(value: str) -> str:
+    """Chat text is plain: neutralise markup and mentions (<!channel>, @here) a summary could carry."""
+    return str(value).replace("<", "‹").replace(">", "›").replace("@", "@\u200b").replace("*", "∗")
+
+
+def write(model: WeekModel, path: Path, cache: Path | None = None) -> Path:
+    atomic_write(path, text(model))
+    return path
