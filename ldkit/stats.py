@@ -130,16 +130,25 @@ def streaks(history: list[WeekData], author: str, current: Week) -> tuple[int, i
 
 
 def compute(workspace: Workspace, since: Week | None = None, until: Week | None = None,
-            known: WeekData | None = None) -> dict[str, Any]:
-    """Per week and per person, over [since, until] (streaks look at every week up to `until`)."""
+            known: WeekData | None = None, weeks_read: dict[Week, WeekData] | None = None) -> dict[str, Any]:
+    """Per week and per person, over [since, until] (streaks look at every week up to `until`).
+
+    `known` (one week) or `weeks_read` (many: the site has every week already) spare reading them again."""
     until = until or parse_week("this")
-    weeks = known_weeks(workspace)
+    weeks = sorted(weeks_read) if weeks_read is not None else known_weeks(workspace)
     start = min(weeks[0], until) if weeks else until
     since = since or start
     if since > until:
         raise InputError(f"--since {since} is after --until {until}", hint="swap them, or leave one out")
-    history = [known if known is not None and known.week == week else read_week(workspace, week)
-               for week in weeks_between(min(start, since), until)]
+
+    def week_data(week: Week) -> WeekData:
+        if known is not None and known.week == week:
+            return known
+        if weeks_read is not None:
+            return weeks_read.get(week) or WeekData(week=week)
+        return read_week(workspace, week)
+
+    history = [week_data(week) for week in weeks_between(min(start, since), until)]
     in_range = [w for w in history if w.week >= since]
     everyone = sorted(set().union(*(w.people | set(w.skipped) for w in history)) if history else set())
     people = []

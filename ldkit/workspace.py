@@ -30,11 +30,12 @@ class Settings:
     digests_dir: str = "digests"
     currency: str = "EUR"
     kernel: str = "python3"
+    site_url: str | None = None  # where the team's site is published (ends with "/"); links in chat and feeds
 
 
 _TYPES: dict[str, type | tuple[type, ...]] = {
     "learning_day": str, "categories": list, "author": str, "workbooks_dir": str,
-    "digests_dir": str, "currency": str, "kernel": str,
+    "digests_dir": str, "currency": str, "kernel": str, "site_url": str,
 }
 
 
@@ -153,6 +154,15 @@ def parse_settings(table: object, where: str) -> Settings:
             if rel.is_absolute() or ".." in rel.parts or not str(values[key]).strip():
                 raise WorkspaceError(f"{where}: setting '{key}' must be a folder inside the workspace, "
                                      f"not {values[key]!r}", hint="use a relative path such as 'workbooks'")
+    if "site_url" in values:
+        from urllib.parse import urlparse
+
+        url = str(values["site_url"]).strip()
+        parsed = urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise WorkspaceError(f"{where}: setting 'site_url' must be an http(s) address, not {url!r}",
+                                 hint="e.g. site_url = \"https://team.pages.example.com/learning-day/\"")
+        values["site_url"] = url if url.endswith("/") else url + "/"
     return Settings(**values)  # type: ignore[arg-type]
 
 
@@ -178,4 +188,7 @@ digests_dir = "digests"
 
 # Currency for self-study expenses logged without one.
 currency = "EUR"
+
+# Where the team's site (ldkit site) is published; chat posts and feeds then link to it.
+# site_url = "https://your-team.pages.example.com/learning-day/"
 '''

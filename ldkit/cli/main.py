@@ -9,6 +9,7 @@ from ldkit.cli.cmd_digest import digest
 from ldkit.cli.cmd_log import log, show
 from ldkit.cli.cmd_new import new
 from ldkit.cli.cmd_paper import paper
+from ldkit.cli.cmd_site import site
 from ldkit.cli.cmd_stats import skip, stats
 from ldkit.cli.cmd_status import status
 from ldkit.cli.cmd_workspace import init, templates
@@ -37,7 +38,7 @@ def cli() -> None:
     """
 
 
-for command in (init, templates, new, log, show, status, skip, digest, stats, paper):
+for command in (init, templates, new, log, show, status, skip, digest, stats, paper, site):
     cli.add_command(command)
 
 new_workbook = new

@@ -168,7 +168,7 @@ def workbook_view(workspace: Workspace, wb: Any, rendered: Rendered | None = Non
     return WorkbookView(
         anchor=notebook_anchor(path), id=wb.id, title=display_text(str(wb.identity.get("title") or wb.path.stem)),
         template=display_text(str(wb.identity.get("template") or "")), path=display_text(path),
-        week=str(wb.identity.get("week") or ""), paper=_paper_summary(wb.identity.get("paper")), plan=plan,
+        week=str(wb.identity.get("week") or ""), paper=_paper_summary(wb.identity.get("paper"), wb.identity.get("parameters")), plan=plan,
         plan_private=is_private(plan_record), outcome=outcome, outcome_private=is_private(outcome_record),
         results=results, tally=tally([asdict(r) for r in results]) if results else None,
         fragment=str(rendered.fragment) if rendered and rendered.fragment else None,
@@ -213,9 +213,17 @@ def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rend
                                for p in found.problems]))
 
 
-def _paper_summary(paper: Any) -> Paper | None:
+def _paper_summary(paper: Any, parameters: Any = None) -> Paper | None:
+    """The paper a workbook is about: its fetched metadata, else the arXiv id or DOI it was started with."""
     if not isinstance(paper, dict) or not paper.get("id"):
-        return None
+        params = parameters if isinstance(parameters, dict) else {}
+        arxiv, doi = str(params.get("arxiv_id") or "").strip(), str(params.get("doi") or "").strip()
+        if arxiv:
+            paper = {"id": arxiv, "source": "arxiv", "abs_url": f"https://arxiv.org/abs/{arxiv}"}
+        elif doi:
+            paper = {"id": doi, "source": "doi", "abs_url": f"https://doi.org/{doi}"}
+        else:
+            return None
     d = display_tree(paper)
     return Paper(str(d.get("title") or ""), [str(a) for a in d.get("authors") or []], str(d.get("abs_url") or ""),
                  str(d["id"]), str(d.get("source") or ""))

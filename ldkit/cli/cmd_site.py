@@ -1,0 +1,61 @@
+"""`ldkit site`: the team's learning site, built from every week."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ldkit.cli.base import say
+
+
+@click.command()
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None, metavar="DIR",
+              help="Write the site here instead of site/ in the workspace.")
+@click.option("--since", metavar="W", default=None, help="First week to include (default: the first there is).")
+@click.option("--until", metavar="W", default=None, help="Last week to include (default: the last there is).")
+@click.option("--rebuild", is_flag=True, help="Ignore every cache and make every page again.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes for rendering. Default: the number of CPUs.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def site(out: Path | None, since: str | None, until: str | None, rebuild: bool, jobs: int | None,
+         quiet: bool) -> None:
+    """Build the team's site: every week, every person, every paper reproduced.
+
+    \b
+    site/index.html           the team's history: weeks, charts, latest highlights
+    site/weeks/<week>/        each week's digest page, with previous/next links
+    site/people/<author>/     one person's workbooks, streak, hours, papers (+ feed.xml)
+    site/topics/<category>/   everything studied in one category
+    site/papers/              the reproducibility log: claims reproduced, k of n
+    site/feed.xml             Atom, one entry per outcome (absolute links with site_url)
+
+    \b
+    Like the digest it runs no script, loads nothing and leaves private
+    records out; it browses from the file system or any static host. A week
+    that did not change is not made again, and a build that stops midway
+    leaves the previous site whole.
+
+    \b
+    Examples:
+      ldkit site                      # -> site/index.html
+      ldkit site --since 2026-W01 --out public
+      ldkit site --rebuild
+    """
+    from ldkit.imports import skip_slow_optional_imports
+
+    skip_slow_optional_imports()
+    from ldkit.cli.base import progress_enabled, warn
+    from ldkit.digest.collect import relative
+    from ldkit.site.build import build_site
+    from ldkit.weeks import parse_week
+    from ldkit.workspace import find_workspace
+
+    workspace = find_workspace()
+    result = build_site(workspace, out, parse_week(since) if since else None, parse_week(until) if until else None,
+                        rebuild=rebuild, jobs=jobs, show_progress=progress_enabled() and not quiet)
+    for message in dict.fromkeys(result.warnings):
+        warn(message)
+    rebuilt = len(result.rebuilt)
+    say(f"{len(result.weeks)} week{'s' if len(result.weeks) != 1 else ''} ({rebuilt} made again), "
+        f"{result.notebooks} notebooks ({result.rendered} rendered), {result.changed} file"
+        f"{'s' if result.changed != 1 else ''} updated → {relative(result.index, workspace.root)}")

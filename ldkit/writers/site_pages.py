@@ -1,0 +1,110 @@
+"""The site's pages that span weeks (index, people, topics, papers), each rendered from the History model."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from ldkit.site.history import History, WeekSummary, person_page, slug, topic_page
+from ldkit.writers.environment import environment, pygments_css
+
+# colours for categories in charts, in a fixed order (readable on white, distinct in greyscale too)
+PALETTE = ["#1f6feb", "#1a7f37", "#9a6700", "#cf222e", "#8250df", "#0a7ea4", "#bf3989", "#57606a", "#6e7781",
+           "#953800"]
+
+
+def _chart(label: str, weeks: list[WeekSummary], series: dict[str, list[float]], colours: dict[str, str],
+           unit: str = "") -> dict[str, Any]:
+    """Geometry of a (stacked) bar chart over weeks, oldest left; drawn by the template as inline SVG."""
+    ordered = list(reversed(weeks))
+    totals = [sum(values[i] for values in series.values()) for i in range(len(ordered))]
+    top = max(totals, default=0) or 1
+    width, height, base = max(300, 26 * len(ordered) + 20), 150, 130
+    bar_width = max(6, min(22, (width - 20) // max(1, len(ordered)) - 4))
+    step = (width - 20) / max(1, len(ordered))
+    bars = []
+    for i, week in enumerate(ordered):
+        y = base
+        segments = []
+        for name, values in series.items():
+            h = round(values[i] / top * (base - 16), 1)
+            if h > 0:
+                y -= h
+                segments.append({"y": round(y, 1), "height": h, "colour": colours[name],
+                                 "title": f"{name} {values[i]:g}{unit}"})
+        bars.append({"x": round(10 + i * step, 1), "label": week.week, "segments": segments})
+    every = max(1, len(ordered) // 6)
+    ticks = [{"x": round(10 + i * step + bar_width / 2, 1), "label": w.week[5:]} for i, w in enumerate(ordered)
+             if i % every == 0]
+    legend = [(name, colours[name]) for name in series] if len(series) > 1 else []
+    return {"label": label, "width": width, "height": height, "base": base, "bar_width": bar_width, "bars": bars,
+            "ticks": ticks, "legend": legend, "top_label": f"{max(totals, default=0):g}{unit}"}
+
+
+def charts(history: History) -> dict[str, Any]:
+    weeks = history.weeks
+    ordered = list(reversed(weeks))
+    categories = sorted({c for w in weeks for c in w.categories})
+    colours = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(categories)}
+    return {
+        "participation": _chart("People who took part, per week", weeks,
+                                {"summarized": [w.summarized for w in ordered],
+                                 "planned only": [max(0, w.people - w.summarized) for w in ordered]},
+                                {"summarized": "#1a7f37", "planned only": "#9a6700"}),
+        "hours": _chart("Hours per week", weeks, {"hours": [w.hours for w in ordered]}, {"hours": "#1f6feb"},
+                        " h"),
+        "categories": _chart("Plans per category, per week", weeks,
+                             {c: [w.categories.get(c, 0) for w in ordered] for c in categories}, colours),
+    }
+
+
+def pages(history: History, generated_at: str | None = None) -> dict[str, str]:
+    """Every cross-week page as relative path -> HTML."""
+    env = environment()
+    stamp = generated_at or dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    common = {"generated_at": stamp, "pygments_css": pygments_css()}
+    topic_links = {name: topic_page(name) for name in history.topics}
+    latest_entries = sorted((e for p in history.people for e in p.entries
+                             if history.latest and e.week == history.latest.week), key=lambda e: e.author)
+    out = {"index.html": env.get_template("site_index.html.j2").render(
+        h=history, root="", charts=charts(history), latest_entries=latest_entries[:12], topic_links=topic_links,
+        **common)}
+    person = env.get_template("site_person.html.j2")
+    listing = env.get_template("site_list.html.j2")
+    for p in history.people:
+        weeks = [w for w in history.weeks if w.week in p.categories_by_week] or []
+        categories = sorted({c for counts in p.categories_by_week.values() for c in counts})
+        colours = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(categories)}
+        ordered = list(reversed(weeks))
+        chart = _chart(f"{p.author}'s plans per category", weeks,
+                       {c: [p.categories_by_week.get(w.week, {}).get(c, 0) for w in ordered] for c in categories},
+                       colours)
+        out[person_page(p.author)] = person.render(p=p, root="../../", chart=chart, **common)
+    out["people/index.html"] = listing.render(
+        heading="People", intro="Everyone who has taken part, with their streak and what they studied.", root="../",
+        links=[(p.author, f"{slug(p.author)}/index.html",
+                f"{len(p.entries)} workbook{'s' if len(p.entries) != 1 else ''} · streak {p.current_streak} "
+                f"(best {p.best_streak})") for p in history.people], entries=[], **common)
+    for name, entries in history.topics.items():
+        out[topic_page(name)] = listing.render(heading=f"Topic: {name}", intro="Everything studied in this "
+                                               "category, newest first.", root="../../", links=[], entries=entries,
+                                               **common)
+    out["topics/index.html"] = listing.render(
+        heading="Topics", intro="What the team studied, by category.", root="../",
+        links=[(name, f"{slug(name)}/index.html", f"{len(entries)} workbook{'s' if len(entries) != 1 else ''}")
+               for name, entries in history.topics.items()], entries=[], **common)
+    out["papers/index.html"] = env.get_template("site_papers.html.j2").render(papers=history.papers, root="../",
+                                                                            **common)
+    return out
+
+
+def write_all(history: History, folder: Path, generated_at: str | None = None) -> list[Path]:
+    from ldkit.atomic import atomic_write, make_folder
+
+    written = []
+    for relative, html in pages(history, generated_at).items():
+        path = Path(folder) / relative
+        make_folder(path.parent)
+        atomic_write(path, html)
+        written.append(path)
+    return written
