@@ -54,6 +54,16 @@ class Workspace:
         return self.root / self.settings.digests_dir
 
     @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def week_url(self, week: object) -> str | None:
+        """The week's page on the published site, when `site_url` says where the site is."""
+        from urllib.parse import urljoin
+
+        return urljoin(self.settings.site_url, site_week_path(week)) if self.settings.site_url else None
+
+    @property
     def templates(self) -> Path:
         return self.root / "templates"
 
@@ -75,6 +85,11 @@ class Workspace:
         except ValueError:
             return False
         return True
+
+
+def site_week_path(week: object) -> str:
+    """Where a week's page sits in the site; it names its index.html so the site browses from file:// too."""
+    return f"weeks/{week}/index.html"
 
 
 def find_workspace(start: Path | None = None) -> Workspace:

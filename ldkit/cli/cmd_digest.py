@@ -97,7 +97,9 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
         from ldkit.chat.slack import digest_payload
         from ldkit.digest.collect import relative
 
-        payload = digest_payload(result.model, relative(result.files["html"], workspace.root))
+        # with site_url the post links to the week's page on the site; else it says where the file is
+        where = result.model.page_url or relative(result.files["html"], workspace.root)
+        payload = digest_payload(result.model, where)
         post_once(workspace, str(the_week), "digest", payload, webhook, what=f"the digest of {the_week}",
                   repost=repost)
         say(f"posted {the_week} to the chat webhook")

@@ -96,7 +96,20 @@ def collect(workspace: Workspace, week: Week, index: Path | None = None,
 def _read(path: Path) -> tuple[Workbook, str, list[str]]:
     raw = path.read_bytes()
     nb = parse_notebook(raw, path)
-    return load_workbook(path, nb), hashlib.sha256(raw).hexdigest(), referenced_files(nb, path.parent)
+    return load_workbook(path, nb), content_hash(nb), referenced_files(nb, path.parent)
+
+
+def content_hash(nb: dict[str, Any]) -> str:
+    """What the rendering depends on: the notebook without the records `ldkit log` keeps in its metadata, so
+    saving a plan or outcome from the command line does not render the notebook again."""
+    meta = nb.get("metadata") if isinstance(nb.get("metadata"), dict) else {}
+    ident = meta.get("ldkit") if isinstance(meta.get("ldkit"), dict) else None
+    if ident is None or "records" not in ident:
+        view = nb
+    else:
+        view = {**nb, "metadata": {**meta, "ldkit": {k: v for k, v in ident.items() if k != "records"}}}
+    blob = json.dumps(view, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 class ReadCache:

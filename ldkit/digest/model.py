@@ -121,6 +121,7 @@ class WeekModel:
     expense_totals: dict[str, float]
     problems: list[dict[str, str]]
     links: dict[str, str] = field(default_factory=dict)  # where this page sits in a site: home, previous, next
+    page_url: str | None = None  # the week's page on the published site (site_url), for chat and Markdown
 
     def workbooks(self) -> list[tuple[PersonWeek, WorkbookView]]:
         return [(person, wb) for person in self.people for wb in person.workbooks]
@@ -210,7 +211,8 @@ def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rend
                         "team": len(found.team)} for w in recent["weeks"]],
         expenses=display_tree(totals.expenses), expense_totals=totals.expense_totals,
         problems=display_tree([{"path": relative(p.path, workspace.root), "error": p.reason}
-                               for p in found.problems]))
+                               for p in found.problems]),
+        page_url=workspace.week_url(week))
 
 
 def _paper_summary(paper: Any, parameters: Any = None) -> Paper | None:

@@ -7,6 +7,7 @@ build that is killed midway leaves the previous site whole.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -14,7 +15,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from ldkit import __version__
 from ldkit.atomic import atomic_write, make_folder
@@ -50,7 +51,7 @@ class SiteResult:
 
 
 def site_folder(workspace: Workspace, out: Path | None) -> Path:
-    return Path(out) if out is not None else workspace.root / "site"
+    return Path(out) if out is not None else workspace.site
 
 
 def build_site(workspace: Workspace, out: Path | None = None, since: Week | None = None, until: Week | None = None,
@@ -60,18 +61,40 @@ def build_site(workspace: Workspace, out: Path | None = None, since: Week | None
         raise InputError(f"--since {since} is after --until {until}", hint="swap them, or leave one out")
     weeks = [w for w in known_weeks(workspace) if (since is None or w >= since) and (until is None or w <= until)]
     make_folder(folder)
+    with _site_lock(folder):
+        for stale in folder.glob(".ldkit-staging-*"):  # left by a build that was killed: never half-moved
+            shutil.rmtree(stale, ignore_errors=True)
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=".ldkit-staging-", dir=folder))
+        except OSError as exc:
+            raise WriteError(f"cannot write the site into {folder}: {exc.strerror}") from None
+        result = SiteResult(folder=folder, weeks=[str(w) for w in weeks])
+        pool = RenderPool(jobs or os.cpu_count() or 1)
+        try:
+            _build(workspace, folder, staging, weeks, rebuild, pool, result, show_progress)
+        finally:
+            pool.close()
+            shutil.rmtree(staging, ignore_errors=True)
+    return result
+
+
+@contextlib.contextmanager
+def _site_lock(folder: Path) -> Iterator[None]:
+    """One build of a site folder at a time; a second waits for the first (it then finds little to do)."""
     try:
-        staging = Path(tempfile.mkdtemp(prefix=".ldkit-staging-", dir=folder))
+        handle = open(folder / ".ldkit-site.lock", "a+b")
     except OSError as exc:
         raise WriteError(f"cannot write the site into {folder}: {exc.strerror}") from None
-    result = SiteResult(folder=folder, weeks=[str(w) for w in weeks])
-    pool = RenderPool(jobs or os.cpu_count() or 1)
-    try:
-        _build(workspace, folder, staging, weeks, rebuild, pool, result, show_progress)
-    finally:
-        pool.close()
-        shutil.rmtree(staging, ignore_errors=True)
-    return result
+    with handle:
+        try:
+            import fcntl
+
+            # a POSIX record lock, not flock: render workers forked during the build must not inherit it, so a
+            # build killed midway never leaves the folder locked behind it
+            fcntl.lockf(handle.fileno(), fcntl.LOCK_EX)
+        except ImportError:  # pragma: no cover - Windows
+            pass
+        yield
 
 
 def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week], rebuild: bool, pool: RenderPool,

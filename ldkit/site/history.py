@@ -12,7 +12,7 @@ from ldkit.results import tally
 from ldkit.stats import WeekData, compute
 from ldkit.text import display_text
 from ldkit.weeks import Week
-from ldkit.workspace import Workspace
+from ldkit.workspace import Workspace, site_week_path
 
 
 def slug(name: str) -> str:
@@ -25,8 +25,7 @@ def slug(name: str) -> str:
 
 
 def week_page(week: str) -> str:
-    """Every internal link names its index.html, so the site browses from file:// as from any static host."""
-    return f"weeks/{week}/index.html"
+    return site_week_path(week)
 
 
 def person_page(author: str) -> str:

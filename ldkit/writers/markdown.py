@@ -9,7 +9,7 @@ from ldkit.digest.model import WeekModel, one_line
 FILENAME = "digest.md"
 
 
-def text(model: WeekModel, link: str | None = None) -> str:
+def text(model: WeekModel) -> str:
     t = model.totals
     lines = [f"*Learning Day {model.week}* ({model.learning_day}): {t['people']} took part, "
              f"{t['planned']} planned, {t['summarized']} summarized, {t['hours']:g} h"]
@@ -24,8 +24,8 @@ def text(model: WeekModel, link: str | None = None) -> str:
         lines.append(f"No workbook this week: {', '.join(_plain(a) for a in missing)}")
     if model.problems:
         lines.append(f"{len(model.problems)} file(s) could not be read; see the digest.")
-    if link:
-        lines.append(f"Full digest: {link}")
+    if model.page_url:
+        lines.append(f"Full digest: {model.page_url}")
     return "\n".join(lines) + "\n"
 
 
