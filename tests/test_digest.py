@@ -186,10 +186,14 @@ def test_renders_are_cached_by_content(ws, run, new_workbook, monkeypatch):
     monkeypatch.setattr(build_module, "render_all", spy)
     build(run)
     build(run)
-    run("log", "plan", paths[0], "--goal", "changed")
+    run("log", "plan", paths[0], "--goal", "changed")  # a record in the metadata changes no rendering
+    build(run)
+    nb = json.loads(paths[0].read_text())
+    nb["cells"][-1]["source"] = "print('a real edit')"
+    paths[0].write_text(json.dumps(nb))
     build(run)
     build(run, "--rebuild")
-    assert seen == [[False] * 3, [True] * 3, [False, True, True], [False] * 3]
+    assert seen == [[False] * 3, [True] * 3, [True] * 3, [False, True, True], [False] * 3]
     # a corrupt index and deleted fragments are rebuilt, never fatal
     cache = ws.root / ".ldkit-cache" / "digest"
     (cache / "index.sqlite").write_bytes(b"this is not sqlite")
