@@ -36,3 +36,13 @@ def test_log_and_show_import_nothing_heavy(ws, new_workbook):
     for args in (["log", "plan", str(path), "--goal", "g"], ["show", str(path)]):
         modules, done = loaded(args, ws.root)
         assert modules == [], done.stderr
+
+
+def test_search_export_and_an_unchanged_site_import_nothing_heavy(ws, new_workbook, run):
+    path = new_workbook()
+    run("log", "outcome", path, "--summary", "Some words to find.")
+    run("site", "--quiet")  # renders once (in workers); the unchanged rebuild below renders nothing
+    for args in (["search", "words"], ["export", "--sqlite", str(ws.root / "x.db")], ["site", "--quiet"],
+                 ["stats"], ["digest", "--quiet"]):
+        modules, done = loaded(args, ws.root)
+        assert modules == [], (args, done.stderr)

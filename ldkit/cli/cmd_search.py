@@ -1,0 +1,81 @@
+"""`ldkit search` and `ldkit export`: find what anyone studied; take the records elsewhere."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ldkit.cli.base import say
+from ldkit.cli.options import json_option, week_option
+
+
+@click.command()
+@click.argument("query", nargs=-1, required=True)
+@week_option
+@click.option("--author", "-a", metavar="NAME", default=None, help="Only this person's workbooks.")
+@click.option("--category", "-c", metavar="C", default=None, help="Only plans of this category.")
+@click.option("--limit", "-n", type=click.IntRange(1, 1000), default=20, show_default=True, help="At most N hits.")
+@json_option
+def search(query: tuple[str, ...], week: str | None, author: str | None, category: str | None, limit: int,
+           as_json: bool) -> None:
+    """Search every week: titles, plans, summaries, next steps, papers, notes.
+
+    \b
+    Every word must appear; end a word with * to search by prefix. Hits
+    are ranked (best first) with the week, the author, the workbook and
+    a snippet, the matches in [brackets]. Private plans and outcomes are
+    never indexed. The index (.ldkit-cache/search.sqlite) is refreshed on
+    each search from the workbooks that changed.
+
+    \b
+    Examples:
+      ldkit search diffusion
+      ldkit search "attention transform*" --author alice
+      ldkit search backprop --category ml-fundamentals --json
+    """
+    from ldkit.cli.base import emit_json, warn
+    from ldkit.site.search import search as run_search
+    from ldkit.text import author_slug
+    from ldkit.weeks import parse_week
+    from ldkit.workspace import find_workspace
+
+    workspace = find_workspace()
+    hits, warnings = run_search(workspace, " ".join(query), str(parse_week(week)) if week else None,
+                                author_slug(author) if author else None, category, limit)
+    for message in warnings:
+        warn(message)
+    if as_json:
+        emit_json([h.as_dict() for h in hits])
+        return
+    if not hits:
+        say(f"No match for {' '.join(query)!r}.")
+        return
+    for hit in hits:
+        say(f"{hit.week}  {hit.author:<14} {hit.title}")
+        say(f"    {hit.snippet}")
+        say(f"    {hit.path}")
+
+
+@click.command()
+@click.option("--sqlite", "target", type=click.Path(path_type=Path, dir_okay=False), required=True, metavar="FILE",
+              help="The database to write (replaced if an earlier ldkit export made it).")
+@click.option("--force", is_flag=True, help="Replace FILE even if ldkit did not make it.")
+def export(target: Path, force: bool) -> None:
+    """Export the team's shared records as one SQLite database (Datasette-ready).
+
+    \b
+    Tables: weeks, people, workbooks, plans, outcomes, results, expenses,
+    with foreign keys and full-text search on the text columns. Private
+    plans and outcomes are left out.
+
+    \b
+    Examples:
+      ldkit export --sqlite learning-day.db
+      pip install 'ldkit[explore]' && datasette learning-day.db   # a searchable web view
+    """
+    from ldkit.site.export import export_sqlite
+    from ldkit.workspace import find_workspace
+
+    done = export_sqlite(find_workspace(), target, force)
+    counts = ", ".join(f"{n} {name}" for name, n in done.counts.items())
+    say(f"wrote {done.path} ({counts})")

@@ -1,0 +1,173 @@
+"""`ldkit export --sqlite FILE`: the team's shared records as one SQLite database, made with sqlite-utils.
+
+Tables `weeks`, `people`, `workbooks`, `plans`, `outcomes`, `results`, `expenses`, with foreign keys, ISO dates and
+full-text search on the text columns, so `datasette FILE` is a searchable, faceted view with no code of ours.
+Private plans and outcomes are left out. The file is written beside its final name and moved into place whole.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ldkit.errors import InputError, WriteError
+from ldkit.workspace import Workspace
+
+MARKER_TABLE = "_ldkit_export"
+# table -> (columns, primary key, foreign keys): explicit, so an empty table still has its shape
+SCHEMA: dict[str, tuple[dict[str, type], str, list[tuple[str, str, str]]]] = {
+    "weeks": ({"week": str, "learning_day": str, "people": int, "planned": int, "summarized": int, "hours": float,
+               "skipped": str}, "week", []),
+    "people": ({"author": str, "current_streak": int, "best_streak": int, "participation_rate": float,
+                "weeks_with_outcome": int, "hours": float}, "author", []),
+    "workbooks": ({"id": str, "week": str, "author": str, "title": str, "template": str, "path": str,
+                   "category": str, "created": str, "paper_id": str, "paper_title": str, "outcome_status": str},
+                  "id", [("week", "weeks", "week"), ("author", "people", "author")]),
+    "plans": ({"workbook_id": str, "goal": str, "category": str, "planned_hours": float, "resources": str,
+               "saved_at": str}, "workbook_id", [("workbook_id", "workbooks", "id")]),
+    "outcomes": ({"workbook_id": str, "summary": str, "status": str, "hours": float, "next_steps": str,
+                  "links": str, "saved_at": str}, "workbook_id", [("workbook_id", "workbooks", "id")]),
+    "results": ({"id": int, "workbook_id": str, "name": str, "paper": float, "mine": float, "tolerance": str,
+                 "unit": str, "note": str, "reproduced": int, "verdict": str, "saved_at": str}, "id",
+                [("workbook_id", "workbooks", "id")]),
+    "expenses": ({"id": int, "workbook_id": str, "author": str, "item": str, "amount": float, "currency": str},
+                 "id", [("workbook_id", "workbooks", "id")]),
+}
+
+
+@dataclass
+class Exported:
+    path: Path
+    counts: dict[str, int]
+
+
+def _made_by_us(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(16) != b"SQLite format 3\x00":
+                return False
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return bool(db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (MARKER_TABLE,)).fetchone())
+        finally:
+            db.close()
+    except (OSError, sqlite3.Error):
+        return False
+
+
+def export_sqlite(workspace: Workspace, target: Path, force: bool = False) -> Exported:
+    """Write the database; a file that ldkit did not export is never replaced without `force`."""
+    target = Path(target)
+    if target.is_dir():
+        raise InputError(f"--sqlite {target} is a folder; give a file name such as learning-day.db")
+    if target.exists() and not force and not _made_by_us(target):
+        raise InputError(f"{target} exists and was not made by ldkit export; nothing was written",
+                         hint="choose another file, or pass --force to replace it")
+    try:
+        import sqlite_utils
+    except ImportError:  # pragma: no cover - a dependency of ldkit
+        raise InputError("ldkit export needs sqlite-utils", hint="pip install sqlite-utils") from None
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".ldkit-tmp", dir=folder)
+        os.close(fd)
+    except OSError as exc:
+        raise WriteError(f"cannot write {target}: {exc.strerror}") from None
+    try:
+        Path(tmp).unlink()
+        db = sqlite_utils.Database(tmp)
+        counts = _fill(db, workspace)
+        db.conn.commit()
+        db.conn.close()
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Exported(target, counts)
+
+
+def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
+    from ldkit.digest.collect import collect
+    from ldkit.results import reproduced, verdict
+    from ldkit.stats import WeekData, compute, known_weeks, skips_of
+    from ldkit.totals import is_private, week_totals
+    from ldkit.weeks import learning_day_of, parse_week
+
+    weeks = known_weeks(workspace)
+    index = workspace.cache / "digest" / "workbooks.sqlite"
+    collected = {week: collect(workspace, week, index) for week in weeks}
+    weeks_read = {w: WeekData(w, week_totals(e.workbook for e in c.entries), skips_of(workspace, w))
+                  for w, c in collected.items()}
+    stats = compute(workspace, since=weeks[0], until=weeks[-1], weeks_read=weeks_read) if weeks else \
+        {"weeks": [], "people": []}
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in
+                                              ("weeks", "people", "workbooks", "plans", "outcomes", "results",
+                                               "expenses")}
+    for w in stats["weeks"]:
+        if not (w["people"] or w["skipped"]):
+            continue  # a week between two learning days that nobody took part in
+        rows["weeks"].append({"week": w["week"], "learning_day": learning_day_of(parse_week(w["week"]),
+                                                                                 workspace.weekday).isoformat(),
+                              "people": w["people"], "planned": w["planned"], "summarized": w["summarized"],
+                              "hours": w["hours"], "skipped": ", ".join(w["skipped"])})
+    hours: dict[str, float] = {}
+    for data in weeks_read.values():
+        for author, h in data.totals.hours_by_author.items():
+            hours[author] = hours.get(author, 0) + h
+    authors = {p["author"]: p for p in stats["people"]}
+    for found in collected.values():
+        for entry in found.entries:
+            authors.setdefault(entry.author, {"author": entry.author})
+    for author, p in sorted(authors.items()):
+        rows["people"].append({"author": author, "current_streak": p.get("current_streak", 0),
+                               "best_streak": p.get("best_streak", 0),
+                               "participation_rate": p.get("participation_rate", 0.0),
+                               "weeks_with_outcome": p.get("weeks_with_outcome", 0),
+                               "hours": round(hours.get(author, 0), 2)})
+    for week, found in collected.items():
+        for entry in found.entries:
+            wb = entry.workbook
+            ident = wb.identity
+            paper = ident.get("paper") if isinstance(ident.get("paper"), dict) else {}
+            plan, outcome = wb.records.plan, wb.records.outcome
+            rows["workbooks"].append({
+                "id": wb.id, "week": str(week), "author": wb.author, "title": str(ident.get("title") or ""),
+                "template": str(ident.get("template") or ""), "path": str(wb.path.relative_to(workspace.root)),
+                "category": plan["data"].get("category") if plan else None, "created": ident.get("created"),
+                "paper_id": paper.get("id") or (ident.get("parameters") or {}).get("arxiv_id") or None,
+                "paper_title": paper.get("title") or None,
+                "outcome_status": outcome["data"].get("status") if outcome else None})
+            if plan is not None and not is_private(plan):
+                d = plan["data"]
+                rows["plans"].append({"workbook_id": wb.id, "goal": d["goal"], "category": d["category"],
+                                      "planned_hours": d.get("planned_hours"),
+                                      "resources": json.dumps(d.get("resources", []), ensure_ascii=False),
+                                      "saved_at": plan["saved_at"]})
+            if outcome is not None and not is_private(outcome):
+                d = outcome["data"]
+                rows["outcomes"].append({"workbook_id": wb.id, "summary": d["summary"], "status": d["status"],
+                                         "hours": d.get("hours"), "next_steps": d.get("next_steps", ""),
+                                         "links": json.dumps(d.get("links", []), ensure_ascii=False),
+                                         "saved_at": outcome["saved_at"]})
+                for cost in d.get("expenses", []):
+                    rows["expenses"].append({"workbook_id": wb.id, "author": wb.author, **cost})
+            for record in wb.records.results.values():
+                d = record["data"]
+                rows["results"].append({"workbook_id": wb.id, "name": d["name"], "paper": d["paper"],
+                                        "mine": d["mine"], "tolerance": str(d.get("tolerance") or "") or None,
+                                        "unit": d.get("unit", ""), "note": d.get("note", ""),
+                                        "reproduced": reproduced(d), "verdict": verdict(d),
+                                        "saved_at": record["saved_at"]})
+    for name, (columns, pk, foreign_keys) in SCHEMA.items():
+        db[name].create(columns, pk=pk, foreign_keys=foreign_keys)
+        db[name].insert_all(rows[name])
+    db["workbooks"].enable_fts(["title", "paper_title"], create_triggers=True)
+    db["plans"].enable_fts(["goal", "resources"], create_triggers=True)
+    db["outcomes"].enable_fts(["summary", "next_steps"], create_triggers=True)
+    db["results"].enable_fts(["name", "note"], create_triggers=True)
+    db[MARKER_TABLE].insert({"made_by": "ldkit export", "weeks": len(rows["weeks"])})
+    return {name: len(table) for name, table in rows.items()}

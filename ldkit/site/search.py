@@ -1,0 +1,179 @@
+"""`ldkit search`: full-text search over every week (SQLite FTS5, in the standard library's sqlite3).
+
+The index lives in `.ldkit-cache/search.sqlite` and is refreshed on each search: a workbook whose notebook and
+journal kept their size and mtime is not read again. Private text (a private plan's goal and resources, a private
+outcome's summary and next steps) is never indexed.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from ldkit.errors import InputError, LdkitError
+from ldkit.records.journal import journal_path
+from ldkit.records.notebook import parse_notebook
+from ldkit.records.scan import notebook_files
+from ldkit.records.workbook import load_workbook
+from ldkit.workspace import Workspace
+
+INDEX_VERSION = 1
+COLUMNS = ("title", "plan", "summary", "next_steps", "papers", "cells")
+MAX_CELL_TEXT = 200_000  # characters of markdown cells indexed per notebook
+
+
+@dataclass
+class Hit:
+    week: str
+    author: str
+    title: str
+    path: str
+    category: str
+    snippet: str
+    rank: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def index_path(workspace: Workspace) -> Path:
+    return workspace.cache / "search.sqlite"
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        db = sqlite3.connect(path, timeout=10)
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version != INDEX_VERSION:
+            db.execute("DROP TABLE IF EXISTS docs")
+            _create(db)
+            db.execute(f"PRAGMA user_version = {INDEX_VERSION}")
+        return db
+    except sqlite3.DatabaseError as exc:
+        if "fts5" in str(exc).lower():
+            raise LdkitError(f"this Python's SQLite ({sqlite3.sqlite_version}) has no FTS5, which ldkit search "
+                             "needs", hint="use a Python built with a current SQLite (python.org and most Linux "
+                             "distributions have FTS5), or browse the site instead") from None
+        path.unlink(missing_ok=True)  # a corrupt index is only rebuilt
+        return _open(path)
+
+
+def _create(db: sqlite3.Connection) -> None:
+    db.execute("CREATE VIRTUAL TABLE docs USING fts5(path UNINDEXED, stamp UNINDEXED, week UNINDEXED, "
+               "author UNINDEXED, category UNINDEXED, " + ", ".join(COLUMNS) +
+               ", tokenize = 'unicode61 remove_diacritics 2')")
+
+
+def _stamp(path: Path) -> str:
+    parts = []
+    for file in (path, journal_path(path)):
+        try:
+            info = file.stat()
+            parts.append(f"{info.st_size}:{info.st_mtime_ns}")
+        except OSError:
+            parts.append("-")
+    return "|".join(parts)
+
+
+def refresh(workspace: Workspace, db: sqlite3.Connection) -> list[str]:
+    """Bring the index up to date; returns warnings for files that could not be read."""
+    warnings: list[str] = []
+    known = {row[0]: row[1] for row in db.execute("SELECT path, stamp FROM docs")}
+    current: set[str] = set()
+    with db:
+        for path in notebook_files(workspace.workbooks):
+            key = str(path)
+            current.add(key)
+            stamp = _stamp(path)
+            if known.get(key) == stamp:
+                continue
+            db.execute("DELETE FROM docs WHERE path = ?", (key,))
+            try:
+                row = _document(workspace, path)
+            except LdkitError as exc:
+                warnings.append(f"{path}: not searchable: {exc.message}")
+                continue
+            except OSError as exc:
+                warnings.append(f"{path}: not searchable: {exc.strerror}")
+                continue
+            db.execute(f"INSERT INTO docs (path, stamp, week, author, category, {', '.join(COLUMNS)}) "
+                       f"VALUES ({', '.join('?' * (5 + len(COLUMNS)))})", (key, stamp, *row))
+        for gone in set(known) - current:
+            db.execute("DELETE FROM docs WHERE path = ?", (gone,))
+    return warnings
+
+
+def _document(workspace: Workspace, path: Path) -> tuple[str, ...]:
+    """(week, author, category, title, plan, summary, next_steps, papers, cells) of one workbook."""
+    nb = parse_notebook(path.read_bytes(), path)
+    wb = load_workbook(path, nb)
+    plan, outcome = wb.records.plan, wb.records.outcome
+    team_plan = plan if plan is not None and plan["data"].get("visibility") != "private" else None
+    team_outcome = outcome if outcome is not None and outcome["data"].get("visibility") != "private" else None
+    papers = []
+    for paper in [wb.identity.get("paper"), *(wb.identity.get("papers") or [])]:
+        if isinstance(paper, dict):
+            papers += [str(paper.get("title") or ""), str(paper.get("id") or ""), " ".join(paper.get("authors") or [])]
+    for name in ("arxiv_id", "doi"):
+        value = (wb.identity.get("parameters") or {}).get(name)
+        if value:
+            papers.append(str(value))
+    cells = "\n\n".join("".join(c.get("source", "")) if isinstance(c.get("source"), list) else str(c.get("source", ""))
+                        for c in nb.get("cells", []) if isinstance(c, dict) and c.get("cell_type") == "markdown")
+    week = str(wb.identity.get("week") or path.parent.parent.name)
+    return (week, wb.author, str(plan["data"].get("category", "")) if plan else "",
+            str(wb.identity.get("title") or path.stem),
+            " ".join([team_plan["data"].get("goal", ""), *team_plan["data"].get("resources", [])]) if team_plan else "",
+            team_outcome["data"].get("summary", "") if team_outcome else "",
+            team_outcome["data"].get("next_steps", "") if team_outcome else "",
+            " ".join(papers), cells[:MAX_CELL_TEXT])
+
+
+def fts_query(text: str) -> str:
+    """A person's words as an FTS5 query: each word must appear (a trailing * searches by prefix); no word can
+    be read as FTS5 syntax, so any input is a valid query."""
+    terms = []
+    for word in re.findall(r"[\w*'-]+", text, flags=re.UNICODE):
+        prefix = word.endswith("*")
+        word = word.strip("*'-")
+        if word:
+            terms.append('"' + word.replace('"', '""') + '"' + ("*" if prefix else ""))
+    if not terms:
+        raise InputError(f"nothing to search for in {text!r}", hint="give one or more words, e.g. ldkit search "
+                         "diffusion")
+    return " ".join(terms)
+
+
+def search(workspace: Workspace, query: str, week: str | None = None, author: str | None = None,
+           category: str | None = None, limit: int = 20) -> tuple[list[Hit], list[str]]:
+    db = _open(index_path(workspace))
+    try:
+        warnings = refresh(workspace, db)
+        where, args = ["docs MATCH ?"], [fts_query(query)]
+        for column, value in (("week", week), ("author", author), ("category", category)):
+            if value:
+                where.append(f"{column} = ?")
+                args.append(value)
+        rows = db.execute(
+            "SELECT week, author, title, path, category, snippet(docs, -1, '[', ']', '…', 12), bm25(docs) "
+            f"FROM docs WHERE {' AND '.join(where)} ORDER BY bm25(docs) LIMIT ?", (*args, limit)).fetchall()
+    finally:
+        db.close()
+    hits = [Hit(r[0], r[1], r[2], _relative(r[3], workspace), r[4], " ".join(r[5].split()), round(r[6], 3))
+            for r in rows]
+    return hits, warnings
+
+
+def _relative(path: str, workspace: Workspace) -> str:
+    try:
+        return str(Path(path).relative_to(workspace.root))
+    except ValueError:
+        return path
+
+
+def as_json(hits: list[Hit]) -> str:
+    return json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=2)

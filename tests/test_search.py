@@ -1,0 +1,161 @@
+"""`ldkit search` (SQLite FTS5) and `ldkit export --sqlite` (sqlite-utils, Datasette-ready)."""
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.conftest import snapshot
+
+
+@pytest.fixture
+def weeks(ws, run, new_workbook):
+    a = new_workbook("paper", "Denoising diffusion", "--week", "2026-W20", "--author", "alice",
+                     "-p", "arxiv_id", "2006.11239")
+    run("log", "plan", a, "--goal", "Reimplement DDPM on MNIST", "--category", "paper-reimplementation")
+    run("log", "outcome", a, "--summary", "The diffusion model samples digits after 20 epochs.", "--hours", "5",
+        "--expense", "GPU=3EUR")
+    b = new_workbook("blank", "Transformers from scratch", "--week", "2026-W21", "--author", "bob")
+    run("log", "plan", b, "--goal", "Write attention by hand", "--category", "ml-fundamentals")
+    run("log", "outcome", b, "--summary", "Attention is a soft dictionary lookup; diffusion next week.",
+        "--hours", "3")
+    c = new_workbook("blank", "Secret week", "--week", "2026-W21", "--author", "chen")
+    run("log", "plan", c, "--goal", "zanzibar private goal", "--private")
+    run("log", "outcome", c, "--summary", "zanzibar private summary", "--private")
+    nb = json.loads(c.read_text())
+    nb["cells"].append({"cell_type": "markdown", "id": "note", "metadata": {}, "source": "A note on quokkas."})
+    c.write_text(json.dumps(nb))
+    return a, b, c
+
+
+def test_search_ranks_and_filters(ws, run, weeks):
+    hits = json.loads(run("search", "diffusion", "--json").stdout)
+    assert [h["author"] for h in hits] == ["alice", "bob"]  # the title and summary beat one word in a summary
+    assert hits[0]["week"] == "2026-W20" and hits[0]["path"].endswith("denoising-diffusion.ipynb")
+    assert "[diffusion]" in hits[0]["snippet"].lower()
+    assert [h["author"] for h in json.loads(run("search", "diffusion", "--author", "bob", "--json").stdout)] == ["bob"]
+    assert json.loads(run("search", "diffusion", "--week", "2026-W21", "--json").stdout)[0]["author"] == "bob"
+    assert json.loads(run("search", "diffus*", "--category", "paper-reimplementation", "--json").stdout)[0][
+        "author"] == "alice"
+    assert json.loads(run("search", "2006.11239", "--json").stdout)[0]["author"] == "alice"  # the paper's id
+    text = run("search", "attention").stdout
+    assert "2026-W21  bob" in text and "[attention]" in text.lower()
+
+
+def test_private_text_is_never_indexed_but_notes_are(ws, run, weeks):
+    assert json.loads(run("search", "zanzibar", "--json").stdout) == []
+    assert "zanzibar" not in (ws.root / ".ldkit-cache" / "search.sqlite").read_bytes().decode("latin-1")
+    assert json.loads(run("search", "quokkas", "--json").stdout)[0]["author"] == "chen"
+
+
+def test_the_index_follows_changes(ws, run, weeks):
+    a, b, c = weeks
+    assert json.loads(run("search", "wombat", "--json").stdout) == []
+    run("log", "outcome", b, "--summary", "Now about wombats and a wombat.", "--hours", "3")
+    assert [h["author"] for h in json.loads(run("search", "wombat*", "--json").stdout)] == ["bob"]
+    b.unlink()
+    assert json.loads(run("search", "wombat*", "--json").stdout) == []
+
+
+@pytest.mark.parametrize("query", ['"; DROP TABLE docs; --', "NEAR(a b)", "a AND OR", "*", "title:x"])
+def test_any_input_is_a_safe_query(ws, run, weeks, query):
+    result = run("search", query, code=None)
+    assert result.exit_code in (0, 2) and "Traceback" not in result.stderr
+    if result.exit_code == 2:
+        assert "nothing to search for" in result.stderr
+    assert json.loads(run("search", "diffusion", "--json").stdout)  # the index is intact
+
+
+def test_a_corrupt_index_is_rebuilt(ws, run, weeks):
+    run("search", "diffusion")
+    (ws.root / ".ldkit-cache" / "search.sqlite").write_bytes(b"not a database at all" * 100)
+    assert json.loads(run("search", "diffusion", "--json").stdout)
+
+
+def test_without_fts5_the_message_says_so(ws, run, weeks, monkeypatch):
+    import sqlite3
+
+    from ldkit.site import search as module
+
+    def no_fts5(db):
+        raise sqlite3.OperationalError("no such module: fts5")
+
+    monkeypatch.setattr(module, "_create", no_fts5)
+    (ws.root / ".ldkit-cache" / "search.sqlite").unlink(missing_ok=True)
+    result = run("search", "diffusion", code=1)
+    assert "has no FTS5" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_export_is_a_datasette_ready_database(ws, run, weeks, tmp_path):
+    import sqlite_utils
+
+    target = tmp_path / "learning-day.db"
+    result = run("export", "--sqlite", target)
+    assert "7" not in result.stdout.split("(")[0] and "3 workbooks" in result.stdout
+    db = sqlite_utils.Database(target)
+    assert {"weeks", "people", "workbooks", "plans", "outcomes", "results", "expenses"} <= set(db.table_names())
+    assert {fk.other_table for fk in db["workbooks"].foreign_keys} == {"weeks", "people"}
+    assert {fk.other_table for fk in db["outcomes"].foreign_keys} == {"workbooks"}
+    assert [r["week"] for r in db["weeks"].rows] == ["2026-W20", "2026-W21"]
+    assert list(db["weeks"].rows)[0]["learning_day"] == "2026-05-14"
+    hits = list(db["outcomes"].search("diffusion"))
+    assert len(hits) == 2
+    assert db["expenses"].count == 1 and db["plans"].count == 2  # chen's private plan is not there
+    dump = "\n".join(db.iterdump())
+    assert "zanzibar" not in dump
+    run("export", "--sqlite", target)  # our own file is replaced
+
+
+def test_export_never_replaces_a_file_it_did_not_make(ws, run, weeks, tmp_path):
+    mine = tmp_path / "precious.db"
+    mine.write_bytes(b"my own data")
+    before = snapshot(tmp_path)
+    result = run("export", "--sqlite", mine, code=2)
+    assert "was not made by ldkit export" in result.stderr and "--force" in result.stderr
+    assert snapshot(tmp_path) == before
+    run("export", "--sqlite", mine, "--force")
+    assert mine.read_bytes().startswith(b"SQLite format 3")
+
+
+def test_export_into_a_missing_folder_is_a_clear_error(ws, run, weeks, tmp_path):
+    result = run("export", "--sqlite", tmp_path / "no" / "such" / "x.db", code=1)
+    assert "cannot write" in result.stderr and "Traceback" not in result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_datasette_serves_the_export(ws, run, weeks, tmp_path):
+    datasette = shutil.which("datasette") or (sys.prefix + "/bin/datasette")
+    try:
+        subprocess.run([datasette, "--version"], capture_output=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("datasette is not installed (pip install 'ldkit[explore]')")
+    target = tmp_path / "team.db"
+    run("export", "--sqlite", target)
+    port = free_port()
+    proc = subprocess.Popen([datasette, "serve", str(target), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/team/outcomes.json?_shape=array&_search=diffusion"
+        deadline = time.time() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    rows = json.loads(response.read())
+                break
+            except OSError:
+                if time.time() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.3)
+        assert len(rows) == 2 and all("diffusion" in r["summary"].lower() for r in rows)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
