@@ -194,9 +194,9 @@ def test_renders_are_cached_by_content(ws, run, new_workbook, monkeypatch):
     build(run)
     build(run, "--rebuild")
     assert seen == [[False] * 3, [True] * 3, [True] * 3, [False, True, True], [False] * 3]
-    # a corrupt index and deleted fragments are rebuilt, never fatal
+    # a corrupt read index and deleted fragments are rebuilt, never fatal
     cache = ws.root / ".ldkit-cache" / "digest"
-    (cache / "index.sqlite").write_bytes(b"this is not sqlite")
+    (cache / "workbooks.sqlite").write_bytes(b"this is not sqlite")
     for fragment in (cache / "fragments").glob("*.html"):
         fragment.unlink()
     build(run)

@@ -1,4 +1,4 @@
-"""The digest's render cache: fragments in files named by content hash, indexed in SQLite.
+"""The digest's caches: rendered fragments by content hash, SQLite indexes, Jinja bytecode.
 
 A corrupt or deleted cache is rebuilt, never fatal: the worst case is rendering again.
 """
@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import time
 from pathlib import Path
 
-from ldkit.atomic import atomic_write, make_folder
+from ldkit.atomic import make_folder
 from ldkit.errors import LdkitError
 
 
@@ -41,60 +40,34 @@ def close_index(db: sqlite3.Connection | None) -> None:
 
 
 class FragmentCache:
+    """Rendered fragments as files named by their render key: a file that exists is a hit, nothing else is kept.
+
+    An unwritable cache folder falls back to a throw-away one for this run (rendering again next time)."""
+
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
-        self.db: sqlite3.Connection | None = None
         try:
             make_folder(self.folder / "fragments")
             probe = self.folder / "fragments" / ".writable"
             probe.write_bytes(b"")
             probe.unlink()
         except (LdkitError, OSError):
-            import tempfile  # an unwritable cache folder: render into a throw-away one this run
+            import tempfile
 
             self.folder = Path(tempfile.mkdtemp(prefix="ldkit-digest-cache-"))
             make_folder(self.folder / "fragments")
         self.files = self.folder / "fragments"
-        # without an index this run, the fragment files still serve
-        self.db = open_index(self.folder / "index.sqlite",
-                             "fragments (key TEXT PRIMARY KEY, kind TEXT, bytes INTEGER, source TEXT, used REAL)")
 
     def path(self, key: str) -> Path:
         return self.files / f"{key}.html"
 
     def get(self, key: str) -> Path | None:
         path = self.path(key)
-        if not path.is_file():
-            return None
-        if self.db is not None:
-            try:
-                self.db.execute("UPDATE fragments SET used = ? WHERE key = ?", (time.time(), key))
-            except sqlite3.Error:
-                pass
-        return path
-
-    def put(self, key: str, html: str, source: str, kind: str = "render") -> Path:
-        path = self.path(key)
-        try:
-            atomic_write(path, html)
-        except LdkitError:
-            return path
-        self.record(key, path, source, kind)
-        return path
-
-    def record(self, key: str, path: Path, source: str, kind: str = "render") -> None:
-        if self.db is None:
-            return
-        try:
-            size = path.stat().st_size if path.exists() else 0
-            self.db.execute("INSERT OR REPLACE INTO fragments VALUES (?, ?, ?, ?, ?)",
-                            (key, kind, size, source, time.time()))
-        except (sqlite3.Error, OSError):
-            pass
+        return path if path.is_file() else None
 
     def close(self) -> None:
-        close_index(self.db)
-        self.db = None
+        """Nothing to release; kept so callers close what they open."""
+
 
 def bytecode_cache(folder: Path) -> object | None:
     """A Jinja bytecode cache in `folder`, or None where it could not be written (Jinja would fail loudly)."""

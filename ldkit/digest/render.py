@@ -249,10 +249,7 @@ def render_all(jobs: list[RenderJob], cache: FragmentCache, workers: int, rebuil
 
     def finish(key: str, error: str | None) -> None:
         job = by_key[key]
-        fragment = None if error else cache.path(key)
-        if fragment is not None:
-            cache.record(key, fragment, str(job.path))
-        done[key] = Rendered(key, job.path, fragment, error)
+        done[key] = Rendered(key, job.path, None if error else cache.path(key), error)
         if progress:
             progress(1)
 

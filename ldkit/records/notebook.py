@@ -14,7 +14,6 @@ from ldkit.records.check import NOTEBOOK_FIX, Found
 from ldkit.records.schema import SchemaProblem, compile_schema
 
 MIME = "application/vnd.ldkit.record+json"
-IDENTITY_KEYS = ("schema", "id", "template", "title", "week", "learning_day", "author", "created", "parameters")
 
 
 def read_notebook(path: Path) -> dict[str, Any]:

@@ -17,7 +17,6 @@ SCHEMA_VERSION = 1
 SCHEMA_FILE = Path(__file__).with_name("record.schema.json")
 KINDS = ("plan", "outcome", "result")
 STATUSES = ("done", "partial", "stuck", "dropped")
-VISIBILITIES = ("team", "private")
 MAX_HOURS = 24
 MAX_GOAL = 5000
 MAX_SUMMARY = 50000
