@@ -158,8 +158,8 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
     history = build_history(workspace, {w: [e.workbook for e in c.entries] for w, c in collected.items()},
                             weeks_read)
     # stamped with the newest record, not the clock: an unchanged history gives byte-identical pages
-    stamp = history.outcomes[0].view.outcome.saved_at if history.outcomes and history.outcomes[0].view.outcome \
-        else "no outcomes yet"
+    newest = history.outcomes[0].view.outcome if history.outcomes else None
+    stamp = f"{newest.saved_at[:16].replace('T', ' ')} UTC" if newest else "now (no outcomes yet)"
     site_pages.write_all(history, staging, stamp)
     site_url = workspace.settings.site_url
     feed_id = "urn:ldkit:site:" + hashlib.sha1(str(workspace.root).encode("utf-8")).hexdigest()
