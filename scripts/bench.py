@@ -487,8 +487,80 @@ def bench_form(base: Path, runs: int) -> list[dict]:
             report("a form save (median of 20)", statistics.median(saves) * 1000, None, "<= 50 ms", 50, "ms")]
 
 
+def make_team(ws_root: Path, weeks: int = 26, people: int = 20, big: int = 10) -> list[str]:
+    """`weeks` weeks of `people` small workbooks (plan, outcome, a result) plus `big` synthetic notebooks each."""
+    sys.path.insert(0, str(ROOT))
+    from ldkit.records.schema import make_record, outcome_data, plan_data
+    from ldkit.records.workbook import save_record
+    from ldkit.scaffold import create_workbook
+    from ldkit.templates import get_template
+    from ldkit.weeks import parse_week
+    from ldkit.workspace import find_workspace
+
+    os.environ["LDKIT_HOME"] = str(ws_root)
+    ws = find_workspace()
+    template = get_template("blank", ws.templates)
+    start = parse_week("2026-W10")
+    names = []
+    for w in range(weeks):
+        week = start.shift(w)
+        names.append(str(week))
+        make_corpus(ws_root, big, str(week))
+        os.environ["LDKIT_HOME"] = str(ws_root)
+        for p in range(people):
+            made = create_workbook(ws, template, title=f"Week {w} study {p}", week=week, author=f"member-{p}")
+            save_record(made.path, make_record("plan", made.id, made.author, plan_data(
+                f"Study topic {p} in week {w}", ("tutorial", "fundamentals", "paper-reimplementation")[p % 3],
+                None, 3, categories=("tutorial", "fundamentals", "paper-reimplementation"))))
+            save_record(made.path, make_record("outcome", made.id, made.author, outcome_data(
+                f"Learned about gradient noise and topic {p}; week {w} went well.", hours=3)))
+            save_record(made.path, make_record("result", made.id, made.author, {
+                "name": "accuracy", "paper": 90.0, "mine": 89.5 + p % 3, "tolerance": 1}), into_notebook=False)
+    del os.environ["LDKIT_HOME"]
+    return names
+
+
+def bench_site(base: Path, runs: int) -> list[dict]:
+    """26 weeks x 20 people (+ 10 synthetic notebooks a week): the site against the weeks' cold digests."""
+    ws = make_workspace(base)
+    weeks = make_team(ws)
+    env = {"LDKIT_HOME": str(ws)}
+    cache = ws / ".ldkit-cache"
+    ldkit = str(BIN / "ldkit")
+    print(f"  team: {len(weeks)} weeks, {sum(1 for _ in (ws / 'workbooks').rglob('*.ipynb'))} workbooks")
+    digests = 0.0
+    for week in weeks:
+        shutil.rmtree(cache, True)
+        digests += timed([ldkit, "digest", "--week", week, "--quiet"], 1, ws, env)
+    shutil.rmtree(cache, True)
+    shutil.rmtree(ws / "site", True)
+    first, peak = _peak_rss([ldkit, "site", "--quiet"], ws, env)
+    results = [report("first site vs the 26 cold digests (sum)", first, digests, "<= 1.2x", 1.2),
+               report("peak memory of the first site build", peak, None, "<= 400 MB", 400, "MB")]
+    changed = next((ws / "workbooks" / weeks[12]).rglob("*.ipynb"))
+    edits = iter(range(1_000_000))
+
+    def touch_one() -> None:
+        nb = json.loads(changed.read_text())
+        nb["cells"][-1]["source"] = f"print('edit {next(edits)}')"
+        changed.write_text(json.dumps(nb))
+
+    one = timed([ldkit, "site", "--quiet"], runs, ws, env, before=touch_one)
+    warm = timed([ldkit, "digest", "--week", weeks[12], "--quiet"], runs, ws, env)
+    results.append(report("site after one workbook changed", one, None, "<= 1.5 s", 1.5))
+    results.append(report("site after one change vs a warm digest of that week", one, warm, "<= 3x", 3))
+    subprocess.run([ldkit, "search", "gradient"], cwd=ws, env={**os.environ, **env}, check=True,
+                   capture_output=True)
+    results.append(report("search on a warm index", timed([ldkit, "search", "gradient", "noise"], runs, ws, env),
+                          None, "<= 0.2 s", 0.2))
+    db = base / "team.db"
+    results.append(report("export --sqlite", timed([ldkit, "export", "--sqlite", str(db)], runs, ws, env), None,
+                          "<= 2 s", 2))
+    return results
+
+
 BENCHES = {"help": bench_help, "new": bench_new, "status": bench_status, "form": bench_form,
-           "paper": bench_paper, "digest": bench_digest, "maths": bench_maths, "real": bench_real,
+           "paper": bench_paper, "digest": bench_digest, "maths": bench_maths, "real": bench_real, "site": bench_site,
            "memory": bench_memory, "execute": bench_execute}
 
 
