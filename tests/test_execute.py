@@ -41,36 +41,41 @@ def test_failures_are_flagged_and_the_rest_runs(ws, run, week_of_runs):
     before = snapshot(ws.root / "workbooks")
     result = run("digest", "--week", WEEK, "--execute", "--timeout", "5", "--jobs", "2", "--quiet",
                  "--format", "json")
-    assert result.stdout.strip().splitlines()[-1] == "2 rendered, 3 failed"
+    assert result.stdout.strip().splitlines()[-1] == "2 ran, 3 failed, 0 not run"
     data = json.loads((ws.root / "digests" / WEEK / "digest.json").read_text())
     failure = {p["author"]: p["workbooks"][0]["failure"] for p in data["people"]}
     assert failure["alice"] is None and failure["erin"] is None
-    assert failure["bob"]["message"].startswith("failed at cell") and "ValueError: bad shape (3, 4)" in \
-        failure["bob"]["message"]
+    # the cell as JupyterLab numbers it (all cells, 1-based, the parameter cells included), with its first line
+    cells = json.loads(week_of_runs["error"].read_text())["cells"]
+    number = next(i for i, c in enumerate(cells, 1) if "raise ValueError" in "".join(c["source"]))
+    assert failure["bob"]["message"] == (f"failed at cell {number} (`x = 1`): ValueError: bad shape (3, 4)")
     assert failure["chen"]["message"] == "kernel died"
     assert failure["dana"]["message"] == "timed out after 5 s (one cell)"
-    assert "its kernel 'julia-1.9' is not installed; ran it with python3" in result.stderr
+    assert "its kernel 'julia-1.9' is not installed here; it ran with python3" in result.stderr
+    erin = next(p for p in data["people"] if p["author"] == "erin")["workbooks"][0]
+    assert erin["notes"] == ["its kernel 'julia-1.9' is not installed here; it ran with python3"]
     html = (ws.root / "digests" / WEEK / "index.html").read_text()
     assert "answer 42" in html and "ran anyway" in html  # executed outputs are rendered
     assert "bad shape (3, 4)" in html  # the failure is shown up to the error
     # the sources never change, and what notebooks write lands in the build folder
     assert snapshot(ws.root / "workbooks") == before
     assert not list(ws.root.glob("workbooks/**/made-by-notebook.txt"))
-    assert list((ws.root / ".ldkit-cache" / "digest" / "build").glob("*/made-by-notebook.txt"))
+    assert list((ws.root / ".ldkit-cache" / "digest" / "build").glob("*/work/made-by-notebook.txt"))
 
 
 def test_strict_exits_1_and_runs_are_cached(ws, run, week_of_runs):
     for key in ("dies", "loops", "kernel"):
         week_of_runs[key].unlink()
     failed = run("digest", "--week", WEEK, "--execute", "--timeout", "5", "--quiet", "--strict", code=1)
-    assert failed.stdout.strip().endswith("1 rendered, 1 failed")
+    assert failed.stdout.strip().endswith("1 ran, 1 failed, 0 not run")
     build = ws.root / ".ldkit-cache" / "digest" / "build"
     stamps = {p: p.stat().st_mtime for p in build.glob("*/result.json")}
+    assert len(stamps) == 1  # only the success is kept
     run("digest", "--week", WEEK, "--execute", "--timeout", "5", "--quiet")
-    assert {p: p.stat().st_mtime for p in build.glob("*/result.json")} == stamps  # nothing ran again
+    assert {p: p.stat().st_mtime for p in build.glob("*/result.json")} == stamps  # the success did not run again
     with_code(week_of_runs["error"], "print('fixed')")
     assert run("digest", "--week", WEEK, "--execute", "--timeout", "5", "--quiet", "--strict").stdout.strip().endswith(
-        "2 rendered, 0 failed")
+        "2 ran, 0 failed, 0 not run")
 
 
 def test_forms_save_nothing_during_a_digest_run(ws, run, new_workbook):
@@ -90,4 +95,60 @@ def test_whole_notebook_limit(ws, run, new_workbook):
                  "--format", "json")
     data = json.loads((ws.root / "digests" / WEEK / "digest.json").read_text())
     assert data["people"][0]["workbooks"][0]["failure"]["message"] == "timed out after 3 s (whole notebook)"
-    assert result.stdout.strip().endswith("0 rendered, 1 failed")
+    assert result.stdout.strip().endswith("0 ran, 1 failed, 0 not run")
+
+
+def test_a_run_sees_its_folder_and_writes_nothing_back(ws, run, new_workbook, tmp_path):
+    path = with_code(new_workbook("blank", "Reads data", "--week", WEEK),
+                     "import csv, pathlib\n"
+                     "rows = list(csv.reader(open('data.csv')))\n"
+                     "print('rows', len(rows), open('notes/x.txt').read())\n"
+                     "pathlib.Path('out').mkdir(exist_ok=True)\n"
+                     "pathlib.Path('out/result.txt').write_text('made')\n"
+                     "print('outside', pathlib.Path('escape.txt').exists())")
+    folder = path.parent
+    (folder / "data.csv").write_text("a,b\n1,2\n3,4\n")
+    (folder / "notes").mkdir()
+    (folder / "notes" / "x.txt").write_text("note-text")
+    secret = tmp_path / "outside-secret.txt"
+    secret.write_text("never copied")
+    (folder / "escape.txt").symlink_to(secret)  # a link out of the workspace is not followed
+    before = snapshot(ws.root / "workbooks")
+    run("digest", "--week", WEEK, "--execute", "--quiet")
+    html = (ws.root / "digests" / WEEK / "index.html").read_text()
+    assert "rows 3 note-text" in html and "outside False" in html
+    assert snapshot(ws.root / "workbooks") == before and not (folder / "out").exists()
+    made = list((ws.root / ".ldkit-cache" / "digest" / "build").glob("*/work/out/result.txt"))
+    assert len(made) == 1 and made[0].read_text() == "made"
+    # a changed data file runs the notebook again; an unchanged one does not
+    stamps = {p: p.stat().st_mtime for p in (ws.root / ".ldkit-cache" / "digest" / "build").glob("*/result.json")}
+    run("digest", "--week", WEEK, "--execute", "--quiet")
+    assert {p: p.stat().st_mtime for p in (ws.root / ".ldkit-cache" / "digest" / "build").glob(
+        "*/result.json")} == stamps
+    (folder / "data.csv").write_text("a,b\n1,2\n")
+    run("digest", "--week", WEEK, "--execute", "--quiet")
+    assert "rows 2 note-text" in (ws.root / "digests" / WEEK / "index.html").read_text()
+
+
+def test_a_folder_too_large_is_not_run_and_says_why(ws, run, new_workbook, monkeypatch):
+    from ldkit.digest import execute
+
+    monkeypatch.setattr(execute, "MAX_FOLDER", 1000)
+    path = with_code(new_workbook("blank", "Big data", "--week", WEEK), "print('never')")
+    (path.parent / "big.bin").write_bytes(b"x" * 5000)
+    result = run("digest", "--week", WEEK, "--execute", "--quiet", "--format", "json")
+    assert result.stdout.strip().endswith("0 ran, 0 failed, 1 not run")
+    data = json.loads((ws.root / "digests" / WEEK / "digest.json").read_text())
+    assert "not run: its folder holds more than" in data["people"][0]["workbooks"][0]["failure"]["message"]
+
+
+def test_a_failure_runs_again_when_the_environment_is_fixed(ws, run, new_workbook, monkeypatch):
+    """The fix is outside the notebook (an environment variable here, a package installed in real life): the
+    run's key is unchanged, so only not caching failures lets the next digest see the fix."""
+    monkeypatch.delenv("LDKIT_TEST_ENV_FIXED", raising=False)
+    with_code(new_workbook("blank", "Needs the environment", "--week", WEEK),
+              "import os\nassert os.environ.get('LDKIT_TEST_ENV_FIXED') == '1', 'not set up yet'")
+    first = run("digest", "--week", WEEK, "--execute", "--quiet")
+    assert first.stdout.strip().endswith("0 ran, 1 failed, 0 not run")
+    monkeypatch.setenv("LDKIT_TEST_ENV_FIXED", "1")
+    assert run("digest", "--week", WEEK, "--execute", "--quiet").stdout.strip().endswith("1 ran, 0 failed, 0 not run")

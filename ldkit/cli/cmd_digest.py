@@ -47,7 +47,11 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
     parameters, the python3 kernel unless the workspace names another) in
     worker processes, inside the digest's build folder: the source file is
     never modified. A notebook that fails is shown up to the failure and
-    flagged on its card; the others are unaffected. Runs are cached too.
+    flagged on its card with the cell as JupyterLab numbers it; the others
+    are unaffected. Each run sees a private copy of its workbook's folder
+    (data files, images), so relative paths work as in JupyterLab. Successful
+    runs are cached by their code, parameters, kernel and folder's files; a
+    failed one runs again next time, so --retry-failed is never needed.
 
     \b
     Examples:
@@ -91,7 +95,7 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
         for _, wb in result.model.workbooks():
             if wb.failure:
                 warn(f"{wb.path}: {wb.failure['message']}")
-        say(f"{result.notebooks - result.failed} rendered, {result.failed} failed")
+        say(f"{result.executed} ran, {result.failed} failed, {result.not_run} not run")
     if webhook:
         from ldkit.chat.poster import post_once
         from ldkit.chat.slack import digest_payload

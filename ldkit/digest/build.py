@@ -29,8 +29,9 @@ class DigestResult:
     render_errors: int
     problems: int
     warnings: list[str] = field(default_factory=list)
-    executed: int = 0
-    failed: int = 0
+    executed: int = 0  # ran to the end
+    failed: int = 0  # ran and failed (shown up to the failure)
+    not_run: int = 0  # not started: unsafe parameters, a folder too large
     cached: int = 0
 
 
@@ -61,10 +62,11 @@ def _build(workspace: Workspace, week: Week, folder: Path, pool: RenderPool, for
     on_change = pool.start if not execute else None
     found = collect(workspace, week, workspace.cache / "digest" / "workbooks.sqlite", on_change=on_change)
     failures: dict[str, dict[str, Any]] = {}
+    card_notes: dict[str, list[str]] = {}
     notes: list[str] = []
     executed = 0
     if execute:
-        executed, notes = _execute(workspace, found, failures, workers, rebuild, show_progress, timeout,
+        executed, notes = _execute(workspace, found, failures, card_notes, workers, rebuild, show_progress, timeout,
                                    notebook_timeout)
     cache = FragmentCache(workspace.cache / "digest")
     try:
@@ -85,49 +87,60 @@ def _build(workspace: Workspace, week: Week, folder: Path, pool: RenderPool, for
             bar.close()
     finally:
         cache.close()
-    model = build_model(workspace, found, rendered, failures, prepared.get("recent"))
+    model = build_model(workspace, found, rendered, failures, prepared.get("recent"), card_notes)
     files = write_formats(model, folder, ("html", *formats), workspace.cache / "digest" / "templates")
     return DigestResult(folder=folder, files=files, model=model, notebooks=len(found.entries),
                         people=model.totals["people"],
                         render_errors=sum(1 for r in rendered.values() if r.error),
                         problems=len(found.problems), warnings=found.warnings + notes,
-                        executed=executed, failed=len(failures),
+                        executed=executed, not_run=sum(1 for f in failures.values() if f.get("kind") == "not-run"),
+                        failed=sum(1 for f in failures.values() if f.get("kind") != "not-run"),
                         cached=sum(1 for r in rendered.values() if r.cached))
 
 
-def _execute(workspace: Workspace, found: Any, failures: dict[str, dict[str, Any]], workers: int, rebuild: bool,
-             show_progress: bool, timeout: float, notebook_limit: float) -> tuple[int, list[str]]:
-    """Run every workbook into the build folder and point each entry at its executed copy."""
-    from ldkit.digest.execute import ExecJob, execute_all, execution_key, installed_kernels
+def _execute(workspace: Workspace, found: Any, failures: dict[str, dict[str, Any]], notes: dict[str, list[str]],
+             workers: int, rebuild: bool, show_progress: bool, timeout: float,
+             notebook_limit: float) -> tuple[int, list[str]]:
+    """Run every workbook into the build folder and point each entry at its executed copy.
+
+    Returns (how many ran, warnings); `failures` and `notes` (per render key) are filled for the cards."""
+    from ldkit.digest.execute import (ExecJob, FolderTooLarge, execute_all, execution_key, folder_files,
+                                      installed_kernels)
     from ldkit.digest.render import job_key
     from ldkit.errors import InputError
     from ldkit.parameters import assignment_lines
     from ldkit.records.notebook import read_notebook
 
     kernels = installed_kernels()
-    notes: list[str] = []
-    jobs: list[tuple[Any, ExecJob]] = []
+    warnings: list[str] = []
+    jobs: list[tuple[Any, ExecJob, list[str]]] = []
     for entry in found.entries:
         nb = read_notebook(entry.workbook.path)
         wanted = str(nb.get("metadata", {}).get("kernelspec", {}).get("name") or workspace.settings.kernel)
         kernel = wanted if wanted in kernels else workspace.settings.kernel
+        said = []
         if wanted != kernel:
-            notes.append(f"{relative(entry.workbook.path, workspace.root)}: its kernel '{wanted}' is not installed; "
-                         f"ran it with {kernel}")
+            said.append(f"its kernel '{wanted}' is not installed here; it ran with {kernel}")
+            warnings.append(f"{relative(entry.workbook.path, workspace.root)}: {said[-1]}")
         params = dict(entry.workbook.identity.get("parameters") or {})
         try:
             assignment_lines(params)  # the identity's schema checked the names; no value may become code either
+            files = folder_files(entry.workbook.path, workspace.root)
         except InputError as exc:
-            failures[entry.key] = {"kind": "error", "message": f"not run: its stored parameters are unsafe ({exc})"}
+            failures[entry.key] = {"kind": "not-run", "message": f"not run: its stored parameters are unsafe ({exc})"}
+            continue
+        except FolderTooLarge as exc:
+            failures[entry.key] = {"kind": "not-run", "message": f"not run: {exc}"}
             continue
         jobs.append((entry, ExecJob(entry.workbook.path, entry.workbook.id, params, kernel,
-                                    execution_key(nb, params, kernel, timeout), timeout, notebook_limit)))
+                                    execution_key(nb, params, kernel, timeout, files), timeout, notebook_limit,
+                                    workspace.root), said))
     bar = _progress(len(jobs), "execute", show_progress)
-    done = execute_all([job for _, job in jobs], workspace.cache / "digest" / "build", workers, rebuild,
+    done = execute_all([job for _, job, _ in jobs], workspace.cache / "digest" / "build", workers, rebuild,
                        progress=bar.update if bar else None)
     if bar:
         bar.close()
-    for entry, job in jobs:
+    for entry, job, said in jobs:
         result = done[job.key]
         if result.output is not None:
             entry.render_path = result.output
@@ -135,7 +148,9 @@ def _execute(workspace: Workspace, found: Any, failures: dict[str, dict[str, Any
                                 entry.files)
         if result.failure:
             failures[entry.key] = result.failure
-    return len(jobs), notes
+        if said:
+            notes[entry.key] = said
+    return sum(1 for _, job, _ in jobs if done[job.key].failure is None), warnings
 
 
 def write_formats(model: WeekModel, folder: Path, formats: tuple[str, ...], templates: Path) -> dict[str, Path]:

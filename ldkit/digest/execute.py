@@ -1,7 +1,9 @@
 """Run workbooks with papermill in worker processes, into the digest's build folder; never the source file.
 
-A failing notebook (cell error, dead kernel, timeout) keeps what ran, is flagged, and does not stop the others.
-Executions are cached by what decides their result: the code cells, the parameters and the kernel.
+Each run gets a private copy of its workbook's folder (data files, sub-folders, images), runs there as in JupyterLab,
+and writes nothing back. A failing notebook (cell error, dead kernel, timeout) keeps what ran, is flagged with the
+cell as the learner numbers it, and does not stop the others. Successful runs are cached by what decides their
+result — the code cells, the parameters, the kernel and the folder's files; a failure is retried on the next run.
 """
 from __future__ import annotations
 
@@ -18,7 +20,9 @@ from typing import Any, Callable
 
 from ldkit import __version__
 
-EXECUTE_VERSION = 1
+EXECUTE_VERSION = 2
+MAX_FOLDER = 200 * 1024 * 1024  # bytes of a workbook's folder copied for its run
+SKIPPED_IN_COPY = (".ipynb_checkpoints", ".ldkit-cache", ".git", "__pycache__")
 NO_SAVE_ENV = "LDKIT_DIGEST_RUN"  # forms and results in a digest run show, but save nothing
 
 
@@ -31,6 +35,7 @@ class ExecJob:
     key: str
     timeout: float
     notebook_limit: float
+    root: Path | None = None  # the workspace: links in the folder that leave it are not followed
 
 
 @dataclass
@@ -41,11 +46,64 @@ class Executed:
     cached: bool = False
 
 
-def execution_key(nb: dict[str, Any], parameters: dict[str, Any], kernel: str, timeout: float) -> str:
+class FolderTooLarge(Exception):
+    pass
+
+
+def folder_files(source: Path, root: Path | None) -> list[tuple[Path, Path]]:
+    """(file, path relative to the workbook's folder) of what a run sees: the folder's files, links that stay
+    inside the workspace followed, journals and caches left out. Raises FolderTooLarge past MAX_FOLDER."""
+    folder = Path(source).parent
+    limit_root = Path(root).resolve() if root is not None else folder.resolve()
+    found: list[tuple[Path, Path]] = []
+    total = 0
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_IN_COPY and _inside(here / d, limit_root))
+        for name in sorted(filenames):
+            path = here / name
+            if name.endswith(".ldkit.jsonl") or not _inside(path, limit_root):
+                continue
+            try:
+                size = path.stat().st_size
+            except OSError:
+                continue
+            total += size
+            if total > MAX_FOLDER:
+                raise FolderTooLarge(f"its folder holds more than {MAX_FOLDER // 1_000_000} MB, the most a run "
+                                     "copies; move large data elsewhere and read it by an absolute path")
+            found.append((path, path.relative_to(folder)))
+    return found
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def execution_key(nb: dict[str, Any], parameters: dict[str, Any], kernel: str, timeout: float,
+                  files: list[tuple[Path, Path]] = ()) -> str:
+    """What decides a run's result: code cells, parameters, kernel, timeout, and the content of the folder's
+    files (so changing data.csv runs the notebook again)."""
     code = [c.get("source") for c in nb.get("cells", []) if isinstance(c, dict) and c.get("cell_type") == "code"
             and "injected-parameters" not in (c.get("metadata", {}).get("tags") or [])]
+    digest = hashlib.sha256()
+    for path, relative in files:
+        if path.suffix == ".ipynb":
+            continue  # notebooks are keyed by their code cells, above
+        digest.update(str(relative).encode("utf-8") + b"\0")
+        try:
+            with open(path, "rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+        except OSError:
+            digest.update(b"unreadable")
     blob = json.dumps({"code": code, "parameters": parameters, "kernel": kernel, "timeout": timeout,
-                       "ldkit": __version__, "v": EXECUTE_VERSION}, sort_keys=True, ensure_ascii=False, default=str)
+                       "files": digest.hexdigest(), "ldkit": __version__, "v": EXECUTE_VERSION}, sort_keys=True,
+                      ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
@@ -88,13 +146,28 @@ def _worker_init() -> None:
 
 
 def run_one(job: ExecJob, build: Path) -> tuple[str, str | None, dict[str, Any] | None]:
-    """Worker side: papermill the source into build/<key>/, with a per-cell timeout and a whole-notebook limit."""
+    """Worker side: copy the workbook's folder into build/<key>/work/, papermill the copy there (its folder the
+    working directory), with a per-cell timeout and a whole-notebook limit. Nothing is written back."""
+    import shutil
+
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     folder = Path(build) / job.key
-    folder.mkdir(parents=True, exist_ok=True)
+    work = folder / "work"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True, exist_ok=True)
     output = folder / "executed.ipynb"
+    try:
+        for path, relative in folder_files(job.source, job.root):
+            (work / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, work / relative)
+    except FolderTooLarge as exc:
+        return job.key, None, {"kind": "not-run", "message": f"not run: {exc}"}
+    except OSError as exc:
+        return job.key, None, {"kind": "not-run", "message": f"not run: its folder could not be copied "
+                                                             f"({exc.strerror})"}
+    source = work / Path(job.source).name
     failure: dict[str, Any] | None = None
     _kernel_pids.clear()
     expired = threading.Event()
@@ -112,13 +185,10 @@ def run_one(job: ExecJob, build: Path) -> tuple[str, str | None, dict[str, Any] 
     guard = threading.Thread(target=watchdog, daemon=True)
     guard.start()
     try:
-        papermill.execute_notebook(
-            str(job.source), str(output), parameters=job.parameters, kernel_name=job.kernel, cwd=str(folder),
-            progress_bar=False, request_save_on_cell_execute=False, execution_timeout=job.timeout,
-            kernel_manager_class=_kernel_manager_class(), log_output=False)
+        _papermill_with_retry(papermill, source, output, job, work)
     except PapermillExecutionError as exc:
-        failure = {"kind": "error", "cell": exc.exec_count or exc.cell_index,
-                   "message": f"failed at cell {exc.exec_count or exc.cell_index}: {exc.ename}: "
+        failure = {"kind": "error", "cell": exc.cell_index + 1,
+                   "message": f"failed at cell {exc.cell_index + 1}{_first_line(exc.source)}: {exc.ename}: "
                               f"{str(exc.evalue)[:300]}"}
     except Exception as exc:  # nbclient's timeout and dead-kernel errors, and anything a kernel can throw at us
         name = type(exc).__name__
@@ -135,6 +205,28 @@ def run_one(job: ExecJob, build: Path) -> tuple[str, str | None, dict[str, Any] 
     if not output.exists():
         return job.key, None, failure
     return job.key, str(output), failure
+
+
+def _first_line(source: Any) -> str:
+    text = "".join(source) if isinstance(source, list) else str(source or "")
+    line = next((x.strip() for x in text.splitlines() if x.strip()), "")
+    return f" (`{line[:60]}{'…' if len(line) > 60 else ''}`)" if line else ""
+
+
+def _papermill_with_retry(papermill: Any, source: Path, output: Path, job: ExecJob, work: Path) -> None:
+    """papermill, once more when the kernel lost the known race for its ports (ZMQError: Address already in use)."""
+    for attempt in range(2):
+        try:
+            papermill.execute_notebook(
+                str(source), str(output), parameters=job.parameters, kernel_name=job.kernel, cwd=str(work),
+                progress_bar=False, request_save_on_cell_execute=False, execution_timeout=job.timeout,
+                kernel_manager_class=_kernel_manager_class(), log_output=False)
+            return
+        except Exception as exc:
+            if attempt == 0 and "Address already in use" in str(exc) and not output.exists():
+                time.sleep(0.5)
+                continue
+            raise
 
 
 def execute_all(jobs: list[ExecJob], build: Path, workers: int, rebuild: bool = False,
@@ -155,8 +247,11 @@ def execute_all(jobs: list[ExecJob], build: Path, workers: int, rebuild: bool = 
     def finish(key: str, output: str | None, failure: dict[str, Any] | None) -> None:
         folder = Path(build) / key
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "result.json").write_text(json.dumps({"output": output, "failure": failure,
-                                                        "finished": time.time()}))
+        result = folder / "result.json"
+        if failure is None:  # only a success is kept: a failure is tried again next time (the fix may be outside)
+            result.write_text(json.dumps({"output": output, "failure": None, "finished": time.time()}))
+        else:
+            result.unlink(missing_ok=True)
         results[key] = Executed(key, Path(output) if output else None, failure)
         if progress:
             progress(1)
@@ -174,7 +269,9 @@ def _cached(build: Path, key: str) -> Executed | None:
         data = json.loads((Path(build) / key / "result.json").read_text())
     except (OSError, ValueError):
         return None
+    if data.get("failure"):
+        return None
     output = Path(data["output"]) if data.get("output") else None
-    if output is not None and not output.exists():
+    if output is None or not output.exists():
         return None
     return Executed(key, output, data.get("failure"), cached=True)

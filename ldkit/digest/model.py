@@ -80,6 +80,7 @@ class WorkbookView:
     fragment: str | None = None  # the rendered notebook's file
     render_error: str | None = None
     failure: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)  # what the reader should know (a kernel that was replaced)
 
 
 @dataclass
@@ -148,7 +149,7 @@ def recent_weeks(workspace: Workspace, found: Collected) -> dict[str, Any]:
 
 
 def workbook_view(workspace: Workspace, wb: Any, rendered: Rendered | None = None,
-                  failure: dict[str, Any] | None = None) -> WorkbookView:
+                  failure: dict[str, Any] | None = None, notes: list[str] | None = None) -> WorkbookView:
     """One workbook as any page shows it: display-safe, private records reduced to a flag."""
     plan_record, outcome_record = wb.records.plan, wb.records.outcome
     plan = outcome = None
@@ -174,12 +175,12 @@ def workbook_view(workspace: Workspace, wb: Any, rendered: Rendered | None = Non
         results=results, tally=tally([asdict(r) for r in results]) if results else None,
         fragment=str(rendered.fragment) if rendered and rendered.fragment else None,
         render_error=display_text(rendered.error) if rendered and rendered.error else None,
-        failure=display_tree(failure) if failure else None)
+        failure=display_tree(failure) if failure else None, notes=display_tree(list(notes or [])))
 
 
 def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rendered],
                 failures: dict[str, dict[str, Any]] | None = None,
-                recent: dict[str, Any] | None = None) -> WeekModel:
+                recent: dict[str, Any] | None = None, notes: dict[str, list[str]] | None = None) -> WeekModel:
     """Everything the week's outputs show, with private plans and outcomes already left out."""
     from ldkit.stats import skips_of
 
@@ -191,7 +192,7 @@ def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rend
     totals = week_totals(e.workbook for e in found.entries)
     for entry in sorted(found.entries, key=lambda e: (e.author, str(e.workbook.path))):
         books[entry.author].append(workbook_view(workspace, entry.workbook, rendered.get(entry.key),
-                                                 failures.get(entry.key)))
+                                                 failures.get(entry.key), (notes or {}).get(entry.key)))
     people = [PersonWeek(display_text(author), books[author], totals.hours_by_author.get(author, 0),
                          author in totals.planned, author in totals.summarized, streak.get(author, Streak()))
               for author in sorted(books)]
