@@ -31,11 +31,12 @@ class Settings:
     currency: str = "EUR"
     kernel: str = "python3"
     site_url: str | None = None  # where the team's site is published (ends with "/"); links in chat and feeds
+    scheduler: str | None = None  # a Dask scheduler address (or local:N) for `digest --execute`
 
 
 _TYPES: dict[str, type | tuple[type, ...]] = {
     "learning_day": str, "categories": list, "author": str, "workbooks_dir": str,
-    "digests_dir": str, "currency": str, "kernel": str, "site_url": str,
+    "digests_dir": str, "currency": str, "kernel": str, "site_url": str, "scheduler": str,
 }
 
 
@@ -203,6 +204,9 @@ digests_dir = "digests"
 
 # Currency for self-study expenses logged without one.
 currency = "EUR"
+
+# A Dask scheduler for `ldkit digest --execute` (tcp://host:8786, or local:N for N workers here).
+# scheduler = "tcp://dask-scheduler.example.org:8786"
 
 # Where the team's site (ldkit site) is published; chat posts and feeds then link to it.
 # site_url = "https://your-team.pages.example.com/learning-day/"

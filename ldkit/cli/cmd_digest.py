@@ -17,6 +17,9 @@ from ldkit.cli.options import week_option
               help="With --execute: the longest one cell may run.")
 @click.option("--notebook-timeout", type=click.FloatRange(min=1), default=3600, show_default=True, metavar="S",
               help="With --execute: the longest one whole notebook may run.")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="With --execute: run on a Dask cluster (tcp://host:8786), or local:N for N workers here. "
+                   "Default: the `scheduler` setting, else DASK_SCHEDULER_ADDRESS, else local processes.")
 @click.option("--strict", is_flag=True, help="Exit 1 when a notebook failed to run or render.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes for rendering. Default: the number of CPUs.")
@@ -30,7 +33,8 @@ from ldkit.cli.options import week_option
                    "printed.")
 @click.option("--repost", is_flag=True, help="With --post: post a week that was posted before.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: float, strict: bool,
+def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: float, scheduler: str | None,
+           strict: bool,
            jobs: int | None, rebuild: bool, out: Path | None, formats: tuple[str, ...], webhook: str | None,
            repost: bool, quiet: bool) -> None:
     """Build the week's digest: one self-contained, script-free HTML page.
@@ -58,6 +62,7 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
       ldkit digest                         # this week -> digests/<week>/index.html
       ldkit digest --week last --format md # plus digest.md to paste in chat
       ldkit digest --execute --jobs 2 --timeout 120 --strict
+      ldkit digest --execute --scheduler tcp://dask.example.org:8786
       ldkit digest --week last --post "$SLACK_WEBHOOK"
     """
     from ldkit.imports import skip_slow_optional_imports
@@ -78,9 +83,15 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
         check_webhook(webhook)
     workspace = find_workspace()
     the_week = parse_week(week)
+    if scheduler and not execute:
+        raise InputError("--scheduler goes with --execute", hint="ldkit digest --execute --scheduler local:2")
+    if execute and not scheduler:
+        import os
+
+        scheduler = workspace.settings.scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
     result = build_digest(workspace, the_week, out=out, formats=tuple(formats) or ("html",), jobs=jobs,
                           rebuild=rebuild, show_progress=progress_enabled() and not quiet, execute=execute,
-                          timeout=timeout, notebook_timeout=notebook_timeout)
+                          timeout=timeout, notebook_timeout=notebook_timeout, scheduler=scheduler)
     for problem in result.model.problems:
         warn(f"{problem['path']}: {problem['error']} (named in the digest; the rest was built)")
     for message in result.warnings:

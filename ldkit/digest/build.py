@@ -41,7 +41,8 @@ def output_folder(workspace: Workspace, week: Week, out: Path | None) -> Path:
 
 def build_digest(workspace: Workspace, week: Week, *, out: Path | None = None, formats: tuple[str, ...] = ("html",),
                  jobs: int | None = None, rebuild: bool = False, show_progress: bool = False,
-                 execute: bool = False, timeout: float = 600, notebook_timeout: float = 3600) -> DigestResult:
+                 execute: bool = False, timeout: float = 600, notebook_timeout: float = 3600,
+                 scheduler: str | None = None) -> DigestResult:
     """The page is always written; `md` and `json` are added on request. No workbook is ever modified."""
     folder = output_folder(workspace, week, out)
     make_folder(folder)
@@ -49,14 +50,14 @@ def build_digest(workspace: Workspace, week: Week, *, out: Path | None = None, f
     pool = RenderPool(workers)
     try:
         return _build(workspace, week, folder, pool, formats, workers, rebuild, show_progress, execute, timeout,
-                      notebook_timeout)
+                      notebook_timeout, scheduler)
     finally:
         pool.close()
 
 
 def _build(workspace: Workspace, week: Week, folder: Path, pool: RenderPool, formats: tuple[str, ...], workers: int,
            rebuild: bool, show_progress: bool, execute: bool, timeout: float,
-           notebook_timeout: float) -> DigestResult:
+           notebook_timeout: float, scheduler: str | None = None) -> DigestResult:
     # a changed notebook will need a render worker: start it as soon as one is seen (not with --execute, whose
     # runs come first and take the CPUs)
     on_change = pool.start if not execute else None
@@ -67,7 +68,7 @@ def _build(workspace: Workspace, week: Week, folder: Path, pool: RenderPool, for
     executed = 0
     if execute:
         executed, notes = _execute(workspace, found, failures, card_notes, workers, rebuild, show_progress, timeout,
-                                   notebook_timeout)
+                                   notebook_timeout, scheduler)
     cache = FragmentCache(workspace.cache / "digest")
     try:
         week_folder = workspace.week_folder(week)
@@ -100,7 +101,7 @@ def _build(workspace: Workspace, week: Week, folder: Path, pool: RenderPool, for
 
 def _execute(workspace: Workspace, found: Any, failures: dict[str, dict[str, Any]], notes: dict[str, list[str]],
              workers: int, rebuild: bool, show_progress: bool, timeout: float,
-             notebook_limit: float) -> tuple[int, list[str]]:
+             notebook_limit: float, scheduler: str | None = None) -> tuple[int, list[str]]:
     """Run every workbook into the build folder and point each entry at its executed copy.
 
     Returns (how many ran, warnings); `failures` and `notes` (per render key) are filled for the cards."""
@@ -137,7 +138,7 @@ def _execute(workspace: Workspace, found: Any, failures: dict[str, dict[str, Any
                                     workspace.root), said))
     bar = _progress(len(jobs), "execute", show_progress)
     done = execute_all([job for _, job, _ in jobs], workspace.cache / "digest" / "build", workers, rebuild,
-                       progress=bar.update if bar else None)
+                       progress=bar.update if bar else None, scheduler=scheduler)
     if bar:
         bar.close()
     for entry, job, said in jobs:
@@ -148,6 +149,8 @@ def _execute(workspace: Workspace, found: Any, failures: dict[str, dict[str, Any
                                 entry.files)
         if result.failure:
             failures[entry.key] = result.failure
+        if result.worker and result.worker != "local":
+            said = [*said, f"ran on {result.worker}"]
         if said:
             notes[entry.key] = said
     return sum(1 for _, job, _ in jobs if done[job.key].failure is None), warnings

@@ -44,6 +44,7 @@ class Executed:
     output: Path | None  # the executed copy
     failure: dict[str, Any] | None  # {"kind", "message", "cell"}
     cached: bool = False
+    worker: str | None = None  # the Dask worker that ran it, with --scheduler
 
 
 class FolderTooLarge(Exception):
@@ -113,7 +114,13 @@ def installed_kernels() -> set[str]:
     return set(KernelSpecManager().find_kernel_specs()) | {"python3"}
 
 
-_kernel_pids: list[int] = []
+_local = threading.local()  # the kernels this thread started (a Dask worker may run several threads)
+
+
+def _kernel_pids() -> list[int]:
+    if not hasattr(_local, "pids"):
+        _local.pids = []
+    return _local.pids
 
 
 def _kernel_manager_class() -> Any:
@@ -129,7 +136,7 @@ def _kernel_manager_class() -> Any:
             await super()._async_post_start_kernel(**kw)
             pid = getattr(getattr(self, "provisioner", None), "pid", None)
             if pid:
-                _kernel_pids.append(pid)
+                _kernel_pids().append(pid)
 
     return QuickShutdownKernelManager
 
@@ -150,9 +157,6 @@ def run_one(job: ExecJob, build: Path) -> tuple[str, str | None, dict[str, Any] 
     working directory), with a per-cell timeout and a whole-notebook limit. Nothing is written back."""
     import shutil
 
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
     folder = Path(build) / job.key
     work = folder / "work"
     shutil.rmtree(work, ignore_errors=True)
@@ -167,22 +171,30 @@ def run_one(job: ExecJob, build: Path) -> tuple[str, str | None, dict[str, Any] 
     except OSError as exc:
         return job.key, None, {"kind": "not-run", "message": f"not run: its folder could not be copied "
                                                              f"({exc.strerror})"}
-    source = work / Path(job.source).name
-    failure: dict[str, Any] | None = None
-    _kernel_pids.clear()
-    expired = threading.Event()
+    return (job.key, *run_in(work / Path(job.source).name, work, output, job))
 
-    def watchdog() -> None:
+
+def run_in(source: Path, work: Path, output: Path, job: ExecJob) -> tuple[str | None, dict[str, Any] | None]:
+    """papermill `source` (inside its folder copy `work`) into `output`: (the output's path or None, failure)."""
+    from papermill.exceptions import PapermillExecutionError
+
+    import papermill
+
+    failure: dict[str, Any] | None = None
+    _kernel_pids().clear()
+    expired = threading.Event()
+    done = threading.Event()
+
+    def watchdog(pids: list[int]) -> None:
         if not done.wait(job.notebook_limit):
             expired.set()
-            for pid in list(_kernel_pids):
+            for pid in list(pids):
                 try:
                     os.kill(pid, signal.SIGKILL)
                 except OSError:
                     pass
 
-    done = threading.Event()
-    guard = threading.Thread(target=watchdog, daemon=True)
+    guard = threading.Thread(target=watchdog, args=(_kernel_pids(),), daemon=True)
     guard.start()
     try:
         _papermill_with_retry(papermill, source, output, job, work)
@@ -202,9 +214,7 @@ def run_one(job: ExecJob, build: Path) -> tuple[str, str | None, dict[str, Any] 
             failure = {"kind": "error", "message": f"could not run: {name}: {str(exc)[:300]}"}
     finally:
         done.set()
-    if not output.exists():
-        return job.key, None, failure
-    return job.key, str(output), failure
+    return (str(output) if output.exists() else None), failure
 
 
 def _first_line(source: Any) -> str:
@@ -230,7 +240,7 @@ def _papermill_with_retry(papermill: Any, source: Path, output: Path, job: ExecJ
 
 
 def execute_all(jobs: list[ExecJob], build: Path, workers: int, rebuild: bool = False,
-                progress: Callable[[int], None] | None = None) -> dict[str, Executed]:
+                progress: Callable[[int], None] | None = None, scheduler: str | None = None) -> dict[str, Executed]:
     """Run what the build folder lacks; a finished run leaves executed.ipynb and result.json under its key."""
     results: dict[str, Executed] = {}
     todo = []
@@ -256,7 +266,11 @@ def execute_all(jobs: list[ExecJob], build: Path, workers: int, rebuild: bool = 
         if progress:
             progress(1)
 
-    if unique:
+    if unique and scheduler:
+        from ldkit.digest.cluster import execute_on_cluster  # dask is imported only here
+
+        results.update(execute_on_cluster(unique, build, scheduler, progress))
+    elif unique:
         with ProcessPoolExecutor(max_workers=max(1, min(workers, len(unique))), initializer=_worker_init) as pool:
             futures = [pool.submit(run_one, job, build) for job in unique]
             for future in as_completed(futures):
@@ -274,4 +288,4 @@ def _cached(build: Path, key: str) -> Executed | None:
     output = Path(data["output"]) if data.get("output") else None
     if output is None or not output.exists():
         return None
-    return Executed(key, output, data.get("failure"), cached=True)
+    return Executed(key, output, data.get("failure"), cached=True, worker=data.get("worker"))

@@ -107,3 +107,10 @@ def artifacts() -> Path:
 
 def keep_log(lab: Lab, artifacts: Path, name: str) -> None:
     shutil.copy(lab.log, artifacts / f"{name}-jupyter-lab.log")
+
+
+def pytest_collection_modifyitems(items):
+    """Every test here drives a real browser (and some a real JupyterLab): slow, so skippable locally."""
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.slow)
