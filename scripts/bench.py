@@ -559,9 +559,78 @@ def bench_site(base: Path, runs: int) -> list[dict]:
     return results
 
 
+def _workbooks(ws: Path, count: int, code: str, env: dict) -> list[Path]:
+    paths = []
+    for i in range(count):
+        made = subprocess.run([str(BIN / "ldkit"), "new", "blank", "--title", f"Run {i}", "--author", f"p{i % 4}",
+                               "--json"], cwd=ws, env={**os.environ, **env}, capture_output=True, text=True,
+                              check=True)
+        path = Path(json.loads(made.stdout)["path"])
+        nb = json.loads(path.read_text())
+        nb["cells"].append({"cell_type": "code", "id": "work", "metadata": {}, "execution_count": None,
+                            "outputs": [], "source": code.format(i=i)})
+        path.write_text(json.dumps(nb))
+        paths.append(path)
+    return paths
+
+
+def _dask_cluster(workers: int) -> tuple[str, list[subprocess.Popen]]:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    procs = [subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                               "--no-dashboard"], **quiet)]
+    procs += [subprocess.Popen([str(BIN / "dask"), "worker", address, "--nthreads", "1", "--resources", "kernel=1",
+                                "--no-dashboard", "--host", "127.0.0.1"], **quiet) for _ in range(workers)]
+    from distributed import Client
+
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with Client(address, timeout=5) as client:
+                if len(client.scheduler_info()["workers"]) >= workers:
+                    return address, procs
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit("bench: the dask cluster did not start")
+
+
+def bench_cluster(base: Path, runs: int) -> list[dict]:
+    """digest --execute on Dask: local:2 against the process pool; 3 workers against 1 on 12 sleeping notebooks."""
+    imported = subprocess.run([sys.executable, "-X", "importtime", "-c", "import distributed"], capture_output=True,
+                              text=True).stderr.strip().splitlines()[-1]
+    print(f"  import distributed: {int(imported.split('|')[1]) / 1e6:.2f} s")
+    ws = make_workspace(base / "small")
+    env = {"LDKIT_HOME": str(ws), "LDKIT_AUTHOR": "bench"}
+    _workbooks(ws, 10, "import math\nprint(sum(math.sqrt(k) for k in range({i} * 1000)))", env)
+    digest = [str(BIN / "ldkit"), "digest", "--execute", "--rebuild", "--quiet"]
+    dask_local, pool = abab(digest + ["--scheduler", "local:2"], digest + ["--jobs", "2"], max(2, runs // 2), ws, env)
+    results = [report("10 workbooks: --scheduler local:2 vs the process pool", dask_local, pool, "<= 1.3x", 1.3)]
+    sleepy = make_workspace(base / "sleepy")
+    env = {"LDKIT_HOME": str(sleepy), "LDKIT_AUTHOR": "bench"}
+    _workbooks(sleepy, 12, "import time\ntime.sleep(2)\nprint({i})", env)
+    times = {}
+    for workers in (1, 3):
+        address, procs = _dask_cluster(workers)
+        try:
+            times[workers] = timed(digest + ["--scheduler", address], 1, sleepy, env)
+        finally:
+            for proc in procs:
+                proc.terminate()
+            for proc in procs:
+                proc.wait(timeout=30)
+    results.append(report("12 sleeping workbooks: 3 workers vs 1", times[3], times[1], "<= 0.45x", 0.45))
+    return results
+
+
 BENCHES = {"help": bench_help, "new": bench_new, "status": bench_status, "form": bench_form,
            "paper": bench_paper, "digest": bench_digest, "maths": bench_maths, "real": bench_real, "site": bench_site,
-           "memory": bench_memory, "execute": bench_execute}
+           "memory": bench_memory, "execute": bench_execute, "cluster": bench_cluster}
 
 
 def main() -> None:

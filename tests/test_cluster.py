@@ -181,3 +181,28 @@ def test_without_a_scheduler_no_dask_is_imported(ws, new_workbook):
                           cwd=ws.root, capture_output=True, text=True)
     line = [x for x in done.stderr.splitlines() if x.startswith("DASK")][-1]
     assert json.loads(line[4:]) == [], done.stderr
+
+
+def test_ctrl_c_cancels_the_runs_and_leaves_the_previous_digest_whole(ws, run, new_workbook, cluster):
+    with_code(new_workbook("blank", "Long", "--week", WEEK), "import time\ntime.sleep(30)")
+    run("digest", "--week", WEEK, "--quiet")  # the previous digest (without --execute)
+    page = ws.root / "digests" / WEEK / "index.html"
+    before = page.read_bytes()
+    proc = subprocess.Popen([sys.executable, "-m", "ldkit", "digest", "--week", WEEK, "--execute", "--quiet",
+                             "--scheduler", cluster.address], cwd=ws.root, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    from distributed import Client
+
+    with Client(cluster.address, timeout=5) as client:
+        deadline = time.time() + 40
+        while time.time() < deadline and not any(client.processing().values()):
+            time.sleep(0.2)
+        assert any(client.processing().values()), "the run never started"
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130 and "interrupted" in err
+        deadline = time.time() + 20
+        while time.time() < deadline and any(client.processing().values()):
+            time.sleep(0.2)
+        assert not any(client.processing().values())  # cancelled, not left running on the cluster
+    assert page.read_bytes() == before
