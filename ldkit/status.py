@@ -29,12 +29,22 @@ def week_status(workspace: Workspace, week: Week) -> dict[str, Any]:
         }
         author = wb.author
         authors.setdefault(author, []).append(entry)
-    people = [{"author": name, "workbooks": entries} for name, entries in sorted(authors.items())]
+    roster = [m.slug for m in workspace.settings.team]
+    from ldkit.stats import skips_of
+
+    skipped = skips_of(workspace, week)
+    for member in roster:  # with a roster everyone on it is listed, with a workbook or not
+        authors.setdefault(member, [])
+    people = [{"author": name, "workbooks": entries, "on_roster": name in roster if roster else None,
+               "week_off": skipped.get(name) if name in skipped else None}
+              for name, entries in sorted(authors.items())]
     return {
         "week": str(week),
         "learning_day": learning_day_of(week, workspace.weekday).isoformat(),
         "authors": people,
         "totals": week_totals(workbooks).as_dict(),
+        "missing": [p["author"] for p in people if not p["workbooks"] and p["week_off"] is None],
+        "not_on_roster": [p["author"] for p in people if roster and not p["on_roster"]],
         "problems": [p.as_dict() for p in problems],
         "warnings": warnings,
     }

@@ -5,6 +5,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ldkit.errors import InputError, WorkspaceError
 from ldkit.weeks import WEEKDAYS, parse_weekday
@@ -32,11 +33,12 @@ class Settings:
     kernel: str = "python3"
     site_url: str | None = None  # where the team's site is published (ends with "/"); links in chat and feeds
     scheduler: str | None = None  # a Dask scheduler address (or local:N) for `digest --execute`
+    team: tuple[Any, ...] = ()  # the roster (ldkit.team.roster.Member), empty when there is none
 
 
 _TYPES: dict[str, type | tuple[type, ...]] = {
     "learning_day": str, "categories": list, "author": str, "workbooks_dir": str,
-    "digests_dir": str, "currency": str, "kernel": str, "site_url": str, "scheduler": str,
+    "digests_dir": str, "currency": str, "kernel": str, "site_url": str, "scheduler": str, "team": dict,
 }
 
 
@@ -170,6 +172,10 @@ def parse_settings(table: object, where: str) -> Settings:
             if rel.is_absolute() or ".." in rel.parts or not str(values[key]).strip():
                 raise WorkspaceError(f"{where}: setting '{key}' must be a folder inside the workspace, "
                                      f"not {values[key]!r}", hint="use a relative path such as 'workbooks'")
+    if "team" in values:
+        from ldkit.team.roster import parse_team
+
+        values["team"] = parse_team(values["team"], where)
     if "site_url" in values:
         from urllib.parse import urlparse
 
@@ -210,4 +216,9 @@ currency = "EUR"
 
 # Where the team's site (ldkit site) is published; chat posts and feeds then link to it.
 # site_url = "https://your-team.pages.example.com/learning-day/"
+
+# The roster: who is expected on a learning day. Keep it last in this file (a [table] runs to the end), and edit
+# it with `ldkit team add NAME --name "Full Name" --chat CHAT_ID --tz Europe/Berlin` or `ldkit team remove NAME`.
+# [team]
+# ada = {{ name = "Ada L.", chat = "U024BE7LH", tz = "Europe/Berlin" }}
 '''

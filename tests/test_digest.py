@@ -249,7 +249,8 @@ def test_accountability_and_expenses(ws, run, new_workbook):
     run("log", "outcome", b, "--summary", "s", "--expense", "book=45.90EUR", "--expense", "course=10usd")
     build(run, "--format", "json")
     data = json.loads((ws.root / "digests" / WEEK / "digest.json").read_text())
-    assert data["accountability"] == {"planned_no_outcome": ["alice"], "no_workbook": ["carol"], "skipped": {}}
+    assert data["accountability"] == {"planned_no_outcome": ["alice"], "no_workbook": ["carol"], "skipped": {},
+                                      "not_on_roster": []}
     assert data["expense_totals"] == {"EUR": 45.9, "USD": 10.0}
     html = page(ws)
     assert "45.90 EUR" in html and "No workbook this week: carol" in html

@@ -43,7 +43,10 @@ def status(week: str | None, as_json: bool) -> None:
     if not report["authors"]:
         say("No workbooks yet this week. Start one: ldkit new TEMPLATE --title T")
     for person in report["authors"]:
-        say(f"\n{person['author']}")
+        say(f"\n{person['author']}" + ("  (not on the roster)" if person["on_roster"] is False else ""))
+        if not person["workbooks"]:
+            say(f"  week off: {person['week_off'] or 'no reason given'}" if person["week_off"] is not None
+                else "  no workbook yet")
         for wb in person["workbooks"]:
             plan = f"plan: {wb['category']}" if wb["plan"] else "plan: -"
             outcome = f"outcome: {wb['outcome']}" if wb["outcome"] else "outcome: -"

@@ -11,6 +11,7 @@ from ldkit.cli.cmd_new import new
 from ldkit.cli.cmd_paper import paper
 from ldkit.cli.cmd_search import export, search
 from ldkit.cli.cmd_site import site
+from ldkit.cli.cmd_team import team
 from ldkit.cli.cmd_stats import skip, stats
 from ldkit.cli.cmd_status import status
 from ldkit.cli.cmd_workspace import init, templates
@@ -39,7 +40,7 @@ def cli() -> None:
     """
 
 
-for command in (init, templates, new, log, show, status, skip, digest, stats, paper, site, search, export):
+for command in (init, templates, new, log, show, status, skip, digest, stats, paper, site, search, export, team):
     cli.add_command(command)
 
 new_workbook = new

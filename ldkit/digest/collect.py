@@ -43,7 +43,7 @@ class Collected:
     entries: list[Entry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    team: list[str] = field(default_factory=list)  # everyone seen this week or in the weeks before
+    team: list[str] = field(default_factory=list)  # the roster, else everyone seen this week or in the 8 before
 
 
 def private_kinds(workbook: Workbook) -> tuple[str, ...]:
@@ -82,6 +82,10 @@ def collect(workspace: Workspace, week: Week, index: Path | None = None,
             found.entries.append(Entry(workbook, job_key(digest, hidden, images), digest, hidden, images))
     finally:
         seen.close()
+    roster = [m.slug for m in workspace.settings.team]
+    if roster:  # with a roster, the team is who is on it
+        found.team = sorted(roster)
+        return found
     seen = {entry.author for entry in found.entries}
     earlier = week
     for _ in range(LOOKBACK_WEEKS):

@@ -102,8 +102,9 @@ class PersonWeek:
 @dataclass
 class Accountability:
     planned_no_outcome: list[str]
-    no_workbook: list[str]
+    no_workbook: list[str]  # on the team (the roster, if there is one) with no workbook and no week off
     skipped: dict[str, str]
+    not_on_roster: list[str] = field(default_factory=list)  # took part, but the roster does not name them
 
 
 @dataclass
@@ -207,7 +208,9 @@ def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rend
         accountability=Accountability(
             planned_no_outcome=[p.author for p in people if p.planned and not p.summarized],
             no_workbook=display_tree([a for a in found.team if a not in took_part and a not in skipped]),
-            skipped=skipped),
+            skipped=skipped,
+            not_on_roster=display_tree(sorted(a for a in took_part if workspace.settings.team
+                                              and a not in found.team))),
         participation=[{"week": w["week"], "people": w["people"], "summarized": w["summarized"],
                         "team": len(found.team)} for w in recent["weeks"]],
         expenses=display_tree(totals.expenses), expense_totals=totals.expense_totals,

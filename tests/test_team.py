@@ -1,0 +1,73 @@
+"""The roster: `ldkit team add|remove|list`, and a member with no workbook reported everywhere a missing person is."""
+import json
+
+import pytest
+
+from tests.conftest import snapshot
+
+WEEK = "2026-W48"
+
+
+def test_add_list_remove_keep_the_files_comments(ws, run):
+    config = ws.root / "ldkit.toml"
+    original = config.read_text()
+    run("team", "add", "Ada Lovelace", "--name", "Ada L.", "--chat", "U024BE7LH", "--tz", "Europe/Berlin")
+    run("team", "add", "bob", "--tz", "America/New_York")
+    text = config.read_text()
+    assert text.startswith(original.rstrip("\n")[:200])  # everything before, comments included, kept
+    assert "# Currency for self-study expenses" in text
+    listed = json.loads(run("team", "list", "--json").stdout)
+    assert listed == [{"slug": "ada-lovelace", "name": "Ada L.", "chat": "U024BE7LH", "tz": "Europe/Berlin"},
+                      {"slug": "bob", "name": "", "chat": "", "tz": "America/New_York"}]
+    run("team", "add", "bob", "--name", "Bob B.")  # an update keeps the other fields
+    assert json.loads(run("team", "list", "--json").stdout)[1]["tz"] == "America/New_York"
+    assert "bob is off the roster" in run("team", "remove", "bob").stdout
+    assert [m["slug"] for m in json.loads(run("team", "list", "--json").stdout)] == ["ada-lovelace"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["team", "add", "ada", "--tz", "Mars/Olympus"], "is not an IANA zone"),
+    (["team", "remove", "nobody"], "nobody is not on the roster"),
+])
+def test_bad_roster_input_changes_nothing(ws, run, args, message):
+    before = snapshot(ws.root)
+    result = run(*args, code=2)
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(ws.root) == before
+
+
+@pytest.mark.parametrize("table, message", [
+    ('[team]\nada = { tz = "Nowhere/Land" }\n', "is not an IANA zone"),
+    ('[team]\nada = { colour = "red" }\n', "unknown field 'colour'"),
+    ('[team]\nada = "Ada"\n', "must be a table"),
+    ('[team]\n"Ada L" = { tz = "UTC" }\n', "must be written as its slug 'ada-l'"),
+])
+def test_a_hand_edited_roster_is_checked(ws, run, table, message):
+    config = ws.root / "ldkit.toml"
+    config.write_text(config.read_text() + "\n" + table)
+    result = run("status", code=2)
+    assert message in result.stderr and str(config) in result.stderr
+
+
+def test_a_member_without_a_workbook_is_missing_everywhere(ws, run, new_workbook):
+    for who in ("alice", "bob", "chen"):
+        run("team", "add", who)
+    path = new_workbook("blank", "Alice's week", "--week", WEEK, "--author", "alice")
+    run("log", "plan", path, "--goal", "g")
+    new_workbook("blank", "Guest", "--week", WEEK, "--author", "guest")
+    run("skip", "--week", WEEK, "--author", "chen", "--reason", "holiday")
+    status = json.loads(run("status", "--week", WEEK, "--json").stdout)
+    assert [p["author"] for p in status["authors"]] == ["alice", "bob", "chen", "guest"]
+    assert status["missing"] == ["bob"] and status["not_on_roster"] == ["guest"]
+    text = run("status", "--week", WEEK).stdout
+    assert "bob\n  no workbook yet" in text and "guest  (not on the roster)" in text and "week off: holiday" in text
+    run("digest", "--week", WEEK, "--quiet", "--format", "json", "--format", "md")
+    model = json.loads((ws.root / "digests" / WEEK / "digest.json").read_text())
+    assert model["team"] == ["alice", "bob", "chen"]
+    assert model["accountability"]["no_workbook"] == ["bob"]
+    assert model["accountability"]["not_on_roster"] == ["guest"]
+    page = (ws.root / "digests" / WEEK / "index.html").read_text()
+    assert "No workbook this week: bob" in page and "not on the roster: guest" in page
+    assert "No workbook this week: bob" in (ws.root / "digests" / WEEK / "digest.md").read_text()
+    run("site", "--quiet")
+    assert "No workbook this week: bob" in (ws.root / "site" / "weeks" / WEEK / "index.html").read_text()
