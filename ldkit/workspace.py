@@ -34,11 +34,12 @@ class Settings:
     site_url: str | None = None  # where the team's site is published (ends with "/"); links in chat and feeds
     scheduler: str | None = None  # a Dask scheduler address (or local:N) for `digest --execute`
     team: tuple[Any, ...] = ()  # the roster (ldkit.team.roster.Member), empty when there is none
+    chat: str = "slack"  # the chat service webhooks speak: slack, mattermost or teams
 
 
 _TYPES: dict[str, type | tuple[type, ...]] = {
     "learning_day": str, "categories": list, "author": str, "workbooks_dir": str,
-    "digests_dir": str, "currency": str, "kernel": str, "site_url": str, "scheduler": str, "team": dict,
+    "digests_dir": str, "currency": str, "kernel": str, "site_url": str, "scheduler": str, "team": dict, "chat": str,
 }
 
 
@@ -172,6 +173,8 @@ def parse_settings(table: object, where: str) -> Settings:
             if rel.is_absolute() or ".." in rel.parts or not str(values[key]).strip():
                 raise WorkspaceError(f"{where}: setting '{key}' must be a folder inside the workspace, "
                                      f"not {values[key]!r}", hint="use a relative path such as 'workbooks'")
+    if "chat" in values and values["chat"] not in ("slack", "mattermost", "teams"):
+        raise WorkspaceError(f"{where}: setting 'chat' must be slack, mattermost or teams, not {values['chat']!r}")
     if "team" in values:
         from ldkit.team.roster import parse_team
 
@@ -210,6 +213,9 @@ digests_dir = "digests"
 
 # Currency for self-study expenses logged without one.
 currency = "EUR"
+
+# The chat service your webhooks go to: slack, mattermost or teams.
+chat = "slack"
 
 # A Dask scheduler for `ldkit digest --execute` (tcp://host:8786, or local:N for N workers here).
 # scheduler = "tcp://dask-scheduler.example.org:8786"

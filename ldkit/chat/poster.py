@@ -77,26 +77,45 @@ def post_once(workspace: Workspace, week: str, kind: str, payload: dict[str, Any
     with _locked(marker):
         before = read_marker(marker)
         if before is not None and not repost:
-            when = before.get("at", "earlier")
-            if before.get("state") == "posted":
-                raise InputError(f"{what} was already posted ({when}); nothing was sent",
-                                 hint="pass --repost to post it again")
-            raise InputError(f"{what} may have been posted ({when}): the last try sent it but got no answer; "
-                             "nothing was sent now", hint="check the channel; pass --repost to send it anyway")
-        _write(marker, "sending", week, kind)
-        try:
-            post_json(url, payload, service=service)
-        except NotDelivered as exc:
-            if before is None:
-                marker.unlink(missing_ok=True)
-            else:
-                atomic_write(marker, json.dumps(before, indent=1) + "\n")
-            raise LdkitError(f"posting {what} failed: {exc.message}",
-                             hint="nothing was delivered; run the same command again later") from None
-        except MaybeDelivered as exc:
-            _write(marker, "maybe", week, kind, reason=exc.message)
-            raise LdkitError(f"{what} may have been posted: {exc.message}",
-                             hint="check the channel; a later run will not post it again unless you pass --repost"
-                             ) from None
-        _write(marker, "posted", week, kind)
+            refuse(before, what)
+        send(marker, before, week, kind, payload, url, what=what, service=service)
     return marker
+
+
+def refuse(before: dict[str, Any], what: str) -> None:
+    when = before.get("at", "earlier")
+    if before.get("state") == "posted":
+        raise InputError(f"{what} was already posted ({when}); nothing was sent",
+                         hint="pass --repost (--force for reminders) to post it again")
+    raise InputError(f"{what} may have been posted ({when}): the last try sent it but got no answer; "
+                     "nothing was sent now", hint="check the channel; pass --repost (--force for reminders) to "
+                     "send it anyway")
+
+
+def send(marker: Path, before: dict[str, Any] | None, week: str, kind: str, payload: dict[str, Any], url: str, *,
+         what: str, service: str, **record: Any) -> None:
+    """Under the caller's lock: mark "sending", post, then mark "posted" (with `record`), or say what happened."""
+    _write(marker, "sending", week, kind)
+    try:
+        post_json(url, payload, service=service)
+    except NotDelivered as exc:
+        if before is None:
+            marker.unlink(missing_ok=True)
+        else:
+            atomic_write(marker, json.dumps(before, indent=1) + "\n")
+        raise LdkitError(f"posting {what} failed: {exc.message}",
+                         hint="nothing was delivered; run the same command again later") from None
+    except MaybeDelivered as exc:
+        _write(marker, "maybe", week, kind, reason=exc.message, **record)
+        raise LdkitError(f"{what} may have been posted: {exc.message}",
+                         hint="check the channel; a later run will not post it again unless you pass --repost "
+                              "(--force for reminders)") from None
+    _write(marker, "posted", week, kind, **record)
+
+
+@contextlib.contextmanager
+def exclusive(workspace: Workspace, week: str, kind: str) -> Iterator[tuple[Path, dict[str, Any] | None]]:
+    """The marker of `week` and `kind`, under its lock, and what it says now."""
+    marker = marker_path(workspace, week, kind)
+    with _locked(marker):
+        yield marker, read_marker(marker)

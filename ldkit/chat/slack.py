@@ -51,3 +51,10 @@ def digest_payload(model: WeekModel, digest_path: str) -> dict[str, Any]:
     """The whole message: blocks plus the plain-text fallback notifications show."""
     fallback = f"Learning Day {model.week}: {model.totals['people']} took part"
     return {"text": fallback, "blocks": blocks_for(model, digest_path)}
+
+
+def reminder_payload(text: str, mentions: list[tuple[str, str]]) -> dict[str, Any]:
+    """`mentions`: (display name, chat id); a Slack mention is <@U024BE7LH>, a name without an id stays text."""
+    who = ", ".join(f"<@{mrkdwn(chat)}>" if chat else mrkdwn(name) for name, chat in mentions)
+    message = text.replace("{who}", who)
+    return {"text": message, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": message[:MAX_SECTION]}}]}

@@ -29,14 +29,16 @@ from ldkit.cli.options import week_option
 @click.option("--format", "formats", type=click.Choice(["html", "md", "json"]), multiple=True,
               help="Also write digest.md (chat-ready) or digest.json; index.html is always written. Repeatable.")
 @click.option("--post", "webhook", metavar="WEBHOOK_URL", default=None,
-              help="Post the week to a Slack incoming webhook: once per week, whatever --out says; the URL is never "
-                   "printed.")
+              help="Post the week to a chat webhook (Slack, Mattermost or Teams; see --chat): once per week, whatever "
+                   "--out says; the URL is never printed.")
 @click.option("--repost", is_flag=True, help="With --post: post a week that was posted before.")
+@click.option("--chat", "chat", type=click.Choice(["slack", "mattermost", "teams"]), default=None,
+              help="With --post: the service the webhook belongs to. Default: the workspace's `chat` setting.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: float, scheduler: str | None,
            strict: bool,
            jobs: int | None, rebuild: bool, out: Path | None, formats: tuple[str, ...], webhook: str | None,
-           repost: bool, quiet: bool) -> None:
+           repost: bool, chat: str | None, quiet: bool) -> None:
     """Build the week's digest: one self-contained, script-free HTML page.
 
     \b
@@ -108,13 +110,13 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
                 warn(f"{wb.path}: {wb.failure['message']}")
         say(f"{result.executed} ran, {result.failed} failed, {result.not_run} not run")
     if webhook:
+        from ldkit.chat import service
         from ldkit.chat.poster import post_once
-        from ldkit.chat.slack import digest_payload
         from ldkit.digest.collect import relative
 
         # with site_url the post links to the week's page on the site; else it says where the file is
         where = result.model.page_url or relative(result.files["html"], workspace.root)
-        payload = digest_payload(result.model, where)
+        payload = service(chat or workspace.settings.chat).digest_payload(result.model, where)
         post_once(workspace, str(the_week), "digest", payload, webhook, what=f"the digest of {the_week}",
                   repost=repost)
         say(f"posted {the_week} to the chat webhook")

@@ -9,6 +9,7 @@ from ldkit.cli.cmd_digest import digest
 from ldkit.cli.cmd_log import log, show
 from ldkit.cli.cmd_new import new
 from ldkit.cli.cmd_paper import paper
+from ldkit.cli.cmd_remind import remind
 from ldkit.cli.cmd_search import export, search
 from ldkit.cli.cmd_site import site
 from ldkit.cli.cmd_team import team
@@ -40,7 +41,7 @@ def cli() -> None:
     """
 
 
-for command in (init, templates, new, log, show, status, skip, digest, stats, paper, site, search, export, team):
+for command in (init, templates, new, log, show, status, skip, digest, stats, paper, site, search, export, team, remind):
     cli.add_command(command)
 
 new_workbook = new

@@ -1,0 +1,61 @@
+"""Microsoft Teams (a Workflows webhook): the week (or a reminder) as an Adaptive Card with real mentions."""
+from __future__ import annotations
+
+from typing import Any
+
+from ldkit.digest.model import WeekModel, one_line
+
+MAX_LINES = 40  # a card stays readable (and under Teams' ~28 KB payload)
+CARD = "application/vnd.microsoft.card.adaptive"
+
+
+def plain(text: str) -> str:
+    """Adaptive Card text blocks read a Markdown subset: user text is shown as typed."""
+    text = str(text)
+    for mark in ("\\", "*", "_", "[", "]", "<", ">", "#", "`"):
+        text = text.replace(mark, "\\" + mark)
+    return text
+
+
+def _message(body: list[dict[str, Any]], entities: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    content: dict[str, Any] = {"$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+                               "type": "AdaptiveCard", "version": "1.4", "body": body}
+    if entities:
+        content["msteams"] = {"entities": entities}
+    return {"type": "message", "attachments": [{"contentType": CARD, "contentUrl": None, "content": content}]}
+
+
+def _text(text: str, **style: Any) -> dict[str, Any]:
+    return {"type": "TextBlock", "text": text, "wrap": True, **style}
+
+
+def digest_payload(model: WeekModel, link: str) -> dict[str, Any]:
+    t = model.totals
+    body = [_text(f"Learning Day {model.week}", size="Large", weight="Bolder"),
+            _text(f"{t['people']} took part · {t['planned']} planned · {t['summarized']} summarized · "
+                  f"{t['hours']:g} h" + (f" · {t['results']['text']}" if t["results"]["total"] else ""))]
+    lines = []
+    for person, wb in model.workbooks():
+        what, note = one_line(wb)
+        lines.append(f"**{plain(person.author)}** — {plain(wb.title)}: " + (f"{plain(what)} ({note})" if what
+                                                                          else f"({note})"))
+    body += [_text(line) for line in lines[:MAX_LINES]]
+    if len(lines) > MAX_LINES:
+        body.append(_text(f"…and {len(lines) - MAX_LINES} more: see the digest.", isSubtle=True))
+    missing = model.accountability.no_workbook
+    body.append(_text(f"Full digest: {plain(link)}" + (f" · no workbook this week: {plain(', '.join(missing))}"
+                                                       if missing else ""), isSubtle=True))
+    return _message(body)
+
+
+def reminder_payload(text: str, mentions: list[tuple[str, str]]) -> dict[str, Any]:
+    """`mentions`: (display name, chat id — a user principal name or AAD id); each becomes a Teams mention."""
+    parts, entities = [], []
+    for name, chat in mentions:
+        label = plain(name or chat)
+        if chat:
+            parts.append(f"<at>{label}</at>")
+            entities.append({"type": "mention", "text": f"<at>{label}</at>", "mentioned": {"id": chat, "name": name}})
+        else:
+            parts.append(label)
+    return _message([_text(text.replace("{who}", ", ".join(parts)))], entities)

@@ -1,0 +1,64 @@
+"""`ldkit remind plan|outcome`: nudge who has not planned or summarized, once each."""
+from __future__ import annotations
+
+import click
+
+from ldkit.cli.base import say
+from ldkit.cli.options import week_option
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(["plan", "outcome"]))
+@week_option
+@click.option("--post", "webhook", metavar="URL", default=None,
+              help="The chat webhook to post to (never printed). Needed unless --dry-run.")
+@click.option("--chat", type=click.Choice(["slack", "mattermost", "teams"]), default=None,
+              help="The service the webhook belongs to. Default: the workspace's `chat` setting.")
+@click.option("--at-local", "at_local", metavar="HH:MM", default=None,
+              help="Only name members for whom it is at least HH:MM on the learning day, in their time zone.")
+@click.option("--dry-run", is_flag=True, help="Print the message and who it names; send nothing.")
+@click.option("--force", is_flag=True, help="Name everyone due again, even those reminded before.")
+def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, at_local: str | None,
+           dry_run: bool, force: bool) -> None:
+    """Remind who has not planned (KIND plan) or summarized (KIND outcome).
+
+    \b
+    One short message names them, with mentions from the roster (its
+    `chat` ids) and how to start. Nobody who took the week off, nothing
+    when everyone is done, and each member at most once per week and kind.
+    Meant for cron or CI on the learning day.
+
+    \b
+    Examples:
+      ldkit remind plan --post "$WEBHOOK" --at-local 09:30      # hourly from cron
+      ldkit remind outcome --post "$WEBHOOK" --at-local 16:00 --chat teams
+      ldkit remind plan --dry-run
+    """
+    from ldkit.errors import InputError
+    from ldkit.team.remind import parse_at, reminder, send_reminder
+    from ldkit.weeks import parse_week
+    from ldkit.workspace import find_workspace
+
+    workspace = find_workspace()
+    the_week = parse_week(week)
+    at = parse_at(at_local)
+    service = chat or workspace.settings.chat
+    if dry_run:
+        due = reminder(workspace, the_week, kind, at)
+        if not due.due:
+            say(f"Nobody to remind for the {kind} of {the_week}" + (
+                f" yet ({len(due.waiting)} later today)" if due.waiting else "") + ".")
+            return
+        say(due.text(workspace.week_url(the_week)).replace("{who}", ", ".join(m.name or m.slug for m in due.due)))
+        say(f"(dry run: nothing sent; would name {', '.join(m.slug for m in due.due)} on {service})")
+        return
+    if not webhook:
+        raise InputError("ldkit remind needs --post WEBHOOK_URL (or --dry-run)",
+                         hint="in CI, pass it from a secret: --post \"$LEARNING_DAY_WEBHOOK\"")
+    due = send_reminder(workspace, the_week, kind, webhook, service, at, force)
+    if due.due:
+        say(f"reminded {', '.join(m.slug for m in due.due)} to {'plan' if kind == 'plan' else 'summarize'}")
+    else:
+        say(f"nobody to remind for the {kind} of {the_week}" + (
+            f"; already reminded: {', '.join(due.already)}" if due.already else "") + (
+            f"; later today: {', '.join(m.slug for m in due.waiting)}" if due.waiting else ""))

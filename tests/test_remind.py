@@ -1,0 +1,127 @@
+"""`ldkit remind` and the chat services (Slack, Mattermost, Teams) against a fake webhook on 127.0.0.1."""
+import datetime as dt
+import json
+
+import pytest
+
+from tests.conftest import snapshot
+from tests.fakeserver import Reply
+
+WEEK = "2026-W48"  # learning day Thursday 2026-11-26
+
+
+@pytest.fixture
+def team(ws, run, new_workbook):
+    run("team", "add", "ada", "--name", "Ada L.", "--chat", "U024BE7LH", "--tz", "Europe/Berlin")
+    run("team", "add", "bob", "--name", "Bob <b>", "--chat", "U0BOB", "--tz", "America/New_York")
+    run("team", "add", "chen", "--tz", "Asia/Shanghai")
+    run("team", "add", "dana")
+    path = new_workbook("blank", "Ada's day", "--week", WEEK, "--author", "ada")
+    run("log", "plan", path, "--goal", "Learn things")
+    run("skip", "--week", WEEK, "--author", "dana", "--reason", "holiday")
+    return path
+
+
+def hook(fake_server):
+    fake_server.route("/hook", Reply(body=b"ok"), method="POST")
+    return fake_server.url + "/hook"
+
+
+def bodies(fake_server):
+    return [json.loads(r.body) for r in fake_server.requests if r.method == "POST"]
+
+
+def test_plan_reminder_names_who_has_not_planned_once(ws, run, team, fake_server):
+    url = hook(fake_server)
+    result = run("remind", "plan", "--week", WEEK, "--post", url)
+    assert "reminded bob, chen to plan" in result.stdout and url not in result.stdout + result.stderr
+    [body] = bodies(fake_server)
+    text = body["blocks"][0]["text"]["text"]
+    assert "<@U0BOB>" in text and "chen" in text and "U024BE7LH" not in text and "dana" not in text
+    again = run("remind", "plan", "--week", WEEK, "--post", url)
+    assert "already reminded: bob, chen" in again.stdout and len(bodies(fake_server)) == 1
+    run("remind", "plan", "--week", WEEK, "--post", url, "--force")
+    assert len(bodies(fake_server)) == 2
+    marker = json.loads((ws.root / ".ldkit-cache" / "posted" / f"{WEEK}.remind-plan.json").read_text())
+    assert marker["members"] == ["bob", "chen"] and url not in json.dumps(marker)
+
+
+def test_nothing_is_sent_when_everyone_is_done(ws, run, team, fake_server, new_workbook):
+    for who in ("bob", "chen"):
+        run("log", "plan", new_workbook("blank", f"{who} plan", "--week", WEEK, "--author", who), "--goal", "g")
+    result = run("remind", "plan", "--week", WEEK, "--post", hook(fake_server))
+    assert "nobody to remind" in result.stdout and bodies(fake_server) == []
+
+
+def test_each_member_is_reminded_when_their_local_time_has_come(team, fake_server):
+    from ldkit.team.remind import send_reminder
+    from ldkit.weeks import parse_week
+    from ldkit.workspace import find_workspace
+
+    ws = find_workspace()  # with the roster the fixture wrote
+    url = hook(fake_server)
+    at = dt.time(9, 0)
+    # 2026-11-26 02:00 UTC: 10:00 in Shanghai (due), 03:00 in Berlin, 21:00 the day before in New York
+    first = send_reminder(ws, parse_week(WEEK), "plan", url, "slack", at,
+                          now=dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.timezone.utc))
+    assert [m.slug for m in first.due] == ["chen"] and [m.slug for m in first.waiting] == ["bob"]
+    # 14:30 UTC: 09:30 in New York
+    second = send_reminder(ws, parse_week(WEEK), "plan", url, "slack", at,
+                           now=dt.datetime(2026, 11, 26, 14, 30, tzinfo=dt.timezone.utc))
+    assert [m.slug for m in second.due] == ["bob"] and second.already == ["chen"]
+    assert len(bodies(fake_server)) == 2
+
+
+def test_dry_run_prints_and_sends_nothing(ws, run, team, fake_server):
+    before = snapshot(ws.root / "workbooks"), (ws.root / "ldkit.toml").read_bytes()
+    result = run("remind", "outcome", "--week", WEEK, "--dry-run")
+    assert "Bob <b>" in result.stdout and "dry run: nothing sent" in result.stdout
+    assert "ada" in result.stdout.split("would name")[1]  # planned, but no outcome yet
+    assert (snapshot(ws.root / "workbooks"), (ws.root / "ldkit.toml").read_bytes()) == before
+    assert fake_server.requests == [] and not (ws.root / ".ldkit-cache" / "posted").exists()
+
+
+@pytest.mark.parametrize("args, message, code", [
+    (["remind", "plan", "--week", WEEK], "needs --post WEBHOOK_URL", 2),
+    (["remind", "plan", "--week", WEEK, "--post", "not a url"], "needs a webhook URL", 2),
+    (["remind", "plan", "--week", WEEK, "--dry-run", "--at-local", "25:99"], "is not a time", 2),
+])
+def test_bad_remind_input(ws, run, team, args, message, code):
+    result = run(*args, code=code)
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_mattermost_payloads(ws, run, team, fake_server):
+    url = hook(fake_server)
+    run("remind", "plan", "--week", WEEK, "--post", url, "--chat", "mattermost")
+    run("digest", "--week", WEEK, "--quiet", "--post", url, "--chat", "mattermost")
+    reminder, digest = bodies(fake_server)
+    assert set(reminder) == {"text"} and "@U0BOB" in reminder["text"]
+    assert set(digest) == {"text"} and digest["text"].startswith("#### Learning Day 2026-W48")
+    assert "**ada** — Ada's day" in digest["text"].replace("\\'", "'")
+
+
+def test_teams_payloads_are_adaptive_cards_with_mentions(ws, run, team, fake_server):
+    url = hook(fake_server)
+    config = ws.root / "ldkit.toml"
+    config.write_text(config.read_text().replace('chat = "slack"', 'chat = "teams"'))
+    run("remind", "plan", "--week", WEEK, "--post", url)
+    run("digest", "--week", WEEK, "--quiet", "--post", url)
+    for body in bodies(fake_server):
+        assert body["type"] == "message"
+        [attachment] = body["attachments"]
+        assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+        card = attachment["content"]
+        assert card["type"] == "AdaptiveCard" and card["version"] == "1.4"
+        assert all(block["type"] == "TextBlock" for block in card["body"])
+    reminder = bodies(fake_server)[0]["attachments"][0]["content"]
+    mentions = reminder["msteams"]["entities"]
+    assert {m["mentioned"]["id"] for m in mentions} == {"U0BOB"}
+    assert all(m["text"] in reminder["body"][0]["text"] for m in mentions)
+    assert "Bob \\<b\\>" in reminder["body"][0]["text"]  # user text shown as typed, never markup
+
+
+def test_an_unknown_chat_setting_is_refused(ws, run):
+    config = ws.root / "ldkit.toml"
+    config.write_text(config.read_text().replace('chat = "slack"', 'chat = "irc"'))
+    assert "must be slack, mattermost or teams" in run("status", code=2).stderr
