@@ -31,3 +31,45 @@ def init_workspace(path: Path) -> Workspace:
         atomic_write(ignore, GITIGNORE)
     atomic_write(root / CONFIG_FILE, settings_file_text())
     return load_workspace(root, root / CONFIG_FILE)
+
+
+GITATTRIBUTES = """# written by ldkit init --git
+# Journals are append-only JSON Lines: a union merge keeps every record from both sides, which is exactly right.
+*.ldkit.jsonl merge=union
+# Notebooks and settings are text with LF line ends on every machine (small, reviewable diffs).
+*.ipynb text eol=lf
+*.toml text eol=lf
+"""
+
+
+def in_git_repository(folder: Path) -> bool:
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=folder, capture_output=True,
+                              text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and done.stdout.strip() == "true"
+
+
+def set_up_git(root: Path) -> list[str]:
+    """Make the workspace a team's git repository: `git init` if it is none, and the .gitattributes journals need.
+
+    Returns what was done, for the message."""
+    import subprocess
+
+    done = []
+    if not in_git_repository(root):
+        try:
+            subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True, timeout=30)
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise WorkspaceError(f"cannot make {root} a git repository: {exc}",
+                                 hint="install git, or run git init yourself") from None
+        done.append("git init")
+    attributes = root / ".gitattributes"
+    text = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
+    if "merge=union" not in text:
+        atomic_write(attributes, (text.rstrip("\n") + "\n\n" if text.strip() else "") + GITATTRIBUTES)
+        done.append(".gitattributes (journals merge by union)")
+    return done

@@ -11,24 +11,41 @@ from ldkit.cli.options import json_option
 
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path), default=".")
-def init(path: Path) -> None:
+@click.option("--git", is_flag=True, help="Also make it a git repository for the team (.gitattributes, git init).")
+def init(path: Path, git: bool) -> None:
     """Make PATH (default: here) an ldkit workspace.
 
     \b
     Writes ldkit.toml (every setting, with its default), templates/ with
     editable copies of the built-in templates, workbooks/, and a .gitignore
-    for generated digests. A folder that already is a workspace is refused.
+    for generated digests, the site and caches. A folder that already is a
+    workspace is refused (except to add --git to it).
 
     \b
-    Example:
-      ldkit init my-team && cd my-team && ldkit new tutorial --title "JAX basics"
-    """
-    from ldkit.setup import init_workspace
+    With --git (or inside a git repository) it also writes .gitattributes:
+    journals merge by union, notebooks keep LF line ends; with --git a
+    folder that is not a repository yet gets `git init`.
 
+    \b
+    Examples:
+      ldkit init my-team && cd my-team && ldkit new tutorial --title "JAX basics"
+      ldkit init --git team-learning-day     # the team's shared repository
+    """
+    from ldkit.setup import in_git_repository, init_workspace, set_up_git
+    from ldkit.workspace import config_in, load_workspace
+
+    target = Path(path).expanduser().resolve()
+    existing = config_in(target) if target.is_dir() else None
+    if existing is not None and git:
+        made = load_workspace(target, existing)
+        say(f"{made.root} is already an ldkit workspace; added: {', '.join(set_up_git(made.root)) or 'nothing'}")
+        return
     made = init_workspace(path)
     say(f"Made an ldkit workspace in {made.root}")
     say(f"  settings:  {made.config_file}")
     say(f"  templates: {made.templates} (edit them, or add your own .ipynb)")
+    if git or in_git_repository(made.root):
+        say(f"  git:       {', '.join(set_up_git(made.root)) or 'already set up'}")
     say(f"Next: cd {path} && ldkit new paper --title \"A paper you want to reproduce\"")
 
 

@@ -1,0 +1,35 @@
+"""`ldkit ci github|gitlab`: write the team's CI workflow."""
+from __future__ import annotations
+
+import click
+
+from ldkit.cli.base import say
+
+
+@click.command()
+@click.argument("target", type=click.Choice(["github", "gitlab"]))
+@click.option("--install", metavar="SPEC", default=None,
+              help="What the workflow installs (default: this version of ldkit, pinned), e.g. a git URL.")
+@click.option("--force", is_flag=True, help="Replace a workflow file that ldkit did not write.")
+def ci(target: str, install: str | None, force: bool) -> None:
+    """Write the CI workflow that builds and publishes the site, reminds and posts.
+
+    \b
+    github -> .github/workflows/learning-day.yml (GitHub Actions + Pages)
+    gitlab -> .gitlab-ci.yml (GitLab CI + Pages; schedules set in the UI)
+    On a push to the main branch and on a schedule: install ldkit (pinned),
+    restore .ldkit-cache, build the site, publish it; on the learning day
+    remind hourly (each member at their local time); the morning after,
+    post the digest. The webhook comes from the CI secret
+    LEARNING_DAY_WEBHOOK, never from a file.
+
+    \b
+    Examples:
+      ldkit ci github
+      ldkit ci gitlab --install "ldkit @ git+https://git.example.org/tools/ldkit@v0.1.0"
+    """
+    from ldkit.team.ci import write_ci
+    from ldkit.workspace import find_workspace
+
+    path = write_ci(find_workspace(), target, install, force)
+    say(f"wrote {path}; commit it, then set the secret LEARNING_DAY_WEBHOOK")

@@ -1,0 +1,138 @@
+"""A shared git repository as the team's workspace: two people push and pull without conflicts or lost records,
+and a third clone runs the generated CI workflow's steps and gets the site."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ldkit.records.schema import make_record, outcome_data
+from ldkit.records.workbook import save_record
+from tests.fakeserver import Reply
+
+WEEK = "2026-W48"
+
+
+def git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
+    return done.stdout
+
+
+def ldkit(cwd: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    done = subprocess.run([sys.executable, "-m", "ldkit", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "LDKIT_HOME": str(cwd), **(env or {})})
+    assert done.returncode == 0, f"ldkit {' '.join(args)}: {done.stderr}"
+    return done
+
+
+def person(tmp: Path, remote: Path, name: str) -> Path:
+    clone = tmp / name
+    git(tmp, "clone", "-q", str(remote), name)
+    git(clone, "config", "user.name", name)
+    git(clone, "config", "user.email", f"{name}@example.org")
+    git(clone, "config", "pull.rebase", "false")
+    return clone
+
+
+@pytest.fixture
+def team_repo(tmp_path, monkeypatch):
+    monkeypatch.delenv("LDKIT_AUTHOR", raising=False)
+    remote = tmp_path / "team.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    seed = person(tmp_path, remote, "seed")
+    git(seed, "checkout", "-q", "-b", "main")
+    ldkit(seed, "init", "--git", ".")
+    ldkit(seed, "ci", "github", "--install", "ldkit")
+    git(seed, "add", "-A")
+    git(seed, "commit", "-q", "-m", "Learning Day workspace")
+    git(seed, "push", "-q", "-u", "origin", "main")
+    return tmp_path, remote
+
+
+def test_two_people_share_a_repository_without_conflicts_or_lost_records(team_repo):
+    tmp, remote = team_repo
+    ada, bob = person(tmp, remote, "ada"), person(tmp, remote, "bob")
+    shared = Path(ldkit(ada, "new", "project", "--title", "Reading group", "--week", WEEK, "--author", "ada").stdout
+                  .strip())
+    git(ada, "add", "-A")
+    git(ada, "commit", "-q", "-m", "ada: reading group")
+    git(ada, "push", "-q")
+    git(bob, "pull", "-q")
+    mine = {}
+    for who, clone in (("ada", ada), ("bob", bob)):
+        path = Path(ldkit(clone, "new", "blank", "--title", f"{who} alone", "--week", WEEK, "--author", who)
+                    .stdout.strip())
+        ldkit(clone, "log", "plan", str(path), "--goal", f"{who}'s own plan")
+        ldkit(clone, "log", "outcome", str(path), "--summary", f"{who}'s own outcome")
+        mine[who] = path
+        # both save into the one shared workbook's journal (as its forms do): the same file, two histories
+        local = clone / shared.relative_to(ada)
+        wid = json.loads(local.read_text())["metadata"]["ldkit"]["id"]
+        for n in range(3):
+            save_record(local, make_record("outcome", wid, who, outcome_data(f"{who} note {n}")), into_notebook=False)
+    git(bob, "add", "-A")
+    git(bob, "commit", "-q", "-m", "bob's week")
+    git(bob, "push", "-q")
+    git(ada, "add", "-A")
+    git(ada, "commit", "-q", "-m", "ada's week")
+    git(ada, "pull", "-q", "--no-edit")  # a merge: the journal unions, nothing conflicts
+    assert "Unmerged" not in git(ada, "status")
+    git(ada, "push", "-q")
+    git(bob, "pull", "-q")
+    for clone in (ada, bob):
+        local = clone / shared.relative_to(ada)
+        view = json.loads(ldkit(clone, "show", str(local), "--json").stdout)
+        summaries = {r["data"]["summary"] for r in view["history"]} | {view["outcome"]["summary"]}
+        assert summaries == {f"{who} note {n}" for who in ("ada", "bob") for n in range(3)}
+        assert "warning" not in ldkit(clone, "show", str(local)).stderr
+        for who, path in mine.items():
+            own = json.loads(ldkit(clone, "show", str(clone / path.relative_to(ada if who == "ada" else bob)),
+                                   "--json").stdout)
+            assert own["plan"]["goal"] == f"{who}'s own plan" and own["outcome"]["summary"] == f"{who}'s own outcome"
+
+
+def test_a_third_clone_runs_the_workflow_steps_and_gets_the_site(team_repo, fake_server):
+    tmp, remote = team_repo
+    ada = person(tmp, remote, "ada")
+    path = Path(ldkit(ada, "new", "blank", "--title", "Ada's week", "--week", "last", "--author", "ada").stdout
+                .strip())
+    ldkit(ada, "log", "outcome", str(path), "--summary", "Ada learned things.")
+    git(ada, "add", "-A")
+    git(ada, "commit", "-q", "-m", "ada")
+    git(ada, "push", "-q")
+    ci = person(tmp, remote, "ci")
+    workflow = yaml.safe_load((ci / ".github" / "workflows" / "learning-day.yml").read_text())
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert triggers["push"]["branches"] == ["main"] and len(triggers["schedule"]) == 2
+    steps = workflow["jobs"]["site"]["steps"]
+    assert any(s.get("uses", "").startswith("actions/cache") and s["with"]["path"] == ".ldkit-cache" for s in steps)
+    assert all("LEARNING_DAY_WEBHOOK" not in json.dumps(s.get("run", "")) or "secrets.LEARNING_DAY_WEBHOOK" in
+               json.dumps(s.get("env", {})) for s in steps)
+    fake_server.route("/hook", Reply(body=b"ok"), method="POST")
+    env = {"LEARNING_DAY_WEBHOOK": fake_server.url + "/hook", "PATH": f"{Path(sys.executable).parent}:"
+                                                                         f"{os.environ['PATH']}"}
+    for step in steps:
+        run_lines = step.get("run")
+        if not run_lines or "pip install" in run_lines:
+            continue  # ldkit is installed here already
+        done = subprocess.run(["bash", "-euo", "pipefail", "-c", run_lines], cwd=ci, capture_output=True, text=True,
+                              env={**os.environ, **env, "LDKIT_HOME": str(ci)})
+        assert done.returncode == 0, f"{step.get('name')}: {done.stderr}"
+    assert (ci / "site" / "index.html").is_file() and "Ada learned things." in \
+        (ci / "site" / "people" / "ada" / "index.html").read_text()
+    posts = [json.loads(r.body) for r in fake_server.requests]
+    assert any("Learning Day" in json.dumps(p) for p in posts)  # the digest of last week went to the webhook
+    assert "?" not in git(ci, "status", "--porcelain").replace("?? site/", "")  # nothing generated is tracked
+
+
+def test_ci_never_replaces_a_workflow_it_did_not_write(ws, run):
+    target = ws.root / ".gitlab-ci.yml"
+    target.write_text("stages: [mine]\n")
+    result = run("ci", "gitlab", code=2)
+    assert "was not written by ldkit" in result.stderr and target.read_text() == "stages: [mine]\n"
+    run("ci", "gitlab", "--force")
+    assert "ldkit site --quiet --out public" in target.read_text()
