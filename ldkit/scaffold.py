@@ -206,6 +206,7 @@ def create_workbook(workspace: Workspace, template: Template, *, title: str | No
                                   "as a backup beside it)")
         backup, backup_journal = _backup(path)
     make_folder(path.parent)
+    check_writable(path.parent, author)
     try:
         atomic_write(path, dump_notebook(nb))
     except WriteError:
@@ -214,6 +215,19 @@ def create_workbook(workspace: Workspace, template: Template, *, title: str | No
         raise
     return NewWorkbook(path=path, id=workbook_id, week=str(week), author=author, template=template.name,
                        title=title, backup=backup, backup_journal=backup_journal, warnings=tuple(warnings))
+
+
+def check_writable(folder: Path, author: str) -> None:
+    """Refuse before anything is written when the author's folder is not ours to write (a shared hub folder)."""
+    import tempfile
+
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".ldkit-probe-"):
+            pass
+    except OSError as exc:
+        raise WriteError(f"cannot start a workbook in {folder}: {exc.strerror}; nothing was written",
+                         hint=f"this folder is {author}'s: on a shared hub everyone writes their own folder, so check "
+                              "--author (or LDKIT_AUTHOR), or ask the organizer to give you write access") from None
 
 
 def _backup(path: Path) -> tuple[Path, Path | None]:
