@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["plan", "outcome", "result", "__version__"]
+__all__ = ["plan", "outcome", "result", "home", "__version__"]
 
 
 def plan(**values: Any) -> Any:
@@ -30,3 +30,10 @@ def result(name: str, paper: float, mine: float, tolerance: float | str | None =
     from ldkit.results import result as _result
 
     return _result(name, paper, mine, tolerance, higher_is_better, unit, note, **where)
+
+
+def home() -> Any:
+    """The home notebook's panel: start this week's workbook, my week and the team's, build the digest."""
+    from ldkit.home import home as _home
+
+    return _home()

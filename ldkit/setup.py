@@ -30,7 +30,38 @@ def init_workspace(path: Path) -> Workspace:
     if not ignore.exists():
         atomic_write(ignore, GITIGNORE)
     atomic_write(root / CONFIG_FILE, settings_file_text())
+    write_home_notebook(root)
     return load_workspace(root, root / CONFIG_FILE)
+
+
+HOME_NOTEBOOK = "Learning Day.ipynb"
+
+
+def home_notebook() -> str:
+    import json
+
+    cells = [
+        {"cell_type": "markdown", "id": "welcome", "metadata": {}, "source": (
+            "# Learning Day\n\n"
+            "One day a week we put daily work aside and study: a paper, a tutorial, a tool, the fundamentals. "
+            "Write down what you **plan** to learn, work in your workbook, then write a few lines on what you "
+            "**learned** — and read what the others did.\n\n"
+            "Run the cell below (Shift+Enter): start this week's workbook, see your week and the team's, and "
+            "build the week's digest. This notebook is not a template; `ldkit init --upgrade` refreshes it.")},
+        {"cell_type": "code", "id": "home", "metadata": {}, "execution_count": None, "outputs": [],
+         "source": "import ldkit\n\nldkit.home()"},
+    ]
+    nb = {"cells": cells, "metadata": {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                                       "name": "python3"},
+                                        "language_info": {"name": "python"}, "ldkit_home": True},
+          "nbformat": 4, "nbformat_minor": 5}
+    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_home_notebook(root: Path) -> Path:
+    path = Path(root) / HOME_NOTEBOOK
+    atomic_write(path, home_notebook())
+    return path
 
 
 GITATTRIBUTES = """# written by ldkit init --git

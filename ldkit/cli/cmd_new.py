@@ -37,30 +37,18 @@ def new(template: str, title: str | None, week: str | None, author: str | None, 
     """
     from ldkit.cli.base import emit_json, warn
     from ldkit.people import resolve_author
-    from ldkit.scaffold import coerce_parameter, create_workbook
-    from ldkit.templates import get_template
+    from ldkit.start import start_workbook
     from ldkit.weeks import parse_week
     from ldkit.workspace import find_workspace
 
     workspace = find_workspace()
-    chosen = get_template(template, workspace.templates)
     the_week = parse_week(week)
     if author is not None and any(ch in author for ch in "/\\") or (author or "").startswith("."):
         warn(f"the author {author!r} is not a plain name; it is written as a folder name without path parts")
     who = resolve_author(author, workspace)
-    values = {name: coerce_parameter(name, value, chosen) for name, value in params}
-    extra = None
-    if arxiv or doi or url or "papers" in values:
-        from ldkit.enrich import enrich
-
-        extra = enrich(chosen, arxiv, doi, url, values, title)
-        for message in extra.warnings:
-            warn(message)
-    made = create_workbook(workspace, chosen, title=title if title is not None else (extra.title[:200] if extra and extra.title else None),
-                           week=the_week, author=who, params={**(extra.params if extra else {}), **values},
-                           force=force, paper=extra.paper if extra else None,
-                           papers=extra.papers if extra else None, roles=extra.roles if extra else None)
-    for message in made.warnings:
+    made, warnings = start_workbook(workspace, template, title=title, week=the_week, author=who, arxiv=arxiv,
+                                    doi=doi, url=url, params=params, force=force)
+    for message in warnings:
         warn(message)
     if made.backup is not None:
         kept = f"{made.backup}" + (f" with its journal {made.backup_journal.name}" if made.backup_journal else "")

@@ -12,14 +12,18 @@ from ldkit.cli.options import json_option
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--git", is_flag=True, help="Also make it a git repository for the team (.gitattributes, git init).")
-def init(path: Path, git: bool) -> None:
+@click.option("--upgrade", is_flag=True, help="In an existing workspace, refresh the home notebook (Learning Day.ipynb) "
+                                               "and touch nothing else.")
+def init(path: Path, git: bool, upgrade: bool) -> None:
     """Make PATH (default: here) an ldkit workspace.
 
     \b
     Writes ldkit.toml (every setting, with its default), templates/ with
     editable copies of the built-in templates, workbooks/, and a .gitignore
     for generated digests, the site and caches. A folder that already is a
-    workspace is refused (except to add --git to it).
+    workspace is refused (except to add --git to it). It also writes the
+    home notebook, Learning Day.ipynb: run it to start a workbook without a
+    terminal (`ldkit init --upgrade` refreshes it and touches nothing else).
 
     \b
     With --git (or inside a git repository) it also writes .gitattributes:
@@ -36,6 +40,15 @@ def init(path: Path, git: bool) -> None:
 
     target = Path(path).expanduser().resolve()
     existing = config_in(target) if target.is_dir() else None
+    if upgrade:
+        from ldkit.errors import WorkspaceError
+        from ldkit.setup import write_home_notebook
+
+        if existing is None:
+            raise WorkspaceError(f"{target} is not an ldkit workspace; --upgrade refreshes one",
+                                 hint=f"run `ldkit init {path}` to make it one")
+        say(f"refreshed {write_home_notebook(target)}")
+        return
     if existing is not None and git:
         made = load_workspace(target, existing)
         say(f"{made.root} is already an ldkit workspace; added: {', '.join(set_up_git(made.root)) or 'nothing'}")
@@ -51,16 +64,20 @@ def init(path: Path, git: bool) -> None:
 
 @click.command()
 @json_option
-def templates(as_json: bool) -> None:
+@click.option("--check", is_flag=True, help="Validate every template; exit 1 if one is broken.")
+def templates(as_json: bool, check: bool) -> None:
     """List the templates: name, description, parameters and where each comes from.
 
     \b
     A template in the workspace's templates/ folder wins over the built-in
     one of the same name. A broken template is listed with its problem.
+    To change a template for everyone, edit templates/NAME.ipynb on purpose
+    (and run --check); a workbook is started from it with `ldkit new NAME`.
 
     \b
-    Example:
+    Examples:
       ldkit templates --json | jq '.[].name'
+      ldkit templates --check          # exit 1 when one is broken
     """
     from ldkit.cli.base import emit_json, warn
     from ldkit.templates import catalog
@@ -87,3 +104,9 @@ def templates(as_json: bool) -> None:
     for t in found.values():
         if t.problem:
             warn(f"template '{t.name}' ({t.path}): {t.problem}")
+    if check:
+        broken = [t.name for t in found.values() if t.problem]
+        say(f"{len(found) - len(broken)} of {len(found)} templates are valid" + (
+            f"; broken: {', '.join(broken)}" if broken else ""), err=True)
+        if broken:
+            click.get_current_context().exit(1)
