@@ -25,6 +25,10 @@ FIELDS = {"paper": (("arXiv id", "arxiv"), ("DOI", "doi"), ("URL", "url")), "tut
 HOME_NOTEBOOK = "Learning Day.ipynb"
 
 
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def _link(target: Path, label: str) -> str:
     """A link relative to the kernel's folder (the notebook's, in JupyterLab): it opens there, in a tab."""
     href = os.path.relpath(target, Path.cwd())
@@ -40,7 +44,7 @@ class HomePanel:
         self.workspace = workspace or find_workspace()
         self.templates = {name: t for name, t in catalog(self.workspace.templates).items() if not t.problem}
         self.template = widgets.Dropdown(
-            options=[(f"{name} — {t.description}"[:90], name) for name, t in self.templates.items()],
+            options=[(_short(f"{name} — {t.description}"), name) for name, t in self.templates.items()],
             value="paper" if "paper" in self.templates else next(iter(self.templates), None), description="Template",
             style=LABEL,
             layout=widgets.Layout(width="100%", max_width="720px"))
@@ -66,10 +70,16 @@ class HomePanel:
         self.build_button.on_click(lambda _b: self.build())
         self._show_fields()
         self.refresh()
+        self._widget: widgets.Widget | None = None
 
     # ------------------------------------------------------------ views
 
     def widget(self) -> widgets.Widget:
+        if self._widget is None:
+            self._widget = self._build()
+        return self._widget
+
+    def _build(self) -> widgets.Widget:
         heading = widgets.HTML
         start = widgets.VBox([heading("<h3>Start this week's workbook</h3>"), self.template, self.title,
                               self.fields_box, self.week, self.author, self.start_button, self.start_message])
@@ -173,7 +183,7 @@ class HomePanel:
             except Exception as exc:  # shown, never a traceback in the learner's face
                 text = f"<p style='color:#cf222e'>⚠ could not build: {html.escape(type(exc).__name__)}: " \
                        f"{html.escape(str(exc))}</p>"
-            self.build_message.clear_output()
+            self.build_message.outputs = ()  # from this thread, not clear_output(): that needs the cell's context
             self.build_message.append_display_data(HTML(text))
             self.build_button.disabled = False
 
@@ -182,7 +192,10 @@ class HomePanel:
         return self.building
 
 
+    def _ipython_display_(self) -> None:
+        display(self.widget())
+
+
 def home() -> HomePanel:
-    panel = HomePanel()
-    display(panel.widget())
-    return panel
+    """The panel; shown by being the cell's value (the home notebook's one line is `ldkit.home()`)."""
+    return HomePanel()
