@@ -409,17 +409,7 @@ def bench_execute(base: Path, runs: int) -> dict:
     """`ldkit digest --execute` on 10 small notebooks against `papermill` on each, one after another."""
     ws = make_workspace(base)
     env = {"LDKIT_HOME": str(ws), "LDKIT_AUTHOR": "bench"}
-    paths = []
-    for i in range(10):
-        made = subprocess.run([str(BIN / "ldkit"), "new", "blank", "--title", f"Run {i}", "--author", f"p{i % 4}",
-                               "--json"], cwd=ws, env={**os.environ, **env}, capture_output=True, text=True,
-                              check=True)
-        path = Path(json.loads(made.stdout)["path"])
-        nb = json.loads(path.read_text())
-        nb["cells"].append({"cell_type": "code", "id": "work", "metadata": {}, "execution_count": None,
-                            "outputs": [], "source": f"import math\nprint(sum(math.sqrt(k) for k in range({i} * 1000)))"})
-        path.write_text(json.dumps(nb))
-        paths.append(path)
+    paths = _workbooks(ws, 10, "import math\nprint(sum(math.sqrt(k) for k in range({i} * 1000)))", env)
     digest = [str(BIN / "ldkit"), "digest", "--execute", "--rebuild", "--quiet"]
     mine = timed(digest, runs, ws, env)
     out = base / "papermill-out"

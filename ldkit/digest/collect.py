@@ -12,10 +12,9 @@ from ldkit.digest.cache import close_index, open_index
 from ldkit.digest.media import referenced_files, stamp
 from ldkit.digest.render import job_key
 from ldkit.errors import NotebookError
-from ldkit.records.journal import journal_path
 from ldkit.records.merge import merge
 from ldkit.records.notebook import parse_notebook
-from ldkit.records.scan import Problem, notebook_files
+from ldkit.records.scan import Problem, notebook_files, workbook_stamp
 from ldkit.records.workbook import Workbook, load_workbook
 from ldkit.weeks import Week
 from ldkit.workspace import Workspace
@@ -129,14 +128,7 @@ class ReadCache:
 
     @staticmethod
     def _stamp(path: Path) -> str:
-        parts = []
-        for file in (path, journal_path(path)):
-            try:
-                info = file.stat()
-                parts.append(f"{info.st_size}:{info.st_mtime_ns}")
-            except OSError:
-                parts.append("-")
-        return "|".join(parts)
+        return workbook_stamp(path)
 
     def get(self, path: Path) -> tuple[Workbook, str, list[str]] | None:
         if self.db is None:

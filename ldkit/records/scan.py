@@ -21,6 +21,20 @@ class Problem:
 BACKUP = re.compile(r"\.bak-\d{8}T\d{6}(-\d+)?$")  # `ldkit new --force` keeps the old workbook under this name
 
 
+def workbook_stamp(path: Path) -> str:
+    """The size and mtime of a workbook and of its journal: what caches compare to know it is unchanged."""
+    from ldkit.records.journal import journal_path
+
+    parts = []
+    for file in (path, journal_path(path)):
+        try:
+            info = file.stat()
+            parts.append(f"{info.st_size}:{info.st_mtime_ns}")
+        except OSError:
+            parts.append("-")
+    return "|".join(parts)
+
+
 def notebook_files(folder: Path) -> list[Path]:
     """The .ipynb files below `folder`, leaving out Jupyter's checkpoints, hidden folders and --force backups."""
     if not folder.is_dir():

@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.errors import InputError, LdkitError
-from ldkit.records.journal import journal_path
 from ldkit.records.notebook import parse_notebook
-from ldkit.records.scan import notebook_files
+from ldkit.records.scan import notebook_files, workbook_stamp
 from ldkit.records.workbook import load_workbook
 from ldkit.workspace import Workspace
 
@@ -68,17 +67,6 @@ def _create(db: sqlite3.Connection) -> None:
                ", tokenize = 'unicode61 remove_diacritics 2')")
 
 
-def _stamp(path: Path) -> str:
-    parts = []
-    for file in (path, journal_path(path)):
-        try:
-            info = file.stat()
-            parts.append(f"{info.st_size}:{info.st_mtime_ns}")
-        except OSError:
-            parts.append("-")
-    return "|".join(parts)
-
-
 def refresh(workspace: Workspace, db: sqlite3.Connection) -> list[str]:
     """Bring the index up to date; returns warnings for files that could not be read."""
     warnings: list[str] = []
@@ -88,7 +76,7 @@ def refresh(workspace: Workspace, db: sqlite3.Connection) -> list[str]:
         for path in notebook_files(workspace.workbooks):
             key = str(path)
             current.add(key)
-            stamp = _stamp(path)
+            stamp = workbook_stamp(path)
             if known.get(key) == stamp:
                 continue
             db.execute("DELETE FROM docs WHERE path = ?", (key,))
