@@ -206,7 +206,7 @@ def test_a_build_killed_midway_leaves_the_previous_site_whole(ws, run, team):
     deadline = time.time() + 30
     while time.time() < deadline and not list((ws.root / "site").glob(".ldkit-staging-*")):
         time.sleep(0.01)
-    time.sleep(0.2)
+    time.sleep(0.05)  # the build is under way (staging made, nothing moved yet: that happens only at the end)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     assert site_files(ws) == before  # the previous site, whole
