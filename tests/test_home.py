@@ -64,3 +64,10 @@ def test_links_are_relative_to_the_notebook(ws, monkeypatch):
     monkeypatch.chdir(sub)
     assert 'href="2026-W48/alice/x.ipynb"' in _link(target, "x")
     assert os.sep not in _link(target, "x").split('"')[1].replace("/", "")
+
+
+def test_upgrade_outside_a_workspace_changes_nothing(tmp_path, run):
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    result = run("init", "--upgrade", str(folder), code=2)
+    assert "is not an ldkit workspace" in result.stderr and list(folder.iterdir()) == []

@@ -71,3 +71,9 @@ def test_a_member_without_a_workbook_is_missing_everywhere(ws, run, new_workbook
     assert "No workbook this week: bob" in (ws.root / "digests" / WEEK / "digest.md").read_text()
     run("site", "--quiet")
     assert "No workbook this week: bob" in (ws.root / "site" / "weeks" / WEEK / "index.html").read_text()
+
+
+def test_a_name_with_no_letters_is_refused(ws, run):
+    before = snapshot(ws.root)
+    result = run("team", "add", "!!!", code=2)
+    assert "has no letters or digits" in result.stderr and snapshot(ws.root) == before
