@@ -81,10 +81,10 @@ def bench_status(base: Path, runs: int, count: int = 2000) -> dict:
     sys.path.insert(0, str(ROOT))
     from ldkit.records.schema import make_record, outcome_data, plan_data
     from ldkit.records.workbook import save_record
-    from ldkit.scaffold import create_workbook
-    from ldkit.templates import get_template
-    from ldkit.weeks import parse_week
-    from ldkit.workspace import find_workspace
+    from ldkit.workbook.scaffold import create_workbook
+    from ldkit.workbook.templates import get_template
+    from ldkit.core.weeks import parse_week
+    from ldkit.core.workspace import find_workspace
 
     ws_root = make_workspace(base)
     os.environ["LDKIT_HOME"] = str(ws_root)
@@ -106,7 +106,7 @@ def bench_status(base: Path, runs: int, count: int = 2000) -> dict:
 def bench_paper(base: Path, runs: int) -> dict:
     """`ldkit new paper --arxiv ID` with a warm cache against `ldkit new paper` without an id."""
     sys.path.insert(0, str(ROOT))
-    from ldkit.papers import _store, parse_arxiv_id, parse_atom
+    from ldkit.workbook.papers import _store, parse_arxiv_id, parse_atom
 
     ws = make_workspace(base)
     cache = base / "cache"
@@ -135,10 +135,10 @@ def make_corpus(ws_root: Path, count: int, week: str = "2026-W48") -> list[Path]
     sys.path.insert(0, str(ROOT))
     from ldkit.records.schema import make_record, outcome_data, plan_data
     from ldkit.records.workbook import dump_notebook, save_record
-    from ldkit.scaffold import create_workbook
-    from ldkit.templates import get_template
-    from ldkit.weeks import parse_week
-    from ldkit.workspace import find_workspace
+    from ldkit.workbook.scaffold import create_workbook
+    from ldkit.workbook.templates import get_template
+    from ldkit.core.weeks import parse_week
+    from ldkit.core.workspace import find_workspace
 
     os.environ["LDKIT_HOME"] = str(ws_root)
     ws = find_workspace()
@@ -283,8 +283,8 @@ def _checkout(repo: Path, target: Path) -> None:
 def bench_maths(base: Path, runs: int) -> list[dict]:
     """TeX -> MathML per formula on real notebooks' formulas, and a 300-formula notebook against the same without."""
     sys.path.insert(0, str(ROOT))
-    from ldkit.digest.mathml import tex_to_mathml
-    from ldkit.digest.render import render_notebook
+    from ldkit.render.mathml import tex_to_mathml
+    from ldkit.render.fragment import render_notebook
 
     formulas = []
     corpus = real_corpus(base)
@@ -321,7 +321,7 @@ def bench_maths(base: Path, runs: int) -> list[dict]:
                  for n, chunk in enumerate(text.split("\n\n"))]
         return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}).encode()
 
-    from ldkit.digest import mathml
+    from ldkit.render import mathml
 
     raw_with, raw_without = notebook(with_maths), notebook(without)
     render_notebook(raw_without)  # warm the exporter
@@ -360,10 +360,10 @@ def bench_real(base: Path, runs: int) -> dict | None:
         print("  no real corpus here (fetch one, or set LDKIT_BENCH_CORPUS): skipped")
         return None
     from ldkit.records.workbook import dump_notebook
-    from ldkit.scaffold import create_workbook
-    from ldkit.templates import get_template
-    from ldkit.weeks import parse_week
-    from ldkit.workspace import find_workspace
+    from ldkit.workbook.scaffold import create_workbook
+    from ldkit.workbook.templates import get_template
+    from ldkit.core.weeks import parse_week
+    from ldkit.core.workspace import find_workspace
 
     ws_root = make_workspace(base)
     os.environ["LDKIT_HOME"] = str(ws_root)
@@ -482,10 +482,10 @@ def make_team(ws_root: Path, weeks: int = 26, people: int = 20, big: int = 10) -
     sys.path.insert(0, str(ROOT))
     from ldkit.records.schema import make_record, outcome_data, plan_data
     from ldkit.records.workbook import save_record
-    from ldkit.scaffold import create_workbook
-    from ldkit.templates import get_template
-    from ldkit.weeks import parse_week
-    from ldkit.workspace import find_workspace
+    from ldkit.workbook.scaffold import create_workbook
+    from ldkit.workbook.templates import get_template
+    from ldkit.core.weeks import parse_week
+    from ldkit.core.workspace import find_workspace
 
     os.environ["LDKIT_HOME"] = str(ws_root)
     ws = find_workspace()

@@ -5,8 +5,8 @@ import textwrap
 
 import pytest
 
-from ldkit.atomic import atomic_write
-from ldkit.errors import WriteError
+from ldkit.core.files import atomic_write
+from ldkit.core.errors import WriteError
 
 
 def test_replaces_whole_file(tmp_path):
@@ -29,7 +29,7 @@ def test_read_only_folder_is_a_clear_error(tmp_path, read_only):
 
 HANG_IN_FSYNC = textwrap.dedent("""
     import os, sys, time
-    from ldkit import atomic
+    from ldkit.core import files as atomic
     real = os.fsync
     def slow(fd):
         print("writing", flush=True)

@@ -151,7 +151,7 @@ def test_repost_needs_post(ws, run, week):
 
 
 def test_long_weeks_are_cut_within_slacks_limits():
-    from ldkit.digest.model import Accountability, Outcome, PersonWeek, Streak, WeekModel, WorkbookView
+    from ldkit.model.week import Accountability, Outcome, PersonWeek, Streak, WeekModel, WorkbookView
 
     def book(i):
         return WorkbookView(anchor=f"a{i}", id=str(i), title="t" * 500, template="blank", path="x", week=WEEK,

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 
 from ldkit.writers.environment import CSP
-from ldkit.digest.sanitize import sanitize
+from ldkit.render.sanitize import sanitize
 from tests.conftest import snapshot
 from tests.hostile import PAYLOADS, make_hostile
 
@@ -205,7 +205,7 @@ def test_renders_are_cached_by_content(ws, run, new_workbook, monkeypatch):
 
 KILLED = textwrap.dedent("""
     import os, sys, time
-    from ldkit import atomic
+    from ldkit.core import files as atomic
     def slow(fd):
         print("writing", flush=True)
         time.sleep(60)

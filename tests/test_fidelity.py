@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from ldkit.digest.markdown import render
-from ldkit.digest.mathml import math_html, tex_to_mathml
-from ldkit.digest.media import notebook_anchor
+from ldkit.render.markdown import render
+from ldkit.render.mathml import math_html, tex_to_mathml
+from ldkit.render.media import notebook_anchor
 from tests.conftest import snapshot
 from tests.fidelity import make_fidelity_workbook, png
 from tests.test_digest import assert_inert
@@ -100,7 +100,7 @@ def test_a_paper_workbook_reads_as_it_does_in_jupyterlab(ws, run, fidelity):
     classes = {c for _, a in tree.elements for c in a.get("class", "").split()}
     assert {"ansi-red-fg", "ansi-green-fg", "ansi-red-intense-fg", "ansi-green-intense-fg",
             "ansi-blue-intense-fg", "ansi-magenta-intense-fg", "ansi-bold"} <= classes
-    from ldkit.digest.highlight import stylesheet
+    from ldkit.render.highlight import stylesheet
 
     css = html[html.index("<style>"):html.index("</style>")].replace(stylesheet(), "")
     own = {m for m in re.findall(r"\.([A-Za-z][\w-]*)", css) if not m.startswith(("ld-", "ansi-"))}
@@ -162,7 +162,7 @@ def test_a_formula_that_cannot_be_typeset_shows_its_source(tex):
 def test_snapshot_of_a_small_fragment():
     """A mirror file, the way jupytext keeps them: an unintended change of the rendering shows as a diff.
     Refresh it deliberately with LDKIT_UPDATE_SNAPSHOTS=1."""
-    from ldkit.digest.render import render_notebook
+    from ldkit.render.fragment import render_notebook
 
     nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {"language_info": {"name": "python"}}, "cells": [
         {"cell_type": "markdown", "id": "a", "metadata": {},

@@ -11,9 +11,9 @@ from jupyter_client.manager import start_new_kernel
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from ldkit.cards import record_card
-from ldkit.forms import OutcomeForm, PlanForm, _open
-from ldkit.locate import FormError, locate_workbook
+from ldkit.notebook.cards import record_card
+from ldkit.notebook.forms import OutcomeForm, PlanForm, _open
+from ldkit.workbook.locate import FormError, locate_workbook
 from ldkit.records import journal
 from ldkit.records.notebook import MIME
 from ldkit.records.workbook import load_workbook

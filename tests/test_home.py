@@ -28,7 +28,7 @@ def test_templates_check_fails_on_a_broken_template(ws, run):
 
 
 def test_the_panel_starts_a_workbook_as_ldkit_new_does_and_builds_the_digest(ws, run, monkeypatch):
-    from ldkit.home import HomePanel
+    from ldkit.notebook.home import HomePanel
 
     monkeypatch.chdir(ws.root)
     panel = HomePanel()
@@ -55,7 +55,7 @@ def test_the_panel_starts_a_workbook_as_ldkit_new_does_and_builds_the_digest(ws,
 
 
 def test_links_are_relative_to_the_notebook(ws, monkeypatch):
-    from ldkit.home import _link
+    from ldkit.notebook.home import _link
 
     target = ws.root / "workbooks" / "2026-W48" / "alice" / "x.ipynb"
     monkeypatch.chdir(ws.root)

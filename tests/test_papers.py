@@ -5,8 +5,8 @@ from pathlib import Path
 import mistune
 import pytest
 
-from ldkit.errors import InputError
-from ldkit.papers import PaperFetchError, PaperRef, fetch, paper_markdown, parse_paper_id
+from ldkit.core.errors import InputError
+from ldkit.workbook.papers import PaperFetchError, PaperRef, fetch, paper_markdown, parse_paper_id
 from tests.conftest import snapshot
 from tests.fakeserver import Reply, fixture
 
@@ -227,7 +227,7 @@ def test_tutorial_source(ws, run):
 
 
 def test_plan_form_is_preset_for_the_paper(ws, run, paper_services):
-    from ldkit.forms import PlanForm
+    from ldkit.notebook.forms import PlanForm
     from ldkit.records.workbook import load_workbook
 
     path = Path(json.loads(run("new", "paper", "--arxiv", "1803.02999", "--json").stdout)["path"])

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from ldkit.errors import InputError
-from ldkit.parameters import check_name, literal
+from ldkit.core.errors import InputError
+from ldkit.workbook.parameters import check_name, literal
 from tests.conftest import snapshot
 
 WEEK = "2026-W48"

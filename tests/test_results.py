@@ -5,9 +5,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from ldkit.errors import RecordError
+from ldkit.core.errors import RecordError
 from ldkit.records.notebook import MIME
-from ldkit.results import reproduced, result, result_data, results_markdown, tally, verdict
+from ldkit.notebook.results import reproduced, result, result_data, results_markdown, tally, verdict
 
 
 @pytest.mark.parametrize("kwargs, state, text", [

@@ -302,7 +302,7 @@ def small_disk(tmp_path):
 def test_log_on_a_full_disk_says_the_journal_has_it(small_disk, run, monkeypatch):
     import os
 
-    from ldkit.setup import init_workspace
+    from ldkit.workbook.setup import init_workspace
 
     monkeypatch.setenv("LDKIT_AUTHOR", "alice")
     workspace = init_workspace(small_disk / "ws")

@@ -5,8 +5,8 @@ import pytest
 
 from tests.conftest import snapshot
 
-from ldkit.errors import TemplateError
-from ldkit.templates import builtin_dir, catalog, get_template, read_parameters
+from ldkit.core.errors import TemplateError
+from ldkit.workbook.templates import builtin_dir, catalog, get_template, read_parameters
 
 NAMES = ["blank", "explore", "fundamentals", "paper", "project", "reading", "tutorial"]
 

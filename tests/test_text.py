@@ -1,7 +1,7 @@
 import pytest
 
-from ldkit.errors import InputError
-from ldkit.text import author_slug, escape_markdown, slugify, title_slug
+from ldkit.core.errors import InputError
+from ldkit.core.text import author_slug, escape_markdown, slugify, title_slug
 
 
 @pytest.mark.parametrize("text, slug", [

@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from ldkit.errors import InputError
-from ldkit.weeks import Week, learning_day_of, parse_week, parse_weekday, week_of, weeks_in_year
+from ldkit.core.errors import InputError
+from ldkit.core.weeks import Week, learning_day_of, parse_week, parse_weekday, week_of, weeks_in_year
 
 TODAY = dt.date(2026, 11, 25)  # a Wednesday in 2026-W48
 

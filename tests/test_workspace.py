@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from ldkit.errors import WorkspaceError
-from ldkit.setup import init_workspace
-from ldkit.workspace import DEFAULT_CATEGORIES, find_workspace
+from ldkit.core.errors import WorkspaceError
+from ldkit.workbook.setup import init_workspace
+from ldkit.core.workspace import DEFAULT_CATEGORIES, find_workspace
 from tests.conftest import snapshot
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from ldkit.errors import InputError
+from ldkit.core.errors import InputError
 
 SERVICES = ("slack", "mattermost", "teams")
 

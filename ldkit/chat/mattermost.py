@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ldkit.digest.model import WeekModel, one_line
+from ldkit.model.week import WeekModel, one_line
 
 MAX_TEXT = 16_000  # Mattermost rejects posts over 16,383 characters
 

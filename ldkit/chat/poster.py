@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urlparse
 
-from ldkit.atomic import atomic_write, make_folder
-from ldkit.errors import InputError, LdkitError
-from ldkit.net import MaybeDelivered, NotDelivered, post_json
+from ldkit.core.files import atomic_write, make_folder
+from ldkit.core.errors import InputError, LdkitError
+from ldkit.core.net import MaybeDelivered, NotDelivered, post_json
 from ldkit.records.schema import now_rfc3339
-from ldkit.workspace import Workspace
+from ldkit.core.workspace import Workspace
 
 try:
     import fcntl

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ldkit.digest.model import WeekModel, one_line
+from ldkit.model.week import WeekModel, one_line
 
 MAX_BLOCKS = 50  # Slack's limit per message
 MAX_SECTION = 3000  # characters in one section's text

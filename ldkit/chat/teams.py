@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ldkit.digest.model import WeekModel, one_line
+from ldkit.model.week import WeekModel, one_line
 
 MAX_LINES = 40  # a card stays readable (and under Teams' ~28 KB payload)
 CARD = "application/vnd.microsoft.card.adaptive"

@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from ldkit.errors import LdkitError
-from ldkit.text import display_text, escape_unsafe_json
+from ldkit.core.errors import LdkitError
+from ldkit.core.text import display_text, escape_unsafe_json
 
 
 class _ErrorsToExit:

@@ -67,15 +67,15 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
       ldkit digest --execute --scheduler tcp://dask.example.org:8786
       ldkit digest --week last --post "$SLACK_WEBHOOK"
     """
-    from ldkit.imports import skip_slow_optional_imports
+    from ldkit.core.fastimport import skip_slow_optional_imports
 
     skip_slow_optional_imports()
     from ldkit.cli.base import progress_enabled, warn
     from ldkit.digest.build import build_digest, summary_line
-    from ldkit.weeks import parse_week
-    from ldkit.workspace import find_workspace
+    from ldkit.core.weeks import parse_week
+    from ldkit.core.workspace import find_workspace
 
-    from ldkit.errors import InputError
+    from ldkit.core.errors import InputError
 
     if repost and not webhook:
         raise InputError("--repost goes with --post WEBHOOK_URL")

@@ -21,11 +21,11 @@ def doctor() -> None:
     Example:
       LEARNING_DAY_WEBHOOK=… ldkit doctor
     """
-    from ldkit.imports import skip_slow_optional_imports
+    from ldkit.core.fastimport import skip_slow_optional_imports
 
     skip_slow_optional_imports()
     from ldkit.team.doctor import run_checks
-    from ldkit.workspace import find_workspace
+    from ldkit.core.workspace import find_workspace
 
     checks = run_checks(find_workspace())
     for check in checks:

@@ -40,10 +40,10 @@ def log_plan(notebook: Path, goal: str, category: str | None, resources: tuple[s
           --goal "Reproduce MAML's 5-way 1-shot Omniglot result" \\
           --category paper-reimplementation -r 1703.03400 --hours 6
     """
-    from ldkit.log import log_record, workspace_of
+    from ldkit.records.log import log_record, workspace_of
     from ldkit.records.notebook import identity, read_notebook
     from ldkit.records.schema import plan_data
-    from ldkit.templates import catalog
+    from ldkit.workbook.templates import catalog
 
     workspace = workspace_of(notebook)
     ident = identity(read_notebook(notebook), notebook)
@@ -81,8 +81,8 @@ def log_outcome(notebook: Path, summary: str | None, summary_file: str | None, s
           --summary "Reproduced 1-shot within 1%; 5-shot still 3% short." \\
           --status partial --hours 6 --expense "course=12.50EUR"
     """
-    from ldkit.errors import InputError
-    from ldkit.log import log_record, read_text_argument, workspace_of
+    from ldkit.core.errors import InputError
+    from ldkit.records.log import log_record, read_text_argument, workspace_of
     from ldkit.records.schema import outcome_data
 
     text = read_text_argument(summary, summary_file, "summary")
@@ -112,7 +112,7 @@ def show(notebook: Path, as_json: bool) -> None:
       ldkit show workbooks/2026-W48/alice/maml.ipynb --json | jq .outcome.summary
     """
     from ldkit.cli.base import emit_json, warn
-    from ldkit.log import show_view
+    from ldkit.records.log import show_view
     from ldkit.records.workbook import load_workbook
 
     workbook = load_workbook(notebook)

@@ -25,8 +25,8 @@ def paper(paper_id: str, as_bibtex: bool, as_json: bool, refresh: bool) -> None:
       ldkit paper 10.1038/nature14539 --bibtex >> references.bib
     """
     from ldkit.cli.base import emit_json
-    from ldkit.errors import InputError
-    from ldkit.papers import fetch, parse_paper_id
+    from ldkit.core.errors import InputError
+    from ldkit.workbook.papers import fetch, parse_paper_id
 
     if as_bibtex and as_json:
         raise InputError("give --bibtex or --json, not both")

@@ -34,10 +34,10 @@ def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, a
       ldkit remind outcome --post "$WEBHOOK" --at-local 16:00 --chat teams
       ldkit remind plan --dry-run
     """
-    from ldkit.errors import InputError
+    from ldkit.core.errors import InputError
     from ldkit.team.remind import parse_at, reminder, send_reminder
-    from ldkit.weeks import parse_week
-    from ldkit.workspace import find_workspace
+    from ldkit.core.weeks import parse_week
+    from ldkit.core.workspace import find_workspace
 
     workspace = find_workspace()
     the_week = parse_week(week)

@@ -35,9 +35,9 @@ def search(query: tuple[str, ...], week: str | None, author: str | None, categor
     """
     from ldkit.cli.base import emit_json, warn
     from ldkit.site.search import search as run_search
-    from ldkit.text import author_slug
-    from ldkit.weeks import parse_week
-    from ldkit.workspace import find_workspace
+    from ldkit.core.text import author_slug
+    from ldkit.core.weeks import parse_week
+    from ldkit.core.workspace import find_workspace
 
     workspace = find_workspace()
     hits, warnings = run_search(workspace, " ".join(query), str(parse_week(week)) if week else None,
@@ -74,7 +74,7 @@ def export(target: Path, force: bool) -> None:
       pip install 'ldkit[explore]' && datasette learning-day.db   # a searchable web view
     """
     from ldkit.site.export import export_sqlite
-    from ldkit.workspace import find_workspace
+    from ldkit.core.workspace import find_workspace
 
     done = export_sqlite(find_workspace(), target, force)
     counts = ", ".join(f"{n} {name}" for name, n in done.counts.items())

@@ -41,14 +41,14 @@ def site(out: Path | None, since: str | None, until: str | None, rebuild: bool, 
       ldkit site --since 2026-W01 --out public
       ldkit site --rebuild
     """
-    from ldkit.imports import skip_slow_optional_imports
+    from ldkit.core.fastimport import skip_slow_optional_imports
 
     skip_slow_optional_imports()
     from ldkit.cli.base import progress_enabled, warn
     from ldkit.digest.collect import relative
     from ldkit.site.build import build_site
-    from ldkit.weeks import parse_week
-    from ldkit.workspace import find_workspace
+    from ldkit.core.weeks import parse_week
+    from ldkit.core.workspace import find_workspace
 
     workspace = find_workspace()
     result = build_site(workspace, out, parse_week(since) if since else None, parse_week(until) if until else None,

@@ -33,7 +33,7 @@ def team_add(name: str, full_name: str | None, chat: str | None, tz: str | None)
       ldkit team add bob --tz America/New_York
     """
     from ldkit.team.roster import add_member
-    from ldkit.workspace import find_workspace
+    from ldkit.core.workspace import find_workspace
 
     workspace = find_workspace()
     member = add_member(workspace.config_file, name, full_name, chat, tz)
@@ -50,7 +50,7 @@ def team_remove(name: str) -> None:
       ldkit team remove bob
     """
     from ldkit.team.roster import remove_member
-    from ldkit.workspace import find_workspace
+    from ldkit.core.workspace import find_workspace
 
     say(f"{remove_member(find_workspace().config_file, name)} is off the roster")
 
@@ -65,7 +65,7 @@ def team_list(as_json: bool) -> None:
       ldkit team list --json
     """
     from ldkit.cli.base import emit_json
-    from ldkit.workspace import find_workspace
+    from ldkit.core.workspace import find_workspace
 
     members = find_workspace().settings.team
     if as_json:

@@ -35,14 +35,14 @@ def init(path: Path, git: bool, upgrade: bool) -> None:
       ldkit init my-team && cd my-team && ldkit new tutorial --title "JAX basics"
       ldkit init --git team-learning-day     # the team's shared repository
     """
-    from ldkit.setup import in_git_repository, init_workspace, set_up_git
-    from ldkit.workspace import config_in, load_workspace
+    from ldkit.workbook.setup import in_git_repository, init_workspace, set_up_git
+    from ldkit.core.workspace import config_in, load_workspace
 
     target = Path(path).expanduser().resolve()
     existing = config_in(target) if target.is_dir() else None
     if upgrade:
-        from ldkit.errors import WorkspaceError
-        from ldkit.setup import write_home_notebook
+        from ldkit.core.errors import WorkspaceError
+        from ldkit.workbook.setup import write_home_notebook
 
         if existing is None:
             raise WorkspaceError(f"{target} is not an ldkit workspace; --upgrade refreshes one",
@@ -80,9 +80,9 @@ def templates(as_json: bool, check: bool) -> None:
       ldkit templates --check          # exit 1 when one is broken
     """
     from ldkit.cli.base import emit_json, warn
-    from ldkit.templates import catalog
-    from ldkit.workspace import find_workspace
-    from ldkit.errors import WorkspaceError
+    from ldkit.workbook.templates import catalog
+    from ldkit.core.workspace import find_workspace
+    from ldkit.core.errors import WorkspaceError
 
     try:
         folder = find_workspace().templates

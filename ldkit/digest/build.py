@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ldkit.atomic import make_folder
-from ldkit.digest.cache import FragmentCache
+from ldkit.core.files import make_folder
+from ldkit.render.cache import FragmentCache
 from ldkit.digest.collect import collect, relative
-from ldkit.digest.media import Place
-from ldkit.digest.model import WeekModel, build_model, recent_weeks
-from ldkit.digest.render import RenderJob, RenderPool, render_all
-from ldkit.weeks import Week
-from ldkit.workspace import Workspace
+from ldkit.render.media import Place
+from ldkit.model.week import WeekModel, build_model, recent_weeks
+from ldkit.render.fragment import RenderJob, RenderPool, render_all
+from ldkit.core.weeks import Week
+from ldkit.core.workspace import Workspace
 
 
 
@@ -107,9 +107,9 @@ def _execute(workspace: Workspace, found: Any, failures: dict[str, dict[str, Any
     Returns (how many ran, warnings); `failures` and `notes` (per render key) are filled for the cards."""
     from ldkit.digest.execute import (ExecJob, FolderTooLarge, execute_all, execution_key, folder_files,
                                       installed_kernels)
-    from ldkit.digest.render import job_key
-    from ldkit.errors import InputError
-    from ldkit.parameters import assignment_lines
+    from ldkit.render.fragment import job_key
+    from ldkit.core.errors import InputError
+    from ldkit.workbook.parameters import assignment_lines
     from ldkit.records.notebook import read_notebook
 
     kernels = installed_kernels()
@@ -169,7 +169,7 @@ def write_formats(model: WeekModel, folder: Path, formats: tuple[str, ...], temp
 
 def warm_up_page(workspace: Workspace) -> None:
     """Load the page's libraries and compiled template before they are needed."""
-    from ldkit.digest.markdown import learner_html
+    from ldkit.render.markdown import learner_html
     from ldkit.writers.page import template
 
     learner_html("")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ldkit.digest.execute import ExecJob, Executed, folder_files, run_in
-from ldkit.errors import InputError, LdkitError
+from ldkit.core.errors import InputError, LdkitError
 
 CONNECT_TIMEOUT = 15
 
@@ -76,7 +76,7 @@ def pack(job: ExecJob) -> dict[str, Any]:
 def run_packed(task: dict[str, Any]) -> dict[str, Any]:
     """Worker side: unpack into a private folder, run, return the executed bytes (never a path: it is remote)."""
     from ldkit.digest.execute import NO_SAVE_ENV
-    from ldkit.imports import skip_slow_optional_imports
+    from ldkit.core.fastimport import skip_slow_optional_imports
 
     import os
 

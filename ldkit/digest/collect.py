@@ -8,16 +8,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ldkit.digest.cache import close_index, open_index
-from ldkit.digest.media import referenced_files, stamp
-from ldkit.digest.render import job_key
-from ldkit.errors import NotebookError
+from ldkit.render.cache import close_index, open_index
+from ldkit.render.media import referenced_files, stamp
+from ldkit.render.fragment import job_key
+from ldkit.core.errors import NotebookError
 from ldkit.records.merge import merge
 from ldkit.records.notebook import parse_notebook
 from ldkit.records.scan import Problem, notebook_files, workbook_stamp
 from ldkit.records.workbook import Workbook, load_workbook
-from ldkit.weeks import Week
-from ldkit.workspace import Workspace
+from ldkit.core.weeks import Week
+from ldkit.core.workspace import Workspace
 
 LOOKBACK_WEEKS = 8
 

@@ -143,7 +143,7 @@ def _kernel_manager_class() -> Any:
 
 def _worker_init() -> None:
     """Each worker: forms save nothing, and kernels' own chatter on stderr stays out of the user's terminal."""
-    from ldkit.imports import skip_slow_optional_imports
+    from ldkit.core.fastimport import skip_slow_optional_imports
 
     skip_slow_optional_imports()
     os.environ[NO_SAVE_ENV] = "1"

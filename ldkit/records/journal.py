@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any, Iterator
 
-from ldkit.errors import WriteError
+from ldkit.core.errors import WriteError
 
 try:
     import fcntl

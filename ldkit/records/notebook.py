@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterator
 
-from ldkit.errors import NotebookError
+from ldkit.core.errors import NotebookError
 from ldkit.records.check import NOTEBOOK_FIX, Found
 from ldkit.records.schema import SchemaProblem, compile_schema
 

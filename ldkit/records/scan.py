@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ldkit.errors import NotebookError
+from ldkit.core.errors import NotebookError
 from ldkit.records.workbook import Workbook, load_workbook
 
 

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from ldkit.errors import RecordError
+from ldkit.core.errors import RecordError
 
 SCHEMA_VERSION = 1
 SCHEMA_FILE = Path(__file__).with_name("record.schema.json")

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ldkit.atomic import atomic_write
-from ldkit.errors import NotebookError, RecordError, WriteError
+from ldkit.core.files import atomic_write
+from ldkit.core.errors import NotebookError, RecordError, WriteError
 from ldkit.records import journal
 from ldkit.records.schema import SchemaProblem, validate_current
 from ldkit.records.check import Found, journal_fix

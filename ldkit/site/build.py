@@ -18,18 +18,18 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ldkit import __version__
-from ldkit.atomic import atomic_write, make_folder
-from ldkit.digest.cache import FragmentCache
+from ldkit.core.files import atomic_write, make_folder
+from ldkit.render.cache import FragmentCache
 from ldkit.digest.collect import Collected, collect
-from ldkit.digest.media import Place
-from ldkit.digest.model import build_model
-from ldkit.digest.render import RenderJob, RenderPool, render_all
-from ldkit.errors import InputError, WriteError
-from ldkit.site.history import build_history, person_page, week_page
-from ldkit.stats import WeekData, compute, known_weeks, skips_of
-from ldkit.totals import week_totals
-from ldkit.weeks import Week
-from ldkit.workspace import Workspace
+from ldkit.render.media import Place
+from ldkit.model.week import build_model
+from ldkit.render.fragment import RenderJob, RenderPool, render_all
+from ldkit.core.errors import InputError, WriteError
+from ldkit.model.history import build_history, person_page, week_page
+from ldkit.ledger.stats import WeekData, compute, known_weeks, skips_of
+from ldkit.ledger.totals import week_totals
+from ldkit.core.weeks import Week
+from ldkit.core.workspace import Workspace
 
 SITE_VERSION = 1
 MANIFEST = ".ldkit-site.json"

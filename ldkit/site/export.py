@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ldkit.errors import InputError, WriteError
-from ldkit.workspace import Workspace
+from ldkit.core.errors import InputError, WriteError
+from ldkit.core.workspace import Workspace
 
 MARKER_TABLE = "_ldkit_export"
 # table -> (columns, primary key, foreign keys): explicit, so an empty table still has its shape
@@ -92,10 +92,10 @@ def export_sqlite(workspace: Workspace, target: Path, force: bool = False) -> Ex
 
 def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
     from ldkit.digest.collect import collect
-    from ldkit.results import reproduced, verdict
-    from ldkit.stats import WeekData, compute, known_weeks, skips_of
-    from ldkit.totals import is_private, week_totals
-    from ldkit.weeks import learning_day_of, parse_week
+    from ldkit.notebook.results import reproduced, verdict
+    from ldkit.ledger.stats import WeekData, compute, known_weeks, skips_of
+    from ldkit.ledger.totals import is_private, week_totals
+    from ldkit.core.weeks import learning_day_of, parse_week
 
     weeks = known_weeks(workspace)
     index = workspace.cache / "digest" / "workbooks.sqlite"

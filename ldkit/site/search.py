@@ -13,11 +13,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ldkit.errors import InputError, LdkitError
+from ldkit.core.errors import InputError, LdkitError
 from ldkit.records.notebook import parse_notebook
 from ldkit.records.scan import notebook_files, workbook_stamp
 from ldkit.records.workbook import load_workbook
-from ldkit.workspace import Workspace
+from ldkit.core.workspace import Workspace
 
 INDEX_VERSION = 1
 COLUMNS = ("title", "plan", "summary", "next_steps", "papers", "cells")

@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ldkit import __version__
-from ldkit.atomic import atomic_write, make_folder
-from ldkit.errors import InputError
-from ldkit.weeks import parse_weekday
-from ldkit.workspace import Workspace
+from ldkit.core.files import atomic_write, make_folder
+from ldkit.core.errors import InputError
+from ldkit.core.weeks import parse_weekday
+from ldkit.core.workspace import Workspace
 
 TARGETS = {"github": ".github/workflows/learning-day.yml", "gitlab": ".gitlab-ci.yml"}
 MARK = "# ldkit-ci-version:"

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Callable
 
 from ldkit import __version__
-from ldkit.errors import LdkitError
-from ldkit.workspace import Workspace
+from ldkit.core.errors import LdkitError
+from ldkit.core.workspace import Workspace
 
 WEBHOOK_ENV = "LEARNING_DAY_WEBHOOK"
 
@@ -36,7 +36,7 @@ def _roster(ws: Workspace) -> Check:
 
 
 def _templates(ws: Workspace) -> Check:
-    from ldkit.templates import catalog
+    from ldkit.workbook.templates import catalog
 
     found = catalog(ws.templates)
     broken = [f"{t.name} ({t.problem})" for t in found.values() if t.problem]

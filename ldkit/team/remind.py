@@ -10,10 +10,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from ldkit.errors import InputError
+from ldkit.core.errors import InputError
 from ldkit.team.roster import Member
-from ldkit.weeks import Week, learning_day_of
-from ldkit.workspace import Workspace
+from ldkit.core.weeks import Week, learning_day_of
+from ldkit.core.workspace import Workspace
 
 KINDS = ("plan", "outcome")
 
@@ -54,7 +54,7 @@ def reminder(workspace: Workspace, week: Week, kind: str, at_local: dt.time | No
     from zoneinfo import ZoneInfo
 
     from ldkit.digest.collect import collect
-    from ldkit.stats import skips_of
+    from ldkit.ledger.stats import skips_of
 
     if kind not in KINDS:
         raise InputError(f"unknown reminder {kind!r}", hint="use plan or outcome")

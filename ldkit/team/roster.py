@@ -9,8 +9,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ldkit.errors import InputError, WorkspaceError
-from ldkit.text import author_slug
+from ldkit.core.errors import InputError, WorkspaceError
+from ldkit.core.text import author_slug
 
 MEMBER_KEYS = ("name", "chat", "tz")
 
@@ -83,8 +83,8 @@ def _document(config: Path) -> tuple[Any, Any]:
 def _save(config: Path, doc: Any) -> None:
     import tomlkit
 
-    from ldkit.atomic import atomic_write
-    from ldkit.workspace import parse_settings, tomllib
+    from ldkit.core.files import atomic_write
+    from ldkit.core.workspace import parse_settings, tomllib
 
     text = tomlkit.dumps(doc)
     data = tomllib.loads(text)  # the file as ldkit will read it: checked before it is written

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 from xml.etree import ElementTree as ET
 
-from ldkit.site.history import Entry
+from ldkit.model.history import Entry
 
 ATOM = "http://www.w3.org/2005/Atom"
 MAX_ENTRIES = 100
@@ -35,7 +35,7 @@ def feed(entries: list[Entry], *, title: str, path: str, site_url: str | None, f
     author = ET.SubElement(root, f"{{{ATOM}}}author")
     ET.SubElement(author, f"{{{ATOM}}}name").text = "ldkit"
     ET.SubElement(root, f"{{{ATOM}}}generator").text = "ldkit"
-    from ldkit.digest.markdown import learner_html
+    from ldkit.render.markdown import learner_html
 
     for e in shown:
         outcome = e.view.outcome
@@ -72,7 +72,7 @@ def _uuid(value: str) -> bool:
 
 
 def write(entries: list[Entry], folder: Path, path: str, **kw: object) -> Path:
-    from ldkit.atomic import atomic_write, make_folder
+    from ldkit.core.files import atomic_write, make_folder
 
     target = Path(folder) / path
     make_folder(target.parent)

@@ -19,8 +19,8 @@ def environment(cache: Path | None = None) -> Any:
         from jinja2 import Environment, FileSystemLoader, select_autoescape
         from markupsafe import Markup
 
-        from ldkit.digest.cache import bytecode_cache
-        from ldkit.digest.markdown import learner_html
+        from ldkit.render.cache import bytecode_cache
+        from ldkit.render.markdown import learner_html
 
         bytecode = bytecode_cache(cache) if cache is not None else None  # compiling a page costs ~50 ms a run
         env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
@@ -35,6 +35,6 @@ def environment(cache: Path | None = None) -> Any:
 
 
 def pygments_css() -> str:
-    from ldkit.digest.highlight import stylesheet
+    from ldkit.render.highlight import stylesheet
 
     return stylesheet()

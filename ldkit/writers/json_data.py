@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ldkit.atomic import atomic_write
-from ldkit.digest.model import WeekModel
+from ldkit.core.files import atomic_write
+from ldkit.model.week import WeekModel
 
 FILENAME = "digest.json"
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ldkit.atomic import atomic_write
-from ldkit.digest.model import WeekModel, one_line
+from ldkit.core.files import atomic_write
+from ldkit.model.week import WeekModel, one_line
 
 FILENAME = "digest.md"
 

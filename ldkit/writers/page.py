@@ -4,8 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterator
 
-from ldkit.atomic import atomic_write_chunks
-from ldkit.digest.model import WeekModel
+from ldkit.core.files import atomic_write_chunks
+from ldkit.model.week import WeekModel
 from ldkit.writers.environment import environment, pygments_css
 
 FILENAME = "index.html"

@@ -5,7 +5,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from ldkit.site.history import History, WeekSummary, person_page, slug, topic_page
+from ldkit.model.history import History, WeekSummary, person_page, slug, topic_page
 from ldkit.writers.environment import environment, pygments_css
 
 # colours for categories in charts, in a fixed order (readable on white, distinct in greyscale too)
@@ -99,7 +99,7 @@ def pages(history: History, generated_at: str | None = None) -> dict[str, str]:
 
 
 def write_all(history: History, folder: Path, generated_at: str | None = None) -> list[Path]:
-    from ldkit.atomic import atomic_write, make_folder
+    from ldkit.core.files import atomic_write, make_folder
 
     written = []
     for relative, html in pages(history, generated_at).items():

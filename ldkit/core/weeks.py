@@ -1,0 +1,105 @@
+"""ISO weeks (`2026-W48`), the words this/last/next, dates, and the learning day inside a week."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from ldkit.core.errors import InputError
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+_WEEK_RE = re.compile(r"^(\d{4})-?[Ww](\d{1,2})$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+WEEK_FORMS = "an ISO week like 2026-W48, 'this', 'last', 'next', or a date like 2026-11-26"
+
+
+def weeks_in_year(year: int) -> int:
+    """52 or 53: December 28th always lies in the year's last ISO week."""
+    return dt.date(year, 12, 28).isocalendar()[1]
+
+
+@dataclass(frozen=True, order=True)
+class Week:
+    year: int
+    number: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.year <= 9999:
+            raise InputError(f"invalid week: year {self.year} is out of range")
+        last = weeks_in_year(self.year)
+        if not 1 <= self.number <= last:
+            raise InputError(
+                f"invalid week '{self.year}-W{self.number:02d}': {self.year} has {last} ISO weeks "
+                f"(W01 to W{last})")
+
+    def __str__(self) -> str:
+        return f"{self.year}-W{self.number:02d}"
+
+    def day(self, weekday: int) -> dt.date:
+        """The date of `weekday` (0 = Monday) in this week."""
+        return dt.date.fromisocalendar(self.year, self.number, weekday + 1)
+
+    def monday(self) -> dt.date:
+        return self.day(0)
+
+    def shift(self, weeks: int) -> "Week":
+        return week_of(self.monday() + dt.timedelta(weeks=weeks))
+
+    def next(self) -> "Week":
+        return self.shift(1)
+
+    def previous(self) -> "Week":
+        return self.shift(-1)
+
+
+def week_of(day: dt.date) -> Week:
+    year, number, _ = day.isocalendar()
+    return Week(year, number)
+
+
+def parse_week(text: str | None, today: dt.date | None = None) -> Week:
+    """Read a week as a user types it; `None` means this week."""
+    today = today or dt.date.today()
+    raw = "this" if text is None else str(text).strip()
+    word = raw.lower()
+    if word in ("this", "now", ""):
+        return week_of(today)
+    if word == "last":
+        return week_of(today).previous()
+    if word == "next":
+        return week_of(today).next()
+    match = _WEEK_RE.match(raw)
+    if match:
+        year, number = int(match.group(1)), int(match.group(2))
+        if year < 1:
+            raise InputError(f"invalid week '{raw}': the year must be 0001 or later")
+        last = weeks_in_year(year)
+        if not 1 <= number <= last:
+            raise InputError(f"invalid week '{raw}': {year} has {last} ISO weeks (W01 to W{last})",
+                             hint=f"use {WEEK_FORMS}")
+        return Week(year, number)
+    if _DATE_RE.match(raw):
+        try:
+            return week_of(dt.date.fromisoformat(raw))
+        except ValueError as exc:
+            raise InputError(f"invalid week '{raw}': not a real date ({exc})",
+                             hint=f"use {WEEK_FORMS}") from None
+    raise InputError(f"invalid week '{raw}'", hint=f"use {WEEK_FORMS}")
+
+
+def parse_weekday(text: str) -> int:
+    """`thursday`, `Thu` or `4`-style ISO number -> 0..6 (Monday = 0)."""
+    word = str(text).strip().lower()
+    for index, name in enumerate(WEEKDAYS):
+        if word == name or (len(word) >= 3 and name.startswith(word)):
+            return index
+    if word.isdigit() and 1 <= int(word) <= 7:
+        return int(word) - 1
+    raise InputError(f"unknown weekday '{text}'", hint="use a weekday name such as thursday")
+
+
+def learning_day_of(week: Week, weekday: str | int = "thursday") -> dt.date:
+    """The learning day's date in `week` for the team's weekday."""
+    index = weekday if isinstance(weekday, int) else parse_weekday(weekday)
+    return week.day(index)

@@ -1,0 +1,230 @@
+"""Find the workspace (ldkit.toml or [tool.ldkit]) and read its settings."""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ldkit.core.errors import InputError, WorkspaceError
+from ldkit.core.weeks import WEEKDAYS, parse_weekday
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+CONFIG_FILE = "ldkit.toml"
+DEFAULT_CATEGORIES = (
+    "paper-reading", "paper-reimplementation", "tutorial", "side-project", "fundamentals",
+    "ml-fundamentals", "engineering", "management", "mechanical", "other",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    learning_day: str = "thursday"
+    categories: tuple[str, ...] = DEFAULT_CATEGORIES
+    author: str | None = None
+    workbooks_dir: str = "workbooks"
+    digests_dir: str = "digests"
+    currency: str = "EUR"
+    kernel: str = "python3"
+    site_url: str | None = None  # where the team's site is published (ends with "/"); links in chat and feeds
+    scheduler: str | None = None  # a Dask scheduler address (or local:N) for `digest --execute`
+    team: tuple[Any, ...] = ()  # the roster (ldkit.team.roster.Member), empty when there is none
+    chat: str = "slack"  # the chat service webhooks speak: slack, mattermost or teams
+
+
+_TYPES: dict[str, type | tuple[type, ...]] = {
+    "learning_day": str, "categories": list, "author": str, "workbooks_dir": str,
+    "digests_dir": str, "currency": str, "kernel": str, "site_url": str, "scheduler": str, "team": dict, "chat": str,
+}
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    settings: Settings = field(default_factory=Settings)
+    config_file: Path | None = None
+
+    @property
+    def workbooks(self) -> Path:
+        return self.root / self.settings.workbooks_dir
+
+    @property
+    def digests(self) -> Path:
+        return self.root / self.settings.digests_dir
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def week_url(self, week: object) -> str | None:
+        """The week's page on the published site, when `site_url` says where the site is."""
+        from urllib.parse import urljoin
+
+        return urljoin(self.settings.site_url, site_week_path(week)) if self.settings.site_url else None
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / ".ldkit-cache"
+
+    @property
+    def weekday(self) -> int:
+        return parse_weekday(self.settings.learning_day)
+
+    def week_folder(self, week: object) -> Path:
+        return self.workbooks / str(week)
+
+    def contains(self, path: Path) -> bool:
+        """True when `path`, with links and '..' resolved, lies inside the workspace."""
+        try:
+            Path(path).resolve().relative_to(self.root.resolve())
+        except ValueError:
+            return False
+        return True
+
+
+def site_week_path(week: object) -> str:
+    """Where a week's page sits in the site; it names its index.html so the site browses from file:// too."""
+    return f"weeks/{week}/index.html"
+
+
+def find_workspace(start: Path | None = None) -> Workspace:
+    """`LDKIT_HOME` if set, else the nearest folder upward holding ldkit.toml or [tool.ldkit]."""
+    home = os.environ.get("LDKIT_HOME")
+    if home:
+        root = Path(home).expanduser()
+        found = config_in(root)
+        if found is None:
+            raise WorkspaceError(f"LDKIT_HOME={home} is not an ldkit workspace (no {CONFIG_FILE} there)",
+                                 hint=f"run `ldkit init {home}` or unset LDKIT_HOME")
+        return load_workspace(root.resolve(), found)
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        found = config_in(folder)
+        if found is not None:
+            return load_workspace(folder, found)
+    raise WorkspaceError(f"no ldkit workspace here: neither {here} nor a folder above it holds {CONFIG_FILE}",
+                         hint="run `ldkit init PATH` to make one, cd into one, or set LDKIT_HOME")
+
+
+def config_in(folder: Path) -> Path | None:
+    config = folder / CONFIG_FILE
+    if config.is_file():
+        return config
+    pyproject = folder / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+            return None
+        if isinstance(data.get("tool"), dict) and "ldkit" in data["tool"]:
+            return pyproject
+    return None
+
+
+def load_workspace(root: Path, config: Path) -> Workspace:
+    try:
+        data = tomllib.loads(config.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise WorkspaceError(f"{config} is not valid TOML: {exc}", hint="fix the file and try again") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise WorkspaceError(f"cannot read {config}: {exc}") from None
+    table = data.get("tool", {}).get("ldkit", {}) if config.name == "pyproject.toml" else data
+    where = f"{config} [tool.ldkit]" if config.name == "pyproject.toml" else str(config)
+    return Workspace(root=root, settings=parse_settings(table, where), config_file=config)
+
+
+def parse_settings(table: object, where: str) -> Settings:
+    """Validate a settings table; an unknown key or a wrong type names the key and the file."""
+    if not isinstance(table, dict):
+        raise WorkspaceError(f"{where}: the ldkit settings must be a table")
+    values: dict[str, object] = {}
+    for key, value in table.items():
+        if key not in _TYPES:
+            raise WorkspaceError(f"{where}: unknown setting '{key}'",
+                                 hint="known settings: " + ", ".join(sorted(_TYPES)))
+        expected = _TYPES[key]
+        if not isinstance(value, expected):
+            kind = "a list of strings" if expected is list else "a string"
+            raise WorkspaceError(f"{where}: setting '{key}' must be {kind}, not {type(value).__name__}")
+        values[key] = value
+    if "learning_day" in values:
+        try:
+            values["learning_day"] = WEEKDAYS[parse_weekday(str(values["learning_day"]))]
+        except InputError:
+            raise WorkspaceError(f"{where}: setting 'learning_day' = {values['learning_day']!r} is not a weekday",
+                                 hint="use a weekday name such as thursday") from None
+    if "categories" in values:
+        cats = values["categories"]
+        if not cats or not all(isinstance(c, str) and c.strip() for c in cats):  # type: ignore[union-attr]
+            raise WorkspaceError(f"{where}: setting 'categories' must be a non-empty list of non-empty strings")
+        values["categories"] = tuple(c.strip() for c in cats)  # type: ignore[union-attr]
+    for key in ("workbooks_dir", "digests_dir"):
+        if key in values:
+            rel = Path(str(values[key]))
+            if rel.is_absolute() or ".." in rel.parts or not str(values[key]).strip():
+                raise WorkspaceError(f"{where}: setting '{key}' must be a folder inside the workspace, "
+                                     f"not {values[key]!r}", hint="use a relative path such as 'workbooks'")
+    if "chat" in values and values["chat"] not in ("slack", "mattermost", "teams"):
+        raise WorkspaceError(f"{where}: setting 'chat' must be slack, mattermost or teams, not {values['chat']!r}")
+    if "team" in values:
+        from ldkit.team.roster import parse_team
+
+        values["team"] = parse_team(values["team"], where)
+    if "site_url" in values:
+        from urllib.parse import urlparse
+
+        url = str(values["site_url"]).strip()
+        parsed = urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise WorkspaceError(f"{where}: setting 'site_url' must be an http(s) address, not {url!r}",
+                                 hint="e.g. site_url = \"https://team.pages.example.com/learning-day/\"")
+        values["site_url"] = url if url.endswith("/") else url + "/"
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def settings_file_text() -> str:
+    """The ldkit.toml that `ldkit init` writes: every setting, with its default, explained."""
+    cats = ",\n    ".join(f'"{c}"' for c in DEFAULT_CATEGORIES)
+    return f'''# ldkit workspace settings. Every key is optional; the values below are the defaults.
+
+# The team's Learning Day (a weekday name).
+learning_day = "thursday"
+
+# Categories a plan can name.
+categories = [
+    {cats},
+]
+
+# Who you are, when neither --author nor LDKIT_AUTHOR says; else git's user.name, else your login.
+# author = "your-name"
+
+# Where workbooks and digests go, relative to this file.
+workbooks_dir = "workbooks"
+digests_dir = "digests"
+
+# Currency for self-study expenses logged without one.
+currency = "EUR"
+
+# The chat service your webhooks go to: slack, mattermost or teams.
+chat = "slack"
+
+# A Dask scheduler for `ldkit digest --execute` (tcp://host:8786, or local:N for N workers here).
+# scheduler = "tcp://dask-scheduler.example.org:8786"
+
+# Where the team's site (ldkit site) is published; chat posts and feeds then link to it.
+# site_url = "https://your-team.pages.example.com/learning-day/"
+
+# The roster: who is expected on a learning day. Keep it last in this file (a [table] runs to the end), and edit
+# it with `ldkit team add NAME --name "Full Name" --chat CHAT_ID --tz Europe/Berlin` or `ldkit team remove NAME`.
+# [team]
+# ada = {{ name = "Ada L.", chat = "U024BE7LH", tz = "Europe/Berlin" }}
+'''

@@ -1,0 +1,214 @@
+"""Looking back: weeks off (`ldkit skip`), streaks, participation and totals across weeks."""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ldkit.core.files import atomic_write, make_folder
+from ldkit.core.errors import InputError
+from ldkit.records.schema import now_rfc3339
+from ldkit.records.scan import scan
+from ldkit.ledger.totals import WeekTotals, week_totals
+from ldkit.core.weeks import Week, parse_week
+from ldkit.core.workspace import Workspace
+
+SKIP_FILE = "skip.json"
+_WEEK_DIR = re.compile(r"^\d{4}-W\d{2}$")
+
+
+def skip_week(workspace: Workspace, week: Week, author: str, reason: str = "") -> Path:
+    """A week off: neither counts nor breaks a streak. Marking it again updates the reason."""
+    folder = workspace.week_folder(week) / author
+    if not workspace.contains(folder):
+        raise InputError(f"refusing to write outside the workspace: {folder}")
+    make_folder(folder)
+    path = folder / SKIP_FILE
+    atomic_write(path, json.dumps({"schema": 1, "week": str(week), "author": author, "reason": reason.strip(),
+                                   "saved_at": now_rfc3339()}, ensure_ascii=False, indent=1) + "\n")
+    return path
+
+
+SKIP_SCHEMA = Path(__file__).resolve().parent.parent / "records" / "skip.schema.json"
+_skip_validator: Any = None
+
+
+def skips_of(workspace: Workspace, week: Week, warnings: list[str] | None = None) -> dict[str, str]:
+    """author -> reason for the week's weeks off; a skip.json that breaks its schema still counts, with a warning."""
+    global _skip_validator
+    from ldkit.records.schema import SchemaProblem, compile_schema
+
+    found: dict[str, str] = {}
+    for path in sorted(workspace.week_folder(week).glob(f"*/{SKIP_FILE}")):
+        problem = None
+        try:
+            data: Any = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            data, problem = None, "it is not readable JSON"
+        if problem is None:
+            if _skip_validator is None:
+                _skip_validator = compile_schema(SKIP_SCHEMA)
+            try:
+                _skip_validator(data)
+            except SchemaProblem as exc:
+                problem = str(exc)
+        if problem and warnings is not None:
+            warnings.append(f"{path}: read as a week off, but {problem}; mark it again with `ldkit skip`")
+        reason = data.get("reason") if isinstance(data, dict) else None
+        found[path.parent.name] = reason if isinstance(reason, str) else ""
+    return found
+
+
+def known_weeks(workspace: Workspace) -> list[Week]:
+    weeks = []
+    if workspace.workbooks.is_dir():
+        for child in workspace.workbooks.iterdir():
+            if child.is_dir() and _WEEK_DIR.match(child.name):
+                try:
+                    weeks.append(parse_week(child.name))
+                except InputError:
+                    continue
+    return sorted(weeks)
+
+
+@dataclass
+class WeekData:
+    """One week for looking back: its totals (computed in ldkit.ledger.totals, like every other output) and weeks off."""
+
+    week: Week
+    totals: WeekTotals = field(default_factory=WeekTotals)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def people(self) -> set[str]:
+        return self.totals.people
+
+    @property
+    def planned(self) -> set[str]:
+        return self.totals.planned
+
+    @property
+    def summarized(self) -> set[str]:
+        return self.totals.summarized
+
+    @property
+    def hours(self) -> float:
+        return self.totals.hours
+
+
+def read_week(workspace: Workspace, week: Week, workbooks: list[Any] | None = None) -> WeekData:
+    """A week's numbers; `workbooks` already read (the digest has them) saves reading them twice."""
+    if workbooks is None:
+        workbooks, _ = scan(workspace.week_folder(week))
+    return WeekData(week=week, totals=week_totals(workbooks), skipped=skips_of(workspace, week))
+
+
+def weeks_between(since: Week, until: Week) -> list[Week]:
+    weeks, week = [], since
+    while week <= until:
+        weeks.append(week)
+        week = week.next()
+    return weeks
+
+
+def streaks(history: list[WeekData], author: str, current: Week) -> tuple[int, int]:
+    """(current, best): consecutive weeks with an outcome; a week off neither counts nor breaks it, and the
+    current week without an outcome yet does not break it either."""
+    best = run = 0
+    for week in history:
+        if author in week.summarized:
+            run += 1
+            best = max(best, run)
+        elif author in week.skipped:
+            continue
+        elif week.week != current:
+            run = 0
+    return run, best
+
+
+def compute(workspace: Workspace, since: Week | None = None, until: Week | None = None,
+            known: WeekData | None = None, weeks_read: dict[Week, WeekData] | None = None) -> dict[str, Any]:
+    """Per week and per person, over [since, until] (streaks look at every week up to `until`).
+
+    `known` (one week) or `weeks_read` (many: the site has every week already) spare reading them again."""
+    until = until or parse_week("this")
+    weeks = sorted(weeks_read) if weeks_read is not None else known_weeks(workspace)
+    start = min(weeks[0], until) if weeks else until
+    since = since or start
+    if since > until:
+        raise InputError(f"--since {since} is after --until {until}", hint="swap them, or leave one out")
+
+    def week_data(week: Week) -> WeekData:
+        if known is not None and known.week == week:
+            return known
+        if weeks_read is not None:
+            return weeks_read.get(week) or WeekData(week=week)
+        return read_week(workspace, week)
+
+    history = [week_data(week) for week in weeks_between(min(start, since), until)]
+    in_range = [w for w in history if w.week >= since]
+    everyone = sorted(set().union(*(w.people | set(w.skipped) for w in history)) if history else set())
+    people = []
+    for author in everyone:
+        first = next((w.week for w in history if author in w.people), None)
+        if first is None or not any(author in w.people or author in w.skipped for w in in_range):
+            continue
+        current, best = streaks(history, author, until)
+        eligible = [w for w in in_range if w.week >= first and author not in w.skipped]
+        took_part = sum(1 for w in eligible if author in w.people)
+        people.append({"author": author, "weeks_with_outcome": sum(1 for w in in_range if author in w.summarized),
+                       "current_streak": current, "best_streak": best,
+                       "participation_rate": round(took_part / len(eligible), 3) if eligible else 0.0})
+    resources: Counter = Counter()
+    papers: Counter = Counter()
+    for w in in_range:
+        resources.update(w.totals.resources)
+        papers.update(w.totals.papers)
+    return {
+        "since": str(since), "until": str(until),
+        "people": people,
+        "weeks": [{"week": str(w.week), **{k: v for k, v in w.totals.as_dict().items() if k != "results"},
+                   "categories": dict(w.totals.categories), "skipped": sorted(w.skipped)} for w in in_range],
+        "top_resources": [{"resource": r, "count": n} for r, n in resources.most_common(10)],
+        "top_papers": [{"paper": p, "count": n} for p, n in papers.most_common(10)],
+    }
+
+
+def plot(stats: dict[str, Any], path: Path) -> None:
+    """Weekly participation and hours, drawn by matplotlib (SVG or PNG by the file's extension)."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".svg", ".png"):
+        raise InputError(f"--plot {path}: use a file ending in .svg or .png")
+    try:
+        import matplotlib
+    except ImportError:
+        raise InputError("--plot needs matplotlib, which is not installed",
+                         hint="pip install 'ldkit[plot]' (or pip install matplotlib)") from None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    weeks = [w["week"] for w in stats["weeks"]]
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(max(6, 0.5 * len(weeks) + 2), 6), sharex=True)
+    top.bar(weeks, [w["people"] for w in stats["weeks"]], color="#1f6feb", label="took part")
+    top.bar(weeks, [w["summarized"] for w in stats["weeks"]], color="#1a7f37", label="summarized", width=0.5)
+    top.set_ylabel("people")
+    top.legend(loc="upper left")
+    top.set_title(f"Learning Day {stats['since']} to {stats['until']}")
+    bottom.plot(weeks, [w["hours"] for w in stats["weeks"]], marker="o", color="#9a6700")
+    bottom.set_ylabel("hours")
+    bottom.tick_params(axis="x", rotation=60)
+    fig.tight_layout()
+    tmp = Path(path).with_name(f".{Path(path).name}.ldkit-tmp{suffix}")
+    try:
+        fig.savefig(tmp)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        from ldkit.core.errors import WriteError
+
+        raise WriteError(f"cannot write {path}: {exc.strerror}") from None
+    finally:
+        plt.close(fig)

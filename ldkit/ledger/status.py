@@ -1,0 +1,50 @@
+"""Who has planned and summarized in a week: the data behind `ldkit status`."""
+from __future__ import annotations
+
+from typing import Any
+
+from ldkit.records.scan import scan
+from ldkit.ledger.totals import week_totals
+from ldkit.core.weeks import Week, learning_day_of
+from ldkit.core.workspace import Workspace
+
+
+def week_status(workspace: Workspace, week: Week) -> dict[str, Any]:
+    """Per author their workbooks with plan yes/no, outcome status and hours; plus unreadable files."""
+    workbooks, problems = scan(workspace.week_folder(week))
+    authors: dict[str, list[dict[str, Any]]] = {}
+    warnings: list[str] = []
+    for wb in workbooks:
+        warnings.extend(wb.warnings)
+        plan, outcome = wb.records.plan, wb.records.outcome
+        entry = {
+            "path": str(wb.path.relative_to(workspace.root)) if workspace.contains(wb.path) else str(wb.path),
+            "id": wb.id, "title": wb.identity.get("title", wb.path.stem), "template": wb.identity.get("template"),
+            "plan": plan is not None,
+            "category": plan["data"].get("category") if plan else None,
+            "planned_hours": plan["data"].get("planned_hours") if plan else None,
+            "outcome": outcome["data"].get("status") if outcome else None,
+            "hours": outcome["data"].get("hours") if outcome else None,
+            "results": len(wb.records.results),
+        }
+        author = wb.author
+        authors.setdefault(author, []).append(entry)
+    roster = [m.slug for m in workspace.settings.team]
+    from ldkit.ledger.stats import skips_of
+
+    skipped = skips_of(workspace, week)
+    for member in roster:  # with a roster everyone on it is listed, with a workbook or not
+        authors.setdefault(member, [])
+    people = [{"author": name, "workbooks": entries, "on_roster": name in roster if roster else None,
+               "week_off": skipped.get(name) if name in skipped else None}
+              for name, entries in sorted(authors.items())]
+    return {
+        "week": str(week),
+        "learning_day": learning_day_of(week, workspace.weekday).isoformat(),
+        "authors": people,
+        "totals": week_totals(workbooks).as_dict(),
+        "missing": [p["author"] for p in people if not p["workbooks"] and p["week_off"] is None],
+        "not_on_roster": [p["author"] for p in people if roster and not p["on_roster"]],
+        "problems": [p.as_dict() for p in problems],
+        "warnings": warnings,
+    }

@@ -1,0 +1,73 @@
+"""A week's totals, computed in one place: the digest, `ldkit status`, `ldkit stats` (and the site) all use these.
+
+Private plans and outcomes count for participation (people, planned, summarized, hours, categories); their text
+(goal, resources, summary, links, expenses) never reaches a total that is shown to the team.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from ldkit.notebook.results import tally
+
+
+def is_private(record: dict[str, Any] | None) -> bool:
+    return record is not None and record["data"].get("visibility") == "private"
+
+
+@dataclass
+class WeekTotals:
+    people: set[str] = field(default_factory=set)  # authors with a workbook this week
+    planned: set[str] = field(default_factory=set)
+    summarized: set[str] = field(default_factory=set)
+    workbooks: int = 0
+    hours: float = 0.0  # outcome hours, private ones included (a number, not text)
+    hours_by_author: dict[str, float] = field(default_factory=dict)
+    categories: Counter = field(default_factory=Counter)
+    resources: Counter = field(default_factory=Counter)  # team plans only
+    papers: Counter = field(default_factory=Counter)
+    results: list[dict[str, Any]] = field(default_factory=list)  # result data, for the tally
+    expenses: list[dict[str, Any]] = field(default_factory=list)  # team outcomes only: {author, workbook, item, ...}
+
+    @property
+    def expense_totals(self) -> dict[str, float]:
+        sums: dict[str, float] = {}
+        for cost in self.expenses:
+            sums[cost["currency"]] = sums.get(cost["currency"], 0.0) + float(cost["amount"])
+        return {currency: round(total, 2) for currency, total in sorted(sums.items())}
+
+    def as_dict(self) -> dict[str, Any]:
+        """The numbers every output shows under "totals"."""
+        return {"people": len(self.people), "workbooks": self.workbooks, "planned": len(self.planned),
+                "summarized": len(self.summarized), "hours": round(self.hours, 2), "results": tally(self.results)}
+
+
+def week_totals(workbooks: Iterable[Any]) -> WeekTotals:
+    """Totals over a week's workbooks (`Workbook` objects, records already checked)."""
+    totals = WeekTotals()
+    for wb in workbooks:
+        author = wb.author
+        totals.people.add(author)
+        totals.workbooks += 1
+        plan, outcome = wb.records.plan, wb.records.outcome
+        if plan is not None:
+            totals.planned.add(author)
+            totals.categories[plan["data"].get("category") or "other"] += 1
+            if not is_private(plan):
+                totals.resources.update(plan["data"].get("resources") or [])
+        if outcome is not None:
+            totals.summarized.add(author)
+            hours = float(outcome["data"].get("hours") or 0)
+            totals.hours += hours
+            totals.hours_by_author[author] = totals.hours_by_author.get(author, 0.0) + hours
+            if not is_private(outcome):
+                title = str(wb.identity.get("title") or wb.path.stem)
+                totals.expenses.extend({"author": author, "workbook": title, **cost}
+                                       for cost in outcome["data"].get("expenses") or [])
+        totals.results.extend(record["data"] for record in wb.records.results.values())
+        paper = wb.identity.get("paper")
+        for p in ([paper] if isinstance(paper, dict) else []) + list(wb.identity.get("papers") or []):
+            if isinstance(p, dict) and p.get("id"):
+                totals.papers[str(p.get("title") or p["id"])] += 1
+    return totals

@@ -1,0 +1,172 @@
+"""The team's history across weeks: a typed model built from the collected records only (no notebook is rendered).
+
+It feeds every page that spans weeks — the index, people, topics, the papers log — and the feeds.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ldkit.model.week import Outcome, Paper, Result, WorkbookView, workbook_view
+from ldkit.notebook.results import tally
+from ldkit.ledger.stats import WeekData, compute
+from ldkit.core.text import display_text
+from ldkit.core.weeks import Week
+from ldkit.core.workspace import Workspace, site_week_path
+
+
+def slug(name: str) -> str:
+    """A file-system-safe name for a person's or topic's folder, whatever a hand-edited record says."""
+    import hashlib
+
+    from ldkit.core.text import slugify
+
+    return slugify(str(name), 60) or "x-" + hashlib.sha1(str(name).encode("utf-8")).hexdigest()[:8]
+
+
+def week_page(week: str) -> str:
+    return site_week_path(week)
+
+
+def person_page(author: str) -> str:
+    return f"people/{slug(author)}/index.html"
+
+
+def topic_page(category: str) -> str:
+    return f"topics/{slug(category)}/index.html"
+
+
+@dataclass
+class Entry:
+    """A workbook as the history shows it, with where its week's page shows it in full."""
+
+    author: str
+    week: str
+    view: WorkbookView
+
+    @property
+    def link(self) -> str:
+        return f"{week_page(self.week)}#{self.view.anchor}"
+
+    @property
+    def author_link(self) -> str:
+        return person_page(self.author)
+
+
+@dataclass
+class WeekSummary:
+    week: str
+    people: int
+    planned: int
+    summarized: int
+    hours: float
+    categories: dict[str, int]
+    skipped: list[str]
+    results: dict[str, Any]
+
+    @property
+    def link(self) -> str:
+        return week_page(self.week)
+
+
+@dataclass
+class PersonHistory:
+    author: str
+    entries: list[Entry] = field(default_factory=list)  # newest first
+    current_streak: int = 0
+    best_streak: int = 0
+    participation_rate: float = 0.0
+    hours: float = 0.0
+    categories_by_week: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def link(self) -> str:
+        return person_page(self.author)
+
+    @property
+    def slug(self) -> str:
+        return slug(self.author)
+
+    @property
+    def papers(self) -> list[Entry]:
+        return [e for e in self.entries if e.view.paper is not None]
+
+
+@dataclass
+class PaperLog:
+    """One paper someone reimplemented or read: who, when, and the claims they reproduced."""
+
+    paper: Paper
+    entries: list[Entry]  # newest first
+
+    @property
+    def results(self) -> list[tuple[Entry, Result]]:
+        return [(e, r) for e in self.entries for r in e.view.results]
+
+    @property
+    def tally(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        return tally([asdict(r) for _, r in self.results])
+
+
+@dataclass
+class History:
+    weeks: list[WeekSummary]  # newest first
+    people: list[PersonHistory]
+    topics: dict[str, list[Entry]]  # category -> entries, newest first (team-visible plans only)
+    papers: list[PaperLog]
+    outcomes: list[Entry]  # every team-visible outcome, newest first (the feeds)
+    team: list[str]
+
+    @property
+    def latest(self) -> WeekSummary | None:
+        return self.weeks[0] if self.weeks else None
+
+
+def build_history(workspace: Workspace, workbooks_by_week: dict[Week, list[Any]],
+                  weeks_read: dict[Week, WeekData]) -> History:
+    """The history of the given weeks; `weeks_read` holds each week's totals (ldkit.ledger.totals), skips included."""
+    if not weeks_read:
+        return History([], [], {}, [], [], [])
+    last = max(weeks_read)
+    stats = compute(workspace, since=min(weeks_read), until=last, weeks_read=weeks_read)
+    entries: list[Entry] = []
+    for week in sorted(workbooks_by_week, reverse=True):
+        for wb in sorted(workbooks_by_week[week], key=lambda w: (w.author, str(w.path))):
+            entries.append(Entry(display_text(wb.author), str(week), workbook_view(workspace, wb)))
+    by_name = {str(week): data for week, data in weeks_read.items()}
+    weeks = [WeekSummary(w["week"], w["people"], w["planned"], w["summarized"], w["hours"], w["categories"],
+                         w["skipped"], by_name[w["week"]].totals.as_dict()["results"] if w["week"] in by_name
+                         else tally([]))
+             for w in reversed(stats["weeks"]) if w["people"] or w["skipped"]]
+    people: dict[str, PersonHistory] = {}
+    for p in stats["people"]:
+        people[p["author"]] = PersonHistory(p["author"], current_streak=p["current_streak"],
+                                            best_streak=p["best_streak"],
+                                            participation_rate=p["participation_rate"])
+    for week, data in weeks_read.items():
+        for author, hours in data.totals.hours_by_author.items():
+            people.setdefault(author, PersonHistory(author)).hours += hours
+    for entry in entries:
+        person = people.setdefault(entry.author, PersonHistory(entry.author))
+        person.entries.append(entry)
+        if entry.view.plan is not None:
+            counts = person.categories_by_week.setdefault(entry.week, {})
+            counts[entry.view.plan.category] = counts.get(entry.view.plan.category, 0) + 1
+    topics: dict[str, list[Entry]] = {}
+    for entry in entries:
+        if entry.view.plan is not None:
+            topics.setdefault(entry.view.plan.category, []).append(entry)
+    papers: dict[str, PaperLog] = {}
+    for entry in entries:
+        paper = entry.view.paper
+        if paper is not None:
+            key = f"{paper.source}:{paper.id}"
+            papers.setdefault(key, PaperLog(paper, [])).entries.append(entry)
+    outcomes = [e for e in entries if isinstance(e.view.outcome, Outcome)]
+    outcomes.sort(key=lambda e: e.view.outcome.saved_at if e.view.outcome else "", reverse=True)
+    return History(weeks=weeks, people=sorted(people.values(), key=lambda p: p.author),
+                   topics=dict(sorted(topics.items())),
+                   papers=sorted(papers.values(), key=lambda log: log.entries[0].week, reverse=True),
+                   outcomes=outcomes, team=sorted(people))

@@ -1,0 +1,1 @@
+"""What runs in the kernel: the forms, results, record cards and the home panel."""

@@ -1,0 +1,1 @@
+"""Notebook and Markdown to a safe HTML fragment: markdown, MathML, sanitize, highlight, media, cache."""

@@ -1,0 +1,83 @@
+"""The digest's caches: rendered fragments by content hash, SQLite indexes, Jinja bytecode.
+
+A corrupt or deleted cache is rebuilt, never fatal: the worst case is rendering again.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from ldkit.core.files import make_folder
+from ldkit.core.errors import LdkitError
+
+
+def open_index(path: Path, table: str) -> sqlite3.Connection | None:
+    """A SQLite index with `table` (a CREATE TABLE body); a corrupt file is replaced, a failure gives None."""
+    for attempt in range(2):
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path, timeout=10)
+            db.execute(f"CREATE TABLE IF NOT EXISTS {table}")
+            db.execute(f"SELECT count(*) FROM {table.split(' ', 1)[0]}").fetchone()
+            return db
+        except sqlite3.DatabaseError:
+            if attempt:
+                return None
+            Path(path).unlink(missing_ok=True)  # corrupt: start a new index; what it pointed to stays usable
+        except (sqlite3.Error, OSError):
+            return None
+    return None
+
+
+def close_index(db: sqlite3.Connection | None) -> None:
+    if db is not None:
+        try:
+            db.commit()
+            db.close()
+        except sqlite3.Error:
+            pass
+
+
+class FragmentCache:
+    """Rendered fragments as files named by their render key: a file that exists is a hit, nothing else is kept.
+
+    An unwritable cache folder falls back to a throw-away one for this run (rendering again next time)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        try:
+            make_folder(self.folder / "fragments")
+            probe = self.folder / "fragments" / ".writable"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except (LdkitError, OSError):
+            import tempfile
+
+            self.folder = Path(tempfile.mkdtemp(prefix="ldkit-digest-cache-"))
+            make_folder(self.folder / "fragments")
+        self.files = self.folder / "fragments"
+
+    def path(self, key: str) -> Path:
+        return self.files / f"{key}.html"
+
+    def get(self, key: str) -> Path | None:
+        path = self.path(key)
+        return path if path.is_file() else None
+
+    def close(self) -> None:
+        """Nothing to release; kept so callers close what they open."""
+
+
+def bytecode_cache(folder: Path) -> object | None:
+    """A Jinja bytecode cache in `folder`, or None where it could not be written (Jinja would fail loudly)."""
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        probe = Path(folder) / f".probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError:
+        return None
+    from jinja2 import FileSystemBytecodeCache
+
+    return FileSystemBytecodeCache(str(folder))

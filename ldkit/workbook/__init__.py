@@ -1,0 +1,1 @@
+"""Starting a workbook (and a workspace): templates, parameters, scaffold, papers, enrich, start, locate, people."""

@@ -1,0 +1,33 @@
+"""Starting a workbook: the one path `ldkit new` and the home notebook's Start button both take."""
+from __future__ import annotations
+
+from typing import Any
+
+from ldkit.workbook.scaffold import NewWorkbook, coerce_parameter, create_workbook
+from ldkit.workbook.templates import get_template
+from ldkit.core.weeks import Week
+from ldkit.core.workspace import Workspace
+
+
+def start_workbook(workspace: Workspace, template: str, *, title: str | None, week: Week, author: str,
+                   arxiv: str | None = None, doi: str | None = None, url: str | None = None,
+                   params: tuple[tuple[str, str], ...] | list[tuple[str, str]] = (),
+                   force: bool = False) -> tuple[NewWorkbook, list[str]]:
+    """Make the workbook (metadata fetched for papers and tutorials); returns it and the warnings to show."""
+    chosen = get_template(template, workspace.templates)
+    values = {name: coerce_parameter(name, value, chosen) for name, value in params}
+    warnings: list[str] = []
+    extra: Any = None
+    if arxiv or doi or url or "papers" in values:
+        from ldkit.workbook.enrich import enrich
+
+        extra = enrich(chosen, arxiv, doi, url, values, title)
+        warnings.extend(extra.warnings)
+    if title is None and extra is not None and extra.title:
+        title = extra.title[:200]
+    made = create_workbook(workspace, chosen, title=title, week=week, author=author,
+                           params={**(extra.params if extra else {}), **values}, force=force,
+                           paper=extra.paper if extra else None, papers=extra.papers if extra else None,
+                           roles=extra.roles if extra else None)
+    warnings.extend(made.warnings)
+    return made, warnings
