@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__version__ = "0.1.0"
+from ldkit.core import __version__
 __all__ = ["plan", "outcome", "result", "home", "__version__"]
 
 

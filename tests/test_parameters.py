@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from ldkit.core.errors import InputError
-from ldkit.workbook.parameters import check_name, literal
+from ldkit.records.parameters import check_name, literal
 from tests.conftest import snapshot
 
 WEEK = "2026-W48"

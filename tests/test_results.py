@@ -7,7 +7,8 @@ from nbclient import NotebookClient
 
 from ldkit.core.errors import RecordError
 from ldkit.records.notebook import MIME
-from ldkit.notebook.results import reproduced, result, result_data, results_markdown, tally, verdict
+from ldkit.notebook.results import result
+from ldkit.records.claims import reproduced, result_data, results_markdown, tally, verdict
 
 
 @pytest.mark.parametrize("kwargs, state, text", [

@@ -112,7 +112,7 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
     if webhook:
         from ldkit.chat import service
         from ldkit.chat.poster import post_once
-        from ldkit.digest.collect import relative
+        from ldkit.core.layout import relative
 
         # with site_url the post links to the week's page on the site; else it says where the file is
         where = result.model.page_url or relative(result.files["html"], workspace.root)

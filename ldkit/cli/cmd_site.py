@@ -45,7 +45,7 @@ def site(out: Path | None, since: str | None, until: str | None, rebuild: bool, 
 
     skip_slow_optional_imports()
     from ldkit.cli.base import progress_enabled, warn
-    from ldkit.digest.collect import relative
+    from ldkit.core.layout import relative
     from ldkit.site.build import build_site
     from ldkit.core.weeks import parse_week
     from ldkit.core.workspace import find_workspace

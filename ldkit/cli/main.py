@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ldkit import __version__
+from ldkit.core import __version__
 from ldkit.cli.base import LdkitGroup
 from ldkit.cli.cmd_ci import ci
 from ldkit.cli.cmd_digest import digest

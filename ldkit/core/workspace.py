@@ -33,7 +33,7 @@ class Settings:
     kernel: str = "python3"
     site_url: str | None = None  # where the team's site is published (ends with "/"); links in chat and feeds
     scheduler: str | None = None  # a Dask scheduler address (or local:N) for `digest --execute`
-    team: tuple[Any, ...] = ()  # the roster (ldkit.team.roster.Member), empty when there is none
+    team: tuple[Any, ...] = ()  # the roster (ldkit.core.roster.Member), empty when there is none
     chat: str = "slack"  # the chat service webhooks speak: slack, mattermost or teams
 
 
@@ -176,7 +176,7 @@ def parse_settings(table: object, where: str) -> Settings:
     if "chat" in values and values["chat"] not in ("slack", "mattermost", "teams"):
         raise WorkspaceError(f"{where}: setting 'chat' must be slack, mattermost or teams, not {values['chat']!r}")
     if "team" in values:
-        from ldkit.team.roster import parse_team
+        from ldkit.core.roster import parse_team
 
         values["team"] = parse_team(values["team"], where)
     if "site_url" in values:

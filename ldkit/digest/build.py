@@ -10,7 +10,8 @@ from typing import Any
 
 from ldkit.core.files import make_folder
 from ldkit.render.cache import FragmentCache
-from ldkit.digest.collect import collect, relative
+from ldkit.core.layout import relative
+from ldkit.digest.collect import collect
 from ldkit.render.media import Place
 from ldkit.model.week import WeekModel, build_model, recent_weeks
 from ldkit.render.fragment import RenderJob, RenderPool, render_all
@@ -105,11 +106,11 @@ def _execute(workspace: Workspace, found: Any, failures: dict[str, dict[str, Any
     """Run every workbook into the build folder and point each entry at its executed copy.
 
     Returns (how many ran, warnings); `failures` and `notes` (per render key) are filled for the cards."""
-    from ldkit.digest.execute import (ExecJob, FolderTooLarge, execute_all, execution_key, folder_files,
+    from ldkit.digest.execute import (ExecJob, FolderTooLarge, Remote, execute_all, execution_key, folder_files,
                                       installed_kernels)
     from ldkit.render.fragment import job_key
     from ldkit.core.errors import InputError
-    from ldkit.workbook.parameters import assignment_lines
+    from ldkit.records.parameters import assignment_lines
     from ldkit.records.notebook import read_notebook
 
     kernels = installed_kernels()
@@ -137,8 +138,14 @@ def _execute(workspace: Workspace, found: Any, failures: dict[str, dict[str, Any
                                     execution_key(nb, params, kernel, timeout, files), timeout, notebook_limit,
                                     workspace.root), said))
     bar = _progress(len(jobs), "execute", show_progress)
+    remote: Remote | None = None
+    if scheduler:
+        from ldkit.digest.cluster import execute_on_cluster  # dask is imported only here
+
+        address = scheduler
+        remote = lambda todo, build, progress: execute_on_cluster(todo, build, address, progress)  # noqa: E731
     done = execute_all([job for _, job, _ in jobs], workspace.cache / "digest" / "build", workers, rebuild,
-                       progress=bar.update if bar else None, scheduler=scheduler)
+                       progress=bar.update if bar else None, remote=remote)
     if bar:
         bar.close()
     for entry, job, said in jobs:

@@ -15,43 +15,12 @@ from ldkit.core.errors import NotebookError
 from ldkit.records.merge import merge
 from ldkit.records.notebook import parse_notebook
 from ldkit.records.scan import Problem, notebook_files, workbook_stamp
+from ldkit.records.week import Collected, Entry, private_kinds  # noqa: F401 - re-exported
 from ldkit.records.workbook import Workbook, load_workbook
 from ldkit.core.weeks import Week
 from ldkit.core.workspace import Workspace
 
 LOOKBACK_WEEKS = 8
-
-
-@dataclass
-class Entry:
-    workbook: Workbook
-    key: str  # render cache key
-    sha256: str
-    hide_kinds: tuple[str, ...]
-    files: str = ""  # the size and mtime of the images its markdown embeds (part of the key)
-    render_path: Path | None = None  # the executed copy, with --execute
-
-    @property
-    def author(self) -> str:
-        return self.workbook.author
-
-
-@dataclass
-class Collected:
-    week: Week
-    entries: list[Entry] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    team: list[str] = field(default_factory=list)  # the roster, else everyone seen this week or in the 8 before
-
-
-def private_kinds(workbook: Workbook) -> tuple[str, ...]:
-    kinds = []
-    for kind in ("plan", "outcome"):
-        record = getattr(workbook.records, kind)
-        if record is not None and record["data"].get("visibility") == "private":
-            kinds.append(kind)
-    return tuple(kinds)
 
 
 def collect(workspace: Workspace, week: Week, index: Path | None = None,
@@ -161,15 +130,3 @@ class ReadCache:
     def close(self) -> None:
         close_index(self.db)
         self.db = None
-
-def relative(path: Path, root: Path) -> str:
-    """`path` relative to the workspace root; resolving links only when the plain paths do not say (it costs)."""
-    try:
-        return str(Path(path).relative_to(root))
-    except ValueError:
-        pass
-    try:
-        return str(Path(path).resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
-

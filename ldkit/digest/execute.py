@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from ldkit import __version__
+from ldkit.core import __version__
 
 EXECUTE_VERSION = 2
 MAX_FOLDER = 200 * 1024 * 1024  # bytes of a workbook's folder copied for its run
@@ -239,9 +239,15 @@ def _papermill_with_retry(papermill: Any, source: Path, output: Path, job: ExecJ
             raise
 
 
+# Runs jobs somewhere else: (jobs, build folder, progress) -> each job's result by key.
+Remote = Callable[[list[ExecJob], Path, Callable[[int], None] | None], dict[str, Executed]]
+
+
 def execute_all(jobs: list[ExecJob], build: Path, workers: int, rebuild: bool = False,
-                progress: Callable[[int], None] | None = None, scheduler: str | None = None) -> dict[str, Executed]:
-    """Run what the build folder lacks; a finished run leaves executed.ipynb and result.json under its key."""
+                progress: Callable[[int], None] | None = None, remote: Remote | None = None) -> dict[str, Executed]:
+    """Run what the build folder lacks; a finished run leaves executed.ipynb and result.json under its key.
+
+    `remote` runs the jobs elsewhere (ldkit.digest.cluster); without it they run in a local process pool."""
     results: dict[str, Executed] = {}
     todo = []
     for job in jobs:
@@ -266,10 +272,8 @@ def execute_all(jobs: list[ExecJob], build: Path, workers: int, rebuild: bool = 
         if progress:
             progress(1)
 
-    if unique and scheduler:
-        from ldkit.digest.cluster import execute_on_cluster  # dask is imported only here
-
-        results.update(execute_on_cluster(unique, build, scheduler, progress))
+    if unique and remote is not None:
+        results.update(remote(unique, build, progress))
     elif unique:
         with ProcessPoolExecutor(max_workers=max(1, min(workers, len(unique))), initializer=_worker_init) as pool:
             futures = [pool.submit(run_one, job, build) for job in unique]

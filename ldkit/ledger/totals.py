@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from ldkit.notebook.results import tally
+from ldkit.records.claims import tally
 
 
 def is_private(record: dict[str, Any] | None) -> bool:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ldkit.model.week import Outcome, Paper, Result, WorkbookView, workbook_view
-from ldkit.notebook.results import tally
+from ldkit.records.claims import tally
 from ldkit.ledger.stats import WeekData, compute
 from ldkit.core.text import display_text
 from ldkit.core.weeks import Week

@@ -10,10 +10,11 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ldkit.digest.collect import Collected, relative
+from ldkit.core.layout import relative
+from ldkit.records.week import Collected
 from ldkit.render.media import notebook_anchor
 from ldkit.render.fragment import Rendered
-from ldkit.notebook.results import reproduced, tally, verdict
+from ldkit.records.claims import reproduced, tally, verdict
 from ldkit.core.text import display_text, display_tree
 from ldkit.ledger.totals import is_private, week_totals
 from ldkit.core.weeks import learning_day_of

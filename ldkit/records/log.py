@@ -8,7 +8,7 @@ from ldkit.core.errors import InputError, WorkspaceError
 from ldkit.records.journal import journal_path
 from ldkit.records.schema import make_record
 from ldkit.records.workbook import Workbook, load_workbook, save_record
-from ldkit.notebook.results import reproduced, tally, verdict
+from ldkit.records.claims import reproduced, tally, verdict
 from ldkit.core.workspace import Workspace, find_workspace
 
 

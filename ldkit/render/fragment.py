@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from ldkit import __version__
+from ldkit.core import __version__
 from ldkit.render.cache import FragmentCache
 from ldkit.render.media import Place, localise
 from ldkit.render.sanitize import sanitize

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from ldkit import __version__
+from ldkit.core import __version__
 from ldkit.core.files import atomic_write, make_folder
 from ldkit.render.cache import FragmentCache
-from ldkit.digest.collect import Collected, collect
+from ldkit.digest.collect import collect
+from ldkit.records.week import Collected
 from ldkit.render.media import Place
 from ldkit.model.week import build_model
 from ldkit.render.fragment import RenderJob, RenderPool, render_all

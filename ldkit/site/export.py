@@ -92,7 +92,7 @@ def export_sqlite(workspace: Workspace, target: Path, force: bool = False) -> Ex
 
 def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
     from ldkit.digest.collect import collect
-    from ldkit.notebook.results import reproduced, verdict
+    from ldkit.records.claims import reproduced, verdict
     from ldkit.ledger.stats import WeekData, compute, known_weeks, skips_of
     from ldkit.ledger.totals import is_private, week_totals
     from ldkit.core.weeks import learning_day_of, parse_week

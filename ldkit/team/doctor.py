@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ldkit import __version__
+from ldkit.core import __version__
 from ldkit.core.errors import LdkitError
 from ldkit.core.workspace import Workspace
 

@@ -15,7 +15,7 @@ from ldkit.core.errors import InputError, WriteError
 from ldkit.records.journal import journal_path
 from ldkit.records.schema import now_rfc3339
 from ldkit.records.workbook import dump_notebook
-from ldkit.workbook.parameters import RESERVED, assignment_lines, check_name
+from ldkit.records.parameters import RESERVED, assignment_lines, check_name
 from ldkit.workbook.templates import Template, cell_tags, parameters_cell_index
 from ldkit.core.text import escape_markdown, title_slug
 from ldkit.core.weeks import Week, learning_day_of

@@ -13,7 +13,7 @@ from typing import Any
 from ldkit.core.errors import TemplateError
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "builtin_templates"
-from ldkit.workbook.parameters import RESERVED  # noqa: F401 - the one list, re-exported for templates' readers
+from ldkit.records.parameters import RESERVED  # noqa: F401 - the one list, re-exported for templates' readers
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,57 @@
+"""Reading the roster (`[team]` in ldkit.toml): each member checked, a real time zone. Editing it is ldkit.team.roster."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from ldkit.core.errors import WorkspaceError
+from ldkit.core.text import author_slug
+
+MEMBER_KEYS = ("name", "chat", "tz")
+
+
+@dataclass(frozen=True)
+class Member:
+    slug: str
+    name: str = ""
+    chat: str = ""  # the id used for mentions (Slack U024BE7LH, a Mattermost username, a Teams UPN)
+    tz: str = ""  # an IANA zone, e.g. Europe/Berlin
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def check_zone(zone: str, where: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise WorkspaceError(f"{where}: time zone {zone!r} is not an IANA zone",
+                             hint="use a name such as Europe/Berlin, America/New_York or UTC") from None
+    return zone
+
+
+def parse_team(table: object, where: str) -> tuple[Member, ...]:
+    """The `[team]` table -> members, each checked: a slug key, known fields, strings, a real time zone."""
+    if not isinstance(table, dict):
+        raise WorkspaceError(f"{where}: 'team' must be a table of members, e.g. "
+                             'ada = { name = "Ada L.", chat = "U024BE7LH", tz = "Europe/Berlin" }')
+    members = []
+    for key, value in table.items():
+        slug = author_slug(str(key))
+        if slug != key:
+            raise WorkspaceError(f"{where}: team member {key!r} must be written as its slug {slug!r}")
+        if not isinstance(value, dict):
+            raise WorkspaceError(f"{where}: team member {key!r} must be a table such as "
+                                 '{ name = "Ada L.", tz = "Europe/Berlin" }')
+        unknown = sorted(set(value) - set(MEMBER_KEYS))
+        if unknown:
+            raise WorkspaceError(f"{where}: team member {key!r} has unknown field {unknown[0]!r}",
+                                 hint="known fields: " + ", ".join(MEMBER_KEYS))
+        for field in MEMBER_KEYS:
+            if field in value and not isinstance(value[field], str):
+                raise WorkspaceError(f"{where}: team member {key!r}: {field} must be a string")
+        if value.get("tz"):
+            check_zone(value["tz"], f"{where}: team member {key!r}")
+        members.append(Member(slug, value.get("name", ""), value.get("chat", ""), value.get("tz", "")))
+    return tuple(sorted(members, key=lambda m: m.slug))
