@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ldkit.core import __version__
+
 __all__ = ["plan", "outcome", "result", "home", "__version__"]
 
 

@@ -79,12 +79,12 @@ def bench_new(base: Path, runs: int) -> dict:
 
 def bench_status(base: Path, runs: int, count: int = 2000) -> dict:
     sys.path.insert(0, str(ROOT))
+    from ldkit.core.weeks import parse_week
+    from ldkit.core.workspace import find_workspace
     from ldkit.records.schema import make_record, outcome_data, plan_data
     from ldkit.records.workbook import save_record
     from ldkit.workbook.scaffold import create_workbook
     from ldkit.workbook.templates import get_template
-    from ldkit.core.weeks import parse_week
-    from ldkit.core.workspace import find_workspace
 
     ws_root = make_workspace(base)
     os.environ["LDKIT_HOME"] = str(ws_root)
@@ -133,12 +133,12 @@ def make_corpus(ws_root: Path, count: int, week: str = "2026-W48") -> list[Path]
     import random
 
     sys.path.insert(0, str(ROOT))
+    from ldkit.core.weeks import parse_week
+    from ldkit.core.workspace import find_workspace
     from ldkit.records.schema import make_record, outcome_data, plan_data
     from ldkit.records.workbook import dump_notebook, save_record
     from ldkit.workbook.scaffold import create_workbook
     from ldkit.workbook.templates import get_template
-    from ldkit.core.weeks import parse_week
-    from ldkit.core.workspace import find_workspace
 
     os.environ["LDKIT_HOME"] = str(ws_root)
     ws = find_workspace()
@@ -283,8 +283,8 @@ def _checkout(repo: Path, target: Path) -> None:
 def bench_maths(base: Path, runs: int) -> list[dict]:
     """TeX -> MathML per formula on real notebooks' formulas, and a 300-formula notebook against the same without."""
     sys.path.insert(0, str(ROOT))
-    from ldkit.render.mathml import tex_to_mathml
     from ldkit.render.fragment import render_notebook
+    from ldkit.render.mathml import tex_to_mathml
 
     formulas = []
     corpus = real_corpus(base)
@@ -359,11 +359,11 @@ def bench_real(base: Path, runs: int) -> dict | None:
     if not sources:
         print("  no real corpus here (fetch one, or set LDKIT_BENCH_CORPUS): skipped")
         return None
+    from ldkit.core.weeks import parse_week
+    from ldkit.core.workspace import find_workspace
     from ldkit.records.workbook import dump_notebook
     from ldkit.workbook.scaffold import create_workbook
     from ldkit.workbook.templates import get_template
-    from ldkit.core.weeks import parse_week
-    from ldkit.core.workspace import find_workspace
 
     ws_root = make_workspace(base)
     os.environ["LDKIT_HOME"] = str(ws_root)
@@ -461,7 +461,7 @@ def bench_form(base: Path, runs: int) -> list[dict]:
         lines: list[str] = []
         try:
             client.execute_interactive(FORM_PROBE.format(path=path), timeout=120,
-                                       output_hook=lambda msg: lines.append(msg["content"].get("text", "")))
+                                       output_hook=lambda msg, seen=lines: seen.append(msg["content"].get("text", "")))
         finally:
             client.stop_channels()
             manager.shutdown_kernel(now=True)
@@ -480,12 +480,12 @@ def bench_form(base: Path, runs: int) -> list[dict]:
 def make_team(ws_root: Path, weeks: int = 26, people: int = 20, big: int = 10) -> list[str]:
     """`weeks` weeks of `people` small workbooks (plan, outcome, a result) plus `big` synthetic notebooks each."""
     sys.path.insert(0, str(ROOT))
+    from ldkit.core.weeks import parse_week
+    from ldkit.core.workspace import find_workspace
     from ldkit.records.schema import make_record, outcome_data, plan_data
     from ldkit.records.workbook import save_record
     from ldkit.workbook.scaffold import create_workbook
     from ldkit.workbook.templates import get_template
-    from ldkit.core.weeks import parse_week
-    from ldkit.core.workspace import find_workspace
 
     os.environ["LDKIT_HOME"] = str(ws_root)
     ws = find_workspace()

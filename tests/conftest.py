@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from ldkit.cli.main import cli
-from ldkit.workbook.setup import init_workspace
 from ldkit.core.workspace import Workspace
+from ldkit.workbook.setup import init_workspace
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ import textwrap
 
 import pytest
 
-from ldkit.core.files import atomic_write
 from ldkit.core.errors import WriteError
+from ldkit.core.files import atomic_write
 
 
 def test_replaces_whole_file(tmp_path):

@@ -18,7 +18,8 @@ def test_status_shows_each_author(ws, run, new_workbook, monkeypatch):
     assert people["alice"][0]["hours"] == 4
     assert people["bob"][0]["plan"] is False and people["bob"][0]["outcome"] is None
     assert report["totals"] == {"people": 2, "workbooks": 2, "planned": 1, "summarized": 1, "hours": 4,
-                                "results": {"judged": 0, "reproduced": 0, "text": "0 of 0 claims reproduced", "total": 0}}
+                                "results": {"judged": 0, "reproduced": 0, "text": "0 of 0 claims reproduced",
+                                            "total": 0}}
     text = run("status", "--week", "2026-W48").stdout
     assert "alice" in text and "partial" in text and "2 people, 1 planned, 1 summarized" in text
 

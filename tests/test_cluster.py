@@ -1,4 +1,5 @@
 """`digest --execute --scheduler`: a real `dask scheduler` and `dask worker` processes on 127.0.0.1."""
+import contextlib
 import json
 import os
 import shutil
@@ -34,7 +35,7 @@ class Cluster:
         self.port = free_port()
         self.address = f"tcp://127.0.0.1:{self.port}"
         self.log = tmp / "dask.log"
-        out = open(self.log, "ab")
+        out = open(self.log, "ab")  # noqa: SIM115 - the cluster's log, open while it runs
         env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
         self.scheduler = subprocess.Popen([dask_bin(), "scheduler", "--host", "127.0.0.1", "--port", str(self.port),
                                            "--no-dashboard"], stdout=out, stderr=out, env=env)
@@ -63,10 +64,8 @@ class Cluster:
     def close(self) -> None:
         for proc in [*self.workers, self.scheduler]:
             if proc.poll() is None:
-                try:
+                with contextlib.suppress(OSError):
                     os.killpg(proc.pid, signal.SIGTERM) if proc in self.workers else proc.terminate()
-                except OSError:
-                    pass
         for proc in [*self.workers, self.scheduler]:
             try:
                 proc.wait(timeout=20)
@@ -133,7 +132,7 @@ def test_a_week_on_a_real_cluster_matches_the_local_pool(ws, run, six, cluster):
 
 
 def test_a_worker_killed_mid_run_is_rescheduled(ws, run, new_workbook, cluster):
-    path = with_code(new_workbook("blank", "Slow", "--week", WEEK), "import time\ntime.sleep(6)\nprint('survived')")
+    with_code(new_workbook("blank", "Slow", "--week", WEEK), "import time\ntime.sleep(6)\nprint('survived')")
     proc = subprocess.Popen([sys.executable, "-m", "ldkit", "digest", "--week", WEEK, "--execute", "--quiet",
                              "--scheduler", cluster.address, "--timeout", "60"], cwd=ws.root,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -170,7 +169,6 @@ def test_scheduler_goes_with_execute_and_local_needs_a_count(ws, run, six):
 
 
 def test_without_a_scheduler_no_dask_is_imported(ws, new_workbook):
-    from tests.test_imports import loaded
 
     with_code(new_workbook("blank", "Plain", "--week", WEEK), "print(1)")
     code = ("import sys, json\nfrom ldkit.cli.main import cli\n"

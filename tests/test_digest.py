@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from ldkit.writers.environment import CSP
 from ldkit.render.sanitize import sanitize
+from ldkit.writers.environment import CSP
 from tests.conftest import snapshot
 from tests.hostile import PAYLOADS, make_hostile
 
@@ -57,7 +57,8 @@ def test_sanitizer_neutralises_each_payload(payload):
 
 
 def test_sanitizer_keeps_real_rendering():
-    html = ('<h1>T</h1><p>p <em>e</em></p><ul><li>x</li></ul><table><tbody><tr><th>a</th><td colspan="2">b</td></tr></tbody></table>'
+    html = ('<h1>T</h1><p>p <em>e</em></p><ul><li>x</li></ul>'
+            '<table><tbody><tr><th>a</th><td colspan="2">b</td></tr></tbody></table>'
             '<div class="highlight"><pre><span class="k">def</span></pre></div><img alt="plot" src="data:image/png;'
             'base64,iVBORw0KGgo="><math><mi>x</mi></math>')
     assert sanitize(html) == html

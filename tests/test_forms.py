@@ -13,10 +13,10 @@ from nbclient.exceptions import CellExecutionError
 
 from ldkit.notebook.cards import record_card
 from ldkit.notebook.forms import OutcomeForm, PlanForm, _open
-from ldkit.workbook.locate import FormError, locate_workbook
 from ldkit.records import journal
 from ldkit.records.notebook import MIME
 from ldkit.records.workbook import load_workbook
+from ldkit.workbook.locate import FormError, locate_workbook
 from tests.conftest import snapshot
 
 
@@ -84,7 +84,7 @@ def test_save_then_reopen_prefills(new_workbook):
     form.set(goal="Learn vmap", category="tutorial", resources=["a", "b"], planned_hours="2.5", private=True)
     record = form.save()
     assert record is not None and "Saved at" in form.message.value
-    assert journal.read(journal.journal_path(path))[0] == [record]
+    assert [value for _, value in journal.read_lines(journal.journal_path(path))[0]] == [record]
     again = open_form(PlanForm, path)
     values = {label: w.value for label, w in again.fields.items()}
     assert values == {"Goal": "Learn vmap", "Category": "tutorial", "Resources": "a\nb", "Planned hours": "2.5",
@@ -140,7 +140,8 @@ def test_read_only_folder_shows_the_error_and_a_retry_works(new_workbook, read_o
     folder = read_only(path.parent)
     assert form.save() is None and "cannot save to" in form.message.value
     assert form.fields["Goal"].value == "typed with care"
-    import subprocess, os
+    import os
+    import subprocess
     if os.geteuid() == 0:
         subprocess.run(["chattr", "-i", str(folder)], check=True)
     else:

@@ -14,29 +14,41 @@ def record(n: int, workbook: str = "") -> dict:
                         "visibility": "team"})
 
 
+def append(path, value):
+    """One save, as save_record does it: under the journal's lock, flushed."""
+    with journal.locked(path) as handle:
+        journal.append_locked(handle, value, path)
+
+
+def read(path):
+    """The journal's objects and its warnings, as load_workbook reads them."""
+    lines, warnings = journal.read_lines(path)
+    return [value for _, value in lines if isinstance(value, dict)], warnings
+
+
 def test_append_and_read(tmp_path):
     path = tmp_path / "x.ldkit.jsonl"
     first, second = record(1), record(2)
-    journal.append(path, first)
-    journal.append(path, second)
-    records, warnings = journal.read(path)
+    append(path, first)
+    append(path, second)
+    records, warnings = read(path)
     assert records == [first, second] and warnings == []
 
 
 def test_missing_journal_reads_empty(tmp_path):
-    assert journal.read(tmp_path / "none.ldkit.jsonl") == ([], [])
+    assert read(tmp_path / "none.ldkit.jsonl") == ([], [])
 
 
 def test_torn_last_line_is_skipped_with_a_warning_and_the_next_save_stays_whole(tmp_path):
     path = tmp_path / "x.ldkit.jsonl"
-    journal.append(path, record(1))
+    append(path, record(1))
     with open(path, "ab") as handle:
         handle.write(b'{"schema": 1, "kind": "pla')  # a crash mid-append
-    records, warnings = journal.read(path)
+    records, warnings = read(path)
     assert len(records) == 1
     assert "skipped its last line" in warnings[0] and "interrupted" in warnings[0]
-    journal.append(path, record(3))
-    records, warnings = journal.read(path)
+    append(path, record(3))
+    records, warnings = read(path)
     assert [r["data"]["goal"] for r in records] == ["goal 1", "goal 3"]
     assert len(warnings) == 1  # the torn line, now in the middle, is still only skipped
 
@@ -63,7 +75,7 @@ def test_two_processes_saving_at_once_lose_nothing(new_workbook):
     procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), who, workbook_id])
              for who in ("p1", "p2")]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
-    records, warnings = journal.read(journal.journal_path(path))
+    records, warnings = read(journal.journal_path(path))
     assert warnings == []
     summaries = {r["data"]["summary"].split(" x")[0] for r in records}
     assert summaries == {f"{who} {n}" for who in ("p1", "p2") for n in range(200)}

@@ -54,9 +54,9 @@ def test_nothing_is_sent_when_everyone_is_done(ws, run, team, fake_server, new_w
 
 
 def test_each_member_is_reminded_when_their_local_time_has_come(team, fake_server):
-    from ldkit.team.remind import send_reminder
     from ldkit.core.weeks import parse_week
     from ldkit.core.workspace import find_workspace
+    from ldkit.team.remind import send_reminder
 
     ws = find_workspace()  # with the roster the fixture wrote
     url = hook(fake_server)

@@ -6,9 +6,9 @@ import pytest
 from nbclient import NotebookClient
 
 from ldkit.core.errors import RecordError
-from ldkit.records.notebook import MIME
 from ldkit.notebook.results import result
 from ldkit.records.claims import reproduced, result_data, results_markdown, tally, verdict
+from ldkit.records.notebook import MIME
 
 
 @pytest.mark.parametrize("kwargs, state, text", [

@@ -4,9 +4,17 @@ import jsonschema
 import pytest
 
 from ldkit.core.errors import RecordError
-from ldkit.records.schema import (SCHEMA_FILE, make_record, outcome_data, parse_expense, parse_hours, plan_data,
-                                  UpgradeError, upgrade)
 from ldkit.core.workspace import DEFAULT_CATEGORIES
+from ldkit.records.schema import (
+    SCHEMA_FILE,
+    UpgradeError,
+    make_record,
+    outcome_data,
+    parse_expense,
+    parse_hours,
+    plan_data,
+    upgrade,
+)
 
 VALIDATOR = jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text()))
 WB = "0b6d8d2e-8a5c-4d33-9a0e-3f1c3c1d2e4f"

@@ -12,8 +12,8 @@ from urllib.parse import unquote, urlparse
 import pytest
 from defusedxml.ElementTree import fromstring
 
-from ldkit.records.workbook import save_record
 from ldkit.records.schema import make_record
+from ldkit.records.workbook import save_record
 from tests.conftest import snapshot
 from tests.test_digest import assert_inert
 
@@ -81,7 +81,8 @@ def test_every_page_is_safe_linked_and_reachable(ws, run, team):
     root = ws.root / "site"
     pages = {p for p in root.rglob("*.html") if ".ldkit-staging" not in str(p)}
     expected = {"index.html", "papers/index.html", "people/index.html", "topics/index.html",
-                *(f"weeks/{w}/index.html" for w in WEEKS), *(f"people/{a}/index.html" for a in ("alice", "bob", "chen")),
+                *(f"weeks/{w}/index.html" for w in WEEKS),
+                *(f"people/{a}/index.html" for a in ("alice", "bob", "chen")),
                 "topics/tutorial/index.html", "topics/fundamentals/index.html"}
     assert {str(p.relative_to(root)) for p in pages} == expected  # bob's private plan makes no topic page
     reachable, todo = set(), [root / "index.html"]
@@ -197,7 +198,7 @@ def test_a_new_week_updates_its_neighbour_links(ws, run, team, new_workbook):
 def test_a_build_killed_midway_leaves_the_previous_site_whole(ws, run, team):
     run("site", "--quiet")
     before = site_files(ws)
-    for (author, week), path in team.items():  # every week changes: the next build has real work to do
+    for (_author, _week), path in team.items():  # every week changes: the next build has real work to do
         nb = json.loads(path.read_text())
         nb["cells"].append({"cell_type": "markdown", "id": "late", "metadata": {}, "source": "Late note " * 2000})
         path.write_text(json.dumps(nb))

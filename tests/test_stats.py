@@ -3,8 +3,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from ldkit.ledger.stats import compute, streaks, WeekData
 from ldkit.core.weeks import parse_week
+from ldkit.ledger.stats import WeekData, compute, streaks
 
 
 def week_with(ws, run, new_workbook, week, author, outcome=True):

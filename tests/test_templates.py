@@ -3,10 +3,9 @@ import json
 import nbformat
 import pytest
 
-from tests.conftest import snapshot
-
 from ldkit.core.errors import TemplateError
 from ldkit.workbook.templates import builtin_dir, catalog, get_template, read_parameters
+from tests.conftest import snapshot
 
 NAMES = ["blank", "explore", "fundamentals", "paper", "project", "reading", "tutorial"]
 

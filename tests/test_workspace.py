@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 
 from ldkit.core.errors import WorkspaceError
-from ldkit.workbook.setup import init_workspace
 from ldkit.core.workspace import DEFAULT_CATEGORIES, find_workspace
+from ldkit.workbook.setup import init_workspace
 from tests.conftest import snapshot
 
 

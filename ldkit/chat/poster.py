@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlparse
 
-from ldkit.core.files import atomic_write, make_folder
 from ldkit.core.errors import InputError, LdkitError
+from ldkit.core.files import atomic_write, make_folder
 from ldkit.core.net import MaybeDelivered, NotDelivered, post_json
-from ldkit.records.schema import now_rfc3339
 from ldkit.core.workspace import Workspace
+from ldkit.records.schema import now_rfc3339
 
 try:
     import fcntl

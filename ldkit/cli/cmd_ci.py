@@ -28,8 +28,8 @@ def ci(target: str, install: str | None, force: bool) -> None:
       ldkit ci github
       ldkit ci gitlab --install "ldkit @ git+https://git.example.org/tools/ldkit@v0.1.0"
     """
-    from ldkit.team.ci import write_ci
     from ldkit.core.workspace import find_workspace
+    from ldkit.team.ci import write_ci
 
     path = write_ci(find_workspace(), target, install, force)
     say(f"wrote {path}; commit it, then set the secret LEARNING_DAY_WEBHOOK")

@@ -71,11 +71,10 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
 
     skip_slow_optional_imports()
     from ldkit.cli.base import progress_enabled, warn
-    from ldkit.digest.build import build_digest, summary_line
+    from ldkit.core.errors import InputError
     from ldkit.core.weeks import parse_week
     from ldkit.core.workspace import find_workspace
-
-    from ldkit.core.errors import InputError
+    from ldkit.digest.build import build_digest, summary_line
 
     if repost and not webhook:
         raise InputError("--repost goes with --post WEBHOOK_URL")

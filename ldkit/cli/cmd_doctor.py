@@ -24,8 +24,8 @@ def doctor() -> None:
     from ldkit.core.fastimport import skip_slow_optional_imports
 
     skip_slow_optional_imports()
-    from ldkit.team.doctor import run_checks
     from ldkit.core.workspace import find_workspace
+    from ldkit.team.doctor import run_checks
 
     checks = run_checks(find_workspace())
     for check in checks:

@@ -36,10 +36,10 @@ def new(template: str, title: str | None, week: str | None, author: str | None, 
       new-workbook blank --title "Notes on Rust lifetimes"
     """
     from ldkit.cli.base import emit_json, warn
-    from ldkit.workbook.people import resolve_author
-    from ldkit.workbook.start import start_workbook
     from ldkit.core.weeks import parse_week
     from ldkit.core.workspace import find_workspace
+    from ldkit.workbook.people import resolve_author
+    from ldkit.workbook.start import start_workbook
 
     workspace = find_workspace()
     the_week = parse_week(week)

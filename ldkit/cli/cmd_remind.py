@@ -35,9 +35,9 @@ def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, a
       ldkit remind plan --dry-run
     """
     from ldkit.core.errors import InputError
-    from ldkit.team.remind import parse_at, reminder, send_reminder
     from ldkit.core.weeks import parse_week
     from ldkit.core.workspace import find_workspace
+    from ldkit.team.remind import parse_at, reminder, send_reminder
 
     workspace = find_workspace()
     the_week = parse_week(week)

@@ -34,10 +34,10 @@ def search(query: tuple[str, ...], week: str | None, author: str | None, categor
       ldkit search backprop --category ml-fundamentals --json
     """
     from ldkit.cli.base import emit_json, warn
-    from ldkit.site.search import search as run_search
     from ldkit.core.text import author_slug
     from ldkit.core.weeks import parse_week
     from ldkit.core.workspace import find_workspace
+    from ldkit.site.search import search as run_search
 
     workspace = find_workspace()
     hits, warnings = run_search(workspace, " ".join(query), str(parse_week(week)) if week else None,
@@ -73,8 +73,8 @@ def export(target: Path, force: bool) -> None:
       ldkit export --sqlite learning-day.db
       pip install 'ldkit[explore]' && datasette learning-day.db   # a searchable web view
     """
-    from ldkit.site.export import export_sqlite
     from ldkit.core.workspace import find_workspace
+    from ldkit.site.export import export_sqlite
 
     done = export_sqlite(find_workspace(), target, force)
     counts = ", ".join(f"{n} {name}" for name, n in done.counts.items())

@@ -46,9 +46,9 @@ def site(out: Path | None, since: str | None, until: str | None, rebuild: bool, 
     skip_slow_optional_imports()
     from ldkit.cli.base import progress_enabled, warn
     from ldkit.core.layout import relative
-    from ldkit.site.build import build_site
     from ldkit.core.weeks import parse_week
     from ldkit.core.workspace import find_workspace
+    from ldkit.site.build import build_site
 
     workspace = find_workspace()
     result = build_site(workspace, out, parse_week(since) if since else None, parse_week(until) if until else None,

@@ -21,10 +21,10 @@ def skip(week: str | None, author: str | None, reason: str) -> None:
       ldkit skip --reason "on call"
       ldkit skip --week next --author bob --reason holiday
     """
-    from ldkit.workbook.people import resolve_author
-    from ldkit.ledger.stats import skip_week
     from ldkit.core.weeks import parse_week
     from ldkit.core.workspace import find_workspace
+    from ldkit.ledger.stats import skip_week
+    from ldkit.workbook.people import resolve_author
 
     workspace = find_workspace()
     the_week = parse_week(week)
@@ -54,9 +54,10 @@ def stats(since: str | None, until: str | None, as_json: bool, plot: Path | None
       ldkit stats --plot participation.svg
     """
     from ldkit.cli.base import emit_json
-    from ldkit.ledger.stats import compute, plot as draw
     from ldkit.core.weeks import parse_week
     from ldkit.core.workspace import find_workspace
+    from ldkit.ledger.stats import compute
+    from ldkit.ledger.stats import plot as draw
 
     workspace = find_workspace()
     data = compute(workspace, parse_week(since) if since else None, parse_week(until) if until else None)

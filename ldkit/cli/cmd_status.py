@@ -24,9 +24,9 @@ def status(week: str | None, as_json: bool) -> None:
       ldkit status --week last --json
     """
     from ldkit.cli.base import emit_json, warn
-    from ldkit.ledger.status import week_status
     from ldkit.core.weeks import parse_week
     from ldkit.core.workspace import find_workspace
+    from ldkit.ledger.status import week_status
 
     workspace = find_workspace()
     report = week_status(workspace, parse_week(week))

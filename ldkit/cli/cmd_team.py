@@ -32,8 +32,8 @@ def team_add(name: str, full_name: str | None, chat: str | None, tz: str | None)
       ldkit team add ada --name "Ada L." --chat U024BE7LH --tz Europe/Berlin
       ldkit team add bob --tz America/New_York
     """
-    from ldkit.team.roster import add_member
     from ldkit.core.workspace import find_workspace
+    from ldkit.team.roster import add_member
 
     workspace = find_workspace()
     member = add_member(workspace.config_file, name, full_name, chat, tz)
@@ -49,8 +49,8 @@ def team_remove(name: str) -> None:
     Example:
       ldkit team remove bob
     """
-    from ldkit.team.roster import remove_member
     from ldkit.core.workspace import find_workspace
+    from ldkit.team.roster import remove_member
 
     say(f"{remove_member(find_workspace().config_file, name)} is off the roster")
 

@@ -12,8 +12,8 @@ from ldkit.cli.options import json_option
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--git", is_flag=True, help="Also make it a git repository for the team (.gitattributes, git init).")
-@click.option("--upgrade", is_flag=True, help="In an existing workspace, refresh the home notebook (Learning Day.ipynb) "
-                                               "and touch nothing else.")
+@click.option("--upgrade", is_flag=True,
+              help="In an existing workspace, refresh the home notebook (Learning Day.ipynb) and touch nothing else.")
 def init(path: Path, git: bool, upgrade: bool) -> None:
     """Make PATH (default: here) an ldkit workspace.
 
@@ -35,8 +35,8 @@ def init(path: Path, git: bool, upgrade: bool) -> None:
       ldkit init my-team && cd my-team && ldkit new tutorial --title "JAX basics"
       ldkit init --git team-learning-day     # the team's shared repository
     """
-    from ldkit.workbook.setup import in_git_repository, init_workspace, set_up_git
     from ldkit.core.workspace import config_in, load_workspace
+    from ldkit.workbook.setup import in_git_repository, init_workspace, set_up_git
 
     target = Path(path).expanduser().resolve()
     existing = config_in(target) if target.is_dir() else None
@@ -80,9 +80,9 @@ def templates(as_json: bool, check: bool) -> None:
       ldkit templates --check          # exit 1 when one is broken
     """
     from ldkit.cli.base import emit_json, warn
-    from ldkit.workbook.templates import catalog
-    from ldkit.core.workspace import find_workspace
     from ldkit.core.errors import WorkspaceError
+    from ldkit.core.workspace import find_workspace
+    from ldkit.workbook.templates import catalog
 
     try:
         folder = find_workspace().templates

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import click
 
-from ldkit.core import __version__
 from ldkit.cli.base import LdkitGroup
 from ldkit.cli.cmd_ci import ci
 from ldkit.cli.cmd_digest import digest
@@ -14,10 +13,11 @@ from ldkit.cli.cmd_paper import paper
 from ldkit.cli.cmd_remind import remind
 from ldkit.cli.cmd_search import export, search
 from ldkit.cli.cmd_site import site
-from ldkit.cli.cmd_team import team
 from ldkit.cli.cmd_stats import skip, stats
 from ldkit.cli.cmd_status import status
+from ldkit.cli.cmd_team import team
 from ldkit.cli.cmd_workspace import init, templates
+from ldkit.core import __version__
 
 
 @click.group(cls=LdkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -43,7 +43,8 @@ def cli() -> None:
     """
 
 
-for command in (init, templates, new, log, show, status, skip, digest, stats, paper, site, search, export, team, remind, ci, doctor):
+for command in (init, templates, new, log, show, status, skip, digest, stats, paper, site, search, export, team,
+                remind, ci, doctor):
     cli.add_command(command)
 
 new_workbook = new

@@ -1,10 +1,12 @@
 """Atomic replacement of files a user owns: temp file in the same folder, fsync, rename."""
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from ldkit.core.errors import WriteError
 
@@ -62,10 +64,8 @@ def make_folder(folder: Path) -> None:
 
 
 def _remove_quietly(name: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(name)
-    except OSError:
-        pass
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -6,12 +6,14 @@ only when a request is really made. Messages never contain the URL: a webhook UR
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from ldkit.core.errors import LdkitError
 
@@ -125,10 +127,8 @@ def _abandon(response: Any) -> None:
 
     sock = getattr(getattr(getattr(response, "raw", None), "connection", None), "sock", None)
     if sock is not None:
-        try:
+        with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
 
 def _before_sending(error: Exception) -> bool:

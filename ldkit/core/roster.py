@@ -1,4 +1,4 @@
-"""Reading the roster (`[team]` in ldkit.toml): each member checked, a real time zone. Editing it is ldkit.team.roster."""
+"""Reading the roster (`[team]` in ldkit.toml): each member checked (editing: ldkit.team.roster)."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass

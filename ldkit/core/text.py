@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 import unicodedata
+from typing import Any
 
 from ldkit.core.errors import InputError
 

@@ -43,13 +43,13 @@ class Week:
     def monday(self) -> dt.date:
         return self.day(0)
 
-    def shift(self, weeks: int) -> "Week":
+    def shift(self, weeks: int) -> Week:
         return week_of(self.monday() + dt.timedelta(weeks=weeks))
 
-    def next(self) -> "Week":
+    def next(self) -> Week:
         return self.shift(1)
 
-    def previous(self) -> "Week":
+    def previous(self) -> Week:
         return self.shift(-1)
 
 

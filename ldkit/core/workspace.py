@@ -163,10 +163,10 @@ def parse_settings(table: object, where: str) -> Settings:
             raise WorkspaceError(f"{where}: setting 'learning_day' = {values['learning_day']!r} is not a weekday",
                                  hint="use a weekday name such as thursday") from None
     if "categories" in values:
-        cats = values["categories"]
-        if not cats or not all(isinstance(c, str) and c.strip() for c in cats):  # type: ignore[union-attr]
+        cats: Any = values["categories"]
+        if not cats or not all(isinstance(c, str) and c.strip() for c in cats):
             raise WorkspaceError(f"{where}: setting 'categories' must be a non-empty list of non-empty strings")
-        values["categories"] = tuple(c.strip() for c in cats)  # type: ignore[union-attr]
+        values["categories"] = tuple(c.strip() for c in cats)
     for key in ("workbooks_dir", "digests_dir"):
         if key in values:
             rel = Path(str(values[key]))

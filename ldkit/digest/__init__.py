@@ -1,1 +1,1 @@
-"""The weekly digest: collect -> execute (optional) -> render -> model -> assemble, one stage a module (posting: ldkit.chat)."""
+"""The weekly digest: collect -> execute (optional) -> render -> model -> write, a module per stage."""

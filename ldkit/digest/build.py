@@ -9,15 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.core.files import make_folder
-from ldkit.render.cache import FragmentCache
 from ldkit.core.layout import relative
-from ldkit.digest.collect import collect
-from ldkit.render.media import Place
-from ldkit.model.week import WeekModel, build_model, recent_weeks
-from ldkit.render.fragment import RenderJob, RenderPool, render_all
 from ldkit.core.weeks import Week
 from ldkit.core.workspace import Workspace
-
+from ldkit.digest.collect import collect
+from ldkit.model.week import WeekModel, build_model, recent_weeks
+from ldkit.render.cache import FragmentCache
+from ldkit.render.fragment import RenderJob, RenderPool, render_all
+from ldkit.render.media import Place
 
 
 @dataclass
@@ -106,12 +105,19 @@ def _execute(workspace: Workspace, found: Any, failures: dict[str, dict[str, Any
     """Run every workbook into the build folder and point each entry at its executed copy.
 
     Returns (how many ran, warnings); `failures` and `notes` (per render key) are filled for the cards."""
-    from ldkit.digest.execute import (ExecJob, FolderTooLarge, Remote, execute_all, execution_key, folder_files,
-                                      installed_kernels)
-    from ldkit.render.fragment import job_key
     from ldkit.core.errors import InputError
-    from ldkit.records.parameters import assignment_lines
+    from ldkit.digest.execute import (
+        ExecJob,
+        FolderTooLarge,
+        Remote,
+        execute_all,
+        execution_key,
+        folder_files,
+        installed_kernels,
+    )
     from ldkit.records.notebook import read_notebook
+    from ldkit.records.parameters import assignment_lines
+    from ldkit.render.fragment import job_key
 
     kernels = installed_kernels()
     warnings: list[str] = []

@@ -11,11 +11,12 @@ from __future__ import annotations
 import io
 import tarfile
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from ldkit.digest.execute import ExecJob, Executed, folder_files, run_in
 from ldkit.core.errors import InputError, LdkitError
+from ldkit.digest.execute import ExecJob, Executed, folder_files, run_in
 
 CONNECT_TIMEOUT = 15
 
@@ -75,10 +76,10 @@ def pack(job: ExecJob) -> dict[str, Any]:
 
 def run_packed(task: dict[str, Any]) -> dict[str, Any]:
     """Worker side: unpack into a private folder, run, return the executed bytes (never a path: it is remote)."""
-    from ldkit.digest.execute import NO_SAVE_ENV
-    from ldkit.core.fastimport import skip_slow_optional_imports
-
     import os
+
+    from ldkit.core.fastimport import skip_slow_optional_imports
+    from ldkit.digest.execute import NO_SAVE_ENV
 
     skip_slow_optional_imports()
     os.environ[NO_SAVE_ENV] = "1"  # forms and results in a digest run save nothing

@@ -1,24 +1,25 @@
 """Collect a week: its workbooks with their records (the fast reader), the team, and unreadable files."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from ldkit.render.cache import close_index, open_index
-from ldkit.render.media import referenced_files, stamp
-from ldkit.render.fragment import job_key
 from ldkit.core.errors import NotebookError
+from ldkit.core.weeks import Week
+from ldkit.core.workspace import Workspace
 from ldkit.records.merge import merge
 from ldkit.records.notebook import parse_notebook
 from ldkit.records.scan import Problem, notebook_files, workbook_stamp
 from ldkit.records.week import Collected, Entry, private_kinds  # noqa: F401 - re-exported
 from ldkit.records.workbook import Workbook, load_workbook
-from ldkit.core.weeks import Week
-from ldkit.core.workspace import Workspace
+from ldkit.render.cache import close_index, open_index
+from ldkit.render.fragment import job_key
+from ldkit.render.media import referenced_files, stamp
 
 LOOKBACK_WEEKS = 8
 
@@ -54,14 +55,14 @@ def collect(workspace: Workspace, week: Week, index: Path | None = None,
     if roster:  # with a roster, the team is who is on it
         found.team = sorted(roster)
         return found
-    seen = {entry.author for entry in found.entries}
+    authors = {entry.author for entry in found.entries}
     earlier = week
     for _ in range(LOOKBACK_WEEKS):
         earlier = earlier.previous()
         folder = workspace.week_folder(earlier)
         if folder.is_dir():
-            seen.update(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
-    found.team = sorted(seen)
+            authors.update(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    found.team = sorted(authors)
     return found
 
 
@@ -74,7 +75,7 @@ def _read(path: Path) -> tuple[Workbook, str, list[str]]:
 def content_hash(nb: dict[str, Any]) -> str:
     """What the rendering depends on: the notebook without the records `ldkit log` keeps in its metadata, so
     saving a plan or outcome from the command line does not render the notebook again."""
-    meta = nb.get("metadata") if isinstance(nb.get("metadata"), dict) else {}
+    meta: dict[str, Any] = nb["metadata"] if isinstance(nb.get("metadata"), dict) else {}
     ident = meta.get("ldkit") if isinstance(meta.get("ldkit"), dict) else None
     if ident is None or "records" not in ident:
         view = nb
@@ -119,12 +120,10 @@ class ReadCache:
             merged = workbook.records
             checked = [r for r in (merged.plan, merged.outcome) if r is not None]
             checked += [*merged.results.values(), *merged.history]
-            try:
+            with contextlib.suppress(sqlite3.Error, TypeError, ValueError):
                 self.db.execute("INSERT OR REPLACE INTO workbooks_v3 VALUES (?, ?, ?, ?, ?, ?)",
                                 (str(path), self._stamp(path), digest, json.dumps(workbook.identity),
                                  json.dumps(checked), json.dumps(files)))
-            except (sqlite3.Error, TypeError, ValueError):
-                pass
         return workbook, digest, files
 
     def close(self) -> None:

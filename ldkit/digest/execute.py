@@ -7,16 +7,18 @@ result — the code cells, the parameters, the kernel and the folder's files; a 
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import signal
 import threading
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ldkit.core import __version__
 
@@ -86,7 +88,7 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def execution_key(nb: dict[str, Any], parameters: dict[str, Any], kernel: str, timeout: float,
-                  files: list[tuple[Path, Path]] = ()) -> str:
+                  files: Sequence[tuple[Path, Path]] = ()) -> str:
     """What decides a run's result: code cells, parameters, kernel, timeout, and the content of the folder's
     files (so changing data.csv runs the notebook again)."""
     code = [c.get("source") for c in nb.get("cells", []) if isinstance(c, dict) and c.get("cell_type") == "code"
@@ -176,9 +178,8 @@ def run_one(job: ExecJob, build: Path) -> tuple[str, str | None, dict[str, Any] 
 
 def run_in(source: Path, work: Path, output: Path, job: ExecJob) -> tuple[str | None, dict[str, Any] | None]:
     """papermill `source` (inside its folder copy `work`) into `output`: (the output's path or None, failure)."""
-    from papermill.exceptions import PapermillExecutionError
-
     import papermill
+    from papermill.exceptions import PapermillExecutionError
 
     failure: dict[str, Any] | None = None
     _kernel_pids().clear()
@@ -189,10 +190,8 @@ def run_in(source: Path, work: Path, output: Path, job: ExecJob) -> tuple[str | 
         if not done.wait(job.notebook_limit):
             expired.set()
             for pid in list(pids):
-                try:
+                with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
 
     guard = threading.Thread(target=watchdog, args=(_kernel_pids(),), daemon=True)
     guard.start()

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ldkit.core.files import atomic_write, make_folder
 from ldkit.core.errors import InputError
-from ldkit.records.schema import now_rfc3339
-from ldkit.records.scan import scan
-from ldkit.ledger.totals import WeekTotals, week_totals
+from ldkit.core.files import atomic_write, make_folder
 from ldkit.core.weeks import Week, parse_week
 from ldkit.core.workspace import Workspace
+from ldkit.ledger.totals import WeekTotals, week_totals
+from ldkit.records.scan import scan
+from ldkit.records.schema import now_rfc3339
 
 SKIP_FILE = "skip.json"
 _WEEK_DIR = re.compile(r"^\d{4}-W\d{2}$")
@@ -76,7 +76,7 @@ def known_weeks(workspace: Workspace) -> list[Week]:
 
 @dataclass
 class WeekData:
-    """One week for looking back: its totals (computed in ldkit.ledger.totals, like every other output) and weeks off."""
+    """One week for looking back: its totals (from ldkit.ledger.totals, like every output) and weeks off."""
 
     week: Week
     totals: WeekTotals = field(default_factory=WeekTotals)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ldkit.records.scan import scan
-from ldkit.ledger.totals import week_totals
 from ldkit.core.weeks import Week, learning_day_of
 from ldkit.core.workspace import Workspace
+from ldkit.ledger.totals import week_totals
+from ldkit.records.scan import scan
 
 
 def week_status(workspace: Workspace, week: Week) -> dict[str, Any]:

@@ -6,8 +6,9 @@ Private plans and outcomes count for participation (people, planned, summarized,
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from ldkit.records.claims import tally
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ldkit.model.week import Outcome, Paper, Result, WorkbookView, workbook_view
-from ldkit.records.claims import tally
-from ldkit.ledger.stats import WeekData, compute
 from ldkit.core.text import display_text
 from ldkit.core.weeks import Week
 from ldkit.core.workspace import Workspace, site_week_path
+from ldkit.ledger.stats import WeekData, compute
+from ldkit.model.week import Outcome, Paper, Result, WorkbookView, workbook_view
+from ldkit.records.claims import tally
 
 
 def slug(name: str) -> str:
@@ -145,7 +145,7 @@ def build_history(workspace: Workspace, workbooks_by_week: dict[Week, list[Any]]
         people[p["author"]] = PersonHistory(p["author"], current_streak=p["current_streak"],
                                             best_streak=p["best_streak"],
                                             participation_rate=p["participation_rate"])
-    for week, data in weeks_read.items():
+    for data in weeks_read.values():
         for author, hours in data.totals.hours_by_author.items():
             people.setdefault(author, PersonHistory(author)).hours += hours
     for entry in entries:

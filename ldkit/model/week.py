@@ -11,14 +11,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ldkit.core.layout import relative
-from ldkit.records.week import Collected
-from ldkit.render.media import notebook_anchor
-from ldkit.render.fragment import Rendered
-from ldkit.records.claims import reproduced, tally, verdict
 from ldkit.core.text import display_text, display_tree
-from ldkit.ledger.totals import is_private, week_totals
 from ldkit.core.weeks import learning_day_of
 from ldkit.core.workspace import Workspace
+from ldkit.ledger.totals import is_private, week_totals
+from ldkit.records.claims import reproduced, tally, verdict
+from ldkit.records.week import Collected
+from ldkit.render.fragment import Rendered
+from ldkit.render.media import notebook_anchor
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,8 @@ def workbook_view(workspace: Workspace, wb: Any, rendered: Rendered | None = Non
     return WorkbookView(
         anchor=notebook_anchor(path), id=wb.id, title=display_text(str(wb.identity.get("title") or wb.path.stem)),
         template=display_text(str(wb.identity.get("template") or "")), path=display_text(path),
-        week=str(wb.identity.get("week") or ""), paper=_paper_summary(wb.identity.get("paper"), wb.identity.get("parameters")), plan=plan,
+        week=str(wb.identity.get("week") or ""),
+        paper=_paper_summary(wb.identity.get("paper"), wb.identity.get("parameters")), plan=plan,
         plan_private=is_private(plan_record), outcome=outcome, outcome_private=is_private(outcome_record),
         results=results, tally=tally([asdict(r) for r in results]) if results else None,
         fragment=str(rendered.fragment) if rendered and rendered.fragment else None,

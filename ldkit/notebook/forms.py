@@ -14,13 +14,13 @@ import ipywidgets as widgets
 from IPython import get_ipython
 from IPython.display import display
 
-from ldkit.notebook.cards import empty_card, local_time, record_card
 from ldkit.core.errors import LdkitError, RecordError, WorkspaceError
-from ldkit.workbook.locate import FormError, locate_workbook, saving_disabled
+from ldkit.core.workspace import Settings, find_workspace
+from ldkit.notebook.cards import empty_card, local_time, record_card
 from ldkit.records.notebook import MIME
 from ldkit.records.schema import make_record, outcome_data, plan_data
 from ldkit.records.workbook import Workbook, load_workbook, save_record
-from ldkit.core.workspace import Settings, find_workspace
+from ldkit.workbook.locate import FormError, locate_workbook, saving_disabled
 
 LABEL_WIDTH = "130px"
 FIELD_LAYOUT = {"width": "100%", "max_width": "780px"}

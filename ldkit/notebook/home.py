@@ -37,9 +37,9 @@ def _link(target: Path, label: str) -> str:
 
 class HomePanel:
     def __init__(self, workspace: Workspace | None = None) -> None:
+        from ldkit.core.weeks import parse_week
         from ldkit.workbook.people import resolve_author
         from ldkit.workbook.templates import catalog
-        from ldkit.core.weeks import parse_week
 
         self.workspace = workspace or find_workspace()
         self.templates = {name: t for name, t in catalog(self.workspace.templates).items() if not t.problem}
@@ -95,9 +95,9 @@ class HomePanel:
 
     def refresh(self) -> None:
         """My workbooks this week (offered first), my streak and hours; the team's state; built pages."""
-        from ldkit.ledger.status import week_status
-        from ldkit.ledger.stats import compute
         from ldkit.core.weeks import parse_week
+        from ldkit.ledger.stats import compute
+        from ldkit.ledger.status import week_status
 
         week = parse_week(self.week.value or "this")
         report = week_status(self.workspace, week)
@@ -141,14 +141,14 @@ class HomePanel:
 
     def start(self) -> Path | None:
         """Make the workbook exactly as `ldkit new` does; errors shown here, never a traceback."""
-        from ldkit.workbook.start import start_workbook
         from ldkit.core.text import author_slug
         from ldkit.core.weeks import parse_week
+        from ldkit.workbook.start import start_workbook
 
         self.start_message.clear_output()
         with self.start_message:
             try:
-                options = {option: (self.extra[option].value.strip() or None)
+                options: dict[str, Any] = {option: (self.extra[option].value.strip() or None)
                            for _, option in FIELDS.get(self.template.value, ())}
                 made, warnings = start_workbook(
                     self.workspace, self.template.value, title=self.title.value.strip() or None,
@@ -170,8 +170,8 @@ class HomePanel:
             display(HTML("<p>Building the digest…</p>"))
 
         def work() -> None:
-            from ldkit.digest.build import build_digest
             from ldkit.core.weeks import parse_week
+            from ldkit.digest.build import build_digest
 
             try:
                 week = parse_week(self.week.value)

@@ -6,9 +6,10 @@ with one line naming the file, the place (journal line, cell, metadata index), t
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ldkit.records.schema import SCHEMA_VERSION, SchemaProblem, UpgradeError, upgrade, validate_current
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ldkit.core.errors import WriteError
 
@@ -31,7 +32,7 @@ def journal_path(notebook: Path) -> Path:
 def locked(journal: Path) -> Iterator[Any]:
     """Hold the journal's lock (creating the journal if needed); yields the open file for appending."""
     try:
-        handle = open(journal, "a+b")
+        handle = open(journal, "a+b")  # noqa: SIM115 - entered just below, once the error is worded
     except OSError as exc:
         raise WriteError(f"cannot save to {journal}: {exc.strerror}",
                          hint=f"check that you may write to {journal.parent}") from None
@@ -61,11 +62,6 @@ def append_locked(handle: Any, record: dict[str, Any], journal: Path) -> None:
     except OSError as exc:
         raise WriteError(f"cannot save to {journal}: {exc.strerror}",
                          hint="check the free disk space and the file's permissions") from None
-
-
-def append(journal: Path, record: dict[str, Any]) -> None:
-    with locked(journal) as handle:
-        append_locked(handle, record, journal)
 
 
 def read_lines(journal: Path) -> tuple[list[tuple[int, Any]], list[str]]:
@@ -107,8 +103,3 @@ def _not_json(journal: Path, number: int, line: bytes, exc: ValueError, last: bo
     return (f"{journal}: skipped line {number}, which is not a record (not JSON: {getattr(exc, 'msg', exc)}); "
             "correct or delete that line")
 
-
-def read(journal: Path) -> tuple[list[dict[str, Any]], list[str]]:
-    """The journal's JSON objects (unchecked) and warnings for lines that are not JSON."""
-    values, warnings = read_lines(journal)
-    return [value for _, value in values if isinstance(value, dict)], warnings

@@ -5,11 +5,11 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.core.errors import InputError, WorkspaceError
+from ldkit.core.workspace import Workspace, find_workspace
+from ldkit.records.claims import reproduced, tally, verdict
 from ldkit.records.journal import journal_path
 from ldkit.records.schema import make_record
 from ldkit.records.workbook import Workbook, load_workbook, save_record
-from ldkit.records.claims import reproduced, tally, verdict
-from ldkit.core.workspace import Workspace, find_workspace
 
 
 def workspace_of(notebook: Path) -> Workspace:

@@ -6,8 +6,9 @@ workbooks and need only `metadata.ldkit` and the record outputs.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ldkit.core.errors import NotebookError
 from ldkit.records.check import NOTEBOOK_FIX, Found
@@ -22,7 +23,8 @@ def read_notebook(path: Path) -> dict[str, Any]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise NotebookError(f"no such notebook: {path}", hint="check the path (ldkit status lists this week's)") from None
+        raise NotebookError(f"no such notebook: {path}",
+                            hint="check the path (ldkit status lists this week's)") from None
     except IsADirectoryError:
         raise NotebookError(f"{path} is a folder, not a notebook") from None
     except OSError as exc:
@@ -106,12 +108,6 @@ def found_records(nb: dict[str, Any], path: Path) -> list[Found]:
             found.append(Found(value, f"{name}: the output of cell {number}",
                                "run that cell again, or clear its output"))
     return found
-
-
-def output_records(nb: dict[str, Any]) -> Iterator[Any]:
-    """Records saved as cell outputs under the ldkit MIME type (the forms and `ldkit.result` write them)."""
-    for cell in nb.get("cells", []):
-        yield from cell_records(cell)
 
 
 def cell_records(cell: Any) -> Iterator[Any]:

@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ldkit.core.files import atomic_write
 from ldkit.core.errors import NotebookError, RecordError, WriteError
+from ldkit.core.files import atomic_write
 from ldkit.records import journal
-from ldkit.records.schema import SchemaProblem, validate_current
 from ldkit.records.check import Found, journal_fix
 from ldkit.records.merge import Merged, check_and_merge
 from ldkit.records.notebook import found_records as stored_records
 from ldkit.records.notebook import identity, read_notebook
+from ldkit.records.schema import SchemaProblem, validate_current
 
 
 @dataclass

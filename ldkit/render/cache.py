@@ -7,9 +7,13 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ldkit.core.files import make_folder
 from ldkit.core.errors import LdkitError
+from ldkit.core.files import make_folder
+
+if TYPE_CHECKING:
+    from jinja2 import BytecodeCache
 
 
 def open_index(path: Path, table: str) -> sqlite3.Connection | None:
@@ -69,7 +73,7 @@ class FragmentCache:
         """Nothing to release; kept so callers close what they open."""
 
 
-def bytecode_cache(folder: Path) -> object | None:
+def bytecode_cache(folder: Path) -> BytecodeCache | None:
     """A Jinja bytecode cache in `folder`, or None where it could not be written (Jinja would fail loudly)."""
     try:
         Path(folder).mkdir(parents=True, exist_ok=True)

@@ -4,15 +4,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from ldkit.core import __version__
+from ldkit.records.notebook import MIME
 from ldkit.render.cache import FragmentCache
 from ldkit.render.media import Place, localise
 from ldkit.render.sanitize import sanitize
-from ldkit.records.notebook import MIME
 
 RENDER_VERSION = 3
 OUTPUT_LIMIT = 1_000_000  # bytes of one output's data; more is cut with a note

@@ -44,7 +44,7 @@ def notebook_anchor(relative_path: str) -> str:
 
 
 def _attributes(tag: str) -> dict[str, str]:
-    found = {}
+    found: dict[str, str] = {}
     for name, value in _ATTR.findall(tag):
         if value[:1] in "\"'":
             value = value[1:-1]

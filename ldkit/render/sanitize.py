@@ -51,7 +51,8 @@ STYLE_PROPERTIES = {
 }
 for _tag in ("table", "thead", "tbody", "tr", "td", "th", "div", "span", "p"):
     ATTRIBUTES.setdefault(_tag, set()).add("style")
-_DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|jpg|gif|webp|svg\+xml|bmp);base64,(?:[A-Za-z0-9+/=\s]*|ld-parked-\d+)$", re.I)
+_DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|jpg|gif|webp|svg\+xml|bmp);base64,"
+                         r"(?:[A-Za-z0-9+/=\s]*|ld-parked-\d+)$", re.I)
 _SAFE_LINK = re.compile(r"^(https?:|mailto:|#)", re.I)
 
 
@@ -101,8 +102,8 @@ _DEAD_LINK = re.compile(r"<a(?![^>]*\bhref=)[^>]*>(.*?)</a>", re.S)
 _EMPTY_CLASS = re.compile(r' class=""')
 
 
-_DATA_PAYLOAD = re.compile(r"""(src=["']data:image/(?:png|jpeg|jpg|gif|webp|svg\+xml|bmp);base64,)([A-Za-z0-9+/=\s]{256,})(?=["'])""",
-                           re.I)
+_DATA_PAYLOAD = re.compile(r"""(src=["']data:image/(?:png|jpeg|jpg|gif|webp|svg\+xml|bmp);base64,)"""
+                           r"""([A-Za-z0-9+/=\s]{256,})(?=["'])""", re.I)
 _PARKED = re.compile(r"(data:image/[\w+.-]+;base64,)ld-parked-(\d+)(?=\")")
 
 
@@ -125,7 +126,8 @@ def sanitize(html: str) -> str:
 
 
 def _clean(html: str) -> str:
-    clean = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, attribute_filter=_filter, allowed_classes=allowed_classes(),
+    clean = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, attribute_filter=_filter,
+                      allowed_classes=allowed_classes(),
                       url_schemes={"http", "https", "mailto", "data"}, strip_comments=True,
                       clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript", "template"},
                       link_rel="noopener noreferrer nofollow", filter_style_properties=STYLE_PROPERTIES)

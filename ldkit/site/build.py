@@ -143,7 +143,7 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
     finally:
         cache.close()
     result.rendered = sum(1 for r in rendered.values() if not r.cached)
-    from ldkit.writers import page
+    from ldkit.writers import page as page_writer
 
     templates = workspace.cache / "digest" / "templates"
     for week, recent, links, _ in plans:
@@ -151,7 +151,7 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
         model.links = links
         target = staging / week_page(str(week))
         make_folder(target.parent)
-        page.write(model, target, templates)
+        page_writer.write(model, target, templates)
 
     # the pages across weeks, from the records only
     from ldkit.writers import atom, site_pages

@@ -132,7 +132,7 @@ def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
         for entry in found.entries:
             wb = entry.workbook
             ident = wb.identity
-            paper = ident.get("paper") if isinstance(ident.get("paper"), dict) else {}
+            paper: dict[str, Any] = ident["paper"] if isinstance(ident.get("paper"), dict) else {}
             plan, outcome = wb.records.plan, wb.records.outcome
             rows["workbooks"].append({
                 "id": wb.id, "week": str(week), "author": wb.author, "title": str(ident.get("title") or ""),

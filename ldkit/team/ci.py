@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ldkit.core import __version__
-from ldkit.core.files import atomic_write, make_folder
 from ldkit.core.errors import InputError
+from ldkit.core.files import atomic_write, make_folder
 from ldkit.core.weeks import parse_weekday
 from ldkit.core.workspace import Workspace
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ldkit.core.errors import InputError
-from ldkit.team.roster import Member
 from ldkit.core.weeks import Week, learning_day_of
 from ldkit.core.workspace import Workspace
+from ldkit.team.roster import Member
 
 KINDS = ("plan", "outcome")
 

@@ -12,6 +12,14 @@ from ldkit.core.errors import InputError, WorkspaceError
 from ldkit.core.roster import MEMBER_KEYS, Member, check_zone, parse_team  # noqa: F401 - re-exported
 from ldkit.core.text import author_slug
 
+
+def _settings_file(config: Path | None) -> Path:
+    if config is None:
+        raise WorkspaceError("this workspace has no settings file to hold a roster",
+                             hint="ldkit init makes ldkit.toml; then ldkit team add NAME")
+    return config
+
+
 def _document(config: Path) -> tuple[Any, Any]:
     """(the TOML document, the table that holds ldkit's settings in it)."""
     import tomlkit
@@ -41,9 +49,10 @@ def _save(config: Path, doc: Any) -> None:
     atomic_write(config, text)
 
 
-def add_member(config: Path, who: str, name: str | None = None, chat: str | None = None,
+def add_member(config: Path | None, who: str, name: str | None = None, chat: str | None = None,
                tz: str | None = None) -> Member:
     """Add or update a member; the rest of the file (comments, order) stays as it was."""
+    config = _settings_file(config)
     import tomlkit
 
     slug = author_slug(who)
@@ -66,7 +75,8 @@ def add_member(config: Path, who: str, name: str | None = None, chat: str | None
     return Member(slug, values.get("name", ""), values.get("chat", ""), values.get("tz", ""))
 
 
-def remove_member(config: Path, who: str) -> str:
+def remove_member(config: Path | None, who: str) -> str:
+    config = _settings_file(config)
     slug = author_slug(who)
     doc, table = _document(config)
     team = table.get("team")

@@ -5,10 +5,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ldkit.core.net import NetworkError
-from ldkit.workbook.papers import (PaperRef, fetch, is_paper_link, paper_markdown, parse_paper_id,
-                          unfetched)
-from ldkit.workbook.templates import Template
 from ldkit.core.text import escape_markdown
+from ldkit.workbook.papers import PaperRef, fetch, is_paper_link, paper_markdown, parse_paper_id, unfetched
+from ldkit.workbook.templates import Template
 
 
 @dataclass

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.core.errors import LdkitError, NotebookError, WorkspaceError
-from ldkit.records.notebook import identity, read_notebook
 from ldkit.core.workspace import find_workspace
+from ldkit.records.notebook import identity, read_notebook
 
 
 def saving_disabled() -> bool:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ldkit.core.files import atomic_write, make_folder
 from ldkit.core.errors import InputError, LdkitError
+from ldkit.core.files import atomic_write, make_folder
 from ldkit.core.net import NetworkError, request
 from ldkit.core.text import escape_markdown
 

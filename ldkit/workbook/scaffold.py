@@ -2,24 +2,24 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import math
 import os
-import datetime as dt
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ldkit.core.files import atomic_write, make_folder
 from ldkit.core.errors import InputError, WriteError
-from ldkit.records.journal import journal_path
-from ldkit.records.schema import now_rfc3339
-from ldkit.records.workbook import dump_notebook
-from ldkit.records.parameters import RESERVED, assignment_lines, check_name
-from ldkit.workbook.templates import Template, cell_tags, parameters_cell_index
+from ldkit.core.files import atomic_write, make_folder
 from ldkit.core.text import escape_markdown, title_slug
 from ldkit.core.weeks import Week, learning_day_of
 from ldkit.core.workspace import Workspace
+from ldkit.records.journal import journal_path
+from ldkit.records.parameters import RESERVED, assignment_lines, check_name
+from ldkit.records.schema import now_rfc3339
+from ldkit.records.workbook import dump_notebook
+from ldkit.workbook.templates import Template, cell_tags, parameters_cell_index
 
 IDENTITY_SCHEMA = 1
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}

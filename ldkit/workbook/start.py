@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ldkit.workbook.scaffold import NewWorkbook, coerce_parameter, create_workbook
-from ldkit.workbook.templates import get_template
 from ldkit.core.weeks import Week
 from ldkit.core.workspace import Workspace
+from ldkit.workbook.scaffold import NewWorkbook, coerce_parameter, create_workbook
+from ldkit.workbook.templates import get_template
 
 
 def start_workbook(workspace: Workspace, template: str, *, title: str | None, week: Week, author: str,

@@ -5,15 +5,15 @@ import ast
 import difflib
 import io
 import json
-from dataclasses import dataclass, field
 import tokenize
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ldkit.core.errors import TemplateError
+from ldkit.records.parameters import RESERVED  # noqa: F401 - the one list, re-exported for templates' readers
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "builtin_templates"
-from ldkit.records.parameters import RESERVED  # noqa: F401 - the one list, re-exported for templates' readers
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,8 @@ def read_parameters(source: str) -> list[Parameter]:
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             continue  # a docstring-like note
         else:
-            raise NotPlainAssignments(node.lineno, (lines[node.lineno - 1] if node.lineno <= len(lines) else "").strip())
+            line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
+            raise NotPlainAssignments(node.lineno, line.strip())
         default = ast.get_source_segment(source, value) or ""
         if annotation is not None:
             kind = ast.get_source_segment(source, annotation) or "None"

@@ -7,7 +7,8 @@ from typing import Any
 
 TEMPLATES = Path(__file__).with_name("templates")
 # the page's own policy: no script, nothing loaded, styles inline, images only as data: URIs
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; form-action 'none'; base-uri 'none'"
+CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; form-action 'none'; "
+       "base-uri 'none'")
 _SAFE_URL = re.compile(r"^(https?://|mailto:)", re.I)
 
 _environments: dict[str, Any] = {}

@@ -1,8 +1,9 @@
 """The week's page (index.html): one self-contained, script-free HTML file, each notebook streamed from the cache."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ldkit.core.files import atomic_write_chunks
 from ldkit.model.week import WeekModel

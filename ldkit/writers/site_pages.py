@@ -24,7 +24,7 @@ def _chart(label: str, weeks: list[WeekSummary], series: dict[str, list[float]],
     step = (width - 20) / max(1, len(ordered))
     bars = []
     for i, week in enumerate(ordered):
-        y = base
+        y: float = base
         segments = []
         for name, values in series.items():
             h = round(values[i] / top * (base - 16), 1)

@@ -70,7 +70,7 @@ def jupyter_lab(tmp_path: Path):
             [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
              f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
              f"--ServerApp.root_dir={root}", "--LabApp.news_url=None", "--LabApp.expose_app_in_browser=True"],
-            env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT)
+            env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT)  # noqa: SIM115 - the server's log
         lab = Lab(root, port, token, proc, log)
         started.append(lab)
         deadline = time.time() + 60

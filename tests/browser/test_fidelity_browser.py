@@ -16,7 +16,7 @@ def test_maths_and_figures_render_in_a_real_browser(ws, run, new_workbook, brows
     for width, name in ((1100, "digest-fidelity.png"), (390, "digest-fidelity-phone.png")):
         page = browser.new_page(viewport={"width": width, "height": 900})
         requests: list[str] = []
-        page.on("request", lambda request: requests.append(request.url))
+        page.on("request", lambda request, seen=requests: seen.append(request.url))
         try:
             page.goto(index.as_uri())
             page.wait_for_load_state("load")

@@ -28,7 +28,7 @@ def test_site_pages_in_a_real_browser(ws, run, new_workbook, browser, artifacts)
     for width, suffix in ((1100, ""), (390, "-phone")):
         page = browser.new_page(viewport={"width": width, "height": 900})
         requests: list[str] = []
-        page.on("request", lambda request: requests.append(request.url))
+        page.on("request", lambda request, seen=requests: seen.append(request.url))
         try:
             for relative in PAGES:
                 page.goto((root / relative).as_uri())
