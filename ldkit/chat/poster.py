@@ -17,15 +17,10 @@ from typing import Any
 from urllib.parse import urlparse
 
 from ldkit.core.errors import InputError, LdkitError
-from ldkit.core.files import atomic_write, make_folder
+from ldkit.core.files import atomic_write, locked, make_folder
 from ldkit.core.net import MaybeDelivered, NotDelivered, post_json
 from ldkit.core.workspace import Workspace
 from ldkit.records.schema import now_rfc3339
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: no lock, the marker still guards a later run
-    fcntl = None  # type: ignore[assignment]
 
 
 def check_webhook(url: str, option: str = "--post") -> None:
@@ -53,14 +48,8 @@ def read_marker(path: Path) -> dict[str, Any] | None:
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
     make_folder(path.parent)
-    with open(path.with_suffix(".lock"), "a+b") as handle:
-        if fcntl is not None:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            if fcntl is not None:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    with locked(path.with_suffix(".lock"), doing="post: cannot lock"):
+        yield
 
 
 def _write(path: Path, state: str, week: str, kind: str, **extra: Any) -> None:

@@ -1,14 +1,19 @@
-"""Atomic replacement of files a user owns: temp file in the same folder, fsync, rename."""
+"""Files: the one atomic replacement (temp file in the same folder, fsync, rename) and the one lock."""
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ldkit.core.errors import WriteError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no lock; appends are still single writes, markers still guard
+    fcntl = None  # type: ignore[assignment]
 
 
 def atomic_write(path: Path, data: bytes | str) -> None:
@@ -30,17 +35,28 @@ def atomic_write_chunks(path: Path, chunks: Iterable[str]) -> None:
 
 
 def _replace(path: Path, write: Callable[[Any], Any]) -> None:
-    folder = path.parent
+    with atomic_path(path) as tmp, open(tmp, "wb") as handle:
+        write(handle)
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary file beside `path` (same suffix, so tools that go by it still can) for the caller to fill.
+
+    When the block ends normally the temporary file is made durable and replaces `path` whole; when it raises,
+    the temporary file is removed and `path` is untouched. OS errors become a WriteError naming `path`.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".ldkit-tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".ldkit-tmp" + path.suffix, dir=folder)
+        os.close(fd)
     except OSError as exc:
         raise WriteError(f"cannot write {path}: {exc.strerror}", reason=exc.strerror,
                          hint=f"check that {folder} exists and that you may write to it") from None
     try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
+        yield Path(tmp)
+        _fsync_file(tmp)
         # an existing file keeps its mode; a new one is readable by the team (mkstemp's 0600 would hide it)
         os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o644)
         os.replace(tmp, path)
@@ -52,6 +68,40 @@ def _replace(path: Path, write: Callable[[Any], Any]) -> None:
         _remove_quietly(tmp)
         raise
     _fsync_folder(folder)
+
+
+@contextlib.contextmanager
+def locked(path: Path, mode: str = "a+b", doing: str = "write") -> Iterator[IO[Any]]:
+    """Hold an exclusive lock on `path` (created if needed) for the block, and yield it open in `mode`.
+
+    A POSIX record lock (lockf), not flock: processes forked while it is held (render and execute workers) do
+    not inherit it, so a build or save killed midway never leaves the file locked behind it. Being per process,
+    it orders processes, not threads; and the lock file must not be opened and closed elsewhere while held.
+    """
+    path = Path(path)
+    try:
+        handle = open(path, mode)  # noqa: SIM115 - entered just below, once the error is worded
+    except OSError as exc:
+        raise WriteError(f"cannot {doing} {path}: {exc.strerror}", reason=exc.strerror,
+                         hint=f"check that you may write to {path.parent}") from None
+    with handle:
+        if fcntl is not None:
+            fcntl.lockf(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield handle
+        finally:
+            if fcntl is not None:
+                with contextlib.suppress(OSError):
+                    handle.flush()
+                fcntl.lockf(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _fsync_file(name: str) -> None:
+    fd = os.open(name, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def make_folder(folder: Path) -> None:

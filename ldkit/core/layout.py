@@ -1,7 +1,82 @@
-"""Where things are: every path rule of a workspace (workbooks, journals, digests, the site's URLs)."""
+"""Where things are: every path rule of a workspace (workbooks, journals, digests, the site's URLs), defined once.
+
+The file layout is public (README, DESIGN.md): workbooks/<YYYY-Www>/<author>/<slug>.ipynb with its journal beside it,
+digests/<week>/index.html (+ digest.md, digest.json), and the site's pages, each naming its index.html so the site
+browses from file:// too.
+"""
 from __future__ import annotations
 
+import hashlib
+import posixpath
 from pathlib import Path
+
+from ldkit.core.text import slugify, title_slug
+
+# ---------------------------------------------------------------- workbooks and journals
+JOURNAL_SUFFIX = ".ldkit.jsonl"
+SKIP_FILE = "skip.json"  # a week off (ldkit skip), in the author's folder of that week
+
+
+def week_folder(workbooks: Path, week: object) -> Path:
+    """`workbooks/<YYYY-Www>`: every author's folder of a week."""
+    return Path(workbooks) / str(week)
+
+
+def workbook_path(workbooks: Path, week: object, author: str, title: str) -> Path:
+    """`workbooks/<week>/<author>/<slug of the title>.ipynb`."""
+    return week_folder(workbooks, week) / author / f"{title_slug(title)}.ipynb"
+
+
+def journal_path(notebook: Path) -> Path:
+    """`week/author/slug.ipynb` -> `week/author/slug.ldkit.jsonl`."""
+    notebook = Path(notebook)
+    return notebook.with_name(notebook.stem + JOURNAL_SUFFIX)
+
+
+# ---------------------------------------------------------------- digests
+DIGEST_PAGE = "index.html"
+DIGEST_MARKDOWN = "digest.md"
+DIGEST_JSON = "digest.json"
+
+
+def digest_folder(digests: Path, week: object) -> Path:
+    """`digests/<week>`: the week's page and its other formats."""
+    return Path(digests) / str(week)
+
+
+# ---------------------------------------------------------------- the site (paths relative to its root, also URLs)
+SITE_INDEX = "index.html"
+PEOPLE_INDEX = "people/index.html"
+TOPICS_INDEX = "topics/index.html"
+PAPERS_INDEX = "papers/index.html"
+SITE_FEED = "feed.xml"
+
+
+def url_slug(name: str) -> str:
+    """A file-system-safe name for a person's or topic's folder, whatever a hand-edited record says."""
+    return slugify(str(name), 60) or "x-" + hashlib.sha1(str(name).encode("utf-8")).hexdigest()[:8]
+
+
+def site_week_path(week: object) -> str:
+    """Where a week's page sits in the site."""
+    return f"weeks/{week}/{SITE_INDEX}"
+
+
+def site_person_path(author: str) -> str:
+    return f"people/{url_slug(author)}/{SITE_INDEX}"
+
+
+def site_person_feed(author: str) -> str:
+    return f"people/{url_slug(author)}/{SITE_FEED}"
+
+
+def site_topic_path(category: str) -> str:
+    return f"topics/{url_slug(category)}/{SITE_INDEX}"
+
+
+def site_link(source: str, target: str) -> str:
+    """The relative link from the site page `source` to the site page `target` (both paths from the site's root)."""
+    return posixpath.relpath(target, posixpath.dirname(source) or ".")
 
 
 def relative(path: Path, root: Path) -> str:
@@ -14,4 +89,3 @@ def relative(path: Path, root: Path) -> str:
         return str(Path(path).resolve().relative_to(root.resolve()))
     except ValueError:
         return str(path)
-

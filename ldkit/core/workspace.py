@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.core.errors import InputError, WorkspaceError
+from ldkit.core.layout import digest_folder, site_week_path, week_folder
 from ldkit.core.weeks import WEEKDAYS, parse_weekday
 
 if sys.version_info >= (3, 11):
@@ -80,7 +81,10 @@ class Workspace:
         return parse_weekday(self.settings.learning_day)
 
     def week_folder(self, week: object) -> Path:
-        return self.workbooks / str(week)
+        return week_folder(self.workbooks, week)
+
+    def digest_folder(self, week: object) -> Path:
+        return digest_folder(self.digests, week)
 
     def contains(self, path: Path) -> bool:
         """True when `path`, with links and '..' resolved, lies inside the workspace."""
@@ -91,9 +95,6 @@ class Workspace:
         return True
 
 
-def site_week_path(week: object) -> str:
-    """Where a week's page sits in the site; it names its index.html so the site browses from file:// too."""
-    return f"weeks/{week}/index.html"
 
 
 def find_workspace(start: Path | None = None) -> Workspace:

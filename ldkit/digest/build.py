@@ -36,7 +36,7 @@ class DigestResult:
 
 
 def output_folder(workspace: Workspace, week: Week, out: Path | None) -> Path:
-    return Path(out) if out is not None else workspace.digests / str(week)
+    return Path(out) if out is not None else workspace.digest_folder(week)
 
 
 def build_digest(workspace: Workspace, week: Week, *, out: Path | None = None, formats: tuple[str, ...] = ("html",),

@@ -8,15 +8,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ldkit.core import layout
 from ldkit.core.errors import InputError
-from ldkit.core.files import atomic_write, make_folder
+from ldkit.core.files import atomic_path, atomic_write, make_folder
 from ldkit.core.weeks import Week, parse_week
 from ldkit.core.workspace import Workspace
 from ldkit.ledger.totals import WeekTotals, week_totals
 from ldkit.records.scan import scan
 from ldkit.records.schema import now_rfc3339
 
-SKIP_FILE = "skip.json"
+SKIP_FILE = layout.SKIP_FILE
 _WEEK_DIR = re.compile(r"^\d{4}-W\d{2}$")
 
 
@@ -201,14 +202,8 @@ def plot(stats: dict[str, Any], path: Path) -> None:
     bottom.set_ylabel("hours")
     bottom.tick_params(axis="x", rotation=60)
     fig.tight_layout()
-    tmp = Path(path).with_name(f".{Path(path).name}.ldkit-tmp{suffix}")
     try:
-        fig.savefig(tmp)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        from ldkit.core.errors import WriteError
-
-        raise WriteError(f"cannot write {path}: {exc.strerror}") from None
+        with atomic_path(Path(path)) as tmp:
+            fig.savefig(tmp)
     finally:
         plt.close(fig)

@@ -7,33 +7,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ldkit.core.layout import site_person_path, site_topic_path, site_week_path, url_slug
 from ldkit.core.text import display_text
 from ldkit.core.weeks import Week
-from ldkit.core.workspace import Workspace, site_week_path
+from ldkit.core.workspace import Workspace
 from ldkit.ledger.stats import WeekData, compute
 from ldkit.model.week import Outcome, Paper, Result, WorkbookView, workbook_view
 from ldkit.records.claims import tally
 
-
-def slug(name: str) -> str:
-    """A file-system-safe name for a person's or topic's folder, whatever a hand-edited record says."""
-    import hashlib
-
-    from ldkit.core.text import slugify
-
-    return slugify(str(name), 60) or "x-" + hashlib.sha1(str(name).encode("utf-8")).hexdigest()[:8]
-
-
-def week_page(week: str) -> str:
-    return site_week_path(week)
-
-
-def person_page(author: str) -> str:
-    return f"people/{slug(author)}/index.html"
-
-
-def topic_page(category: str) -> str:
-    return f"topics/{slug(category)}/index.html"
+# The site's paths are ldkit.core.layout's; these names are what the pages and templates call them.
+slug = url_slug
+week_page = site_week_path
+person_page = site_person_path
+topic_page = site_topic_path
 
 
 @dataclass

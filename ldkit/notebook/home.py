@@ -17,6 +17,7 @@ import ipywidgets as widgets
 from IPython.display import HTML, display
 
 from ldkit.core.errors import LdkitError
+from ldkit.core.layout import DIGEST_PAGE, SITE_INDEX
 from ldkit.core.workspace import Workspace, find_workspace
 
 LABEL = {"description_width": "120px"}
@@ -129,10 +130,10 @@ class HomePanel:
 
     def _built_links(self, week: Any) -> str:
         links = []
-        digest = self.workspace.digests / str(week) / "index.html"
+        digest = self.workspace.digest_folder(week) / DIGEST_PAGE
         if digest.is_file():
             links.append(_link(digest, "this week's digest"))
-        site = self.workspace.site / "index.html"
+        site = self.workspace.site / SITE_INDEX
         if site.is_file():
             links.append(_link(site, "the team's site"))
         return f"<p>{' · '.join(links)}</p>" if links else ""

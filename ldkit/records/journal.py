@@ -13,37 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.core.errors import WriteError
+from ldkit.core.files import locked as locked_file
+from ldkit.core.layout import JOURNAL_SUFFIX, journal_path  # noqa: F401 - the journal's path, re-exported
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: appends are still single writes
-    fcntl = None  # type: ignore[assignment]
-
-SUFFIX = ".ldkit.jsonl"
-
-
-def journal_path(notebook: Path) -> Path:
-    """`week/author/slug.ipynb` -> `week/author/slug.ldkit.jsonl`."""
-    notebook = Path(notebook)
-    return notebook.with_name(notebook.stem + SUFFIX)
+SUFFIX = JOURNAL_SUFFIX
 
 
 @contextlib.contextmanager
 def locked(journal: Path) -> Iterator[Any]:
     """Hold the journal's lock (creating the journal if needed); yields the open file for appending."""
-    try:
-        handle = open(journal, "a+b")  # noqa: SIM115 - entered just below, once the error is worded
-    except OSError as exc:
-        raise WriteError(f"cannot save to {journal}: {exc.strerror}",
-                         hint=f"check that you may write to {journal.parent}") from None
-    with handle:
-        if fcntl is not None:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield handle
-        finally:
-            if fcntl is not None:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    with locked_file(journal, "a+b", doing="save to") as handle:
+        yield handle
 
 
 def append_locked(handle: Any, record: dict[str, Any], journal: Path) -> None:

@@ -13,24 +13,26 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ldkit.core import __version__
-from ldkit.core.files import atomic_write, make_folder
-from ldkit.render.cache import FragmentCache
-from ldkit.digest.collect import collect
-from ldkit.records.week import Collected
-from ldkit.render.media import Place
-from ldkit.model.week import build_model
-from ldkit.render.fragment import RenderJob, RenderPool, render_all
 from ldkit.core.errors import InputError, WriteError
-from ldkit.model.history import build_history, person_page, week_page
-from ldkit.ledger.stats import WeekData, compute, known_weeks, skips_of
-from ldkit.ledger.totals import week_totals
+from ldkit.core.files import atomic_write, locked, make_folder
+from ldkit.core.layout import SITE_FEED, SITE_INDEX, site_link, site_person_feed, site_week_path
 from ldkit.core.weeks import Week
 from ldkit.core.workspace import Workspace
+from ldkit.digest.collect import collect
+from ldkit.ledger.stats import WeekData, compute, known_weeks, skips_of
+from ldkit.ledger.totals import week_totals
+from ldkit.model.history import build_history, week_page
+from ldkit.model.week import build_model
+from ldkit.records.week import Collected
+from ldkit.render.cache import FragmentCache
+from ldkit.render.fragment import RenderJob, RenderPool, render_all
+from ldkit.render.media import Place
 
 SITE_VERSION = 1
 MANIFEST = ".ldkit-site.json"
@@ -48,7 +50,7 @@ class SiteResult:
 
     @property
     def index(self) -> Path:
-        return self.folder / "index.html"
+        return self.folder / SITE_INDEX
 
 
 def site_folder(workspace: Workspace, out: Path | None) -> Path:
@@ -82,19 +84,7 @@ def build_site(workspace: Workspace, out: Path | None = None, since: Week | None
 @contextlib.contextmanager
 def _site_lock(folder: Path) -> Iterator[None]:
     """One build of a site folder at a time; a second waits for the first (it then finds little to do)."""
-    try:
-        handle = open(folder / ".ldkit-site.lock", "a+b")
-    except OSError as exc:
-        raise WriteError(f"cannot write the site into {folder}: {exc.strerror}") from None
-    with handle:
-        try:
-            import fcntl
-
-            # a POSIX record lock, not flock: render workers forked during the build must not inherit it, so a
-            # build killed midway never leaves the folder locked behind it
-            fcntl.lockf(handle.fileno(), fcntl.LOCK_EX)
-        except ImportError:  # pragma: no cover - Windows
-            pass
+    with locked(folder / ".ldkit-site.lock", doing="write the site: cannot lock"):
         yield
 
 
@@ -117,11 +107,12 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
     fingerprints: dict[str, str] = {}
     for i, week in enumerate(weeks):
         recent = compute(workspace, since=week.shift(-7), until=week, weeks_read=weeks_read)
-        links = {"home": "../../index.html"}
+        here = site_week_path(week)
+        links = {"home": site_link(here, SITE_INDEX)}
         if i > 0:
-            links.update(previous=f"../{weeks[i - 1]}/index.html", previous_week=str(weeks[i - 1]))
+            links.update(previous=site_link(here, site_week_path(weeks[i - 1])), previous_week=str(weeks[i - 1]))
         if i + 1 < len(weeks):
-            links.update(next=f"../{weeks[i + 1]}/index.html", next_week=str(weeks[i + 1]))
+            links.update(next=site_link(here, site_week_path(weeks[i + 1])), next_week=str(weeks[i + 1]))
         fingerprint = _fingerprint(collected[week], weeks_read[week], recent, links)
         fingerprints[str(week)] = fingerprint
         page = folder / week_page(str(week))
@@ -164,9 +155,9 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
     site_pages.write_all(history, staging, stamp)
     site_url = workspace.settings.site_url
     feed_id = "urn:ldkit:site:" + hashlib.sha1(str(workspace.root).encode("utf-8")).hexdigest()
-    atom.write(history.outcomes, staging, "feed.xml", title="Learning Day", site_url=site_url, feed_id=feed_id)
+    atom.write(history.outcomes, staging, SITE_FEED, title="Learning Day", site_url=site_url, feed_id=feed_id)
     for person in history.people:
-        feed_path = person_page(person.author).replace("index.html", "feed.xml")
+        feed_path = site_person_feed(person.author)
         atom.write([e for e in history.outcomes if e.author == person.author], staging, feed_path,
                    title=f"Learning Day — {person.author}", site_url=site_url, feed_id=f"{feed_id}:{person.slug}")
     result.changed = _commit(staging, folder)

@@ -7,14 +7,13 @@ Private plans and outcomes are left out. The file is written beside its final na
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ldkit.core.errors import InputError, WriteError
+from ldkit.core.errors import InputError
+from ldkit.core.files import atomic_path
 from ldkit.core.workspace import Workspace
 
 MARKER_TABLE = "_ldkit_export"
@@ -71,31 +70,21 @@ def export_sqlite(workspace: Workspace, target: Path, force: bool = False) -> Ex
         import sqlite_utils
     except ImportError:  # pragma: no cover - a dependency of ldkit
         raise InputError("ldkit export needs sqlite-utils", hint="pip install sqlite-utils") from None
-    folder = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".ldkit-tmp", dir=folder)
-        os.close(fd)
-    except OSError as exc:
-        raise WriteError(f"cannot write {target}: {exc.strerror}") from None
-    try:
-        Path(tmp).unlink()
+    with atomic_path(target) as tmp:
+        tmp.unlink()  # sqlite makes its own file
         db = sqlite_utils.Database(tmp)
         counts = _fill(db, workspace)
         db.conn.commit()
         db.conn.close()
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return Exported(target, counts)
 
 
 def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
+    from ldkit.core.weeks import learning_day_of, parse_week
     from ldkit.digest.collect import collect
-    from ldkit.records.claims import reproduced, verdict
     from ldkit.ledger.stats import WeekData, compute, known_weeks, skips_of
     from ldkit.ledger.totals import is_private, week_totals
-    from ldkit.core.weeks import learning_day_of, parse_week
+    from ldkit.records.claims import reproduced, verdict
 
     weeks = known_weeks(workspace)
     index = workspace.cache / "digest" / "workbooks.sqlite"

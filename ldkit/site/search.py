@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.core.errors import InputError, LdkitError
+from ldkit.core.workspace import Workspace
 from ldkit.records.notebook import parse_notebook
 from ldkit.records.scan import notebook_files, workbook_stamp
 from ldkit.records.workbook import load_workbook
-from ldkit.core.workspace import Workspace
 
 INDEX_VERSION = 1
 COLUMNS = ("title", "plan", "summary", "next_steps", "papers", "cells")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.core.errors import InputError, LdkitError
-from ldkit.core.files import atomic_write, make_folder
+from ldkit.core.files import atomic_write, locked, make_folder
 from ldkit.core.net import NetworkError, request
 from ldkit.core.text import escape_markdown
 
@@ -154,13 +154,7 @@ def _wait_for_arxiv_turn() -> None:
     stamp = cache_dir() / "arxiv-last-request"
     try:
         make_folder(stamp.parent)
-        with open(stamp, "a+") as handle:
-            try:
-                import fcntl
-
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            except ImportError:  # pragma: no cover
-                pass
+        with locked(stamp, "a+") as handle:
             handle.seek(0)
             try:
                 last = float(handle.read().strip() or 0)

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ldkit.core import layout
 from ldkit.core.errors import InputError, WriteError
 from ldkit.core.files import atomic_write, make_folder
-from ldkit.core.text import escape_markdown, title_slug
+from ldkit.core.text import escape_markdown
 from ldkit.core.weeks import Week, learning_day_of
 from ldkit.core.workspace import Workspace
 from ldkit.records.journal import journal_path
@@ -162,7 +163,7 @@ def header_markdown(identity: dict[str, Any], template: Template) -> str:
 
 
 def workbook_path(workspace: Workspace, week: Week, author: str, title: str) -> Path:
-    path = workspace.week_folder(week) / author / f"{title_slug(title)}.ipynb"
+    path = layout.workbook_path(workspace.workbooks, week, author, title)
     if not workspace.contains(path):
         raise InputError(f"refusing to write {path}: it lies outside the workspace {workspace.root}")
     return path

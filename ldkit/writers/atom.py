@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 from xml.etree import ElementTree as ET
 
+from ldkit.core.layout import SITE_INDEX
 from ldkit.model.history import Entry
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -31,7 +32,7 @@ def feed(entries: list[Entry], *, title: str, path: str, site_url: str | None, f
     updated = max((e.view.outcome.saved_at for e in shown if e.view.outcome), default="1970-01-01T00:00:00Z")
     ET.SubElement(root, f"{{{ATOM}}}updated").text = _rfc3339(updated)
     ET.SubElement(root, f"{{{ATOM}}}link", rel="self", href=href(path))
-    ET.SubElement(root, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=href("index.html"))
+    ET.SubElement(root, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=href(SITE_INDEX))
     author = ET.SubElement(root, f"{{{ATOM}}}author")
     ET.SubElement(author, f"{{{ATOM}}}name").text = "ldkit"
     ET.SubElement(root, f"{{{ATOM}}}generator").text = "ldkit"

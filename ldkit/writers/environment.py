@@ -31,8 +31,17 @@ def environment(cache: Path | None = None) -> Any:
         env.filters["hours"] = lambda h: "" if h is None else f"{h:g} h"
         env.filters["amount"] = lambda a: f"{float(a):,.2f}"
         env.globals["csp"] = Markup(CSP)  # our constant: Markup keeps its quotes literal in the attribute
+        env.globals.update(site_paths())
         _environments[key] = env
     return _environments[key]
+
+
+def site_paths() -> dict[str, Any]:
+    """The site's paths (ldkit.core.layout) as the templates name them, prefixed there with `root`."""
+    from ldkit.core import layout
+
+    return {"site_index": layout.SITE_INDEX, "people_index": layout.PEOPLE_INDEX, "topics_index": layout.TOPICS_INDEX,
+            "papers_index": layout.PAPERS_INDEX, "site_feed": layout.SITE_FEED, "week_path": layout.site_week_path}
 
 
 def pygments_css() -> str:

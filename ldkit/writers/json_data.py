@@ -5,9 +5,10 @@ import json
 from pathlib import Path
 
 from ldkit.core.files import atomic_write
+from ldkit.core.layout import DIGEST_JSON
 from ldkit.model.week import WeekModel
 
-FILENAME = "digest.json"
+FILENAME = DIGEST_JSON
 
 
 def text(model: WeekModel) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ldkit.core.files import atomic_write
+from ldkit.core.layout import DIGEST_MARKDOWN
 from ldkit.model.week import WeekModel, one_line
 
-FILENAME = "digest.md"
+FILENAME = DIGEST_MARKDOWN
 
 
 def text(model: WeekModel) -> str:

@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.core.files import atomic_write_chunks
+from ldkit.core.layout import DIGEST_PAGE
 from ldkit.model.week import WeekModel
 from ldkit.writers.environment import environment, pygments_css
 
-FILENAME = "index.html"
+FILENAME = DIGEST_PAGE
 
 
 class Fragment:

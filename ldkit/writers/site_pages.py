@@ -5,6 +5,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from ldkit.core.layout import PAPERS_INDEX, PEOPLE_INDEX, SITE_INDEX, TOPICS_INDEX
 from ldkit.model.history import History, WeekSummary, person_page, slug, topic_page
 from ldkit.writers.environment import environment, pygments_css
 
@@ -66,7 +67,7 @@ def pages(history: History, generated_at: str | None = None) -> dict[str, str]:
     topic_links = {name: topic_page(name) for name in history.topics}
     latest_entries = sorted((e for p in history.people for e in p.entries
                              if history.latest and e.week == history.latest.week), key=lambda e: e.author)
-    out = {"index.html": env.get_template("site_index.html.j2").render(
+    out = {SITE_INDEX: env.get_template("site_index.html.j2").render(
         h=history, root="", charts=charts(history), latest_entries=latest_entries[:12], topic_links=topic_links,
         **common)}
     person = env.get_template("site_person.html.j2")
@@ -80,20 +81,20 @@ def pages(history: History, generated_at: str | None = None) -> dict[str, str]:
                        {c: [p.categories_by_week.get(w.week, {}).get(c, 0) for w in ordered] for c in categories},
                        colours)
         out[person_page(p.author)] = person.render(p=p, root="../../", chart=chart, **common)
-    out["people/index.html"] = listing.render(
+    out[PEOPLE_INDEX] = listing.render(
         heading="People", intro="Everyone who has taken part, with their streak and what they studied.", root="../",
-        links=[(p.author, f"{slug(p.author)}/index.html",
+        links=[(p.author, f"{slug(p.author)}/{SITE_INDEX}",
                 f"{len(p.entries)} workbook{'s' if len(p.entries) != 1 else ''} · streak {p.current_streak} "
                 f"(best {p.best_streak})") for p in history.people], entries=[], **common)
     for name, entries in history.topics.items():
         out[topic_page(name)] = listing.render(heading=f"Topic: {name}", intro="Everything studied in this "
                                                "category, newest first.", root="../../", links=[], entries=entries,
                                                **common)
-    out["topics/index.html"] = listing.render(
+    out[TOPICS_INDEX] = listing.render(
         heading="Topics", intro="What the team studied, by category.", root="../",
-        links=[(name, f"{slug(name)}/index.html", f"{len(entries)} workbook{'s' if len(entries) != 1 else ''}")
+        links=[(name, f"{slug(name)}/{SITE_INDEX}", f"{len(entries)} workbook{'s' if len(entries) != 1 else ''}")
                for name, entries in history.topics.items()], entries=[], **common)
-    out["papers/index.html"] = env.get_template("site_papers.html.j2").render(papers=history.papers, root="../",
+    out[PAPERS_INDEX] = env.get_template("site_papers.html.j2").render(papers=history.papers, root="../",
                                                                             **common)
     return out
 
