@@ -1,16 +1,12 @@
 """Chat: one module per service turns the week's model (or a reminder) into that service's payload; `poster` sends
-it once. `service(name)` finds the module: slack (Block Kit), mattermost (Markdown), teams (an Adaptive Card)."""
+it once. `service(name)` finds the module (ldkit.core.registry.CHAT_SERVICES): slack (Block Kit), mattermost
+(Markdown), teams (an Adaptive Card), and any registered there."""
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
-from ldkit.core.errors import InputError
-
-SERVICES = ("slack", "mattermost", "teams")
+from ldkit.core.registry import CHAT_SERVICES
 
 
 def service(name: str) -> Any:
-    if name not in SERVICES:
-        raise InputError(f"unknown chat service {name!r}", hint="use one of: " + ", ".join(SERVICES))
-    return importlib.import_module(f"ldkit.chat.{name}")
+    return CHAT_SERVICES.get(name)

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from ldkit.cli.base import say
-from ldkit.cli.options import week_option
+from ldkit.cli.options import chat_choice, format_choice, week_option
 
 
 @click.command()
@@ -26,13 +26,13 @@ from ldkit.cli.options import week_option
 @click.option("--rebuild", is_flag=True, help="Ignore every cache and render everything again.")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None, metavar="DIR",
               help="Write the digest here instead of digests/<week>/.")
-@click.option("--format", "formats", type=click.Choice(["html", "md", "json"]), multiple=True,
+@click.option("--format", "formats", type=format_choice(), multiple=True,
               help="Also write digest.md (chat-ready) or digest.json; index.html is always written. Repeatable.")
 @click.option("--post", "webhook", metavar="WEBHOOK_URL", default=None,
               help="Post the week to a chat webhook (Slack, Mattermost or Teams; see --chat): once per week, whatever "
                    "--out says; the URL is never printed.")
 @click.option("--repost", is_flag=True, help="With --post: post a week that was posted before.")
-@click.option("--chat", "chat", type=click.Choice(["slack", "mattermost", "teams"]), default=None,
+@click.option("--chat", "chat", type=chat_choice(), default=None,
               help="With --post: the service the webhook belongs to. Default: the workspace's `chat` setting.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: float, scheduler: str | None,

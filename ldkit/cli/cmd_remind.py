@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from ldkit.cli.base import say
-from ldkit.cli.options import week_option
+from ldkit.cli.options import chat_choice, week_option
 
 
 @click.command()
@@ -12,7 +12,7 @@ from ldkit.cli.options import week_option
 @week_option
 @click.option("--post", "webhook", metavar="URL", default=None,
               help="The chat webhook to post to (never printed). Needed unless --dry-run.")
-@click.option("--chat", type=click.Choice(["slack", "mattermost", "teams"]), default=None,
+@click.option("--chat", type=chat_choice(), default=None,
               help="The service the webhook belongs to. Default: the workspace's `chat` setting.")
 @click.option("--at-local", "at_local", metavar="HH:MM", default=None,
               help="Only name members for whom it is at least HH:MM on the learning day, in their time zone.")

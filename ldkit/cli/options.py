@@ -1,7 +1,11 @@
 """Options several commands share."""
 from __future__ import annotations
 
+from typing import Any
+
 import click
+
+from ldkit.core.registry import CHAT_SERVICES, WRITERS
 
 week_option = click.option(
     "--week", "-w", "week", metavar="W", default=None,
@@ -10,3 +14,27 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print one JS
 author_option = click.option(
     "--author", "-a", metavar="NAME", default=None,
     help="Who is learning. Default: LDKIT_AUTHOR, the workspace's author, git's user.name, your login.")
+
+
+class RegistryChoice(click.Choice):
+    """A click Choice whose names are read from a registry each time (so a registered plug-in is offered too)."""
+
+    def __init__(self, registry: Any) -> None:
+        self.registry = registry
+        super().__init__((), case_sensitive=True)
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return self.registry.names()
+
+    @choices.setter
+    def choices(self, value: Any) -> None:
+        pass  # fixed by the registry
+
+
+def format_choice() -> RegistryChoice:
+    return RegistryChoice(WRITERS)
+
+
+def chat_choice() -> RegistryChoice:
+    return RegistryChoice(CHAT_SERVICES)

@@ -9,6 +9,7 @@ from typing import Any
 
 from ldkit.core.errors import InputError, WorkspaceError
 from ldkit.core.layout import digest_folder, site_week_path, week_folder
+from ldkit.core.registry import CHAT_SERVICES
 from ldkit.core.weeks import WEEKDAYS, parse_weekday
 
 if sys.version_info >= (3, 11):
@@ -174,8 +175,8 @@ def parse_settings(table: object, where: str) -> Settings:
             if rel.is_absolute() or ".." in rel.parts or not str(values[key]).strip():
                 raise WorkspaceError(f"{where}: setting '{key}' must be a folder inside the workspace, "
                                      f"not {values[key]!r}", hint="use a relative path such as 'workbooks'")
-    if "chat" in values and values["chat"] not in ("slack", "mattermost", "teams"):
-        raise WorkspaceError(f"{where}: setting 'chat' must be slack, mattermost or teams, not {values['chat']!r}")
+    if "chat" in values and values["chat"] not in CHAT_SERVICES:
+        raise WorkspaceError(f"{where}: setting 'chat' must be {CHAT_SERVICES.spoken()}, not {values['chat']!r}")
     if "team" in values:
         from ldkit.core.roster import parse_team
 
