@@ -177,11 +177,20 @@ def compute(workspace: Workspace, since: Week | None = None, until: Week | None 
     }
 
 
+PLOT_SUFFIXES = (".svg", ".png")
+
+
+def check_plot_path(path: Path) -> str:
+    """The picture's kind by its extension, checked before the weeks are read."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in PLOT_SUFFIXES:
+        raise InputError(f"--plot {path}: use a file ending in .svg or .png")
+    return suffix
+
+
 def plot(stats: dict[str, Any], path: Path) -> None:
     """Weekly participation and hours, drawn by matplotlib (SVG or PNG by the file's extension)."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in (".svg", ".png"):
-        raise InputError(f"--plot {path}: use a file ending in .svg or .png")
+    suffix = check_plot_path(path)
     try:
         import matplotlib
     except ImportError:

@@ -58,17 +58,29 @@ def week_of(day: dt.date) -> Week:
     return Week(year, number)
 
 
+# the words a user may type for a week, each as a shift from this week
+WEEK_WORDS = {"this": 0, "now": 0, "": 0, "last": -1, "next": 1}
+
+
+def check_week_text(text: str) -> str:
+    """The week as typed, if its form is one of WEEK_FORMS (no clock read: words are resolved later)."""
+    raw = str(text).strip()
+    if raw.lower() not in WEEK_WORDS:
+        _parse_fixed_week(raw)
+    return raw
+
+
 def parse_week(text: str | None, today: dt.date | None = None) -> Week:
     """Read a week as a user types it; `None` means this week."""
-    today = today or dt.date.today()
     raw = "this" if text is None else str(text).strip()
     word = raw.lower()
-    if word in ("this", "now", ""):
-        return week_of(today)
-    if word == "last":
-        return week_of(today).previous()
-    if word == "next":
-        return week_of(today).next()
+    if word in WEEK_WORDS:
+        return week_of(today or dt.date.today()).shift(WEEK_WORDS[word])
+    return _parse_fixed_week(raw)
+
+
+def _parse_fixed_week(raw: str) -> Week:
+    """An ISO week or a date; anything else is refused with the forms a user may type."""
     match = _WEEK_RE.match(raw)
     if match:
         year, number = int(match.group(1)), int(match.group(2))
@@ -103,3 +115,14 @@ def learning_day_of(week: Week, weekday: str | int = "thursday") -> dt.date:
     """The learning day's date in `week` for the team's weekday."""
     index = weekday if isinstance(weekday, int) else parse_weekday(weekday)
     return week.day(index)
+
+
+_CLOCK_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+def parse_clock_time(text: str, source: str = "the time") -> dt.time:
+    """HH:MM on a 24-hour clock (09:30, 16:00); anything else is refused with an example."""
+    match = _CLOCK_RE.match(str(text).strip())
+    if match and int(match.group(1)) < 24 and int(match.group(2)) < 60:
+        return dt.time(int(match.group(1)), int(match.group(2)))
+    raise InputError(f"{source} {text!r} is not a time", hint="give HH:MM in 24 hours, e.g. 09:30")

@@ -7,6 +7,7 @@ import click
 
 from ldkit.cli.base import say
 from ldkit.cli.options import week_option
+from ldkit.cli.types import SCHEDULER
 
 
 @click.command()
@@ -17,7 +18,7 @@ from ldkit.cli.options import week_option
               help="With --execute: the longest one cell may run.")
 @click.option("--notebook-timeout", type=click.FloatRange(min=1), default=3600, show_default=True, metavar="S",
               help="With --execute: the longest one whole notebook may run.")
-@click.option("--scheduler", metavar="ADDRESS", default=None,
+@click.option("--scheduler", type=SCHEDULER, metavar="ADDRESS", default=None,
               help="With --execute: run on a Dask cluster (tcp://host:8786), or local:N for N workers here. "
                    "Default: the `scheduler` setting, else DASK_SCHEDULER_ADDRESS, else local processes.")
 @click.option("--strict", is_flag=True, help="Exit 1 when a notebook failed to run or render.")
@@ -73,9 +74,9 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
     from ldkit.cli.base import progress_enabled, warn
     from ldkit.digest.build import build_digest, summary_line
     from ldkit.weeks import parse_week
-    from ldkit.workspace import find_workspace
-
+    from ldkit.digest.scheduler import default_scheduler
     from ldkit.errors import InputError
+    from ldkit.workspace import find_workspace
 
     if repost and not webhook:
         raise InputError("--repost goes with --post WEBHOOK_URL")
@@ -83,14 +84,12 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
         from ldkit.chat.poster import check_webhook
 
         check_webhook(webhook)
-    workspace = find_workspace()
-    the_week = parse_week(week)
     if scheduler and not execute:
         raise InputError("--scheduler goes with --execute", hint="ldkit digest --execute --scheduler local:2")
+    workspace = find_workspace()
+    the_week = parse_week(week)
     if execute and not scheduler:
-        import os
-
-        scheduler = workspace.settings.scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+        scheduler = default_scheduler(workspace.settings.scheduler)
     result = build_digest(workspace, the_week, out=out, formats=tuple(formats) or ("html",), jobs=jobs,
                           rebuild=rebuild, show_progress=progress_enabled() and not quiet, execute=execute,
                           timeout=timeout, notebook_timeout=notebook_timeout, scheduler=scheduler)

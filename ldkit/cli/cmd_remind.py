@@ -5,6 +5,7 @@ import click
 
 from ldkit.cli.base import say
 from ldkit.cli.options import week_option
+from ldkit.cli.types import CLOCK_TIME
 
 
 @click.command()
@@ -14,7 +15,7 @@ from ldkit.cli.options import week_option
               help="The chat webhook to post to (never printed). Needed unless --dry-run.")
 @click.option("--chat", type=click.Choice(["slack", "mattermost", "teams"]), default=None,
               help="The service the webhook belongs to. Default: the workspace's `chat` setting.")
-@click.option("--at-local", "at_local", metavar="HH:MM", default=None,
+@click.option("--at-local", "at_local", type=CLOCK_TIME, metavar="HH:MM", default=None,
               help="Only name members for whom it is at least HH:MM on the learning day, in their time zone.")
 @click.option("--dry-run", is_flag=True, help="Print the message and who it names; send nothing.")
 @click.option("--force", is_flag=True, help="Name everyone due again, even those reminded before.")

@@ -6,13 +6,14 @@ from pathlib import Path
 import click
 
 from ldkit.cli.base import say
+from ldkit.cli.types import WEEK
 
 
 @click.command()
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None, metavar="DIR",
               help="Write the site here instead of site/ in the workspace.")
-@click.option("--since", metavar="W", default=None, help="First week to include (default: the first there is).")
-@click.option("--until", metavar="W", default=None, help="Last week to include (default: the last there is).")
+@click.option("--since", type=WEEK, metavar="W", default=None, help="First week to include (default: the first there is).")
+@click.option("--until", type=WEEK, metavar="W", default=None, help="Last week to include (default: the last there is).")
 @click.option("--rebuild", is_flag=True, help="Ignore every cache and make every page again.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes for rendering. Default: the number of CPUs.")

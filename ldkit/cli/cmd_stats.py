@@ -7,6 +7,7 @@ import click
 
 from ldkit.cli.base import say
 from ldkit.cli.options import author_option, json_option, week_option
+from ldkit.cli.types import WEEK
 
 
 @click.command()
@@ -34,8 +35,8 @@ def skip(week: str | None, author: str | None, reason: str) -> None:
 
 
 @click.command()
-@click.option("--since", metavar="W", default=None, help="First week (default: the first with a workbook).")
-@click.option("--until", metavar="W", default=None, help="Last week (default: this week).")
+@click.option("--since", type=WEEK, metavar="W", default=None, help="First week (default: the first with a workbook).")
+@click.option("--until", type=WEEK, metavar="W", default=None, help="Last week (default: this week).")
 @json_option
 @click.option("--plot", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="FILE",
               help="Draw weekly participation and hours to FILE.svg or FILE.png (needs matplotlib).")
@@ -54,10 +55,12 @@ def stats(since: str | None, until: str | None, as_json: bool, plot: Path | None
       ldkit stats --plot participation.svg
     """
     from ldkit.cli.base import emit_json
-    from ldkit.stats import compute, plot as draw
+    from ldkit.stats import check_plot_path, compute, plot as draw
     from ldkit.weeks import parse_week
     from ldkit.workspace import find_workspace
 
+    if plot is not None:
+        check_plot_path(plot)
     workspace = find_workspace()
     data = compute(workspace, parse_week(since) if since else None, parse_week(until) if until else None)
     if plot is not None:

@@ -41,11 +41,9 @@ class Reminder:
 def parse_at(value: str | None) -> dt.time | None:
     if not value:
         return None
-    try:
-        hours, minutes = value.split(":")
-        return dt.time(int(hours), int(minutes))
-    except ValueError:
-        raise InputError(f"--at-local {value!r} is not a time", hint="give HH:MM in 24 hours, e.g. 09:30") from None
+    from ldkit.weeks import parse_clock_time
+
+    return parse_clock_time(value, "--at-local")
 
 
 def reminder(workspace: Workspace, week: Week, kind: str, at_local: dt.time | None = None,
