@@ -79,6 +79,19 @@ class Workspace:
     def weekday(self) -> int:
         return parse_weekday(self.settings.learning_day)
 
+    def time_zones(self, author: str | None = None) -> tuple[str, ...]:
+        """The zones whose learning day counts: `author`'s own when the roster gives one, else every member's (UTC
+        for a member without one); empty without a roster (then UTC)."""
+        members = self.settings.team
+        own = [m.tz for m in members if author and m.slug == author and m.tz]
+        return tuple(own) if own else tuple(m.tz or "UTC" for m in members)
+
+    def read_week(self, text: str | None, author: str | None = None, now: Any = None) -> Any:
+        """A week as a user types it, `held` read with this workspace's learning day and zones (see time_zones)."""
+        from ldkit.weeks import parse_week
+
+        return parse_week(text, weekday=self.weekday, zones=self.time_zones(author), now=now)
+
     def week_folder(self, week: object) -> Path:
         return self.workbooks / str(week)
 

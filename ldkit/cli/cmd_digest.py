@@ -72,7 +72,6 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
     skip_slow_optional_imports()
     from ldkit.cli.base import progress_enabled, warn
     from ldkit.digest.build import build_digest, summary_line
-    from ldkit.weeks import parse_week
     from ldkit.workspace import find_workspace
 
     from ldkit.errors import InputError
@@ -84,7 +83,7 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
 
         check_webhook(webhook)
     workspace = find_workspace()
-    the_week = parse_week(week)
+    the_week = workspace.read_week(week)
     if scheduler and not execute:
         raise InputError("--scheduler goes with --execute", hint="ldkit digest --execute --scheduler local:2")
     if execute and not scheduler:

@@ -36,11 +36,10 @@ def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, a
     """
     from ldkit.errors import InputError
     from ldkit.team.remind import parse_at, reminder, send_reminder
-    from ldkit.weeks import parse_week
     from ldkit.workspace import find_workspace
 
     workspace = find_workspace()
-    the_week = parse_week(week)
+    the_week = workspace.read_week(week)
     at = parse_at(at_local)
     service = chat or workspace.settings.chat
     if dry_run:
