@@ -136,3 +136,58 @@ def test_ci_never_replaces_a_workflow_it_did_not_write(ws, run):
     assert "was not written by ldkit" in result.stderr and target.read_text() == "stages: [mine]\n"
     run("ci", "gitlab", "--force")
     assert "ldkit site --quiet --out public" in target.read_text()
+
+
+@pytest.fixture
+def default_git(tmp_path, monkeypatch):
+    """git with its default settings: no global or system configuration from this machine."""
+    config = tmp_path / "gitconfig"
+    config.write_text("")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.delenv("LDKIT_AUTHOR", raising=False)
+    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+def test_the_readme_s_run_it_for_a_team_works_as_written_on_a_default_git(default_git):
+    tmp = default_git
+    remote = tmp / "learning-day.git"
+    git(tmp, "init", "-q", "--bare", str(remote))
+    git(remote, "symbolic-ref", "HEAD", "refs/heads/main")  # as a new GitHub repository: its default branch, main
+    done = subprocess.run([sys.executable, "-m", "ldkit", "init", "--git", "team-learning-day"], cwd=tmp,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    organizer = tmp / "team-learning-day"
+    assert git(organizer, "symbolic-ref", "HEAD").strip() == "refs/heads/main"
+    git(organizer, "config", "user.name", "Org Anizer")
+    git(organizer, "config", "user.email", "org@example.org")
+    ldkit(organizer, "team", "add", "ada", "--name", "Ada L.", "--chat", "U024BE7LH", "--tz", "Europe/Berlin")
+    ldkit(organizer, "ci", "github")
+    git(organizer, "add", "-A")
+    git(organizer, "commit", "-m", "Learning Day")
+    git(organizer, "remote", "add", "origin", str(remote))
+    git(organizer, "push", "-u", "origin", "main")  # exactly as the README says
+    for name in ("ada", "bob"):
+        git(tmp, "clone", "-q", str(remote), name)
+        assert git(tmp / name, "branch", "--show-current").strip() == "main"
+        assert (tmp / name / ".github" / "workflows" / "learning-day.yml").is_file()
+    workflow = yaml.safe_load((tmp / "ada" / ".github" / "workflows" / "learning-day.yml").read_text())
+    assert workflow.get("on", workflow.get(True))["push"]["branches"] == ["main"]
+
+
+def test_init_git_makes_main_on_an_old_git_without_init_b(default_git, monkeypatch):
+    """git before 2.28 has no `init -b`: HEAD is pointed at main by hand."""
+    real = subprocess.run(["which", "git"], capture_output=True, text=True).stdout.strip()
+    shim = default_git / "bin"
+    shim.mkdir()
+    (shim / "git").write_text("#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = -b ] && [ \"$1\" = init ] && "
+                              "{ echo 'error: unknown switch `b' >&2; exit 129; }; done\n"
+                              f"exec {real} \"$@\"\n")
+    (shim / "git").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{shim}:{os.environ['PATH']}")
+    done = subprocess.run([sys.executable, "-m", "ldkit", "init", "--git", "old"], cwd=default_git,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert git(default_git / "old", "symbolic-ref", "HEAD").strip() == "refs/heads/main"
