@@ -217,7 +217,8 @@ categories = [
     {cats},
 ]
 
-# Who you are, when neither --author nor LDKIT_AUTHOR says; else git's user.name, else your login.
+# Who you are, when neither --author nor LDKIT_AUTHOR nor a roster member's email (git's user.email) says;
+# else git's user.name, else your login.
 # author = "your-name"
 
 # Where workbooks and digests go, relative to this file.
@@ -237,7 +238,8 @@ chat = "slack"
 # site_url = "https://your-team.pages.example.com/learning-day/"
 
 # The roster: who is expected on a learning day. Keep it last in this file (a [table] runs to the end), and edit
-# it with `ldkit team add NAME --name "Full Name" --chat CHAT_ID --tz Europe/Berlin` or `ldkit team remove NAME`.
+# it with `ldkit team add NAME --name "Full Name" --chat CHAT_ID --tz Europe/Berlin --email NAME@example.org` or
+# `ldkit team remove NAME`.
 # [team]
-# ada = {{ name = "Ada L.", chat = "U024BE7LH", tz = "Europe/Berlin" }}
+# ada = {{ name = "Ada L.", chat = "U024BE7LH", tz = "Europe/Berlin", email = "ada@example.org" }}
 '''

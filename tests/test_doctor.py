@@ -16,7 +16,7 @@ def test_doctor_checks_a_full_setup_and_never_prints_the_webhook(ws, run, new_wo
     run("ci", "github")
     secret = "https://hooks.example.org/services/T000/B000/SECRET-TOKEN"
     monkeypatch.setenv("LEARNING_DAY_WEBHOOK", secret)
-    new_workbook("blank", "A week", "--week", "2026-W48")
+    new_workbook("blank", "A week", "--week", "2026-W48", "--author", "ada")
     result = run("doctor")
     assert secret not in result.stdout + result.stderr and "SECRET" not in result.stdout
     assert all(line.split()[0] == "ok" for line in result.stdout.splitlines()[:7]), result.stdout

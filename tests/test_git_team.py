@@ -191,3 +191,41 @@ def test_init_git_makes_main_on_an_old_git_without_init_b(default_git, monkeypat
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert git(default_git / "old", "symbolic-ref", "HEAD").strip() == "refs/heads/main"
+
+
+def test_two_clones_know_their_author_from_git_s_user_email(default_git):
+    tmp = default_git
+    remote = tmp / "team.git"
+    git(tmp, "init", "-q", "--bare", str(remote))
+    git(remote, "symbolic-ref", "HEAD", "refs/heads/main")
+    organizer = tmp / "org"
+    ldkit(tmp, "init", "--git", str(organizer))
+    git(organizer, "config", "user.name", "Org")
+    git(organizer, "config", "user.email", "org@example.org")
+    ldkit(organizer, "team", "add", "ada", "--name", "Ada L.", "--email", "ada@example.org")
+    ldkit(organizer, "team", "add", "bob", "--name", "Bob M.", "--email", "bob@example.org")
+    git(organizer, "add", "-A")
+    git(organizer, "commit", "-q", "-m", "roster")
+    git(organizer, "remote", "add", "origin", str(remote))
+    git(organizer, "push", "-q", "-u", "origin", "main")
+    clones = {}
+    for slug, name, email in (("bob", "Bob Marley", "bob@example.org"), ("ada", "Ada Lovelace", "ADA@example.org"),
+                              ("carol", "Carol Danvers", "carol@example.org")):
+        git(tmp, "clone", "-q", str(remote), slug)
+        git(tmp / slug, "config", "user.name", name)
+        git(tmp / slug, "config", "user.email", email)
+        clones[slug] = tmp / slug
+    for slug in ("bob", "ada"):
+        made = json.loads(ldkit(clones[slug], "new", "blank", "--title", "Mine", "--week", WEEK, "--json").stdout)
+        assert made["author"] == slug and f"/{slug}/" in made["path"]  # not bob-marley, not ada-lovelace
+    # LDKIT_AUTHOR and --author still come first
+    made = json.loads(ldkit(clones["bob"], "new", "blank", "--title", "For ada", "--week", WEEK, "--json",
+                            env={"LDKIT_AUTHOR": "ada"}).stdout)
+    assert made["author"] == "ada"
+    # someone not on the roster is refused, with the fix, and nothing is written
+    done = subprocess.run([sys.executable, "-m", "ldkit", "new", "blank", "--title", "Mine", "--week", WEEK],
+                          cwd=clones["carol"], capture_output=True, text=True,
+                          env={**os.environ, "LDKIT_HOME": str(clones["carol"])})
+    assert done.returncode == 2 and "'carol-danvers' is not on the team's roster (ada, bob)" in done.stderr
+    assert "ldkit team add carol-danvers --email carol@example.org" in done.stderr and "Traceback" not in done.stderr
+    assert not (clones["carol"] / "workbooks").exists() or not any((clones["carol"] / "workbooks").rglob("*.ipynb"))

@@ -11,4 +11,5 @@ week_option = click.option(
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 author_option = click.option(
     "--author", "-a", metavar="NAME", default=None,
-    help="Who is learning. Default: LDKIT_AUTHOR, the workspace's author, git's user.name, your login.")
+    help="Who is learning. Default: LDKIT_AUTHOR, the roster member whose email is git's user.email, the "
+         "workspace's author, git's user.name, your login.")
