@@ -98,7 +98,7 @@ def test_two_people_share_a_repository_without_conflicts_or_lost_records(team_re
 def test_a_third_clone_runs_the_workflow_steps_and_gets_the_site(team_repo, fake_server):
     tmp, remote = team_repo
     ada = person(tmp, remote, "ada")
-    path = Path(ldkit(ada, "new", "blank", "--title", "Ada's week", "--week", "last", "--author", "ada").stdout
+    path = Path(ldkit(ada, "new", "blank", "--title", "Ada's week", "--week", "held", "--author", "ada").stdout
                 .strip())
     ldkit(ada, "log", "outcome", str(path), "--summary", "Ada learned things.")
     git(ada, "add", "-A")
@@ -108,7 +108,7 @@ def test_a_third_clone_runs_the_workflow_steps_and_gets_the_site(team_repo, fake
     workflow = yaml.safe_load((ci / ".github" / "workflows" / "learning-day.yml").read_text())
     triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
     assert triggers["push"]["branches"] == ["main"] and len(triggers["schedule"]) == 2
-    steps = workflow["jobs"]["site"]["steps"]
+    steps = workflow["jobs"]["site"]["steps"] + workflow["jobs"]["remind"]["steps"]
     assert any(s.get("uses", "").startswith("actions/cache") and s["with"]["path"] == ".ldkit-cache" for s in steps)
     assert all("LEARNING_DAY_WEBHOOK" not in json.dumps(s.get("run", "")) or "secrets.LEARNING_DAY_WEBHOOK" in
                json.dumps(s.get("env", {})) for s in steps)
