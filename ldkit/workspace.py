@@ -111,6 +111,11 @@ def site_week_path(week: object) -> str:
 
 def find_workspace(start: Path | None = None) -> Workspace:
     """`LDKIT_HOME` if set, else the nearest folder upward holding ldkit.toml or [tool.ldkit]."""
+    return load_workspace(*find_config(start))
+
+
+def find_config(start: Path | None = None) -> tuple[Path, Path]:
+    """(the workspace's root, its settings file), found as find_workspace finds them, without reading settings."""
     home = os.environ.get("LDKIT_HOME")
     if home:
         root = Path(home).expanduser()
@@ -118,12 +123,12 @@ def find_workspace(start: Path | None = None) -> Workspace:
         if found is None:
             raise WorkspaceError(f"LDKIT_HOME={home} is not an ldkit workspace (no {CONFIG_FILE} there)",
                                  hint=f"run `ldkit init {home}` or unset LDKIT_HOME")
-        return load_workspace(root.resolve(), found)
+        return root.resolve(), found
     here = Path(start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         found = config_in(folder)
         if found is not None:
-            return load_workspace(folder, found)
+            return folder, found
     raise WorkspaceError(f"no ldkit workspace here: neither {here} nor a folder above it holds {CONFIG_FILE}",
                          hint="run `ldkit init PATH` to make one, cd into one, or set LDKIT_HOME")
 
