@@ -191,7 +191,7 @@ def test_thursday_00_30_in_tokyo_is_the_day_there_only(three_zones, run, fake_se
 
 
 def test_thursday_23_30_in_los_angeles_is_still_the_day_there(three_zones, run, fake_server):
-    ws, url = three_zones, hook(fake_server)
+    url = hook(fake_server)
     with _at("2026-12-04T07:30"):  # Thu 23:30 Los Angeles, Fri 08:30 Berlin, Fri 16:30 Tokyo
         result = run("remind", "outcome", "--week", "held", "--post", url, "--at-local", "16:00")
         assert "reminded lee to summarize" in result.stdout
