@@ -97,9 +97,8 @@ class HomePanel:
         """My workbooks this week (offered first), my streak and hours; the team's state; built pages."""
         from ldkit.status import week_status
         from ldkit.stats import compute
-        from ldkit.weeks import parse_week
 
-        week = parse_week(self.week.value or "this")
+        week = self.workspace.read_week(self.week.value or "this", self.author.value)
         report = week_status(self.workspace, week)
         me = self.author.value
         mine = next((p for p in report["authors"] if p["author"] == me), None)
@@ -143,7 +142,6 @@ class HomePanel:
         """Make the workbook exactly as `ldkit new` does; errors shown here, never a traceback."""
         from ldkit.start import start_workbook
         from ldkit.text import author_slug
-        from ldkit.weeks import parse_week
 
         self.start_message.clear_output()
         with self.start_message:
@@ -152,7 +150,8 @@ class HomePanel:
                            for _, option in FIELDS.get(self.template.value, ())}
                 made, warnings = start_workbook(
                     self.workspace, self.template.value, title=self.title.value.strip() or None,
-                    week=parse_week(self.week.value), author=author_slug(self.author.value), **options)
+                    week=self.workspace.read_week(self.week.value, author_slug(self.author.value)),
+                    author=author_slug(self.author.value), **options)
             except LdkitError as exc:
                 display(HTML(f"<p style='color:#cf222e'>⚠ {html.escape(str(exc))}</p>"))
                 return None
@@ -171,10 +170,9 @@ class HomePanel:
 
         def work() -> None:
             from ldkit.digest.build import build_digest
-            from ldkit.weeks import parse_week
 
             try:
-                week = parse_week(self.week.value)
+                week = self.workspace.read_week(self.week.value)
                 result = build_digest(self.workspace, week)
                 text = f"<p>✔ Built: {_link(result.files['html'], 'this week’s digest')} ({result.notebooks} " \
                        f"notebooks)</p>"

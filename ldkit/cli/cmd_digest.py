@@ -32,7 +32,9 @@ from ldkit.cli.types import SCHEDULER
 @click.option("--post", "webhook", metavar="WEBHOOK_URL", default=None,
               help="Post the week to a chat webhook (Slack, Mattermost or Teams; see --chat): once per week, whatever "
                    "--out says; the URL is never printed.")
-@click.option("--repost", is_flag=True, help="With --post: post a week that was posted before.")
+@click.option("--repost", is_flag=True,
+              help="With --post: post a week that was posted before (without it, a week already posted is noted "
+                   "and nothing is sent; exit 0).")
 @click.option("--chat", "chat", type=click.Choice(["slack", "mattermost", "teams"]), default=None,
               help="With --post: the service the webhook belongs to. Default: the workspace's `chat` setting.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
@@ -73,7 +75,6 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
     skip_slow_optional_imports()
     from ldkit.cli.base import progress_enabled, warn
     from ldkit.digest.build import build_digest, summary_line
-    from ldkit.weeks import parse_week
     from ldkit.digest.scheduler import default_scheduler
     from ldkit.errors import InputError
     from ldkit.workspace import find_workspace
@@ -87,7 +88,7 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
     if scheduler and not execute:
         raise InputError("--scheduler goes with --execute", hint="ldkit digest --execute --scheduler local:2")
     workspace = find_workspace()
-    the_week = parse_week(week)
+    the_week = workspace.read_week(week)
     if execute and not scheduler:
         scheduler = default_scheduler(workspace.settings.scheduler)
     result = build_digest(workspace, the_week, out=out, formats=tuple(formats) or ("html",), jobs=jobs,
@@ -110,15 +111,19 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
         say(f"{result.executed} ran, {result.failed} failed, {result.not_run} not run")
     if webhook:
         from ldkit.chat import service
-        from ldkit.chat.poster import post_once
+        from ldkit.chat.poster import AlreadyPosted, post_once
         from ldkit.digest.collect import relative
 
         # with site_url the post links to the week's page on the site; else it says where the file is
         where = result.model.page_url or relative(result.files["html"], workspace.root)
         payload = service(chat or workspace.settings.chat).digest_payload(result.model, where)
-        post_once(workspace, str(the_week), "digest", payload, webhook, what=f"the digest of {the_week}",
-                  repost=repost)
-        say(f"posted {the_week} to the chat webhook")
+        try:
+            post_once(workspace, str(the_week), "digest", payload, webhook, what=f"the digest of {the_week}",
+                      repost=repost)
+        except AlreadyPosted as exc:  # a rerun (CI) is not a failure: say why nothing was sent, exit 0
+            say(f"ldkit: note: {exc.message} (pass --repost to post it again)")
+        else:
+            say(f"posted {the_week} to the chat webhook")
     if strict and (result.failed or result.render_errors):
         ctx = click.get_current_context()
         ctx.exit(1)

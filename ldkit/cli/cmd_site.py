@@ -48,11 +48,11 @@ def site(out: Path | None, since: str | None, until: str | None, rebuild: bool, 
     from ldkit.cli.base import progress_enabled, warn
     from ldkit.digest.collect import relative
     from ldkit.site.build import build_site
-    from ldkit.weeks import parse_week
     from ldkit.workspace import find_workspace
 
     workspace = find_workspace()
-    result = build_site(workspace, out, parse_week(since) if since else None, parse_week(until) if until else None,
+    result = build_site(workspace, out, workspace.read_week(since) if since else None,
+                        workspace.read_week(until) if until else None,
                         rebuild=rebuild, jobs=jobs, show_progress=progress_enabled() and not quiet)
     for message in dict.fromkeys(result.warnings):
         warn(message)

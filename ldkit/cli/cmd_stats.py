@@ -24,12 +24,11 @@ def skip(week: str | None, author: str | None, reason: str) -> None:
     """
     from ldkit.people import resolve_author
     from ldkit.stats import skip_week
-    from ldkit.weeks import parse_week
     from ldkit.workspace import find_workspace
 
     workspace = find_workspace()
-    the_week = parse_week(week)
     who = resolve_author(author, workspace)
+    the_week = workspace.read_week(week, who)
     skip_week(workspace, the_week, who, reason)
     say(f"{who} takes {the_week} off" + (f" ({reason})" if reason else ""))
 
@@ -56,13 +55,13 @@ def stats(since: str | None, until: str | None, as_json: bool, plot: Path | None
     """
     from ldkit.cli.base import emit_json
     from ldkit.stats import check_plot_path, compute, plot as draw
-    from ldkit.weeks import parse_week
     from ldkit.workspace import find_workspace
 
     if plot is not None:
         check_plot_path(plot)
     workspace = find_workspace()
-    data = compute(workspace, parse_week(since) if since else None, parse_week(until) if until else None)
+    data = compute(workspace, workspace.read_week(since) if since else None,
+                   workspace.read_week(until) if until else None)
     if plot is not None:
         draw(data, plot)
     if as_json:

@@ -25,11 +25,10 @@ def status(week: str | None, as_json: bool) -> None:
     """
     from ldkit.cli.base import emit_json, warn
     from ldkit.status import week_status
-    from ldkit.weeks import parse_week
     from ldkit.workspace import find_workspace
 
     workspace = find_workspace()
-    report = week_status(workspace, parse_week(week))
+    report = week_status(workspace, workspace.read_week(week))
     for problem in report["problems"]:
         warn(f"{problem['path']}: {problem['error']}")
     for message in report["warnings"]:
