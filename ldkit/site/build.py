@@ -20,7 +20,7 @@ from typing import Any, Iterator
 from ldkit import __version__
 from ldkit.atomic import atomic_write, make_folder
 from ldkit.digest.cache import FragmentCache
-from ldkit.digest.collect import Collected, collect
+from ldkit.digest.collect import Collected, collect, shared_entries
 from ldkit.digest.media import Place
 from ldkit.digest.model import build_model
 from ldkit.digest.render import RenderJob, RenderPool, render_all
@@ -106,7 +106,7 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
         collected[week] = collect(workspace, week, index, on_change=pool.start)
         result.warnings.extend(collected[week].warnings)
         result.warnings.extend(f"{p.path}: {p.reason}" for p in collected[week].problems)
-    weeks_read = {week: WeekData(week, week_totals(e.workbook for e in found.entries),
+    weeks_read = {week: WeekData(week, week_totals((e.workbook for e in found.entries), week),
                                  skips_of(workspace, week, result.warnings))
                   for week, found in collected.items()}
     result.notebooks = sum(len(found.entries) for found in collected.values())
@@ -131,7 +131,7 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
     # render what those weeks lack, all weeks at once (one pool, one cache)
     jobs = [RenderJob(e.workbook.path, e.key, e.hide_kinds,
                       Place(e.workbook.path.parent, workspace.root, workspace.week_folder(week)))
-            for week, *_ in plans for e in collected[week].entries]
+            for week, *_ in plans for e in shared_entries(collected[week].entries)]
     cache = FragmentCache(workspace.cache / "digest")
     try:
         bar = _progress(len(jobs), show_progress)
