@@ -117,7 +117,7 @@ def content_hash(nb: dict[str, Any]) -> str:
     else:
         view = {**nb, "metadata": {**meta, "ldkit": {k: v for k, v in ident.items() if k != "records"}}}
     blob = json.dumps(view, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class ReadCache:

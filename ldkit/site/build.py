@@ -288,7 +288,7 @@ def _fingerprint(found: Collected, data: WeekData, recent: dict[str, Any], links
                        "problems": [[str(p.path), p.reason] for p in found.problems], "recent": recent,
                        "links": links, "site": SITE_VERSION, "ldkit": __version__},
                       sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _read_manifest(folder: Path) -> dict[str, Any]:
