@@ -26,6 +26,11 @@ def slugify(text: str, max_length: int = MAX_SLUG) -> str:
     return slug.strip("-")
 
 
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """'1 week', '2 weeks', '0 weeks': the count with its word, in the right number (`many` when not word + s)."""
+    return f"{count:g} {word if count == 1 else (many or word + 's')}"
+
+
 def title_slug(title: str) -> str:
     """The file name part for a workbook title, or a clear error when there is none."""
     if not title.strip():

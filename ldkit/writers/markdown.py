@@ -5,6 +5,7 @@ from pathlib import Path
 
 from ldkit.atomic import atomic_write
 from ldkit.digest.model import WeekModel, person_lines
+from ldkit.text import plural
 
 FILENAME = "digest.md"
 
@@ -24,7 +25,7 @@ def text(model: WeekModel) -> str:
     if missing:
         lines.append(f"No workbook this week: {', '.join(_plain(a) for a in missing)}")
     if model.problems:
-        lines.append(f"{len(model.problems)} file(s) could not be read; see the digest.")
+        lines.append(f"{plural(len(model.problems), 'file')} could not be read; see the digest.")
     if model.page_url:
         lines.append(f"Full digest: {model.page_url}")
     return "\n".join(lines) + "\n"
