@@ -29,6 +29,8 @@ def digest_payload(model: WeekModel, link: str) -> dict[str, Any]:
     for person, said in person_lines(model, plain, lambda note: f"_({plain(note)})_"):
         lines.append(f"- **{plain(person.author)}** — {said}")
     missing = model.accountability.no_workbook
+    if model.accountability.planned_no_outcome:
+        lines.append(f"Planned, no outcome yet: {plain(', '.join(model.accountability.planned_no_outcome))}")
     lines.append(f"Full digest: {plain(link)}" + (f" · no workbook this week: {plain(', '.join(missing))}"
                                                   if missing else ""))
     return {"text": _fit(lines)}

@@ -39,6 +39,8 @@ def blocks_for(model: WeekModel, digest_path: str) -> list[dict[str, Any]]:
                        f"…and {len(lines) - len(shown)} more: see the digest."}})
     missing = model.accountability.no_workbook
     footer = f"Full digest: {mrkdwn(digest_path)}"
+    if model.accountability.planned_no_outcome:
+        footer += f" · planned, no outcome yet: {mrkdwn(', '.join(model.accountability.planned_no_outcome))}"
     if missing:
         footer += f" · no workbook this week: {mrkdwn(', '.join(missing))}"
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": footer[:MAX_SECTION]}]})

@@ -41,6 +41,9 @@ def digest_payload(model: WeekModel, link: str) -> dict[str, Any]:
     if len(lines) > MAX_LINES:
         body.append(_text(f"…and {len(lines) - MAX_LINES} more: see the digest.", isSubtle=True))
     missing = model.accountability.no_workbook
+    if model.accountability.planned_no_outcome:
+        body.append(_text(f"Planned, no outcome yet: {plain(', '.join(model.accountability.planned_no_outcome))}",
+                          isSubtle=True))
     body.append(_text(f"Full digest: {plain(link)}" + (f" · no workbook this week: {plain(', '.join(missing))}"
                                                        if missing else ""), isSubtle=True))
     return _message(body)
