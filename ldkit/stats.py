@@ -192,7 +192,7 @@ def compute(workspace: Workspace, since: Week | None = None, until: Week | None 
         "since": str(since), "until": str(until),
         "people": people,
         "weeks": [{"week": str(w.week), **{k: v for k, v in w.totals.as_dict().items() if k != "results"},
-                   "categories": dict(w.totals.categories), "skipped": sorted(w.skipped)} for w in in_range],
+                   "categories": dict(w.totals.categories), "skipped": sorted(a for a in w.skipped if week_off(w, a))} for w in in_range],
         "top_resources": [{"resource": r, "count": n} for r, n in resources.most_common(10)],
         "top_papers": [{"paper": p, "count": n} for p, n in papers.most_common(10)],
     }

@@ -76,6 +76,9 @@ def test_a_skip_over_a_week_with_an_outcome_changes_nothing(ws, run, new_workboo
     run("skip", "--week", W40, "--author", "alice", "--reason", "oops")
     after = people(run, "--since", W40, "--until", W40)["alice"]
     assert after == before and after["participation_rate"] == 1.0 and after["current_streak"] == 1
+    run("digest", "--week", W40, "--format", "json", "--quiet")
+    data = json.loads((ws.root / "digests" / W40 / "digest.json").read_text())
+    assert data["accountability"]["skipped"] == {} and data["took_part"] == ["alice"]
     # a real week off is still left out of the rate and does not break the streak
     run("skip", "--week", W41, "--author", "alice")
     p = people(run, "--since", W40, "--until", W41)["alice"]

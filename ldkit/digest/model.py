@@ -196,15 +196,17 @@ def workbook_view(workspace: Workspace, wb: Any, rendered: Rendered | None = Non
 def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rendered],
                 failures: dict[str, dict[str, Any]] | None = None,
                 recent: dict[str, Any] | None = None, notes: dict[str, list[str]] | None = None) -> WeekModel:
-    """Everything the week's outputs show, with private plans and outcomes already left out."""
-    from ldkit.stats import skips_of
+    """Everything the week's outputs show, with private workbooks only counted."""
+    from ldkit.stats import WeekData, skips_of, week_off
 
     failures = failures or {}
-    skipped = display_tree(skips_of(workspace, found.week, found.warnings))
+    skips = skips_of(workspace, found.week, found.warnings)
     recent = recent if recent is not None else recent_weeks(workspace, found)
     streak = {p["author"]: Streak(p["current_streak"], p["best_streak"]) for p in recent["people"]}
     books: dict[str, list[WorkbookView]] = defaultdict(list)
     totals = week_totals((e.workbook for e in found.entries), found.week)
+    this_week = WeekData(found.week, totals, skips)
+    skipped = display_tree({a: r for a, r in skips.items() if week_off(this_week, a)})  # an outcome wins
     for entry in sorted(found.entries, key=lambda e: (e.author, str(e.workbook.path))):
         if workbook_private(entry.workbook):
             continue  # counted in totals.private, nothing more
