@@ -17,6 +17,7 @@ import ipywidgets as widgets
 from IPython.display import HTML, display
 
 from ldkit.errors import LdkitError
+from ldkit.text import plural
 from ldkit.workspace import Workspace, find_workspace
 
 LABEL = {"description_width": "120px"}
@@ -116,7 +117,7 @@ class HomePanel:
             me_stats = next((p for p in stats["people"] if p["author"] == me), None)
             hours = sum(w["hours"] or 0 for w in (mine or {}).get("workbooks", []))
             if me_stats:
-                display(HTML(f"<p>Streak: {me_stats['current_streak']} week(s) (best {me_stats['best_streak']}) · "
+                display(HTML(f"<p>Streak: {plural(me_stats['current_streak'], 'week')} (best {me_stats['best_streak']}) · "
                              f"{hours:g} h this week</p>"))
         self.team.clear_output()
         with self.team:

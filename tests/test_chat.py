@@ -161,7 +161,7 @@ def test_long_weeks_are_cut_within_slacks_limits():
                             outcome=Outcome("x" * 5000, "done", 1, [], "", [], "2026-11-26T10:00:00Z"),
                             outcome_private=False, results=[], tally=None)
 
-    people = [PersonWeek(f"p{i}", [book(i)], 1, False, True, Streak()) for i in range(80)]
+    people = [PersonWeek(f"p{i}", [book(i)], 1, False, True, Streak(), took_part=True) for i in range(80)]
     model = WeekModel(week=WEEK, learning_day="2026-11-26", learning_weekday="thursday", generated_at="",
                       team=[], people=people, totals={"people": 80, "planned": 0, "summarized": 80, "hours": 80,
                                                       "results": {"total": 0, "text": ""}},

@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from ldkit.cli.base import say
+from ldkit.text import plural
 from ldkit.cli.options import week_option
 from ldkit.cli.types import SCHEDULER
 
@@ -99,7 +100,7 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
     for message in result.warnings:
         warn(message)
     if result.render_errors:
-        warn(f"{result.render_errors} notebook(s) could not be rendered; their cards say why")
+        warn(f"{plural(result.render_errors, 'notebook')} could not be rendered; their cards say why")
     for kind in ("md", "json"):
         if kind in result.files:
             say(f"wrote {result.files[kind]}")

@@ -57,6 +57,8 @@ def site(out: Path | None, since: str | None, until: str | None, rebuild: bool, 
     for message in dict.fromkeys(result.warnings):
         warn(message)
     rebuilt = len(result.rebuilt)
-    say(f"{len(result.weeks)} week{'s' if len(result.weeks) != 1 else ''} ({rebuilt} made again), "
-        f"{result.notebooks} notebooks ({result.rendered} rendered), {result.changed} file"
-        f"{'s' if result.changed != 1 else ''} updated → {relative(result.index, workspace.root)}")
+    from ldkit.text import plural
+
+    say(f"{plural(len(result.weeks), 'week')} ({rebuilt} made again), "
+        f"{plural(result.notebooks, 'notebook')} ({result.rendered} rendered), "
+        f"{plural(result.changed, 'file')} updated → {relative(result.index, workspace.root)}")

@@ -37,7 +37,7 @@ def status(week: str | None, as_json: bool) -> None:
         emit_json(report)
         return
     totals = report["totals"]
-    say(f"{report['week']} (learning day {report['learning_day']}): {totals['people']} people, "
+    say(f"{report['week']} (learning day {report['learning_day']}): {totals['people']} took part, "
                f"{totals['planned']} planned, {totals['summarized']} summarized, {totals['hours']:g} h")
     if not report["authors"]:
         say("No workbooks yet this week. Start one: ldkit new TEMPLATE --title T")

@@ -10,7 +10,7 @@ from typing import Any
 
 from ldkit.atomic import make_folder
 from ldkit.digest.cache import FragmentCache
-from ldkit.digest.collect import collect, relative
+from ldkit.digest.collect import collect, relative, shared_entries
 from ldkit.digest.media import Place
 from ldkit.digest.model import WeekModel, build_model, recent_weeks
 from ldkit.digest.render import RenderJob, RenderPool, render_all
@@ -73,7 +73,8 @@ def _build(workspace: Workspace, week: Week, folder: Path, pool: RenderPool, for
     try:
         week_folder = workspace.week_folder(week)
         jobs_list = [RenderJob(e.render_path or e.workbook.path, e.key, e.hide_kinds,
-                               Place(e.workbook.path.parent, workspace.root, week_folder)) for e in found.entries]
+                               Place(e.workbook.path.parent, workspace.root, week_folder))
+                     for e in shared_entries(found.entries)]  # a private workbook is never rendered
         bar = _progress(len(jobs_list), "render", show_progress)
         prepared: dict[str, Any] = {}
 
@@ -91,7 +92,7 @@ def _build(workspace: Workspace, week: Week, folder: Path, pool: RenderPool, for
     model = build_model(workspace, found, rendered, failures, prepared.get("recent"), card_notes)
     files = write_formats(model, folder, ("html", *formats), workspace.cache / "digest" / "templates")
     return DigestResult(folder=folder, files=files, model=model, notebooks=len(found.entries),
-                        people=model.totals["people"],
+                        people=len(model.people),  # with a workbook (the page says who took part)
                         render_errors=sum(1 for r in rendered.values() if r.error),
                         problems=len(found.problems), warnings=found.warnings + notes,
                         executed=executed, not_run=sum(1 for f in failures.values() if f.get("kind") == "not-run"),
@@ -115,7 +116,7 @@ def _execute(workspace: Workspace, found: Any, failures: dict[str, dict[str, Any
     kernels = installed_kernels()
     warnings: list[str] = []
     jobs: list[tuple[Any, ExecJob, list[str]]] = []
-    for entry in found.entries:
+    for entry in shared_entries(found.entries):  # a private workbook is never run (nor shown)
         nb = read_notebook(entry.workbook.path)
         wanted = str(nb.get("metadata", {}).get("kernelspec", {}).get("name") or workspace.settings.kernel)
         kernel = wanted if wanted in kernels else workspace.settings.kernel

@@ -46,12 +46,17 @@ class Collected:
 
 
 def private_kinds(workbook: Workbook) -> tuple[str, ...]:
-    kinds = []
-    for kind in ("plan", "outcome"):
-        record = getattr(workbook.records, kind)
-        if record is not None and record["data"].get("visibility") == "private":
-            kinds.append(kind)
-    return tuple(kinds)
+    """The record kinds whose outputs a render leaves out (a private workbook is not rendered at all)."""
+    from ldkit.totals import is_private
+
+    return tuple(kind for kind in ("plan", "outcome") if is_private(getattr(workbook.records, kind)))
+
+
+def shared_entries(entries: list[Entry]) -> list[Entry]:
+    """The entries whose notebook may be executed, rendered and shown: never a private workbook's."""
+    from ldkit.totals import workbook_private
+
+    return [e for e in entries if not workbook_private(e.workbook)]
 
 
 def collect(workspace: Workspace, week: Week, index: Path | None = None,
@@ -112,7 +117,7 @@ def content_hash(nb: dict[str, Any]) -> str:
     else:
         view = {**nb, "metadata": {**meta, "ldkit": {k: v for k, v in ident.items() if k != "records"}}}
     blob = json.dumps(view, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class ReadCache:
