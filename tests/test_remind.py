@@ -108,8 +108,8 @@ def test_mattermost_payloads(ws, run, team, fake_server):
     reminder, digest = bodies(fake_server)
     assert set(reminder) == {"text"} and "@U0BOB" in reminder["text"]
     assert set(digest) == {"text"} and digest["text"].startswith("#### Learning Day 2026-W48")
-    # the week is over and ada has only a plan: she did not take part, and the post says so
-    assert "Planned, no outcome yet: ada" in digest["text"] and "**ada** —" not in digest["text"]
+    # on the day ada's plan is taking part (the week is still open), and the post nudges her for the outcome
+    assert "**ada** —" in digest["text"] and "Planned, no outcome yet: ada" in digest["text"]
 
 
 def test_teams_payloads_are_adaptive_cards_with_mentions(ws, run, team, fake_server):
