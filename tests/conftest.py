@@ -128,3 +128,52 @@ def paper_services(fake_server, tmp_path, monkeypatch):
     monkeypatch.setenv("LDKIT_ARXIV_INTERVAL", "0")
     monkeypatch.setenv("LDKIT_NET_TIMEOUT", "2")
     return fake_server
+
+
+CLOCK_DIR = Path(__file__).parent / "clock"
+
+
+class Clock:
+    """This process's clock and every child Python's, pinned to one instant (ticking from there)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.monkeypatch = monkeypatch
+        self.traveller = None
+
+    def at(self, instant: str, tz: str = "UTC") -> Clock:
+        """`instant` in RFC 3339 (2026-12-03T15:00:00Z); `tz` is the zone of this machine's local time."""
+        import datetime as dt
+        from zoneinfo import ZoneInfo
+
+        import time_machine
+        from time_machine import escape_hatch
+
+        self.stop()
+        when = dt.datetime.fromisoformat(instant.replace("Z", "+00:00")).astimezone(ZoneInfo(tz))
+        self.traveller = time_machine.travel(when, tick=True)  # a ZoneInfo destination sets TZ for local time
+        self.traveller.start()
+        # children read the same instant through tests/clock/sitecustomize.py, in the same zone
+        self.monkeypatch.setenv("LDKIT_TEST_NOW", when.astimezone(dt.timezone.utc).isoformat())
+        self.monkeypatch.setenv("LDKIT_TEST_CLOCK_ANCHOR", repr(escape_hatch.time.time()))
+        self.monkeypatch.setenv("TZ", tz)
+        path = os.environ.get("PYTHONPATH", "")
+        if str(CLOCK_DIR) not in path.split(os.pathsep):
+            self.monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in (str(CLOCK_DIR), path) if p))
+        return self
+
+    def stop(self) -> None:
+        if self.traveller is not None:
+            self.traveller.stop()
+            self.traveller = None
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch):
+    """`clock.at("2026-12-03T15:00:00Z", tz="Asia/Tokyo")`: the test's "now", for it and its subprocesses."""
+    import time
+
+    pinned = Clock(monkeypatch)
+    yield pinned
+    pinned.stop()
+    monkeypatch.undo()  # TZ back before tzset, so later tests read local time as before
+    time.tzset()

@@ -17,11 +17,12 @@ def test_status_shows_each_author(ws, run, new_workbook, monkeypatch):
     assert people["alice"][0]["plan"] is True and people["alice"][0]["outcome"] == "partial"
     assert people["alice"][0]["hours"] == 4
     assert people["bob"][0]["plan"] is False and people["bob"][0]["outcome"] is None
-    assert report["totals"] == {"people": 2, "workbooks": 2, "planned": 1, "summarized": 1, "hours": 4,
+    # bob only started a workbook: he did not take part (an outcome, or a plan in a week still open)
+    assert report["totals"] == {"people": 1, "workbooks": 2, "planned": 1, "summarized": 1, "hours": 4,
                                 "results": {"judged": 0, "reproduced": 0, "text": "0 of 0 claims reproduced",
                                             "total": 0}}
     text = run("status", "--week", "2026-W48").stdout
-    assert "alice" in text and "partial" in text and "2 people, 1 planned, 1 summarized" in text
+    assert "alice" in text and "partial" in text and "1 took part, 1 planned, 1 summarized" in text
 
 
 def test_status_reports_unreadable_files_and_goes_on(ws, run, new_workbook):

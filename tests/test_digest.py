@@ -82,7 +82,7 @@ def test_hostile_workbook_renders_inert(ws, run, new_workbook):
     md = (ws.root / "digests" / WEEK / "digest.md").read_text()
     assert "<script" not in md and "@here" not in md
     data = json.loads((ws.root / "digests" / WEEK / "digest.json").read_text())
-    assert data["totals"]["people"] == 2 and "fragment" not in data["people"][0]["workbooks"][0]
+    assert data["totals"]["workbooks"] == 2 and "fragment" not in data["people"][0]["workbooks"][0]
 
 
 def test_private_records_never_appear(ws, run, new_workbook):
@@ -95,8 +95,10 @@ def test_private_records_never_appear(ws, run, new_workbook):
         text = (folder / name).read_text()
         assert "SECRET" not in text, name
     data = json.loads((folder / "digest.json").read_text())
-    assert data["totals"]["people"] == 1 and data["people"][0]["workbooks"][0]["outcome"] == "private"
-    assert "Kept private." in page(ws)
+    # a private workbook is counted, nothing more: no title, no view, one line that it exists
+    assert data["totals"]["people"] == 1 and data["people"][0]["workbooks"] == []
+    assert data["people"][0]["private_workbooks"] == 1 and "1 private workbook" in page(ws)
+    assert "Secret" not in page(ws)
 
 
 def test_form_outputs_with_private_records_are_removed_from_the_notebook(ws, run, new_workbook):
@@ -237,9 +239,10 @@ def test_markdown_for_chat(ws, run, new_workbook):
     run("log", "plan", b, "--goal", "Learn lifetimes")
     build(run, "--format", "md")
     md = (ws.root / "digests" / WEEK / "digest.md").read_text().splitlines()
-    assert md[0] == "*Learning Day 2026-W48* (2026-11-26): 2 took part, 2 planned, 1 summarized, 5 h"
+    # the week has ended: bob's plan alone is not taking part; one line per person who took part
+    assert md[0] == "*Learning Day 2026-W48* (2026-11-26): 1 took part, 2 planned, 1 summarized, 5 h"
     assert md[1] == "• *alice* — MAML: Reproduced 1-shot. (partial, 5 h)"
-    assert md[2] == "• *bob* — Rust: planned: Learn lifetimes (no outcome yet)"
+    assert md[2] == "Planned, no outcome yet: bob"
 
 
 def test_accountability_and_expenses(ws, run, new_workbook):

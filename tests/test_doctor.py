@@ -16,7 +16,7 @@ def test_doctor_checks_a_full_setup_and_never_prints_the_webhook(ws, run, new_wo
     run("ci", "github")
     secret = "https://hooks.example.org/services/T000/B000/SECRET-TOKEN"
     monkeypatch.setenv("LEARNING_DAY_WEBHOOK", secret)
-    new_workbook("blank", "A week", "--week", "2026-W48")
+    new_workbook("blank", "A week", "--week", "2026-W48", "--author", "ada")
     result = run("doctor")
     assert secret not in result.stdout + result.stderr and "SECRET" not in result.stdout
     assert all(line.split()[0] == "ok" for line in result.stdout.splitlines()[:7]), result.stdout
@@ -44,3 +44,64 @@ def test_new_refuses_a_folder_that_is_not_the_authors_to_write(ws, run, new_work
     assert "cannot start a workbook in" in result.stderr and "nothing was written" in result.stderr
     assert "everyone writes their own folder" in result.stderr and "Traceback" not in result.stderr
     assert snapshot(ws.root) == before
+
+
+def _lines(result):
+    return {line.split()[1]: line for line in result.stdout.splitlines() if line[:1].isalpha() and
+            line.split()[0] in ("ok", "fail", "warn", "skipped")}
+
+
+def test_doctor_reports_every_bad_setting_and_still_runs_every_check(ws, run):
+    config = ws.root / "ldkit.toml"
+    before = config.read_text()
+    config.write_text(before.replace('learning_day = "thursday"', 'learning_day = "funday"')
+                      .replace('chat = "slack"', 'chat = "irc"')
+                      + '\n[team]\nada = { tz = "Nowhere/Land" }\nbob = { tz = "Europe/Berlin" }\n')
+    result = run("doctor", code=1)
+    fails = [line for line in result.stdout.splitlines() if line.startswith("fail     settings")]
+    assert len(fails) == 3 and any("funday" in f for f in fails) and any("irc" in f for f in fails) \
+        and any("Nowhere/Land" in f for f in fails)
+    lines = _lines(result)
+    for name in ("roster", "templates", "kernel", "chat", "ci", "site", "workbooks", "site_url", "authors"):
+        assert name in lines, name  # each check ran, after the settings failed
+    assert "1 members" in lines["roster"]  # bob, whose entry is good, is still read
+    assert "ready" not in result.stdout and "Traceback" not in result.stdout + result.stderr
+    assert "1 check(s) failed: settings" in result.stdout
+
+
+def test_doctor_compares_the_ci_file_with_what_ldkit_ci_writes_now(ws, run):
+    run("ci", "github", "--install", "ldkit @ git+https://git.example.org/ldkit@v0.1.0")
+    assert _lines(run("doctor"))["ci"].startswith("ok")  # another --install is not a difference
+    config = ws.root / "ldkit.toml"
+    config.write_text(config.read_text().replace('learning_day = "thursday"', 'learning_day = "tuesday"'))
+    result = run("doctor", code=1)
+    line = _lines(result)["ci"]
+    assert line.startswith("fail") and "is not what `ldkit ci github` writes now" in line
+    assert "15 * * * 3,4,5" in line and "15 * * * 1,2,3" in line and "--force" in line
+    run("ci", "github", "--force")
+    assert _lines(run("doctor"))["ci"].startswith("ok")
+
+
+def test_doctor_fails_when_workbooks_is_a_file(ws, run):
+    import shutil
+
+    shutil.rmtree(ws.root / "workbooks", ignore_errors=True)
+    (ws.root / "workbooks").write_text("not a folder\n")
+    result = run("doctor", code=1)
+    assert _lines(result)["workbooks"].startswith("fail") and "is a file" in _lines(result)["workbooks"]
+    assert "ready" not in result.stdout and (ws.root / "workbooks").read_text() == "not a folder\n"
+
+
+def test_doctor_warns_about_an_unset_site_url_and_authors_not_on_the_roster(ws, run, new_workbook):
+    new_workbook("blank", "Guest's week", "--week", "2026-W48", "--author", "guest")
+    run("team", "add", "ada")
+    result = run("doctor")
+    lines = _lines(result)
+    assert lines["site_url"].startswith("warn") and "local path" in lines["site_url"]
+    assert lines["authors"].startswith("warn") and "guest (1 week, last 2026-W48)" in lines["authors"]
+    assert "ldkit team add" in lines["authors"]
+    assert "ready for a learning day (2 warnings: site_url, authors)" in result.stdout
+    config = ws.root / "ldkit.toml"
+    text = config.read_text()
+    config.write_text('site_url = "https://team.example.org/ld/"\n' + text)
+    assert _lines(run("doctor"))["site_url"].startswith("ok")

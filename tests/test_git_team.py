@@ -98,7 +98,7 @@ def test_two_people_share_a_repository_without_conflicts_or_lost_records(team_re
 def test_a_third_clone_runs_the_workflow_steps_and_gets_the_site(team_repo, fake_server):
     tmp, remote = team_repo
     ada = person(tmp, remote, "ada")
-    path = Path(ldkit(ada, "new", "blank", "--title", "Ada's week", "--week", "last", "--author", "ada").stdout
+    path = Path(ldkit(ada, "new", "blank", "--title", "Ada's week", "--week", "held", "--author", "ada").stdout
                 .strip())
     ldkit(ada, "log", "outcome", str(path), "--summary", "Ada learned things.")
     git(ada, "add", "-A")
@@ -108,7 +108,7 @@ def test_a_third_clone_runs_the_workflow_steps_and_gets_the_site(team_repo, fake
     workflow = yaml.safe_load((ci / ".github" / "workflows" / "learning-day.yml").read_text())
     triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
     assert triggers["push"]["branches"] == ["main"] and len(triggers["schedule"]) == 2
-    steps = workflow["jobs"]["site"]["steps"]
+    steps = workflow["jobs"]["site"]["steps"] + workflow["jobs"]["remind"]["steps"]
     assert any(s.get("uses", "").startswith("actions/cache") and s["with"]["path"] == ".ldkit-cache" for s in steps)
     assert all("LEARNING_DAY_WEBHOOK" not in json.dumps(s.get("run", "")) or "secrets.LEARNING_DAY_WEBHOOK" in
                json.dumps(s.get("env", {})) for s in steps)
@@ -136,3 +136,96 @@ def test_ci_never_replaces_a_workflow_it_did_not_write(ws, run):
     assert "was not written by ldkit" in result.stderr and target.read_text() == "stages: [mine]\n"
     run("ci", "gitlab", "--force")
     assert "ldkit site --quiet --out public" in target.read_text()
+
+
+@pytest.fixture
+def default_git(tmp_path, monkeypatch):
+    """git with its default settings: no global or system configuration from this machine."""
+    config = tmp_path / "gitconfig"
+    config.write_text("")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.delenv("LDKIT_AUTHOR", raising=False)
+    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+def test_the_readme_s_run_it_for_a_team_works_as_written_on_a_default_git(default_git):
+    tmp = default_git
+    remote = tmp / "learning-day.git"
+    git(tmp, "init", "-q", "--bare", str(remote))
+    git(remote, "symbolic-ref", "HEAD", "refs/heads/main")  # as a new GitHub repository: its default branch, main
+    done = subprocess.run([sys.executable, "-m", "ldkit", "init", "--git", "team-learning-day"], cwd=tmp,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    organizer = tmp / "team-learning-day"
+    assert git(organizer, "symbolic-ref", "HEAD").strip() == "refs/heads/main"
+    git(organizer, "config", "user.name", "Org Anizer")
+    git(organizer, "config", "user.email", "org@example.org")
+    ldkit(organizer, "team", "add", "ada", "--name", "Ada L.", "--chat", "U024BE7LH", "--tz", "Europe/Berlin")
+    ldkit(organizer, "ci", "github")
+    git(organizer, "add", "-A")
+    git(organizer, "commit", "-m", "Learning Day")
+    git(organizer, "remote", "add", "origin", str(remote))
+    git(organizer, "push", "-u", "origin", "main")  # exactly as the README says
+    for name in ("ada", "bob"):
+        git(tmp, "clone", "-q", str(remote), name)
+        assert git(tmp / name, "branch", "--show-current").strip() == "main"
+        assert (tmp / name / ".github" / "workflows" / "learning-day.yml").is_file()
+    workflow = yaml.safe_load((tmp / "ada" / ".github" / "workflows" / "learning-day.yml").read_text())
+    assert workflow.get("on", workflow.get(True))["push"]["branches"] == ["main"]
+
+
+def test_init_git_makes_main_on_an_old_git_without_init_b(default_git, monkeypatch):
+    """git before 2.28 has no `init -b`: HEAD is pointed at main by hand."""
+    real = subprocess.run(["which", "git"], capture_output=True, text=True).stdout.strip()
+    shim = default_git / "bin"
+    shim.mkdir()
+    (shim / "git").write_text("#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = -b ] && [ \"$1\" = init ] && "
+                              "{ echo 'error: unknown switch `b' >&2; exit 129; }; done\n"
+                              f"exec {real} \"$@\"\n")
+    (shim / "git").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{shim}:{os.environ['PATH']}")
+    done = subprocess.run([sys.executable, "-m", "ldkit", "init", "--git", "old"], cwd=default_git,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert git(default_git / "old", "symbolic-ref", "HEAD").strip() == "refs/heads/main"
+
+
+def test_two_clones_know_their_author_from_git_s_user_email(default_git):
+    tmp = default_git
+    remote = tmp / "team.git"
+    git(tmp, "init", "-q", "--bare", str(remote))
+    git(remote, "symbolic-ref", "HEAD", "refs/heads/main")
+    organizer = tmp / "org"
+    ldkit(tmp, "init", "--git", str(organizer))
+    git(organizer, "config", "user.name", "Org")
+    git(organizer, "config", "user.email", "org@example.org")
+    ldkit(organizer, "team", "add", "ada", "--name", "Ada L.", "--email", "ada@example.org")
+    ldkit(organizer, "team", "add", "bob", "--name", "Bob M.", "--email", "bob@example.org")
+    git(organizer, "add", "-A")
+    git(organizer, "commit", "-q", "-m", "roster")
+    git(organizer, "remote", "add", "origin", str(remote))
+    git(organizer, "push", "-q", "-u", "origin", "main")
+    clones = {}
+    for slug, name, email in (("bob", "Bob Marley", "bob@example.org"), ("ada", "Ada Lovelace", "ADA@example.org"),
+                              ("carol", "Carol Danvers", "carol@example.org")):
+        git(tmp, "clone", "-q", str(remote), slug)
+        git(tmp / slug, "config", "user.name", name)
+        git(tmp / slug, "config", "user.email", email)
+        clones[slug] = tmp / slug
+    for slug in ("bob", "ada"):
+        made = json.loads(ldkit(clones[slug], "new", "blank", "--title", "Mine", "--week", WEEK, "--json").stdout)
+        assert made["author"] == slug and f"/{slug}/" in made["path"]  # not bob-marley, not ada-lovelace
+    # LDKIT_AUTHOR and --author still come first
+    made = json.loads(ldkit(clones["bob"], "new", "blank", "--title", "For ada", "--week", WEEK, "--json",
+                            env={"LDKIT_AUTHOR": "ada"}).stdout)
+    assert made["author"] == "ada"
+    # someone not on the roster is refused, with the fix, and nothing is written
+    done = subprocess.run([sys.executable, "-m", "ldkit", "new", "blank", "--title", "Mine", "--week", WEEK],
+                          cwd=clones["carol"], capture_output=True, text=True,
+                          env={**os.environ, "LDKIT_HOME": str(clones["carol"])})
+    assert done.returncode == 2 and "'carol-danvers' is not on the team's roster (ada, bob)" in done.stderr
+    assert "ldkit team add carol-danvers --email carol@example.org" in done.stderr and "Traceback" not in done.stderr
+    assert not (clones["carol"] / "workbooks").exists() or not any((clones["carol"] / "workbooks").rglob("*.ipynb"))

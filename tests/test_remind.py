@@ -8,6 +8,16 @@ from tests.conftest import snapshot
 from tests.fakeserver import Reply
 
 WEEK = "2026-W48"  # learning day Thursday 2026-11-26
+ON_THE_DAY = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.timezone.utc)  # Thursday in New York, Berlin, Shanghai
+
+
+@pytest.fixture(autouse=True)
+def on_the_day():
+    """Reminders name only who is on their learning day: these tests run on it (12:00 UTC)."""
+    import time_machine
+
+    with time_machine.travel(ON_THE_DAY):
+        yield
 
 
 @pytest.fixture
@@ -64,7 +74,7 @@ def test_each_member_is_reminded_when_their_local_time_has_come(team, fake_serve
     # 2026-11-26 02:00 UTC: 10:00 in Shanghai (due), 03:00 in Berlin, 21:00 the day before in New York
     first = send_reminder(ws, parse_week(WEEK), "plan", url, "slack", at,
                           now=dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.timezone.utc))
-    assert [m.slug for m in first.due] == ["chen"] and [m.slug for m in first.waiting] == ["bob"]
+    assert [m.slug for m in first.due] == ["chen"] and [m.slug for m in first.not_yet] == ["bob"]
     # 14:30 UTC: 09:30 in New York
     second = send_reminder(ws, parse_week(WEEK), "plan", url, "slack", at,
                            now=dt.datetime(2026, 11, 26, 14, 30, tzinfo=dt.timezone.utc))
@@ -98,7 +108,8 @@ def test_mattermost_payloads(ws, run, team, fake_server):
     reminder, digest = bodies(fake_server)
     assert set(reminder) == {"text"} and "@U0BOB" in reminder["text"]
     assert set(digest) == {"text"} and digest["text"].startswith("#### Learning Day 2026-W48")
-    assert "**ada** — Ada's day" in digest["text"].replace("\\'", "'")
+    # on the day ada's plan is taking part (the week is still open), and the post nudges her for the outcome
+    assert "**ada** —" in digest["text"] and "Planned, no outcome yet: ada" in digest["text"]
 
 
 def test_teams_payloads_are_adaptive_cards_with_mentions(ws, run, team, fake_server):
@@ -125,3 +136,78 @@ def test_an_unknown_chat_setting_is_refused(ws, run):
     config = ws.root / "ldkit.toml"
     config.write_text(config.read_text().replace('chat = "slack"', 'chat = "irc"'))
     assert "must be slack, mattermost or teams" in run("status", code=2).stderr
+
+
+# --- a week lived from Tuesday to the Friday after, in three zones (learning day Thursday 2026-12-03) -------------
+
+def _at(text):
+    import time_machine
+
+    return time_machine.travel(dt.datetime.fromisoformat(text).replace(tzinfo=dt.timezone.utc), tick=False)
+
+
+@pytest.fixture
+def three_zones(ws, run):
+    run("team", "add", "lee", "--tz", "America/Los_Angeles")  # UTC-8
+    run("team", "add", "ben", "--tz", "Europe/Berlin")  # UTC+1
+    run("team", "add", "kei", "--tz", "Asia/Tokyo")  # UTC+9
+    return ws
+
+
+def _posted(ws, kind):
+    return ws.root / ".ldkit-cache" / "posted" / f"2026-W49.remind-{kind}.json"
+
+
+def test_on_the_tuesday_before_remind_names_nobody_and_spends_nothing(three_zones, run, fake_server):
+    ws, url = three_zones, hook(fake_server)
+    with _at("2026-12-01T12:00"):
+        for kind in ("plan", "outcome"):
+            result = run("remind", kind, "--week", "2026-W49", "--post", url)
+            assert "nobody to remind" in result.stdout and "has not begun yet in their zone: ben, kei, lee" in \
+                result.stdout and "Thursday 2026-12-03" in result.stdout
+            assert not _posted(ws, kind).exists()
+        assert "Learning Day" not in run("remind", "plan", "--week", "2026-W49", "--dry-run").stdout
+        assert bodies(fake_server) == []
+        # held, on a Tuesday, is the week before: its day is over everywhere
+        assert "already past in their zone: ben, kei, lee" in run("remind", "plan", "--week", "held",
+                                                                  "--dry-run").stdout
+        forced = run("remind", "plan", "--week", "2026-W49", "--post", url, "--force")
+        assert "reminded ben, kei, lee to plan" in forced.stdout and len(bodies(fake_server)) == 1
+
+
+def test_thursday_00_30_in_tokyo_is_the_day_there_only(three_zones, run, fake_server):
+    ws, url = three_zones, hook(fake_server)
+    with _at("2026-12-02T15:30"):  # Thu 00:30 Tokyo, Wed 16:30 Berlin, Wed 07:30 Los Angeles
+        result = run("remind", "plan", "--week", "held", "--post", url, "--at-local", "09:00")
+        assert "nobody to remind for the plan of 2026-W49" in result.stdout
+        assert "later today (from 09:00 their time): kei (Asia/Tokyo)" in result.stdout
+        assert "has not begun yet in their zone: ben, lee" in result.stdout
+        assert not _posted(ws, "plan").exists() and bodies(fake_server) == []
+        result = run("remind", "plan", "--week", "held", "--post", url)  # no --at-local: kei now
+        assert "reminded kei to plan" in result.stdout
+    with _at("2026-12-03T00:05"):  # Thu 09:05 Tokyo: kei already reminded; Berlin 01:05 (later today)
+        result = run("remind", "plan", "--week", "held", "--post", url, "--at-local", "09:00")
+        assert "already reminded: kei" in result.stdout and "later today (from 09:00 their time): ben" in \
+            result.stdout and len(bodies(fake_server)) == 1
+
+
+def test_thursday_23_30_in_los_angeles_is_still_the_day_there(three_zones, run, fake_server):
+    url = hook(fake_server)
+    with _at("2026-12-04T07:30"):  # Thu 23:30 Los Angeles, Fri 08:30 Berlin, Fri 16:30 Tokyo
+        result = run("remind", "outcome", "--week", "held", "--post", url, "--at-local", "16:00")
+        assert "reminded lee to summarize" in result.stdout
+        [body] = bodies(fake_server)
+        assert "lee" in json.dumps(body) and "kei" not in json.dumps(body) and "ben" not in json.dumps(body)
+        again = run("remind", "outcome", "--week", "held", "--post", url, "--at-local", "16:00")
+        assert "already reminded: lee" in again.stdout and "already past in their zone: ben, kei" in again.stdout
+        assert len(bodies(fake_server)) == 1
+
+
+def test_the_friday_after_names_nobody_unless_forced(three_zones, run, fake_server):
+    ws, url = three_zones, hook(fake_server)
+    with _at("2026-12-04T20:00"):  # Friday everywhere
+        result = run("remind", "outcome", "--week", "held", "--post", url)
+        assert "already past in their zone: ben, kei, lee" in result.stdout and "--force" in result.stdout
+        assert not _posted(ws, "outcome").exists() and bodies(fake_server) == []
+        assert "would name ben, kei, lee" in run("remind", "outcome", "--week", "held", "--dry-run",
+                                                 "--force").stdout

@@ -143,7 +143,7 @@ def test_records_of_version_0_and_1_read_and_a_newer_one_is_kept_not_counted(ws,
     assert view["outcome"]["summary"] == "a v0 outcome" and view["outcome"]["hours"] == 4
     assert view["newer"] == [newer]
     assert "written by a newer ldkit (schema v2; this ldkit reads v1)" in result.stderr
-    assert "Written by a newer ldkit: 1 record(s) (outcome)" in run("show", bob).stdout
+    assert "Written by a newer ldkit: 1 record (outcome)" in run("show", bob).stdout
     assert json.loads(run("status", "--week", WEEK, "--json").stdout)["totals"]["hours"] == 7
     raw = journal.journal_path(bob).read_text()
     run("log", "plan", bob, "--goal", "a new plan")
@@ -230,7 +230,8 @@ def test_digest_status_and_stats_agree_and_private_text_is_shared_nowhere(ws, ru
     model = json.loads((folder / "digest.json").read_text())
     status = json.loads(run("status", "--week", WEEK, "--json").stdout)
     stats = json.loads(run("stats", "--since", WEEK, "--until", WEEK, "--json").stdout)
-    expected = {"people": 3, "workbooks": 3, "planned": 3, "summarized": 2, "hours": 5}
+    # chen's plan alone, in a week that is over, is not taking part; bob's private workbook is
+    expected = {"people": 2, "workbooks": 3, "planned": 3, "summarized": 2, "hours": 5}
     for totals in (model["totals"], status["totals"], stats["weeks"][0]):
         assert {k: totals[k] for k in expected} == expected
     assert model["expense_totals"] == {"EUR": 10}

@@ -46,10 +46,17 @@ def test_search_ranks_and_filters(ws, run, weeks):
     assert "2026-W21  bob" in text and "[attention]" in text.lower()
 
 
-def test_private_text_is_never_indexed_but_notes_are(ws, run, weeks):
+def test_a_private_workbook_is_never_indexed_but_team_notes_are(ws, run, weeks):
+    a, b, c = weeks
+    nb = json.loads(b.read_text())
+    nb["cells"].append({"cell_type": "markdown", "id": "note", "metadata": {}, "source": "A note on wallabies."})
+    b.write_text(json.dumps(nb))
     assert json.loads(run("search", "zanzibar", "--json").stdout) == []
-    assert "zanzibar" not in (ws.root / ".ldkit-cache" / "search.sqlite").read_bytes().decode("latin-1")
-    assert json.loads(run("search", "quokkas", "--json").stdout)[0]["author"] == "chen"
+    assert json.loads(run("search", "quokkas", "--json").stdout) == []  # its notebook body is private too
+    assert json.loads(run("search", "secret", "--json").stdout) == []  # and its title
+    index = (ws.root / ".ldkit-cache" / "search.sqlite").read_bytes().decode("latin-1")
+    assert "zanzibar" not in index and "quokkas" not in index
+    assert json.loads(run("search", "wallabies", "--json").stdout)[0]["author"] == "bob"
 
 
 def test_the_index_follows_changes(ws, run, weeks):

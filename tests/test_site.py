@@ -205,15 +205,15 @@ def test_a_build_killed_midway_leaves_the_previous_site_whole(ws, run, team):
     proc = subprocess.Popen([sys.executable, "-m", "ldkit", "site", "--quiet", "--rebuild", "--jobs", "1"],
                             cwd=ws.root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 30
-    while time.time() < deadline and not list((ws.root / "site").glob(".ldkit-staging-*")):
+    while time.time() < deadline and not list(ws.root.glob(".site.ldkit-staging-*")):
         time.sleep(0.01)
-    time.sleep(0.05)  # the build is under way (staging made, nothing moved yet: that happens only at the end)
+    time.sleep(0.05)  # the build is under way (staging made beside the site; it is swapped in only at the end)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     assert site_files(ws) == before  # the previous site, whole
     result = run("site", "--quiet")  # and the next build cleans up and finishes the job
     assert "3 weeks (3 made again)" in result.stdout
-    assert not list((ws.root / "site").glob(".ldkit-staging-*"))
+    assert not list(ws.root.glob(".site.ldkit-staging-*")) and not list((ws.root / "site").glob(".ldkit-staging-*"))
     assert "Late note" in (ws.root / "site" / "weeks" / "2026-W48" / "index.html").read_text()
 
 

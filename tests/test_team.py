@@ -17,8 +17,9 @@ def test_add_list_remove_keep_the_files_comments(ws, run):
     assert text.startswith(original.rstrip("\n")[:200])  # everything before, comments included, kept
     assert "# Currency for self-study expenses" in text
     listed = json.loads(run("team", "list", "--json").stdout)
-    assert listed == [{"slug": "ada-lovelace", "name": "Ada L.", "chat": "U024BE7LH", "tz": "Europe/Berlin"},
-                      {"slug": "bob", "name": "", "chat": "", "tz": "America/New_York"}]
+    assert listed == [{"slug": "ada-lovelace", "name": "Ada L.", "chat": "U024BE7LH", "tz": "Europe/Berlin",
+                       "email": ""},
+                      {"slug": "bob", "name": "", "chat": "", "tz": "America/New_York", "email": ""}]
     run("team", "add", "bob", "--name", "Bob B.")  # an update keeps the other fields
     assert json.loads(run("team", "list", "--json").stdout)[1]["tz"] == "America/New_York"
     assert "bob is off the roster" in run("team", "remove", "bob").stdout
@@ -50,11 +51,11 @@ def test_a_hand_edited_roster_is_checked(ws, run, table, message):
 
 
 def test_a_member_without_a_workbook_is_missing_everywhere(ws, run, new_workbook):
+    new_workbook("blank", "Guest", "--week", WEEK, "--author", "guest")  # before the roster, which refuses guests
     for who in ("alice", "bob", "chen"):
         run("team", "add", who)
     path = new_workbook("blank", "Alice's week", "--week", WEEK, "--author", "alice")
     run("log", "plan", path, "--goal", "g")
-    new_workbook("blank", "Guest", "--week", WEEK, "--author", "guest")
     run("skip", "--week", WEEK, "--author", "chen", "--reason", "holiday")
     status = json.loads(run("status", "--week", WEEK, "--json").stdout)
     assert [p["author"] for p in status["authors"]] == ["alice", "bob", "chen", "guest"]
@@ -77,3 +78,27 @@ def test_a_name_with_no_letters_is_refused(ws, run):
     before = snapshot(ws.root)
     result = run("team", "add", "!!!", code=2)
     assert "has no letters or digits" in result.stderr and snapshot(ws.root) == before
+
+
+def test_team_add_takes_an_email_and_refuses_a_bad_one(ws, run):
+    config = ws.root / "ldkit.toml"
+    run("team", "add", "bob", "--name", "Bob M.", "--email", "bob@example.org")
+    assert json.loads(run("team", "list", "--json").stdout)[0]["email"] == "bob@example.org"
+    before = snapshot(ws.root)
+    for bad in ("bob", "bob@", "a b@example.org", "bob@example.org\nx"):
+        result = run("team", "add", "bob", "--email", bad, code=2)
+        assert "is not an email address" in result.stderr and len(result.stderr.strip().splitlines()) <= 2
+    assert snapshot(ws.root) == before
+    config.write_text(config.read_text() + 'carl = { email = "BOB@example.org" }\n')
+    assert "the same email" in run("status", code=2).stderr
+
+
+def test_with_a_roster_new_refuses_an_author_not_on_it_and_says_how_to_fix_it(ws, run):
+    run("team", "add", "ada")
+    before = snapshot(ws.root)
+    result = run("new", "blank", "--title", "x", "--author", "Zed", code=2)
+    assert "'zed' is not on the team's roster (ada)" in result.stderr
+    for fix in ("--author NAME", "LDKIT_AUTHOR", "ldkit team add zed --email"):
+        assert fix in result.stderr
+    assert snapshot(ws.root) == before
+    run("new", "blank", "--title", "x", "--author", "ada")

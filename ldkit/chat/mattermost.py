@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ldkit.model.week import WeekModel, one_line
+from ldkit.model.week import WeekModel, person_lines
 
 MAX_TEXT = 16_000  # Mattermost rejects posts over 16,383 characters
 
@@ -26,11 +26,11 @@ def digest_payload(model: WeekModel, link: str) -> dict[str, Any]:
     lines = [f"#### Learning Day {model.week}",
              f"**{t['people']} took part** · {t['planned']} planned · {t['summarized']} summarized · {t['hours']:g} h"
              + (f" · {t['results']['text']}" if t["results"]["total"] else "")]
-    for person, wb in model.workbooks():
-        what, note = one_line(wb)
-        lines.append(f"- **{plain(person.author)}** — {plain(wb.title)}: " + (f"{plain(what)} _({note})_" if what
-                                                                                   else f"_{note}_"))
+    for person, said in person_lines(model, plain, lambda note: f"_({plain(note)})_"):
+        lines.append(f"- **{plain(person.author)}** — {said}")
     missing = model.accountability.no_workbook
+    if model.accountability.planned_no_outcome:
+        lines.append(f"Planned, no outcome yet: {plain(', '.join(model.accountability.planned_no_outcome))}")
     lines.append(f"Full digest: {plain(link)}" + (f" · no workbook this week: {plain(', '.join(missing))}"
                                                   if missing else ""))
     return {"text": _fit(lines)}

@@ -72,11 +72,15 @@ def post_once(workspace: Workspace, week: str, kind: str, payload: dict[str, Any
     return marker
 
 
+class AlreadyPosted(InputError):
+    """This week's message was posted before: nothing was sent. A rerun (CI) says so and succeeds (exit 0)."""
+
+
 def refuse(before: dict[str, Any], what: str) -> None:
     when = before.get("at", "earlier")
     if before.get("state") == "posted":
-        raise InputError(f"{what} was already posted ({when}); nothing was sent",
-                         hint="pass --repost (--force for reminders) to post it again")
+        raise AlreadyPosted(f"{what} was already posted ({when}); nothing was sent",
+                            hint="pass --repost (--force for reminders) to post it again")
     raise InputError(f"{what} may have been posted ({when}): the last try sent it but got no answer; "
                      "nothing was sent now", hint="check the channel; pass --repost (--force for reminders) to "
                      "send it anyway")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ldkit.model.week import WeekModel, one_line
+from ldkit.model.week import WeekModel, person_lines
 
 MAX_BLOCKS = 50  # Slack's limit per message
 MAX_SECTION = 3000  # characters in one section's text
@@ -28,10 +28,8 @@ def blocks_for(model: WeekModel, digest_path: str) -> list[dict[str, Any]]:
         {"type": "divider"},
     ]
     lines = []
-    for person, wb in model.workbooks():
-        text, note = one_line(wb)
-        what = f"{mrkdwn(text)} _({note})_" if text else f"_{note}_"
-        line = f"*{mrkdwn(person.author)}* — {mrkdwn(wb.title)}: {what}"
+    for person, said in person_lines(model, mrkdwn, lambda note: f"_({mrkdwn(note)})_"):
+        line = f"*{mrkdwn(person.author)}* — {said}"
         lines.append(line[:MAX_SECTION - 10])
     room = MAX_BLOCKS - len(blocks) - 2  # keep space for the "more" line and the footer
     shown = lines[:room]
@@ -41,6 +39,8 @@ def blocks_for(model: WeekModel, digest_path: str) -> list[dict[str, Any]]:
                        f"…and {len(lines) - len(shown)} more: see the digest."}})
     missing = model.accountability.no_workbook
     footer = f"Full digest: {mrkdwn(digest_path)}"
+    if model.accountability.planned_no_outcome:
+        footer += f" · planned, no outcome yet: {mrkdwn(', '.join(model.accountability.planned_no_outcome))}"
     if missing:
         footer += f" · no workbook this week: {mrkdwn(', '.join(missing))}"
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": footer[:MAX_SECTION]}]})

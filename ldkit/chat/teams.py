@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ldkit.model.week import WeekModel, one_line
+from ldkit.model.week import WeekModel, person_lines
 
 MAX_LINES = 40  # a card stays readable (and under Teams' ~28 KB payload)
 CARD = "application/vnd.microsoft.card.adaptive"
@@ -35,14 +35,15 @@ def digest_payload(model: WeekModel, link: str) -> dict[str, Any]:
             _text(f"{t['people']} took part · {t['planned']} planned · {t['summarized']} summarized · "
                   f"{t['hours']:g} h" + (f" · {t['results']['text']}" if t["results"]["total"] else ""))]
     lines = []
-    for person, wb in model.workbooks():
-        what, note = one_line(wb)
-        lines.append(f"**{plain(person.author)}** — {plain(wb.title)}: " + (f"{plain(what)} ({note})" if what
-                                                                          else f"({note})"))
+    for person, said in person_lines(model, plain, lambda note: f"({plain(note)})"):
+        lines.append(f"**{plain(person.author)}** — {said}")
     body += [_text(line) for line in lines[:MAX_LINES]]
     if len(lines) > MAX_LINES:
         body.append(_text(f"…and {len(lines) - MAX_LINES} more: see the digest.", isSubtle=True))
     missing = model.accountability.no_workbook
+    if model.accountability.planned_no_outcome:
+        body.append(_text(f"Planned, no outcome yet: {plain(', '.join(model.accountability.planned_no_outcome))}",
+                          isSubtle=True))
     body.append(_text(f"Full digest: {plain(link)}" + (f" · no workbook this week: {plain(', '.join(missing))}"
                                                        if missing else ""), isSubtle=True))
     return _message(body)

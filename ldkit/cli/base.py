@@ -11,12 +11,41 @@ from ldkit.core.errors import LdkitError
 from ldkit.core.text import display_text, escape_unsafe_json
 
 
+class UsageLine(click.ClickException):
+    """Click's usage errors as one line, like every other refusal: `ldkit: error: ... (see 'ldkit X --help')`."""
+
+    exit_code = 2
+
+    def __init__(self, error: click.UsageError) -> None:
+        super().__init__(" ".join(error.format_message().split()))
+        self.command_path = error.ctx.command_path if error.ctx else "ldkit"
+
+    def show(self, file: Any = None) -> None:
+        click.echo(display_text(f"ldkit: error: {self.message} (see '{self.command_path} --help')"), err=True)
+
+
+def _one_line(error: click.UsageError) -> click.ClickException:
+    # `ldkit` alone shows the help (click signals it as a usage error); keep that
+    if type(error).__name__ == "NoArgsIsHelpError":
+        return error
+    return UsageLine(error)
+
+
 class _ErrorsToExit:
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)  # type: ignore[misc]
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)  # type: ignore[misc]
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
         except LdkitError as exc:
-            click.echo(display_text(f"ldkit: error: {exc}"), err=True)
+            click.echo(display_text(" ".join(f"ldkit: error: {exc.one_line()}".split())), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("ldkit: interrupted", err=True)

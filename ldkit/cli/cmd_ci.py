@@ -9,7 +9,8 @@ from ldkit.cli.base import say
 @click.command()
 @click.argument("target", type=click.Choice(["github", "gitlab"]))
 @click.option("--install", metavar="SPEC", default=None,
-              help="What the workflow installs (default: this version of ldkit, pinned), e.g. a git URL.")
+              help="What the workflow installs (default: this version of ldkit, pinned), e.g. a git URL; written "
+                   "as one quoted argument (a control character is refused).")
 @click.option("--force", is_flag=True, help="Replace a workflow file that ldkit did not write.")
 def ci(target: str, install: str | None, force: bool) -> None:
     """Write the CI workflow that builds and publishes the site, reminds and posts.
@@ -18,9 +19,13 @@ def ci(target: str, install: str | None, force: bool) -> None:
     github -> .github/workflows/learning-day.yml (GitHub Actions + Pages)
     gitlab -> .gitlab-ci.yml (GitLab CI + Pages; schedules set in the UI)
     On a push to the main branch and on a schedule: install ldkit (pinned),
-    restore .ldkit-cache, build the site, publish it; on the learning day
-    remind hourly (each member at their local time); the morning after,
-    post the digest. The webhook comes from the CI secret
+    restore .ldkit-cache, build the site, publish it. Reminders run hourly
+    over the UTC days that overlap the learning day in some zone (UTC-12 to
+    UTC+14): each member is reminded to plan from 09:00 and to summarize
+    from 16:00 on the learning day in their own zone. When the day has
+    ended everywhere (12:00 UTC the day after) it posts the digest of the
+    week just held (--week held). A rerun that finds a week already posted
+    says so and stays green. The webhook comes from the CI secret
     LEARNING_DAY_WEBHOOK, never from a file.
 
     \b

@@ -7,6 +7,8 @@ import click
 
 from ldkit.cli.base import say
 from ldkit.cli.options import chat_choice, format_choice, week_option
+from ldkit.cli.types import SCHEDULER
+from ldkit.core.text import plural
 
 
 @click.command()
@@ -17,7 +19,7 @@ from ldkit.cli.options import chat_choice, format_choice, week_option
               help="With --execute: the longest one cell may run.")
 @click.option("--notebook-timeout", type=click.FloatRange(min=1), default=3600, show_default=True, metavar="S",
               help="With --execute: the longest one whole notebook may run.")
-@click.option("--scheduler", metavar="ADDRESS", default=None,
+@click.option("--scheduler", type=SCHEDULER, metavar="ADDRESS", default=None,
               help="With --execute: run on a Dask cluster (tcp://host:8786), or local:N for N workers here. "
                    "Default: the `scheduler` setting, else DASK_SCHEDULER_ADDRESS, else local processes.")
 @click.option("--strict", is_flag=True, help="Exit 1 when a notebook failed to run or render.")
@@ -31,7 +33,9 @@ from ldkit.cli.options import chat_choice, format_choice, week_option
 @click.option("--post", "webhook", metavar="WEBHOOK_URL", default=None,
               help="Post the week to a chat webhook (Slack, Mattermost or Teams; see --chat): once per week, whatever "
                    "--out says; the URL is never printed.")
-@click.option("--repost", is_flag=True, help="With --post: post a week that was posted before.")
+@click.option("--repost", is_flag=True,
+              help="With --post: post a week that was posted before (without it, a week already posted is noted "
+                   "and nothing is sent; exit 0).")
 @click.option("--chat", "chat", type=chat_choice(), default=None,
               help="With --post: the service the webhook belongs to. Default: the workspace's `chat` setting.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
@@ -72,9 +76,9 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
     skip_slow_optional_imports()
     from ldkit.cli.base import progress_enabled, warn
     from ldkit.core.errors import InputError
-    from ldkit.core.weeks import parse_week
     from ldkit.core.workspace import find_workspace
     from ldkit.digest.build import build_digest, summary_line
+    from ldkit.digest.scheduler import default_scheduler
 
     if repost and not webhook:
         raise InputError("--repost goes with --post WEBHOOK_URL")
@@ -82,14 +86,12 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
         from ldkit.chat.poster import check_webhook
 
         check_webhook(webhook)
-    workspace = find_workspace()
-    the_week = parse_week(week)
     if scheduler and not execute:
         raise InputError("--scheduler goes with --execute", hint="ldkit digest --execute --scheduler local:2")
+    workspace = find_workspace()
+    the_week = workspace.read_week(week)
     if execute and not scheduler:
-        import os
-
-        scheduler = workspace.settings.scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+        scheduler = default_scheduler(workspace.settings.scheduler)
     result = build_digest(workspace, the_week, out=out, formats=tuple(formats) or ("html",), jobs=jobs,
                           rebuild=rebuild, show_progress=progress_enabled() and not quiet, execute=execute,
                           timeout=timeout, notebook_timeout=notebook_timeout, scheduler=scheduler)
@@ -98,7 +100,7 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
     for message in result.warnings:
         warn(message)
     if result.render_errors:
-        warn(f"{result.render_errors} notebook(s) could not be rendered; their cards say why")
+        warn(f"{plural(result.render_errors, 'notebook')} could not be rendered; their cards say why")
     for kind in ("md", "json"):
         if kind in result.files:
             say(f"wrote {result.files[kind]}")
@@ -110,15 +112,19 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
         say(f"{result.executed} ran, {result.failed} failed, {result.not_run} not run")
     if webhook:
         from ldkit.chat import service
-        from ldkit.chat.poster import post_once
+        from ldkit.chat.poster import AlreadyPosted, post_once
         from ldkit.core.layout import relative
 
         # with site_url the post links to the week's page on the site; else it says where the file is
         where = result.model.page_url or relative(result.files["html"], workspace.root)
         payload = service(chat or workspace.settings.chat).digest_payload(result.model, where)
-        post_once(workspace, str(the_week), "digest", payload, webhook, what=f"the digest of {the_week}",
-                  repost=repost)
-        say(f"posted {the_week} to the chat webhook")
+        try:
+            post_once(workspace, str(the_week), "digest", payload, webhook, what=f"the digest of {the_week}",
+                      repost=repost)
+        except AlreadyPosted as exc:  # a rerun (CI) is not a failure: say why nothing was sent, exit 0
+            say(f"ldkit: note: {exc.message} (pass --repost to post it again)")
+        else:
+            say(f"posted {the_week} to the chat webhook")
     if strict and (result.failed or result.render_errors):
         ctx = click.get_current_context()
         ctx.exit(1)

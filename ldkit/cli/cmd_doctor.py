@@ -11,11 +11,14 @@ def doctor() -> None:
     """Check the workspace as an organizer would before a learning day.
 
     \b
-    Settings valid, roster time zones valid, templates valid, the kernel
-    installed, the chat webhook set (LEARNING_DAY_WEBHOOK; never printed),
-    the CI workflow present and written for this ldkit, and the site builds.
-    One line per check; exit 1 if any fails. A check that does not apply
-    says "skipped" and why.
+    Settings valid (each bad one named), roster time zones valid, templates
+    valid, the kernel installed, the chat webhook set (LEARNING_DAY_WEBHOOK;
+    never printed), the CI workflow what `ldkit ci` writes now (version,
+    schedule for the learning day), the site builds, the workbooks folder
+    is a folder. It warns when site_url is unset (posts would link to a
+    local path) and when authors of workbooks are not on the roster.
+    Every check runs, one line each; exit 1 if any fails. A check that does
+    not apply says "skipped" and why.
 
     \b
     Example:
@@ -24,14 +27,17 @@ def doctor() -> None:
     from ldkit.core.fastimport import skip_slow_optional_imports
 
     skip_slow_optional_imports()
-    from ldkit.core.workspace import find_workspace
-    from ldkit.team.doctor import run_checks
+    from ldkit.core.workspace import find_config
+    from ldkit.team.doctor import lenient_workspace, run_checks
 
-    checks = run_checks(find_workspace())
+    workspace, errors = lenient_workspace(*find_config())
+    checks = run_checks(workspace, errors)
     for check in checks:
         say(f"{check.state:<8} {check.name:<10} {check.detail}")
-    failed = [c.name for c in checks if c.state == "fail"]
+    failed = list(dict.fromkeys(c.name for c in checks if c.state == "fail"))
+    warned = [c.name for c in checks if c.state == "warn"]
     if failed:
         say(f"\n{len(failed)} check(s) failed: {', '.join(failed)}")
         click.get_current_context().exit(1)
-    say("\nready for a learning day")
+    say("\nready for a learning day" + (f" ({len(warned)} warning{'s' if len(warned) != 1 else ''}: "
+                                         f"{', '.join(warned)})" if warned else ""))

@@ -7,6 +7,7 @@ import click
 
 from ldkit.cli.base import LdkitGroup, say
 from ldkit.cli.options import json_option
+from ldkit.core.text import plural
 
 notebook_argument = click.argument("notebook", type=click.Path(path_type=Path, dir_okay=False))
 
@@ -156,8 +157,8 @@ def show(notebook: Path, as_json: bool) -> None:
             tolerance = "" if r.get("tolerance") in (None, "") else f" ± {r['tolerance']}"
             say(f"  {r['name']}: paper {r['paper']:g}, mine {r['mine']:g}{tolerance} -> {r['verdict']}")
     if view["history"]:
-        say(f"\nHistory: {len(view['history'])} earlier record(s)")
+        say(f"\nHistory: {plural(len(view['history']), 'earlier record')}")
     if view["newer"]:
         kinds = ", ".join(sorted({str(r.get("kind", "?")) for r in view["newer"]}))
-        say(f"\nWritten by a newer ldkit: {len(view['newer'])} record(s) ({kinds}), kept as they are and not "
+        say(f"\nWritten by a newer ldkit: {plural(len(view['newer']), 'record')} ({kinds}), kept as they are and not "
             "counted; upgrade ldkit to read them")

@@ -36,16 +36,16 @@ def new(template: str, title: str | None, week: str | None, author: str | None, 
       new-workbook blank --title "Notes on Rust lifetimes"
     """
     from ldkit.cli.base import emit_json, warn
-    from ldkit.core.weeks import parse_week
     from ldkit.core.workspace import find_workspace
-    from ldkit.workbook.people import resolve_author
+    from ldkit.workbook.people import check_on_roster, resolve_author
     from ldkit.workbook.start import start_workbook
 
     workspace = find_workspace()
-    the_week = parse_week(week)
     if author is not None and any(ch in author for ch in "/\\") or (author or "").startswith("."):
         warn(f"the author {author!r} is not a plain name; it is written as a folder name without path parts")
     who = resolve_author(author, workspace)
+    check_on_roster(who, workspace)
+    the_week = workspace.read_week(week, who)
     made, warnings = start_workbook(workspace, template, title=title, week=the_week, author=who, arxiv=arxiv,
                                     doi=doi, url=url, params=params, force=force)
     for message in warnings:

@@ -5,6 +5,7 @@ import click
 
 from ldkit.cli.base import say
 from ldkit.cli.options import chat_choice, week_option
+from ldkit.cli.types import CLOCK_TIME
 
 
 @click.command()
@@ -14,10 +15,12 @@ from ldkit.cli.options import chat_choice, week_option
               help="The chat webhook to post to (never printed). Needed unless --dry-run.")
 @click.option("--chat", type=chat_choice(), default=None,
               help="The service the webhook belongs to. Default: the workspace's `chat` setting.")
-@click.option("--at-local", "at_local", metavar="HH:MM", default=None,
-              help="Only name members for whom it is at least HH:MM on the learning day, in their time zone.")
+@click.option("--at-local", "at_local", type=CLOCK_TIME, metavar="HH:MM", default=None,
+              help="Only name members for whom it is at least HH:MM on the learning day, in their time zone; "
+                   "the others are 'later today'.")
 @click.option("--dry-run", is_flag=True, help="Print the message and who it names; send nothing.")
-@click.option("--force", is_flag=True, help="Name everyone due again, even those reminded before.")
+@click.option("--force", is_flag=True,
+              help="Name everyone not done, even those reminded before and outside their learning day.")
 def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, at_local: str | None,
            dry_run: bool, force: bool) -> None:
     """Remind who has not planned (KIND plan) or summarized (KIND outcome).
@@ -26,28 +29,28 @@ def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, a
     One short message names them, with mentions from the roster (its
     `chat` ids) and how to start. Nobody who took the week off, nothing
     when everyone is done, and each member at most once per week and kind.
-    Meant for cron or CI on the learning day.
+    Only members for whom it is the learning day now, in their own zone,
+    are named: on another day nobody is, and nothing is used up (--force
+    names them anyway). Meant for an hourly cron or CI (`ldkit ci`).
 
     \b
     Examples:
-      ldkit remind plan --post "$WEBHOOK" --at-local 09:30      # hourly from cron
+      ldkit remind plan --week held --post "$WEBHOOK" --at-local 09:00   # hourly
       ldkit remind outcome --post "$WEBHOOK" --at-local 16:00 --chat teams
       ldkit remind plan --dry-run
     """
     from ldkit.core.errors import InputError
-    from ldkit.core.weeks import parse_week
     from ldkit.core.workspace import find_workspace
     from ldkit.team.remind import parse_at, reminder, send_reminder
 
     workspace = find_workspace()
-    the_week = parse_week(week)
+    the_week = workspace.read_week(week)
     at = parse_at(at_local)
     service = chat or workspace.settings.chat
     if dry_run:
-        due = reminder(workspace, the_week, kind, at)
+        due = reminder(workspace, the_week, kind, at, force=force)
         if not due.due:
-            say(f"Nobody to remind for the {kind} of {the_week}" + (
-                f" yet ({len(due.waiting)} later today)" if due.waiting else "") + ".")
+            say(due.nobody_line())
             return
         say(due.text(workspace.week_url(the_week)).replace("{who}", ", ".join(m.name or m.slug for m in due.due)))
         say(f"(dry run: nothing sent; would name {', '.join(m.slug for m in due.due)} on {service})")
@@ -59,6 +62,4 @@ def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, a
     if due.due:
         say(f"reminded {', '.join(m.slug for m in due.due)} to {'plan' if kind == 'plan' else 'summarize'}")
     else:
-        say(f"nobody to remind for the {kind} of {the_week}" + (
-            f"; already reminded: {', '.join(due.already)}" if due.already else "") + (
-            f"; later today: {', '.join(m.slug for m in due.waiting)}" if due.waiting else ""))
+        say(due.nobody_line())

@@ -35,12 +35,11 @@ def search(query: tuple[str, ...], week: str | None, author: str | None, categor
     """
     from ldkit.cli.base import emit_json, warn
     from ldkit.core.text import author_slug
-    from ldkit.core.weeks import parse_week
     from ldkit.core.workspace import find_workspace
     from ldkit.site.search import search as run_search
 
     workspace = find_workspace()
-    hits, warnings = run_search(workspace, " ".join(query), str(parse_week(week)) if week else None,
+    hits, warnings = run_search(workspace, " ".join(query), str(workspace.read_week(week)) if week else None,
                                 author_slug(author) if author else None, category, limit)
     for message in warnings:
         warn(message)

@@ -6,13 +6,16 @@ from pathlib import Path
 import click
 
 from ldkit.cli.base import say
+from ldkit.cli.types import WEEK
 
 
 @click.command()
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None, metavar="DIR",
               help="Write the site here instead of site/ in the workspace.")
-@click.option("--since", metavar="W", default=None, help="First week to include (default: the first there is).")
-@click.option("--until", metavar="W", default=None, help="Last week to include (default: the last there is).")
+@click.option("--since", type=WEEK, metavar="W", default=None,
+              help="First week to include (default: the first there is).")
+@click.option("--until", type=WEEK, metavar="W", default=None,
+              help="Last week to include (default: the last there is).")
 @click.option("--rebuild", is_flag=True, help="Ignore every cache and make every page again.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes for rendering. Default: the number of CPUs.")
@@ -46,16 +49,18 @@ def site(out: Path | None, since: str | None, until: str | None, rebuild: bool, 
     skip_slow_optional_imports()
     from ldkit.cli.base import progress_enabled, warn
     from ldkit.core.layout import relative
-    from ldkit.core.weeks import parse_week
     from ldkit.core.workspace import find_workspace
     from ldkit.site.build import build_site
 
     workspace = find_workspace()
-    result = build_site(workspace, out, parse_week(since) if since else None, parse_week(until) if until else None,
+    result = build_site(workspace, out, workspace.read_week(since) if since else None,
+                        workspace.read_week(until) if until else None,
                         rebuild=rebuild, jobs=jobs, show_progress=progress_enabled() and not quiet)
     for message in dict.fromkeys(result.warnings):
         warn(message)
     rebuilt = len(result.rebuilt)
-    say(f"{len(result.weeks)} week{'s' if len(result.weeks) != 1 else ''} ({rebuilt} made again), "
-        f"{result.notebooks} notebooks ({result.rendered} rendered), {result.changed} file"
-        f"{'s' if result.changed != 1 else ''} updated → {relative(result.index, workspace.root)}")
+    from ldkit.core.text import plural
+
+    say(f"{plural(len(result.weeks), 'week')} ({rebuilt} made again), "
+        f"{plural(result.notebooks, 'notebook')} ({result.rendered} rendered), "
+        f"{plural(result.changed, 'file')} updated → {relative(result.index, workspace.root)}")

@@ -7,6 +7,7 @@ import click
 
 from ldkit.cli.base import say
 from ldkit.cli.options import author_option, json_option, week_option
+from ldkit.cli.types import WEEK
 
 
 @click.command()
@@ -21,21 +22,20 @@ def skip(week: str | None, author: str | None, reason: str) -> None:
       ldkit skip --reason "on call"
       ldkit skip --week next --author bob --reason holiday
     """
-    from ldkit.core.weeks import parse_week
     from ldkit.core.workspace import find_workspace
     from ldkit.ledger.stats import skip_week
     from ldkit.workbook.people import resolve_author
 
     workspace = find_workspace()
-    the_week = parse_week(week)
     who = resolve_author(author, workspace)
+    the_week = workspace.read_week(week, who)
     skip_week(workspace, the_week, who, reason)
     say(f"{who} takes {the_week} off" + (f" ({reason})" if reason else ""))
 
 
 @click.command()
-@click.option("--since", metavar="W", default=None, help="First week (default: the first with a workbook).")
-@click.option("--until", metavar="W", default=None, help="Last week (default: this week).")
+@click.option("--since", type=WEEK, metavar="W", default=None, help="First week (default: the first with a workbook).")
+@click.option("--until", type=WEEK, metavar="W", default=None, help="Last week (default: this week).")
 @json_option
 @click.option("--plot", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="FILE",
               help="Draw weekly participation and hours to FILE.svg or FILE.png (needs matplotlib).")
@@ -54,13 +54,15 @@ def stats(since: str | None, until: str | None, as_json: bool, plot: Path | None
       ldkit stats --plot participation.svg
     """
     from ldkit.cli.base import emit_json
-    from ldkit.core.weeks import parse_week
     from ldkit.core.workspace import find_workspace
-    from ldkit.ledger.stats import compute
+    from ldkit.ledger.stats import check_plot_path, compute
     from ldkit.ledger.stats import plot as draw
 
+    if plot is not None:
+        check_plot_path(plot)
     workspace = find_workspace()
-    data = compute(workspace, parse_week(since) if since else None, parse_week(until) if until else None)
+    data = compute(workspace, workspace.read_week(since) if since else None,
+                   workspace.read_week(until) if until else None)
     if plot is not None:
         draw(data, plot)
     if as_json:

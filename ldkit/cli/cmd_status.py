@@ -24,12 +24,11 @@ def status(week: str | None, as_json: bool) -> None:
       ldkit status --week last --json
     """
     from ldkit.cli.base import emit_json, warn
-    from ldkit.core.weeks import parse_week
     from ldkit.core.workspace import find_workspace
     from ldkit.ledger.status import week_status
 
     workspace = find_workspace()
-    report = week_status(workspace, parse_week(week))
+    report = week_status(workspace, workspace.read_week(week))
     for problem in report["problems"]:
         warn(f"{problem['path']}: {problem['error']}")
     for message in report["warnings"]:
@@ -38,7 +37,7 @@ def status(week: str | None, as_json: bool) -> None:
         emit_json(report)
         return
     totals = report["totals"]
-    say(f"{report['week']} (learning day {report['learning_day']}): {totals['people']} people, "
+    say(f"{report['week']} (learning day {report['learning_day']}): {totals['people']} took part, "
                f"{totals['planned']} planned, {totals['summarized']} summarized, {totals['hours']:g} h")
     if not report["authors"]:
         say("No workbooks yet this week. Start one: ldkit new TEMPLATE --title T")

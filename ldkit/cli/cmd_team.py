@@ -24,19 +24,21 @@ def team() -> None:
 @click.option("--name", "full_name", metavar="TEXT", default=None, help="The member's full name, for pages.")
 @click.option("--chat", metavar="ID", default=None, help="Their chat id, for mentions (Slack U024BE7LH, …).")
 @click.option("--tz", metavar="ZONE", default=None, help="Their IANA time zone, e.g. Europe/Berlin.")
-def team_add(name: str, full_name: str | None, chat: str | None, tz: str | None) -> None:
+@click.option("--email", metavar="ADDRESS", default=None,
+              help="Their git user.email: `ldkit new` on their machine then knows them without --author.")
+def team_add(name: str, full_name: str | None, chat: str | None, tz: str | None, email: str | None) -> None:
     """Add NAME to the roster (or update their fields).
 
     \b
     Examples:
       ldkit team add ada --name "Ada L." --chat U024BE7LH --tz Europe/Berlin
-      ldkit team add bob --tz America/New_York
+      ldkit team add bob --tz America/New_York --email bob@example.org
     """
     from ldkit.core.workspace import find_workspace
     from ldkit.team.roster import add_member
 
     workspace = find_workspace()
-    member = add_member(workspace.config_file, name, full_name, chat, tz)
+    member = add_member(workspace.config_file, name, full_name, chat, tz, email)
     say(f"{member.slug} is on the roster" + (f" ({member.name})" if member.name else ""))
 
 
@@ -74,4 +76,4 @@ def team_list(as_json: bool) -> None:
     if not members:
         say("No roster yet: the team is whoever had a workbook lately. Add one: ldkit team add NAME --tz ZONE")
     for m in members:
-        say(f"{m.slug:<16} {m.name:<24} {m.chat:<14} {m.tz}")
+        say(f"{m.slug:<16} {m.name:<24} {m.chat:<14} {m.tz:<20} {m.email}".rstrip())

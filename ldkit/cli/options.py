@@ -5,15 +5,18 @@ from typing import Any
 
 import click
 
+from ldkit.cli.types import WEEK
 from ldkit.core.registry import CHAT_SERVICES, WRITERS
+from ldkit.core.weeks import WEEK_HELP
 
 week_option = click.option(
-    "--week", "-w", "week", metavar="W", default=None,
-    help="ISO week (2026-W48), this, last, next, or a date (2026-11-26). Default: this week.")
+    "--week", "-w", "week", type=WEEK, metavar="W", default=None,
+    help=WEEK_HELP + " Default: this week.")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 author_option = click.option(
     "--author", "-a", metavar="NAME", default=None,
-    help="Who is learning. Default: LDKIT_AUTHOR, the workspace's author, git's user.name, your login.")
+    help="Who is learning. Default: LDKIT_AUTHOR, the roster member whose email is git's user.email, the "
+         "workspace's author, git's user.name, your login.")
 
 
 class RegistryChoice(click.Choice):

@@ -15,6 +15,10 @@ class LdkitError(Exception):
     def __str__(self) -> str:
         return f"{self.message}\n  {self.hint}" if self.hint else self.message
 
+    def one_line(self) -> str:
+        """The message and its fix on one line, as the command line prints every refusal."""
+        return f"{self.message} — {self.hint}" if self.hint else self.message
+
     def _render_traceback_(self) -> list[str]:
         # IPython shows this instead of a stack: in a notebook the message is what the learner needs
         return [f"ldkit: {type(self).__name__}: {self}"]

@@ -1,12 +1,13 @@
-"""Reading the roster (`[team]` in ldkit.toml): each member checked (editing: ldkit.team.roster)."""
+"""Reading the roster (`[team]` in ldkit.toml): each member checked — name, chat id, time zone, email (editing:
+ldkit.team.roster)."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from ldkit.core.errors import WorkspaceError
+from ldkit.core.errors import InputError, WorkspaceError
 from ldkit.core.text import author_slug
 
-MEMBER_KEYS = ("name", "chat", "tz")
+MEMBER_KEYS = ("name", "chat", "tz", "email")
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,7 @@ class Member:
     name: str = ""
     chat: str = ""  # the id used for mentions (Slack U024BE7LH, a Mattermost username, a Teams UPN)
     tz: str = ""  # an IANA zone, e.g. Europe/Berlin
+    email: str = ""  # git's user.email on their machine: `ldkit new` then knows them without --author
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)
@@ -31,12 +33,21 @@ def check_zone(zone: str, where: str) -> str:
     return zone
 
 
+def check_email(email: str, where: str) -> str:
+    text = email.strip()
+    if "@" not in text or any(ch.isspace() or ord(ch) < 32 for ch in text) or text.startswith("@") \
+            or text.endswith("@"):
+        raise InputError(f"{where}: {email!r} is not an email address", hint="e.g. ada@example.org, as in "
+                         "`git config user.email`")
+    return text
+
+
 def parse_team(table: object, where: str) -> tuple[Member, ...]:
     """The `[team]` table -> members, each checked: a slug key, known fields, strings, a real time zone."""
     if not isinstance(table, dict):
         raise WorkspaceError(f"{where}: 'team' must be a table of members, e.g. "
                              'ada = { name = "Ada L.", chat = "U024BE7LH", tz = "Europe/Berlin" }')
-    members = []
+    members: list[Member] = []
     for key, value in table.items():
         slug = author_slug(str(key))
         if slug != key:
@@ -53,5 +64,15 @@ def parse_team(table: object, where: str) -> tuple[Member, ...]:
                 raise WorkspaceError(f"{where}: team member {key!r}: {field} must be a string")
         if value.get("tz"):
             check_zone(value["tz"], f"{where}: team member {key!r}")
-        members.append(Member(slug, value.get("name", ""), value.get("chat", ""), value.get("tz", "")))
+        if value.get("email"):
+            try:
+                check_email(value["email"], f"{where}: team member {key!r}")
+            except InputError as exc:
+                raise WorkspaceError(exc.message, hint=exc.hint) from None
+            twin = [m.slug for m in members if m.email.lower() == value["email"].strip().lower()]
+            if twin:
+                raise WorkspaceError(f"{where}: team members {twin[0]!r} and {key!r} have the same email "
+                                     f"{value['email']!r}", hint="an email names one person; remove one of them")
+        members.append(Member(slug, value.get("name", ""), value.get("chat", ""), value.get("tz", ""),
+                              value.get("email", "").strip()))
     return tuple(sorted(members, key=lambda m: m.slug))

@@ -26,6 +26,11 @@ def slugify(text: str, max_length: int = MAX_SLUG) -> str:
     return slug.strip("-")
 
 
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """'1 week', '2 weeks', '0 weeks': the count with its word, in the right number (`many` when not word + s)."""
+    return f"{count:g} {word if count == 1 else (many or word + 's')}"
+
+
 def title_slug(title: str) -> str:
     """The file name part for a workbook title, or a clear error when there is none."""
     if not title.strip():
@@ -58,8 +63,9 @@ def escape_markdown(text: str) -> str:
 
 
 # C0 and C1 controls (tab and newline kept), DEL, and the bidi embeddings, overrides and isolates that can make
-# text read differently from what it is ("Trojan source"). Stored records keep what was typed; this is for showing.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# text read differently from what it is ("Trojan source"); lone surrogates and the noncharacters U+FFFE/U+FFFF, which
+# no UTF-8 file or XML document can hold. Stored records keep what was typed; this is for showing.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 
 
 def display_text(text: str) -> str:

@@ -81,6 +81,19 @@ class Workspace:
     def weekday(self) -> int:
         return parse_weekday(self.settings.learning_day)
 
+    def time_zones(self, author: str | None = None) -> tuple[str, ...]:
+        """The zones whose learning day counts: `author`'s own when the roster gives one, else every member's (UTC
+        for a member without one); empty without a roster (then UTC)."""
+        members = self.settings.team
+        own = [m.tz for m in members if author and m.slug == author and m.tz]
+        return tuple(own) if own else tuple(m.tz or "UTC" for m in members)
+
+    def read_week(self, text: str | None, author: str | None = None, now: Any = None) -> Any:
+        """A week as a user types it, `held` read with this workspace's learning day and zones (see time_zones)."""
+        from ldkit.core.weeks import parse_week
+
+        return parse_week(text, weekday=self.weekday, zones=self.time_zones(author), now=now)
+
     def week_folder(self, week: object) -> Path:
         return week_folder(self.workbooks, week)
 
@@ -100,6 +113,11 @@ class Workspace:
 
 def find_workspace(start: Path | None = None) -> Workspace:
     """`LDKIT_HOME` if set, else the nearest folder upward holding ldkit.toml or [tool.ldkit]."""
+    return load_workspace(*find_config(start))
+
+
+def find_config(start: Path | None = None) -> tuple[Path, Path]:
+    """(the workspace's root, its settings file), found as find_workspace finds them, without reading settings."""
     home = os.environ.get("LDKIT_HOME")
     if home:
         root = Path(home).expanduser()
@@ -107,12 +125,12 @@ def find_workspace(start: Path | None = None) -> Workspace:
         if found is None:
             raise WorkspaceError(f"LDKIT_HOME={home} is not an ldkit workspace (no {CONFIG_FILE} there)",
                                  hint=f"run `ldkit init {home}` or unset LDKIT_HOME")
-        return load_workspace(root.resolve(), found)
+        return root.resolve(), found
     here = Path(start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         found = config_in(folder)
         if found is not None:
-            return load_workspace(folder, found)
+            return folder, found
     raise WorkspaceError(f"no ldkit workspace here: neither {here} nor a folder above it holds {CONFIG_FILE}",
                          hint="run `ldkit init PATH` to make one, cd into one, or set LDKIT_HOME")
 
@@ -206,7 +224,8 @@ categories = [
     {cats},
 ]
 
-# Who you are, when neither --author nor LDKIT_AUTHOR says; else git's user.name, else your login.
+# Who you are, when neither --author nor LDKIT_AUTHOR nor a roster member's email (git's user.email) says;
+# else git's user.name, else your login.
 # author = "your-name"
 
 # Where workbooks and digests go, relative to this file.
@@ -226,7 +245,8 @@ chat = "slack"
 # site_url = "https://your-team.pages.example.com/learning-day/"
 
 # The roster: who is expected on a learning day. Keep it last in this file (a [table] runs to the end), and edit
-# it with `ldkit team add NAME --name "Full Name" --chat CHAT_ID --tz Europe/Berlin` or `ldkit team remove NAME`.
+# it with `ldkit team add NAME --name "Full Name" --chat CHAT_ID --tz Europe/Berlin --email NAME@example.org` or
+# `ldkit team remove NAME`.
 # [team]
-# ada = {{ name = "Ada L.", chat = "U024BE7LH", tz = "Europe/Berlin" }}
+# ada = {{ name = "Ada L.", chat = "U024BE7LH", tz = "Europe/Berlin", email = "ada@example.org" }}
 '''

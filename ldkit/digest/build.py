@@ -14,6 +14,7 @@ from ldkit.core.weeks import Week
 from ldkit.core.workspace import Workspace
 from ldkit.digest.collect import collect
 from ldkit.model.week import WeekModel, build_model, recent_weeks
+from ldkit.records.week import shared_entries
 from ldkit.render.cache import FragmentCache
 from ldkit.render.fragment import RenderJob, RenderPool, render_all
 from ldkit.render.media import Place
@@ -73,7 +74,8 @@ def _build(workspace: Workspace, week: Week, folder: Path, pool: RenderPool, for
     try:
         week_folder = workspace.week_folder(week)
         jobs_list = [RenderJob(e.render_path or e.workbook.path, e.key, e.hide_kinds,
-                               Place(e.workbook.path.parent, workspace.root, week_folder)) for e in found.entries]
+                               Place(e.workbook.path.parent, workspace.root, week_folder))
+                     for e in shared_entries(found.entries)]  # a private workbook is never rendered
         bar = _progress(len(jobs_list), "render", show_progress)
         prepared: dict[str, Any] = {}
 
@@ -91,7 +93,7 @@ def _build(workspace: Workspace, week: Week, folder: Path, pool: RenderPool, for
     model = build_model(workspace, found, rendered, failures, prepared.get("recent"), card_notes)
     files = write_formats(model, folder, ("html", *formats), workspace.cache / "digest" / "templates")
     return DigestResult(folder=folder, files=files, model=model, notebooks=len(found.entries),
-                        people=model.totals["people"],
+                        people=len(model.people),  # with a workbook (the page says who took part)
                         render_errors=sum(1 for r in rendered.values() if r.error),
                         problems=len(found.problems), warnings=found.warnings + notes,
                         executed=executed, not_run=sum(1 for f in failures.values() if f.get("kind") == "not-run"),
@@ -122,7 +124,7 @@ def _execute(workspace: Workspace, found: Any, failures: dict[str, dict[str, Any
     kernels = installed_kernels()
     warnings: list[str] = []
     jobs: list[tuple[Any, ExecJob, list[str]]] = []
-    for entry in found.entries:
+    for entry in shared_entries(found.entries):  # a private workbook is never run (nor shown)
         nb = read_notebook(entry.workbook.path)
         wanted = str(nb.get("metadata", {}).get("kernelspec", {}).get("name") or workspace.settings.kernel)
         kernel = wanted if wanted in kernels else workspace.settings.kernel

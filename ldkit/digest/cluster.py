@@ -17,6 +17,7 @@ from typing import Any
 
 from ldkit.core.errors import InputError, LdkitError
 from ldkit.digest.execute import ExecJob, Executed, folder_files, run_in
+from ldkit.digest.scheduler import check_scheduler, local_workers
 
 CONNECT_TIMEOUT = 15
 
@@ -32,14 +33,10 @@ def _distributed() -> Any:
 
 def connect(address: str) -> tuple[Any, Any]:
     """(client, local cluster or None): `local:N` starts N workers here; anything else is a scheduler address."""
+    address = check_scheduler(address)
     distributed = _distributed()
-    if address.startswith("local:"):
-        try:
-            workers = int(address.split(":", 1)[1])
-        except ValueError:
-            workers = 0
-        if workers < 1:
-            raise InputError(f"--scheduler {address}: give local:N with N at least 1, e.g. local:2")
+    workers = local_workers(address)
+    if workers is not None:
         import logging
 
         cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,

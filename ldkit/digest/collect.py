@@ -15,7 +15,7 @@ from ldkit.core.workspace import Workspace
 from ldkit.records.merge import merge
 from ldkit.records.notebook import parse_notebook
 from ldkit.records.scan import Problem, notebook_files, workbook_stamp
-from ldkit.records.week import Collected, Entry, private_kinds  # noqa: F401 - re-exported
+from ldkit.records.week import Collected, Entry, private_kinds, shared_entries  # noqa: F401 - re-exported
 from ldkit.records.workbook import Workbook, load_workbook
 from ldkit.render.cache import close_index, open_index
 from ldkit.render.fragment import job_key
@@ -82,7 +82,7 @@ def content_hash(nb: dict[str, Any]) -> str:
     else:
         view = {**nb, "metadata": {**meta, "ldkit": {k: v for k, v in ident.items() if k != "records"}}}
     blob = json.dumps(view, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class ReadCache:

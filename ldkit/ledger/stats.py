@@ -1,6 +1,7 @@
 """Looking back: weeks off (`ldkit skip`), streaks, participation and totals across weeks."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections import Counter
@@ -13,7 +14,7 @@ from ldkit.core.errors import InputError
 from ldkit.core.files import atomic_path, atomic_write, make_folder
 from ldkit.core.weeks import Week, parse_week
 from ldkit.core.workspace import Workspace
-from ldkit.ledger.totals import WeekTotals, week_totals
+from ldkit.ledger.totals import WeekTotals, day_held, week_totals
 from ldkit.records.scan import scan
 from ldkit.records.schema import now_rfc3339
 
@@ -104,7 +105,7 @@ def read_week(workspace: Workspace, week: Week, workbooks: list[Any] | None = No
     """A week's numbers; `workbooks` already read (the digest has them) saves reading them twice."""
     if workbooks is None:
         workbooks, _ = scan(workspace.week_folder(week))
-    return WeekData(week=week, totals=week_totals(workbooks), skipped=skips_of(workspace, week))
+    return WeekData(week=week, totals=week_totals(workbooks, week), skipped=skips_of(workspace, week))
 
 
 def weeks_between(since: Week, until: Week) -> list[Week]:
@@ -115,6 +116,11 @@ def weeks_between(since: Week, until: Week) -> list[Week]:
     return weeks
 
 
+def week_off(week: WeekData, author: str) -> bool:
+    """A week off counts only where there is no outcome: an outcome always wins over `ldkit skip`."""
+    return author in week.skipped and author not in week.summarized
+
+
 def streaks(history: list[WeekData], author: str, current: Week) -> tuple[int, int]:
     """(current, best): consecutive weeks with an outcome; a week off neither counts nor breaks it, and the
     current week without an outcome yet does not break it either."""
@@ -123,11 +129,24 @@ def streaks(history: list[WeekData], author: str, current: Week) -> tuple[int, i
         if author in week.summarized:
             run += 1
             best = max(best, run)
-        elif author in week.skipped:
+        elif week_off(week, author):
             continue
         elif week.week != current:
             run = 0
     return run, best
+
+
+def participation(history: list[WeekData], author: str, joined: Week, weekday: int,
+                  today: dt.date | None = None) -> tuple[int, int]:
+    """THE participation rule, as (learning days held with an outcome, learning days held since `joined`):
+    weeks off are left out, and a learning day counts only once it has begun (the coming one does not)."""
+    held = [w for w in history if w.week >= joined and not week_off(w, author) and day_held(w.week, weekday, today)]
+    return sum(1 for w in held if author in w.summarized), len(held)
+
+
+def rate(part: tuple[int, int]) -> float:
+    done, held = part
+    return round(done / held, 3) if held else 0.0
 
 
 def compute(workspace: Workspace, since: Week | None = None, until: Week | None = None,
@@ -151,18 +170,20 @@ def compute(workspace: Workspace, since: Week | None = None, until: Week | None 
 
     history = [week_data(week) for week in weeks_between(min(start, since), until)]
     in_range = [w for w in history if w.week >= since]
-    everyone = sorted(set().union(*(w.people | set(w.skipped) for w in history)) if history else set())
+    roster = {m.slug for m in workspace.settings.team}
+    everyone = sorted(roster.union(*(w.people | set(w.skipped) for w in history)) if history else roster)
     people = []
     for author in everyone:
-        first = next((w.week for w in history if author in w.people), None)
-        if first is None or not any(author in w.people or author in w.skipped for w in in_range):
+        first = next((w.week for w in history if author in w.people or author in w.skipped), None)
+        if author not in roster and (first is None or not any(author in w.people or author in w.skipped
+                                                              for w in in_range)):
             continue
         current, best = streaks(history, author, until)
-        eligible = [w for w in in_range if w.week >= first and author not in w.skipped]
-        took_part = sum(1 for w in eligible if author in w.people)
+        # a roster member with no workbook yet has been on the team for the whole range: 0%, not left out
+        joined = max(first, since) if first is not None else since
         people.append({"author": author, "weeks_with_outcome": sum(1 for w in in_range if author in w.summarized),
                        "current_streak": current, "best_streak": best,
-                       "participation_rate": round(took_part / len(eligible), 3) if eligible else 0.0})
+                       "participation_rate": rate(participation(in_range, author, joined, workspace.weekday))})
     resources: Counter = Counter()
     papers: Counter = Counter()
     for w in in_range:
@@ -172,17 +193,27 @@ def compute(workspace: Workspace, since: Week | None = None, until: Week | None 
         "since": str(since), "until": str(until),
         "people": people,
         "weeks": [{"week": str(w.week), **{k: v for k, v in w.totals.as_dict().items() if k != "results"},
-                   "categories": dict(w.totals.categories), "skipped": sorted(w.skipped)} for w in in_range],
+                   "categories": dict(w.totals.categories), "skipped": sorted(a for a in w.skipped if week_off(w, a))}
+                  for w in in_range],
         "top_resources": [{"resource": r, "count": n} for r, n in resources.most_common(10)],
         "top_papers": [{"paper": p, "count": n} for p, n in papers.most_common(10)],
     }
 
 
+PLOT_SUFFIXES = (".svg", ".png")
+
+
+def check_plot_path(path: Path) -> str:
+    """The picture's kind by its extension, checked before the weeks are read."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in PLOT_SUFFIXES:
+        raise InputError(f"--plot {path}: use a file ending in .svg or .png")
+    return suffix
+
+
 def plot(stats: dict[str, Any], path: Path) -> None:
     """Weekly participation and hours, drawn by matplotlib (SVG or PNG by the file's extension)."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in (".svg", ".png"):
-        raise InputError(f"--plot {path}: use a file ending in .svg or .png")
+    check_plot_path(path)
     try:
         import matplotlib
     except ImportError:

@@ -42,7 +42,7 @@ def week_status(workspace: Workspace, week: Week) -> dict[str, Any]:
         "week": str(week),
         "learning_day": learning_day_of(week, workspace.weekday).isoformat(),
         "authors": people,
-        "totals": week_totals(workbooks).as_dict(),
+        "totals": week_totals(workbooks, week).as_dict(),
         "missing": [p["author"] for p in people if not p["workbooks"] and p["week_off"] is None],
         "not_on_roster": [p["author"] for p in people if roster and not p["on_roster"]],
         "problems": [p.as_dict() for p in problems],

@@ -1,35 +1,55 @@
 """A week's totals, computed in one place: the digest, `ldkit status`, `ldkit stats` (and the site) all use these.
 
-Private plans and outcomes count for participation (people, planned, summarized, hours, categories); their text
-(goal, resources, summary, links, expenses) never reaches a total that is shown to the team.
+The privacy rule is the records' (`ldkit.records.privacy.workbook_private`); here it decides what counts. A private
+workbook counts for participation (people, planned, summarized, hours) and for nothing more: its
+category, resources, papers, results and expenses reach no total, and every shared output asks `workbook_private`
+before it shows anything of a workbook.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ldkit.records.claims import tally
+from ldkit.records.privacy import is_private, workbook_private  # noqa: F401 - the rule, re-exported
 
 
-def is_private(record: dict[str, Any] | None) -> bool:
-    return record is not None and record["data"].get("visibility") == "private"
+def week_open(week: Any, today: dt.date | None = None) -> bool:
+    """A week is still open (a plan alone counts as taking part) until it has ended, its Sunday included."""
+    return (today or dt.date.today()) <= week.day(6)
+
+
+def day_held(week: Any, weekday: Any, today: dt.date | None = None) -> bool:
+    """The week's learning day has begun (today or earlier): only such days count for participation."""
+    from ldkit.core.weeks import learning_day_of
+
+    return learning_day_of(week, weekday) <= (today or dt.date.today())
 
 
 @dataclass
 class WeekTotals:
-    people: set[str] = field(default_factory=set)  # authors with a workbook this week
+    people: set[str] = field(default_factory=set)  # authors with a workbook this week (not all took part)
     planned: set[str] = field(default_factory=set)
     summarized: set[str] = field(default_factory=set)
     workbooks: int = 0
     hours: float = 0.0  # outcome hours, private ones included (a number, not text)
     hours_by_author: dict[str, float] = field(default_factory=dict)
+    private: Counter = field(default_factory=Counter)  # author -> private workbooks (only ever counted)
     categories: Counter = field(default_factory=Counter)
     resources: Counter = field(default_factory=Counter)  # team plans only
     papers: Counter = field(default_factory=Counter)
     results: list[dict[str, Any]] = field(default_factory=list)  # result data, for the tally
     expenses: list[dict[str, Any]] = field(default_factory=list)  # team outcomes only: {author, workbook, item, ...}
+
+    open: bool = False  # the week has not ended: a plan alone is taking part
+
+    @property
+    def took_part(self) -> set[str]:
+        """THE rule of who took part: an outcome, or a plan for a week still open."""
+        return self.summarized | (self.planned if self.open else set())
 
     @property
     def expense_totals(self) -> dict[str, float]:
@@ -40,32 +60,37 @@ class WeekTotals:
 
     def as_dict(self) -> dict[str, Any]:
         """The numbers every output shows under "totals"."""
-        return {"people": len(self.people), "workbooks": self.workbooks, "planned": len(self.planned),
+        return {"people": len(self.took_part), "workbooks": self.workbooks, "planned": len(self.planned),
                 "summarized": len(self.summarized), "hours": round(self.hours, 2), "results": tally(self.results)}
 
 
-def week_totals(workbooks: Iterable[Any]) -> WeekTotals:
-    """Totals over a week's workbooks (`Workbook` objects, records already checked)."""
-    totals = WeekTotals()
+def week_totals(workbooks: Iterable[Any], week: Any = None) -> WeekTotals:
+    """Totals over a week's workbooks (`Workbook` objects, records already checked); `week` says whether it is
+    still open (without it, only outcomes count as taking part)."""
+    totals = WeekTotals(open=week is not None and week_open(week))
     for wb in workbooks:
         author = wb.author
         totals.people.add(author)
         totals.workbooks += 1
         plan, outcome = wb.records.plan, wb.records.outcome
+        private = workbook_private(wb)
         if plan is not None:
             totals.planned.add(author)
-            totals.categories[plan["data"].get("category") or "other"] += 1
-            if not is_private(plan):
-                totals.resources.update(plan["data"].get("resources") or [])
         if outcome is not None:
             totals.summarized.add(author)
             hours = float(outcome["data"].get("hours") or 0)
             totals.hours += hours
             totals.hours_by_author[author] = totals.hours_by_author.get(author, 0.0) + hours
-            if not is_private(outcome):
-                title = str(wb.identity.get("title") or wb.path.stem)
-                totals.expenses.extend({"author": author, "workbook": title, **cost}
-                                       for cost in outcome["data"].get("expenses") or [])
+        if private:
+            totals.private[author] += 1
+            continue  # counted, nothing more
+        if plan is not None:
+            totals.categories[plan["data"].get("category") or "other"] += 1
+            totals.resources.update(plan["data"].get("resources") or [])
+        if outcome is not None:
+            title = str(wb.identity.get("title") or wb.path.stem)
+            totals.expenses.extend({"author": author, "workbook": title, **cost}
+                                   for cost in outcome["data"].get("expenses") or [])
         totals.results.extend(record["data"] for record in wb.records.results.values())
         paper = wb.identity.get("paper")
         for p in ([paper] if isinstance(paper, dict) else []) + list(wb.identity.get("papers") or []):

@@ -14,6 +14,7 @@ from ldkit.core.workspace import Workspace
 from ldkit.ledger.stats import WeekData, compute
 from ldkit.model.week import Outcome, Paper, Result, WorkbookView, workbook_view
 from ldkit.records.claims import tally
+from ldkit.records.privacy import workbook_private
 
 # The site's paths are ldkit.core.layout's; these names are what the pages and templates call them.
 slug = url_slug
@@ -64,6 +65,11 @@ class PersonHistory:
     participation_rate: float = 0.0
     hours: float = 0.0
     categories_by_week: dict[str, dict[str, int]] = field(default_factory=dict)
+    private_workbooks: int = 0  # counted, never shown (ldkit.totals.workbook_private)
+
+    @property
+    def workbooks(self) -> int:
+        return len(self.entries) + self.private_workbooks
 
     @property
     def link(self) -> str:
@@ -106,6 +112,11 @@ class History:
     team: list[str]
 
     @property
+    def summaries(self) -> int:
+        """Summaries written: the sum of the weeks table's column, so the index's numbers agree with its table."""
+        return sum(w.summarized for w in self.weeks)
+
+    @property
     def latest(self) -> WeekSummary | None:
         return self.weeks[0] if self.weeks else None
 
@@ -120,6 +131,8 @@ def build_history(workspace: Workspace, workbooks_by_week: dict[Week, list[Any]]
     entries: list[Entry] = []
     for week in sorted(workbooks_by_week, reverse=True):
         for wb in sorted(workbooks_by_week[week], key=lambda w: (w.author, str(w.path))):
+            if workbook_private(wb):
+                continue  # counted (weeks_read's totals), nothing more
             entries.append(Entry(display_text(wb.author), str(week), workbook_view(workspace, wb)))
     by_name = {str(week): data for week, data in weeks_read.items()}
     weeks = [WeekSummary(w["week"], w["people"], w["planned"], w["summarized"], w["hours"], w["categories"],
@@ -134,6 +147,8 @@ def build_history(workspace: Workspace, workbooks_by_week: dict[Week, list[Any]]
     for data in weeks_read.values():
         for author, hours in data.totals.hours_by_author.items():
             people.setdefault(author, PersonHistory(author)).hours += hours
+        for author, count in data.totals.private.items():
+            people.setdefault(author, PersonHistory(author)).private_workbooks += count
     for entry in entries:
         person = people.setdefault(entry.author, PersonHistory(entry.author))
         person.entries.append(entry)

@@ -1,7 +1,7 @@
 """The week's typed model: built once from what was collected and rendered, shown by every writer and chat service.
 
-Private plans and outcomes are reduced to a flag here, and every string a person typed is made display-safe here,
-so no writer can show what it should not.
+A private workbook (ldkit.totals.workbook_private) has no view here at all — only a count per person — and every
+string a person typed is made display-safe here, so no writer can show what it should not.
 """
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from ldkit.core.layout import relative
 from ldkit.core.text import display_text, display_tree
 from ldkit.core.weeks import learning_day_of
 from ldkit.core.workspace import Workspace
-from ldkit.ledger.totals import is_private, week_totals
+from ldkit.ledger.totals import week_totals
 from ldkit.records.claims import reproduced, tally, verdict
+from ldkit.records.privacy import is_private, workbook_private
 from ldkit.records.week import Collected
 from ldkit.render.fragment import Rendered
 from ldkit.render.media import notebook_anchor
@@ -82,6 +83,7 @@ class WorkbookView:
     render_error: str | None = None
     failure: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)  # what the reader should know (a kernel that was replaced)
+    private: bool = False  # a private workbook's view: nothing of it but that it exists
 
 
 @dataclass
@@ -98,6 +100,13 @@ class PersonWeek:
     planned: bool
     summarized: bool
     streak: Streak
+    private_workbooks: int = 0  # counted, never shown
+    took_part: bool = False  # an outcome, or a plan for a week still open (ldkit.ledger.totals)
+
+    @property
+    def private_note(self) -> str:
+        n = self.private_workbooks
+        return f"{n} private workbook{'s' if n != 1 else ''}" if n else ""
 
 
 @dataclass
@@ -125,6 +134,7 @@ class WeekModel:
     problems: list[dict[str, str]]
     links: dict[str, str] = field(default_factory=dict)  # where this page sits in a site: home, previous, next
     page_url: str | None = None  # the week's page on the published site (site_url), for chat and Markdown
+    took_part: list[str] = field(default_factory=list)  # who took part (ldkit.ledger.totals): the header names them
 
     def workbooks(self) -> list[tuple[PersonWeek, WorkbookView]]:
         return [(person, wb) for person in self.people for wb in person.workbooks]
@@ -152,7 +162,12 @@ def recent_weeks(workspace: Workspace, found: Collected) -> dict[str, Any]:
 
 def workbook_view(workspace: Workspace, wb: Any, rendered: Rendered | None = None,
                   failure: dict[str, Any] | None = None, notes: list[str] | None = None) -> WorkbookView:
-    """One workbook as any page shows it: display-safe, private records reduced to a flag."""
+    """One workbook as any page shows it, display-safe; a private workbook gives a view with nothing of it."""
+    if workbook_private(wb):
+        return WorkbookView(anchor=notebook_anchor(f"private/{wb.id}"), id=wb.id, title="private workbook",
+                            template="", path="", week=str(wb.identity.get("week") or ""), paper=None, plan=None,
+                            plan_private=True, outcome=None, outcome_private=True, results=[], tally=None,
+                            private=True)
     plan_record, outcome_record = wb.records.plan, wb.records.outcome
     plan = outcome = None
     if plan_record is not None and not is_private(plan_record):
@@ -184,34 +199,40 @@ def workbook_view(workspace: Workspace, wb: Any, rendered: Rendered | None = Non
 def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rendered],
                 failures: dict[str, dict[str, Any]] | None = None,
                 recent: dict[str, Any] | None = None, notes: dict[str, list[str]] | None = None) -> WeekModel:
-    """Everything the week's outputs show, with private plans and outcomes already left out."""
-    from ldkit.ledger.stats import skips_of
+    """Everything the week's outputs show, with private workbooks only counted."""
+    from ldkit.ledger.stats import WeekData, skips_of, week_off
 
     failures = failures or {}
-    skipped = display_tree(skips_of(workspace, found.week, found.warnings))
+    skips = skips_of(workspace, found.week, found.warnings)
     recent = recent if recent is not None else recent_weeks(workspace, found)
     streak = {p["author"]: Streak(p["current_streak"], p["best_streak"]) for p in recent["people"]}
     books: dict[str, list[WorkbookView]] = defaultdict(list)
-    totals = week_totals(e.workbook for e in found.entries)
+    totals = week_totals((e.workbook for e in found.entries), found.week)
+    this_week = WeekData(found.week, totals, skips)
+    skipped = display_tree({a: r for a, r in skips.items() if week_off(this_week, a)})  # an outcome wins
     for entry in sorted(found.entries, key=lambda e: (e.author, str(e.workbook.path))):
+        if workbook_private(entry.workbook):
+            continue  # counted in totals.private, nothing more
         books[entry.author].append(workbook_view(workspace, entry.workbook, rendered.get(entry.key),
                                                  failures.get(entry.key), (notes or {}).get(entry.key)))
+    took_part = totals.took_part
     people = [PersonWeek(display_text(author), books[author], totals.hours_by_author.get(author, 0),
-                         author in totals.planned, author in totals.summarized, streak.get(author, Streak()))
-              for author in sorted(books)]
-    took_part = set(books)
+                         author in totals.planned, author in totals.summarized, streak.get(author, Streak()),
+                         totals.private.get(author, 0), author in took_part)
+              for author in sorted(totals.people)]
     week = found.week
     return WeekModel(
         week=str(week), learning_day=learning_day_of(week, workspace.weekday).isoformat(),
         learning_weekday=workspace.settings.learning_day,
         generated_at=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        team=display_tree(found.team), people=people, totals=totals.as_dict(),
+        team=display_tree(found.team), took_part=display_tree(sorted(took_part)), people=people,
+        totals=totals.as_dict(),
         categories=display_tree(dict(totals.categories.most_common())),
         accountability=Accountability(
             planned_no_outcome=[p.author for p in people if p.planned and not p.summarized],
-            no_workbook=display_tree([a for a in found.team if a not in took_part and a not in skipped]),
+            no_workbook=display_tree([a for a in found.team if a not in totals.people and a not in skipped]),
             skipped=skipped,
-            not_on_roster=display_tree(sorted(a for a in took_part if workspace.settings.team
+            not_on_roster=display_tree(sorted(a for a in totals.people if workspace.settings.team
                                               and a not in found.team))),
         participation=[{"week": w["week"], "people": w["people"], "summarized": w["summarized"],
                         "team": len(found.team)} for w in recent["weeks"]],
@@ -245,6 +266,24 @@ def first_sentence(text: str, limit: int = 200) -> str:
     match = re.match(r"(.+?[.!?])(\s|$)", plain)
     sentence = match.group(1) if match else plain
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
+
+
+def person_lines(model: WeekModel, text: Any, note: Any) -> list[tuple[PersonWeek, str]]:
+    """One line per person who took part, for chat and digest.md: each shared workbook's title and `one_line`,
+    then how many private workbooks (only counted). `text` escapes a person's words for the medium, `note` wraps
+    the "(status, hours)" part."""
+    lines = []
+    for person in model.people:
+        if not person.took_part:
+            continue
+        parts = []
+        for wb in person.workbooks:
+            what, said = one_line(wb)
+            parts.append(f"{text(wb.title)}: " + (f"{text(what)} {note(said)}" if what else note(said)))
+        if person.private_workbooks:
+            parts.append(text(person.private_note))
+        lines.append((person, "; ".join(parts)))
+    return lines
 
 
 def one_line(wb: WorkbookView) -> tuple[str, str]:

@@ -18,6 +18,7 @@ from IPython.display import HTML, display
 
 from ldkit.core.errors import LdkitError
 from ldkit.core.layout import DIGEST_PAGE, SITE_INDEX
+from ldkit.core.text import plural
 from ldkit.core.workspace import Workspace, find_workspace
 
 LABEL = {"description_width": "120px"}
@@ -96,11 +97,10 @@ class HomePanel:
 
     def refresh(self) -> None:
         """My workbooks this week (offered first), my streak and hours; the team's state; built pages."""
-        from ldkit.core.weeks import parse_week
         from ldkit.ledger.stats import compute
         from ldkit.ledger.status import week_status
 
-        week = parse_week(self.week.value or "this")
+        week = self.workspace.read_week(self.week.value or "this", self.author.value)
         report = week_status(self.workspace, week)
         me = self.author.value
         mine = next((p for p in report["authors"] if p["author"] == me), None)
@@ -118,7 +118,8 @@ class HomePanel:
             me_stats = next((p for p in stats["people"] if p["author"] == me), None)
             hours = sum(w["hours"] or 0 for w in (mine or {}).get("workbooks", []))
             if me_stats:
-                display(HTML(f"<p>Streak: {me_stats['current_streak']} week(s) (best {me_stats['best_streak']}) · "
+                streak = plural(me_stats["current_streak"], "week")
+                display(HTML(f"<p>Streak: {streak} (best {me_stats['best_streak']}) · "
                              f"{hours:g} h this week</p>"))
         self.team.clear_output()
         with self.team:
@@ -143,7 +144,6 @@ class HomePanel:
     def start(self) -> Path | None:
         """Make the workbook exactly as `ldkit new` does; errors shown here, never a traceback."""
         from ldkit.core.text import author_slug
-        from ldkit.core.weeks import parse_week
         from ldkit.workbook.start import start_workbook
 
         self.start_message.clear_output()
@@ -153,7 +153,8 @@ class HomePanel:
                            for _, option in FIELDS.get(self.template.value, ())}
                 made, warnings = start_workbook(
                     self.workspace, self.template.value, title=self.title.value.strip() or None,
-                    week=parse_week(self.week.value), author=author_slug(self.author.value), **options)
+                    week=self.workspace.read_week(self.week.value, author_slug(self.author.value)),
+                    author=author_slug(self.author.value), **options)
             except LdkitError as exc:
                 display(HTML(f"<p style='color:#cf222e'>⚠ {html.escape(str(exc))}</p>"))
                 return None
@@ -171,11 +172,10 @@ class HomePanel:
             display(HTML("<p>Building the digest…</p>"))
 
         def work() -> None:
-            from ldkit.core.weeks import parse_week
             from ldkit.digest.build import build_digest
 
             try:
-                week = parse_week(self.week.value)
+                week = self.workspace.read_week(self.week.value)
                 result = build_digest(self.workspace, week)
                 text = f"<p>✔ Built: {_link(result.files['html'], 'this week’s digest')} ({result.notebooks} " \
                        f"notebooks)</p>"

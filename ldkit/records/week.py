@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ldkit.core.weeks import Week
+from ldkit.records.privacy import private_kinds, workbook_private  # noqa: F401 - re-exported
 from ldkit.records.scan import Problem
 from ldkit.records.workbook import Workbook
 
@@ -32,10 +33,6 @@ class Collected:
     team: list[str] = field(default_factory=list)  # the roster, else everyone seen this week or in the 8 before
 
 
-def private_kinds(workbook: Workbook) -> tuple[str, ...]:
-    kinds = []
-    for kind in ("plan", "outcome"):
-        record = getattr(workbook.records, kind)
-        if record is not None and record["data"].get("visibility") == "private":
-            kinds.append(kind)
-    return tuple(kinds)
+def shared_entries(entries: list[Entry]) -> list[Entry]:
+    """The entries whose notebook may be executed, rendered and shown: never a private workbook's."""
+    return [e for e in entries if not workbook_private(e.workbook)]

@@ -76,6 +76,8 @@ def _note(text: str) -> dict[str, Any]:
 
 
 def _prepare_output(output: dict[str, Any], hidden: set[str]) -> dict[str, Any] | None:
+    from ldkit.records.privacy import is_private
+
     if not isinstance(output, dict):
         return None
     kind = output.get("output_type")
@@ -90,8 +92,7 @@ def _prepare_output(output: dict[str, Any], hidden: set[str]) -> dict[str, Any] 
     if not isinstance(data, dict):
         return output
     record = data.get(MIME)
-    if isinstance(record, dict) and (record.get("kind") in hidden or
-                                     record.get("data", {}).get("visibility") == "private"):
+    if isinstance(record, dict) and (record.get("kind") in hidden or is_private(record)):
         return None
     for mime in DROPPED:
         data.pop(mime, None)

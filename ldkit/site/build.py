@@ -2,8 +2,9 @@
 
 A week whose workbooks, records, weeks off and neighbours did not change keeps its page (its fingerprint is in
 `.ldkit-site.json`); the pages that span weeks are made again from the collected records only, never by rendering
-a notebook. Everything is built in a staging folder inside the site first and moved into place at the end, so a
-build that is killed midway leaves the previous site whole.
+a notebook. The whole site is built in a staging folder beside it (unchanged pages carried over as hard links) and
+swapped in with one atomic exchange at the end, so a build killed midway leaves the previous site whole, and a
+page the site no longer produces (a topic whose only workbook became private, a deleted person) is gone.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from ldkit.ledger.stats import WeekData, compute, known_weeks, skips_of
 from ldkit.ledger.totals import week_totals
 from ldkit.model.history import build_history, week_page
 from ldkit.model.week import build_model
-from ldkit.records.week import Collected
+from ldkit.records.week import Collected, shared_entries
 from ldkit.render.cache import FragmentCache
 from ldkit.render.fragment import RenderJob, RenderPool, render_all
 from ldkit.render.media import Place
@@ -62,34 +63,117 @@ def build_site(workspace: Workspace, out: Path | None = None, since: Week | None
     folder = site_folder(workspace, out)
     if since is not None and until is not None and since > until:
         raise InputError(f"--since {since} is after --until {until}", hint="swap them, or leave one out")
-    weeks = [w for w in known_weeks(workspace) if (since is None or w >= since) and (until is None or w <= until)]
-    make_folder(folder)
-    with _site_lock(folder):
-        for stale in folder.glob(".ldkit-staging-*"):  # left by a build that was killed: never half-moved
-            shutil.rmtree(stale, ignore_errors=True)
+    known = known_weeks(workspace)
+    weeks = [w for w in known if (since is None or w >= since) and (until is None or w <= until)]
+    make_folder(folder.parent)
+    with _site_lock(workspace, folder):
+        _recover(folder)
         try:
-            staging = Path(tempfile.mkdtemp(prefix=".ldkit-staging-", dir=folder))
+            staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(folder), dir=folder.parent))
         except OSError as exc:
             raise WriteError(f"cannot write the site into {folder}: {exc.strerror}") from None
         result = SiteResult(folder=folder, weeks=[str(w) for w in weeks])
         pool = RenderPool(jobs or os.cpu_count() or 1)
         try:
-            _build(workspace, folder, staging, weeks, rebuild, pool, result, show_progress)
+            _build(workspace, folder, staging, weeks, rebuild, pool, result, show_progress,
+                   keep=[w for w in known if w not in weeks])
+            result.changed = _differences(staging, folder)
+            _swap(staging, folder)
         finally:
             pool.close()
-            shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(staging, ignore_errors=True)  # after the swap it holds the previous site
     return result
 
 
+def _staging_prefix(folder: Path) -> str:
+    return f".{folder.name}.ldkit-staging-"
+
+
+def _recover(folder: Path) -> None:
+    """Clean up after a build that was killed: staging folders go; a previous site set aside by a swap that had
+    no atomic exchange (see `_swap`) and was killed between its two renames is put back."""
+    for stale in sorted(folder.parent.glob(_staging_prefix(folder) + "*")):
+        if stale.name.endswith(".previous") and not folder.exists():
+            os.replace(stale, folder)
+        else:
+            shutil.rmtree(stale, ignore_errors=True)
+    for stale in folder.glob(".ldkit-staging-*"):  # left inside the site by ldkit before 0.x: never published
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _swap(staging: Path, folder: Path) -> None:
+    """Put the staged site in place in one step: `folder` is the old site or the new one, never a mix.
+
+    On Linux this is renameat2(RENAME_EXCHANGE), one atomic exchange of the two folders (`staging` then holds
+    the previous site, for the caller to remove). Elsewhere, two renames; a build killed between them leaves
+    the previous site beside `folder`, and the next build puts it back before it starts (`_recover`)."""
+    if not folder.exists():
+        os.replace(staging, folder)
+        staging.mkdir()  # the caller removes it
+        return
+    if _exchange(staging, folder):
+        return
+    aside = staging.with_name(staging.name + ".previous")
+    try:
+        os.replace(folder, aside)
+        os.replace(staging, folder)
+    except OSError as exc:
+        raise WriteError(f"cannot write the site into {folder}: {exc.strerror}") from None
+    os.replace(aside, staging)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError, ImportError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def _differences(staging: Path, folder: Path) -> int:
+    """Files the new site adds, changes or no longer has, against the previous one."""
+    new = {p.relative_to(staging) for p in staging.rglob("*") if p.is_file()}
+    old = {p.relative_to(folder) for p in folder.rglob("*") if p.is_file()} if folder.is_dir() else set()
+    changed = len(old - new)
+    for relative in new:
+        if str(relative) == MANIFEST:
+            continue
+        try:
+            before, after = folder / relative, staging / relative
+            if relative in old and before.stat().st_size == after.stat().st_size and \
+                    before.read_bytes() == after.read_bytes():
+                continue
+        except OSError:
+            pass
+        changed += 1
+    return changed
+
+
 @contextlib.contextmanager
-def _site_lock(folder: Path) -> Iterator[None]:
-    """One build of a site folder at a time; a second waits for the first (it then finds little to do)."""
-    with locked(folder / ".ldkit-site.lock", doing="write the site: cannot lock"):
+def _site_lock(workspace: Workspace, folder: Path) -> Iterator[None]:
+    """One build of a site folder at a time; a second waits for the first (it then finds little to do).
+    The lock lives outside the folder, since the folder itself is swapped."""
+    name = "site-" + hashlib.sha1(str(folder.resolve()).encode("utf-8")).hexdigest()[:12] + ".lock"
+    place = workspace.cache
+    try:
+        make_folder(place)
+    except WriteError:
+        place = folder.parent  # a read-only cache: beside the site, still outside the swapped folder
+        name = f".{folder.name}.ldkit-site.lock"
+    with locked(place / name, doing="write the site: cannot lock"):
         yield
 
 
 def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week], rebuild: bool, pool: RenderPool,
-           result: SiteResult, show_progress: bool) -> None:
+           result: SiteResult, show_progress: bool, keep: Sequence[Week] = ()) -> None:
+    """Build the whole site into `staging`: pages made again, unchanged week pages (and those of weeks outside
+    --since/--until) carried over from `folder`; whatever the site no longer produces is simply not there."""
     manifest = _read_manifest(folder)
     index = workspace.cache / "digest" / "workbooks.sqlite"
     collected: dict[Week, Collected] = {}
@@ -97,7 +181,7 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
         collected[week] = collect(workspace, week, index, on_change=pool.start)
         result.warnings.extend(collected[week].warnings)
         result.warnings.extend(f"{p.path}: {p.reason}" for p in collected[week].problems)
-    weeks_read = {week: WeekData(week, week_totals(e.workbook for e in found.entries),
+    weeks_read = {week: WeekData(week, week_totals((e.workbook for e in found.entries), week),
                                  skips_of(workspace, week, result.warnings))
                   for week, found in collected.items()}
     result.notebooks = sum(len(found.entries) for found in collected.values())
@@ -123,7 +207,7 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
     # render what those weeks lack, all weeks at once (one pool, one cache)
     jobs = [RenderJob(e.workbook.path, e.key, e.hide_kinds,
                       Place(e.workbook.path.parent, workspace.root, workspace.week_folder(week)))
-            for week, *_ in plans for e in collected[week].entries]
+            for week, *_ in plans for e in shared_entries(collected[week].entries)]
     cache = FragmentCache(workspace.cache / "digest")
     try:
         bar = _progress(len(jobs), show_progress)
@@ -160,10 +244,29 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
         feed_path = site_person_feed(person.author)
         atom.write([e for e in history.outcomes if e.author == person.author], staging, feed_path,
                    title=f"Learning Day — {person.author}", site_url=site_url, feed_id=f"{feed_id}:{person.slug}")
-    result.changed = _commit(staging, folder)
-    atomic_write(folder / MANIFEST, json.dumps({"version": SITE_VERSION, "ldkit": __version__,
-                                                "weeks": {**manifest.get("weeks", {}), **fingerprints}},
-                                               indent=1, sort_keys=True) + "\n")
+    made = {str(week) for week, *_ in plans}
+    carried = [str(w) for w in weeks if str(w) not in made] + [str(w) for w in keep]
+    for week_name in carried:
+        _carry(folder / week_page(week_name), staging / week_page(week_name))
+    kept = {str(w) for w in keep}
+    old_prints = {w: f for w, f in manifest.get("weeks", {}).items() if w in kept}
+    atomic_write(staging / MANIFEST, json.dumps({"version": SITE_VERSION, "ldkit": __version__,
+                                                 "weeks": {**old_prints, **fingerprints}},
+                                                indent=1, sort_keys=True) + "\n")
+
+
+def _carry(source: Path, target: Path) -> None:
+    """An unchanged page into the new site: a hard link (no bytes copied), else a copy."""
+    if not source.is_file():
+        return
+    make_folder(target.parent)
+    try:
+        os.link(source, target)
+    except OSError:
+        try:
+            shutil.copy2(source, target)
+        except OSError as exc:
+            raise WriteError(f"cannot write {target}: {exc.strerror}") from None
 
 
 def _fingerprint(found: Collected, data: WeekData, recent: dict[str, Any], links: dict[str, str]) -> str:
@@ -177,29 +280,7 @@ def _fingerprint(found: Collected, data: WeekData, recent: dict[str, Any], links
                        "problems": [[str(p.path), p.reason] for p in found.problems], "recent": recent,
                        "links": links, "site": SITE_VERSION, "ldkit": __version__},
                       sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
-
-
-def _commit(staging: Path, folder: Path) -> int:
-    """Move every staged file whose bytes differ into place (each move atomic); returns how many moved."""
-    moved = 0
-    for path in sorted(staging.rglob("*")):
-        if not path.is_file():
-            continue
-        target = folder / path.relative_to(staging)
-        try:
-            if target.is_file() and target.stat().st_size == path.stat().st_size and \
-                    target.read_bytes() == path.read_bytes():
-                continue
-        except OSError:
-            pass
-        make_folder(target.parent)
-        try:
-            os.replace(path, target)
-        except OSError as exc:
-            raise WriteError(f"cannot write {target}: {exc.strerror}") from None
-        moved += 1
-    return moved
+    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _read_manifest(folder: Path) -> dict[str, Any]:

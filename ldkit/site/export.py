@@ -2,7 +2,9 @@
 
 Tables `weeks`, `people`, `workbooks`, `plans`, `outcomes`, `results`, `expenses`, with foreign keys, ISO dates and
 full-text search on the text columns, so `datasette FILE` is a searchable, faceted view with no code of ours.
-Private plans and outcomes are left out. The file is written beside its final name and moved into place whole.
+A private workbook (ldkit.totals.workbook_private) is a row of `workbooks` that says only
+that it exists (id, week, author, `private` = 1): no title, path, plan, outcome, result or expense. The file is
+written beside its final name and moved into place whole.
 """
 from __future__ import annotations
 
@@ -24,7 +26,8 @@ SCHEMA: dict[str, tuple[dict[str, type], str, list[tuple[str, str, str]]]] = {
     "people": ({"author": str, "current_streak": int, "best_streak": int, "participation_rate": float,
                 "weeks_with_outcome": int, "hours": float}, "author", []),
     "workbooks": ({"id": str, "week": str, "author": str, "title": str, "template": str, "path": str,
-                   "category": str, "created": str, "paper_id": str, "paper_title": str, "outcome_status": str},
+                   "category": str, "created": str, "paper_id": str, "paper_title": str, "outcome_status": str,
+                   "private": int},
                   "id", [("week", "weeks", "week"), ("author", "people", "author")]),
     "plans": ({"workbook_id": str, "goal": str, "category": str, "planned_hours": float, "resources": str,
                "saved_at": str}, "workbook_id", [("workbook_id", "workbooks", "id")]),
@@ -83,13 +86,14 @@ def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
     from ldkit.core.weeks import learning_day_of, parse_week
     from ldkit.digest.collect import collect
     from ldkit.ledger.stats import WeekData, compute, known_weeks, skips_of
-    from ldkit.ledger.totals import is_private, week_totals
+    from ldkit.ledger.totals import week_totals
     from ldkit.records.claims import reproduced, verdict
+    from ldkit.records.privacy import workbook_private
 
     weeks = known_weeks(workspace)
     index = workspace.cache / "digest" / "workbooks.sqlite"
     collected = {week: collect(workspace, week, index) for week in weeks}
-    weeks_read = {w: WeekData(w, week_totals(e.workbook for e in c.entries), skips_of(workspace, w))
+    weeks_read = {w: WeekData(w, week_totals((e.workbook for e in c.entries), w), skips_of(workspace, w))
                   for w, c in collected.items()}
     stats = compute(workspace, since=weeks[0], until=weeks[-1], weeks_read=weeks_read) if weeks else \
         {"weeks": [], "people": []}
@@ -120,6 +124,12 @@ def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
     for week, found in collected.items():
         for entry in found.entries:
             wb = entry.workbook
+            if workbook_private(wb):  # counted, nothing more
+                rows["workbooks"].append({"id": wb.id, "week": str(week), "author": wb.author, "title": "",
+                                          "template": "", "path": "", "category": None, "created": None,
+                                          "paper_id": None, "paper_title": None, "outcome_status": None,
+                                          "private": 1})
+                continue
             ident = wb.identity
             paper: dict[str, Any] = ident["paper"] if isinstance(ident.get("paper"), dict) else {}
             plan, outcome = wb.records.plan, wb.records.outcome
@@ -129,14 +139,14 @@ def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
                 "category": plan["data"].get("category") if plan else None, "created": ident.get("created"),
                 "paper_id": paper.get("id") or (ident.get("parameters") or {}).get("arxiv_id") or None,
                 "paper_title": paper.get("title") or None,
-                "outcome_status": outcome["data"].get("status") if outcome else None})
-            if plan is not None and not is_private(plan):
+                "outcome_status": outcome["data"].get("status") if outcome else None, "private": 0})
+            if plan is not None:
                 d = plan["data"]
                 rows["plans"].append({"workbook_id": wb.id, "goal": d["goal"], "category": d["category"],
                                       "planned_hours": d.get("planned_hours"),
                                       "resources": json.dumps(d.get("resources", []), ensure_ascii=False),
                                       "saved_at": plan["saved_at"]})
-            if outcome is not None and not is_private(outcome):
+            if outcome is not None:
                 d = outcome["data"]
                 rows["outcomes"].append({"workbook_id": wb.id, "summary": d["summary"], "status": d["status"],
                                          "hours": d.get("hours"), "next_steps": d.get("next_steps", ""),

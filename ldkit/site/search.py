@@ -1,8 +1,8 @@
 """`ldkit search`: full-text search over every week (SQLite FTS5, in the standard library's sqlite3).
 
 The index lives in `.ldkit-cache/search.sqlite` and is refreshed on each search: a workbook whose notebook and
-journal kept their size and mtime is not read again. Private text (a private plan's goal and resources, a private
-outcome's summary and next steps) is never indexed.
+journal kept their size and mtime is not read again. Nothing of a private workbook (ldkit.totals.workbook_private:
+title, notebook, plan, outcome, papers) is ever indexed: its row holds only its path and stamp, and matches nothing.
 """
 from __future__ import annotations
 
@@ -16,10 +16,11 @@ from typing import Any
 from ldkit.core.errors import InputError, LdkitError
 from ldkit.core.workspace import Workspace
 from ldkit.records.notebook import parse_notebook
+from ldkit.records.privacy import workbook_private
 from ldkit.records.scan import notebook_files, workbook_stamp
 from ldkit.records.workbook import load_workbook
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: a private workbook is indexed as nothing
 COLUMNS = ("title", "plan", "summary", "next_steps", "papers", "cells")
 MAX_CELL_TEXT = 200_000  # characters of markdown cells indexed per notebook
 
@@ -99,9 +100,11 @@ def _document(workspace: Workspace, path: Path) -> tuple[str, ...]:
     """(week, author, category, title, plan, summary, next_steps, papers, cells) of one workbook."""
     nb = parse_notebook(path.read_bytes(), path)
     wb = load_workbook(path, nb)
+    week = str(wb.identity.get("week") or path.parent.parent.name)
+    if workbook_private(wb):
+        return (week, wb.author, "", *("" for _ in COLUMNS))  # kept so its stamp is known; nothing to find
     plan, outcome = wb.records.plan, wb.records.outcome
-    team_plan = plan if plan is not None and plan["data"].get("visibility") != "private" else None
-    team_outcome = outcome if outcome is not None and outcome["data"].get("visibility") != "private" else None
+    team_plan, team_outcome = plan, outcome
     papers = []
     for paper in [wb.identity.get("paper"), *(wb.identity.get("papers") or [])]:
         if isinstance(paper, dict):
@@ -112,7 +115,6 @@ def _document(workspace: Workspace, path: Path) -> tuple[str, ...]:
             papers.append(str(value))
     cells = "\n\n".join("".join(c.get("source", "")) if isinstance(c.get("source"), list) else str(c.get("source", ""))
                         for c in nb.get("cells", []) if isinstance(c, dict) and c.get("cell_type") == "markdown")
-    week = str(wb.identity.get("week") or path.parent.parent.name)
     return (week, wb.author, str(plan["data"].get("category", "")) if plan else "",
             str(wb.identity.get("title") or path.stem),
             " ".join([team_plan["data"].get("goal", ""), *team_plan["data"].get("resources", [])]) if team_plan else "",

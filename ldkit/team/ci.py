@@ -1,12 +1,17 @@
 """`ldkit ci github|gitlab`: the CI workflow that turns the team's repository into the site, reminders and posts.
 
 On a push to the main branch and on a schedule it installs a pinned ldkit, restores `.ldkit-cache` from the CI
-cache, builds the site and publishes it (Pages), reminds on the learning day (hourly: each member at their local
-morning and afternoon) and posts the week's digest the morning after. The webhook is read from a CI secret
+cache, builds the site and publishes it (Pages), reminds on the learning day and posts the week just held once the
+day has ended in every zone. The reminder schedule is hourly over the three UTC days that overlap the learning day
+somewhere from UTC-12 to UTC+14; `ldkit remind --at-local` decides who is due (plan at 09:00 on their day, outcome
+at 16:00, in their own zone), so every member is reached whatever their zone and nobody on another day. A rerun
+that finds the week already posted says so and stays green. The webhook is read from a CI secret
 (LEARNING_DAY_WEBHOOK), never from a file.
 """
 from __future__ import annotations
 
+import json
+import shlex
 from pathlib import Path
 
 from ldkit.core import __version__
@@ -19,25 +24,65 @@ TARGETS = {"github": ".github/workflows/learning-day.yml", "gitlab": ".gitlab-ci
 MARK = "# ldkit-ci-version:"
 
 
+PLAN_AT, OUTCOME_AT = "09:00", "16:00"  # each member's local time on their learning day
+
+
 def _cron_days(workspace: Workspace) -> tuple[int, int]:
     """(the learning day, the day after) as cron weekdays (0 = Sunday)."""
     day = (parse_weekday(workspace.settings.learning_day) + 1) % 7  # Python's Monday=0 -> cron's Monday=1
     return day, (day + 1) % 7
 
 
-def github(workspace: Workspace, install: str) -> str:
+def schedules(workspace: Workspace) -> tuple[str, str]:
+    """(the reminders' cron, the digest's cron), in UTC.
+
+    The learning day begins first at UTC+14 (the UTC day before, 10:00) and ends last at UTC-12 (the UTC day after,
+    12:00): reminders run hourly over those three UTC days, and the digest of the week just held at 12:00 UTC the
+    day after, when the day has ended everywhere."""
     day, after = _cron_days(workspace)
+    before = (day - 1) % 7
+    return f"15 * * * {before},{day},{after}", f"0 12 * * {after}"
+
+
+def _run(command: str) -> str:
+    """A shell line as a YAML scalar: JSON's double-quoted string is valid YAML, whatever the line holds."""
+    return json.dumps(command)
+
+
+def check_install(spec: str) -> str:
+    """What the workflow installs: one argument for pip, refused when it cannot be written down safely."""
+    if not spec.strip():
+        raise InputError("--install needs a package spec, e.g. ldkit==0.1.0 or a git URL; nothing was written")
+    bad = next((ch for ch in spec if ord(ch) < 32 or 0x7f <= ord(ch) < 0xa0 or ch in "\u2028\u2029"), None)
+    if bad is not None:
+        raise InputError(f"--install must be one line without control characters (found U+{ord(bad):04X}); "
+                         "nothing was written")
+    if "${{" in spec:
+        raise InputError("--install must not hold '${{': GitHub would expand it before the shell sees it; "
+                         "nothing was written")
+    return spec
+
+
+def install_line(spec: str) -> str:
+    return f"python -m pip install {shlex.quote(check_install(spec))}"
+
+
+def github(workspace: Workspace, install: str) -> str:
+    remind, digest = schedules(workspace)
     return f"""{MARK} {__version__}
-# Written by `ldkit ci github`; run it again after upgrading ldkit (ldkit doctor says when).
-# Secrets: LEARNING_DAY_WEBHOOK (Slack, Mattermost or Teams: the workspace's `chat` setting says which).
+# Written by `ldkit ci github`; run it again after upgrading ldkit or changing the learning day (ldkit doctor says
+# when). Secrets: LEARNING_DAY_WEBHOOK (Slack, Mattermost or Teams: the workspace's `chat` setting says which).
 # Pages: Settings -> Pages -> Source: GitHub Actions.
 name: Learning Day
 on:
   push:
     branches: [main]
   schedule:
-    - cron: "15 * * * {day}"  # hourly on the learning day (UTC): reminders, each member at their local time
-    - cron: "0 7 * * {after}"  # the morning after: the week's digest
+    # hourly over the UTC days that overlap the learning day in some zone (UTC-12 ... UTC+14): reminders, each
+    # member on their own learning day (plan from {PLAN_AT}, outcome from {OUTCOME_AT} their time)
+    - cron: "{remind}"
+    # when the learning day has ended in every zone: the digest of the week just held
+    - cron: "{digest}"
   workflow_dispatch:
 permissions:
   contents: read
@@ -47,7 +92,8 @@ concurrency:
   group: learning-day
   cancel-in-progress: false
 jobs:
-  site:
+  remind:
+    if: github.event_name == 'schedule' && github.event.schedule == '{remind}'
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
@@ -57,24 +103,38 @@ jobs:
       - uses: actions/cache@v4
         with:
           path: .ldkit-cache
-          key: ldkit-${{{{ github.run_id }}}}
+          key: ldkit-${{{{ github.run_id }}}}-${{{{ github.run_attempt }}}}
           restore-keys: ldkit-
       - name: Install ldkit
-        run: python -m pip install "{install}"
-      - name: Build the site
-        run: ldkit site --quiet
+        run: {_run(install_line(install))}
       - name: Remind who has not planned or summarized
-        if: github.event_name == 'schedule' && github.event.schedule == '15 * * * {day}'
         env:
           LEARNING_DAY_WEBHOOK: ${{{{ secrets.LEARNING_DAY_WEBHOOK }}}}
         run: |
-          ldkit remind plan --post "$LEARNING_DAY_WEBHOOK" --at-local 09:30
-          ldkit remind outcome --post "$LEARNING_DAY_WEBHOOK" --at-local 16:00
-      - name: Post the week's digest
-        if: github.event_name == 'schedule' && github.event.schedule == '0 7 * * {after}'
+          ldkit remind plan --week held --post "$LEARNING_DAY_WEBHOOK" --at-local {PLAN_AT}
+          ldkit remind outcome --week held --post "$LEARNING_DAY_WEBHOOK" --at-local {OUTCOME_AT}
+  site:
+    if: github.event_name != 'schedule' || github.event.schedule != '{remind}'
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - uses: actions/cache@v4
+        with:
+          path: .ldkit-cache
+          key: ldkit-${{{{ github.run_id }}}}-${{{{ github.run_attempt }}}}
+          restore-keys: ldkit-
+      - name: Install ldkit
+        run: {_run(install_line(install))}
+      - name: Post the digest of the week just held
+        if: github.event_name == 'schedule' && github.event.schedule == '{digest}'
         env:
           LEARNING_DAY_WEBHOOK: ${{{{ secrets.LEARNING_DAY_WEBHOOK }}}}
-        run: ldkit digest --week last --quiet --post "$LEARNING_DAY_WEBHOOK"
+        run: ldkit digest --week held --quiet --post "$LEARNING_DAY_WEBHOOK"
+      - name: Build the site
+        run: ldkit site --quiet
       - uses: actions/upload-pages-artifact@v3
         with:
           path: site
@@ -91,19 +151,19 @@ jobs:
 
 
 def gitlab(workspace: Workspace, install: str) -> str:
-    day, after = _cron_days(workspace)
+    remind, digest = schedules(workspace)
     return f"""{MARK} {__version__}
-# Written by `ldkit ci gitlab`; run it again after upgrading ldkit (ldkit doctor says when).
-# CI/CD variables: LEARNING_DAY_WEBHOOK (masked). Pipeline schedules (Build -> Pipeline schedules):
-#   "15 * * * {day}" with variable LEARNING_DAY_TASK=remind   (hourly on the learning day)
-#   "0 7 * * {after}" with variable LEARNING_DAY_TASK=digest   (the morning after)
+# Written by `ldkit ci gitlab`; run it again after upgrading ldkit or changing the learning day (ldkit doctor says
+# when). CI/CD variables: LEARNING_DAY_WEBHOOK (masked). Pipeline schedules (Build -> Pipeline schedules, UTC):
+#   "{remind}" with variable LEARNING_DAY_TASK=remind   (hourly over every zone's learning day)
+#   "{digest}" with variable LEARNING_DAY_TASK=digest   (when the day has ended everywhere)
 default:
   image: python:3.11-slim
   cache:
     key: ldkit
     paths: [.ldkit-cache/]
   before_script:
-    - python -m pip install "{install}"
+    - {_run(install_line(install))}
 
 pages:
   stage: deploy
@@ -112,20 +172,20 @@ pages:
   artifacts:
     paths: [public]
   rules:
-    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $LEARNING_DAY_TASK != "remind"
 
 remind:
   stage: deploy
   script:
-    - ldkit remind plan --post "$LEARNING_DAY_WEBHOOK" --at-local 09:30
-    - ldkit remind outcome --post "$LEARNING_DAY_WEBHOOK" --at-local 16:00
+    - ldkit remind plan --week held --post "$LEARNING_DAY_WEBHOOK" --at-local {PLAN_AT}
+    - ldkit remind outcome --week held --post "$LEARNING_DAY_WEBHOOK" --at-local {OUTCOME_AT}
   rules:
     - if: $CI_PIPELINE_SOURCE == "schedule" && $LEARNING_DAY_TASK == "remind"
 
 digest:
   stage: deploy
   script:
-    - ldkit digest --week last --quiet --post "$LEARNING_DAY_WEBHOOK"
+    - ldkit digest --week held --quiet --post "$LEARNING_DAY_WEBHOOK"
   rules:
     - if: $CI_PIPELINE_SOURCE == "schedule" && $LEARNING_DAY_TASK == "digest"
 """
@@ -140,10 +200,17 @@ def write_ci(workspace: Workspace, target: str, install: str | None = None, forc
         if MARK not in text:
             raise InputError(f"{path} exists and was not written by ldkit; nothing was changed",
                              hint="pass --force to replace it, or merge the steps by hand")
+    spec = f"ldkit=={__version__}" if install is None else install
+    text = render_ci(workspace, target, spec)  # a bad --install is refused before anything is written
     make_folder(path.parent)
-    spec = install or f"ldkit=={__version__}"
-    atomic_write(path, (github if target == "github" else gitlab)(workspace, spec))
+    atomic_write(path, text)
     return path
+
+
+def render_ci(workspace: Workspace, target: str, install: str | None = None) -> str:
+    """The workflow `ldkit ci TARGET` writes now (doctor compares the file with it)."""
+    spec = f"ldkit=={__version__}" if install is None else install
+    return (github if target == "github" else gitlab)(workspace, spec)
 
 
 def ci_version(workspace: Workspace) -> tuple[Path, str] | None:

@@ -1,6 +1,8 @@
 """`ldkit doctor`: a workspace checked as an organizer would before a learning day, one line per check.
 
-A check that does not apply (no roster, no chat, no CI file) says "skipped" and why, and does not fail.
+Every check runs and is reported, whatever failed before it: a bad setting is named (each one) and the other
+checks run with its default. A check that does not apply (no roster, no chat, no CI file) says "skipped" and why,
+and does not fail; "warn" names something that works but will surprise (no site_url, authors not on the roster).
 """
 from __future__ import annotations
 
@@ -20,12 +22,104 @@ WEBHOOK_ENV = "LEARNING_DAY_WEBHOOK"
 @dataclass
 class Check:
     name: str
-    state: str  # ok, fail, skipped
+    state: str  # ok, fail, warn, skipped
     detail: str
 
 
-def _settings(ws: Workspace) -> Check:
-    return Check("settings", "ok", f"{ws.config_file} is valid; learning day {ws.settings.learning_day}")
+def lenient_workspace(root: Path, config: Path) -> tuple[Workspace, list[str]]:
+    """The workspace with every valid setting, and a message for each invalid one (its default is used instead)."""
+    from ldkit.core.workspace import parse_settings, tomllib
+    from ldkit.team.roster import parse_team
+
+    where = f"{config} [tool.ldkit]" if config.name == "pyproject.toml" else str(config)
+    try:
+        data = tomllib.loads(config.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
+        return Workspace(root, config_file=config), [f"{config} cannot be read as TOML: {exc}"]
+    table = data.get("tool", {}).get("ldkit", {}) if config.name == "pyproject.toml" else data
+    if not isinstance(table, dict):
+        return Workspace(root, config_file=config), [f"{where}: the ldkit settings must be a table"]
+    errors: list[str] = []
+    good: dict[str, object] = {}
+    for key, value in table.items():
+        if key == "team" and isinstance(value, dict):
+            members = {}
+            for slug, entry in value.items():
+                try:
+                    parse_team({slug: entry}, where)
+                    members[slug] = entry
+                except LdkitError as exc:
+                    errors.append(exc.message)
+            value = members
+        try:
+            parse_settings({key: value}, where)
+            good[key] = value
+        except LdkitError as exc:
+            errors.append(exc.message)
+    try:
+        settings = parse_settings(good, where)
+    except LdkitError as exc:  # what only the whole table shows (one email for two members)
+        errors.append(exc.message)
+        good.pop("team", None)
+        settings = parse_settings(good, where)
+    return Workspace(root, settings, config), errors
+
+
+def _settings(ws: Workspace, errors: list[str] | None = None) -> list[Check]:
+    if errors:
+        return [Check("settings", "fail", f"{message} (its default is used for the other checks)")
+                for message in errors]
+    return [Check("settings", "ok", f"{ws.config_file} is valid; learning day {ws.settings.learning_day}")]
+
+
+def _workbooks(ws: Workspace) -> Check:
+    where = ws.workbooks
+    if where.is_symlink() and not ws.contains(where):
+        return Check("workbooks", "fail", f"{where} links outside the workspace: workbooks must live in it")
+    if where.exists() and not where.is_dir():
+        return Check("workbooks", "fail", f"{where} is a file, not a folder: `ldkit new` cannot write workbooks "
+                                          f"there (move it away, or set workbooks_dir)")
+    if not where.exists():
+        return Check("workbooks", "ok", f"{ws.settings.workbooks_dir}/ does not exist yet: `ldkit new` makes it")
+    return Check("workbooks", "ok", f"{ws.settings.workbooks_dir}/ holds {len(_week_folders(ws))} week folder(s)")
+
+
+def _week_folders(ws: Workspace) -> list[Path]:
+    from ldkit.core.weeks import parse_week
+
+    found = []
+    for child in sorted(ws.workbooks.iterdir()) if ws.workbooks.is_dir() else ():
+        try:
+            parse_week(child.name)
+        except LdkitError:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            found.append(child)
+    return found
+
+
+def _site_url(ws: Workspace) -> Check:
+    if not ws.settings.site_url:
+        return Check("site_url", "warn", "site_url is not set: chat posts link to a local path no one else can "
+                                         "open; set it to where the site is published (e.g. the Pages address)")
+    return Check("site_url", "ok", f"posts and feeds link to {ws.settings.site_url}")
+
+
+def _authors(ws: Workspace) -> Check:
+    roster = {m.slug for m in ws.settings.team}
+    if not roster:
+        return Check("authors", "skipped", "no roster: every author counts")
+    weeks: dict[str, list[str]] = {}
+    for week in _week_folders(ws):
+        for person in sorted(week.iterdir()):
+            if person.is_dir() and not person.is_symlink() and any(person.glob("*.ipynb")):
+                weeks.setdefault(person.name, []).append(week.name)
+    strangers = sorted(set(weeks) - roster)
+    if strangers:
+        return Check("authors", "warn", "not on the roster: " + ", ".join(
+            f"{who} ({len(weeks[who])} week{'s' if len(weeks[who]) != 1 else ''}, last {weeks[who][-1]})"
+            for who in strangers) + " — add them (`ldkit team add NAME --email ...`) or fix git's user.email")
+    return Check("authors", "ok", f"every author of a workbook is on the roster ({len(weeks)} found)")
 
 
 def _roster(ws: Workspace) -> Check:
@@ -70,7 +164,7 @@ def _chat(ws: Workspace) -> Check:
 
 
 def _ci(ws: Workspace) -> Check:
-    from ldkit.team.ci import ci_version
+    from ldkit.team.ci import TARGETS, ci_version, render_ci
 
     found = ci_version(ws)
     if found is None:
@@ -79,7 +173,25 @@ def _ci(ws: Workspace) -> Check:
     if version != __version__:
         return Check("ci", "fail", f"{path.name} was written for ldkit {version}, this is {__version__}: run "
                                    "`ldkit ci github|gitlab --force` again")
-    return Check("ci", "ok", f"{path.relative_to(ws.root)} matches ldkit {__version__}")
+    target = next(t for t, relative in TARGETS.items() if ws.root / relative == path)
+    difference = _ci_difference(path.read_text(encoding="utf-8", errors="replace"), render_ci(ws, target))
+    if difference:
+        return Check("ci", "fail", f"{path.relative_to(ws.root)} is not what `ldkit ci {target}` writes now "
+                                   f"({difference}): run `ldkit ci {target} --force` (add --install as before)")
+    return Check("ci", "ok", f"{path.relative_to(ws.root)} matches ldkit {__version__} and the learning day")
+
+
+def _ci_difference(have: str, want: str) -> str:
+    """The first line that differs, the install lines aside (--install may name another spec); "" when none."""
+    def lines(text: str) -> list[str]:
+        return [line.rstrip() for line in text.splitlines() if "pip install" not in line]
+
+    for mine, theirs in zip(lines(have), lines(want), strict=False):
+        if mine != theirs:
+            return f"has {mine.strip()!r} where it would write {theirs.strip()!r}"
+    if len(lines(have)) != len(lines(want)):
+        return "lines were added or removed"
+    return ""
 
 
 def _site(ws: Workspace) -> Check:
@@ -96,12 +208,17 @@ def _site(ws: Workspace) -> Check:
                  + (f"; {problems} file(s) need attention (ldkit site names them)" if problems else ""))
 
 
-CHECKS: tuple[Callable[[Workspace], Check], ...] = (_settings, _roster, _templates, _kernel, _chat, _ci, _site)
+CHECKS: tuple[Callable[[Workspace], Check], ...] = (_roster, _templates, _kernel, _chat, _ci, _site, _workbooks,
+                                                    _site_url, _authors)
 
 
-def run_checks(ws: Workspace) -> list[Check]:
-    out = []
+def run_checks(ws: Workspace, settings_errors: list[str] | None = None) -> list[Check]:
+    """Every check, each reported; `settings_errors` are the settings lenient_workspace could not use."""
+    out = _settings(ws, settings_errors)
     for check in CHECKS:
+        if check is _site and not ws.workbooks.is_dir() and ws.workbooks.exists():
+            out.append(Check("site", "skipped", "the workbooks folder is not a folder (see workbooks)"))
+            continue
         try:
             out.append(check(ws))
         except Exception as exc:  # a check that breaks is a failed check, said plainly

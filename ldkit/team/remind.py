@@ -1,14 +1,15 @@
 """`ldkit remind plan|outcome`: one short chat message naming who has not planned (morning) or summarized (before
 the day ends), sent at most once per member, week and kind.
 
-With `--at-local HH:MM` only members for whom it is at least that time on the learning day (in their roster time
-zone, UTC when none) are due; the others are left for the next run, so an hourly cron reaches each in turn.
+Only members for whom it is the learning day now, in their roster time zone (UTC when none), are named: before
+their day or after it nobody is named and nothing is spent (no marker), unless `--force`. With `--at-local HH:MM`
+only members for whom it is at least that time on their learning day are due; the others are "later today", left
+for the next run, so an hourly cron over every zone's learning day reaches each in turn.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from ldkit.core.errors import InputError
 from ldkit.core.weeks import Week, learning_day_of
@@ -23,7 +24,11 @@ class Reminder:
     kind: str
     week: str
     due: list[Member] = field(default_factory=list)  # to name now
-    waiting: list[Member] = field(default_factory=list)  # not yet their time (--at-local)
+    waiting: list[Member] = field(default_factory=list)  # their learning day, but not yet their time (--at-local)
+    not_yet: list[Member] = field(default_factory=list)  # their learning day has not begun (their zone)
+    past: list[Member] = field(default_factory=list)  # their learning day is already over (their zone)
+    day: dt.date | None = None  # the learning day of the week
+    at_local: dt.time | None = None
     done: list[str] = field(default_factory=list)  # already planned / summarized, or a week off
     already: list[str] = field(default_factory=list)  # reminded by an earlier run
 
@@ -37,20 +42,42 @@ class Reminder:
                     f"outcome form at the end of your workbook, or `ldkit log outcome`.")
         return text + (f" The week so far: {link}" if link else "")
 
+    def nobody_line(self) -> str:
+        """Why nobody is named now: who is done, reminded, later today, before or after their learning day."""
+        def names(members: list[Member]) -> str:
+            return ", ".join(m.slug for m in members)
+
+        day = f"{self.day:%A} {self.day}" if self.day else "the learning day"
+        parts = [f"nobody to remind for the {self.kind} of {self.week}"]
+        if self.already:
+            parts.append(f"already reminded: {', '.join(self.already)}")
+        if self.waiting:
+            parts.append(f"later today (from {self.at_local:%H:%M} their time): "
+                         + ", ".join(f"{m.slug} ({m.tz or 'UTC'})" for m in self.waiting))
+        if self.not_yet:
+            parts.append(f"{day} has not begun yet in their zone: {names(self.not_yet)}")
+        if self.past:
+            parts.append(f"{day} is already past in their zone: {names(self.past)}")
+        line = "; ".join(parts)
+        if self.not_yet or self.past:
+            line += "; nothing was sent or used up (--force names them anyway)"
+        return line
+
 
 def parse_at(value: str | None) -> dt.time | None:
     if not value:
         return None
-    try:
-        hours, minutes = value.split(":")
-        return dt.time(int(hours), int(minutes))
-    except ValueError:
-        raise InputError(f"--at-local {value!r} is not a time", hint="give HH:MM in 24 hours, e.g. 09:30") from None
+    from ldkit.core.weeks import parse_clock_time
+
+    return parse_clock_time(value, "--at-local")
 
 
 def reminder(workspace: Workspace, week: Week, kind: str, at_local: dt.time | None = None,
-             now: dt.datetime | None = None, reminded: set[str] | None = None) -> Reminder:
-    """Who is due for this reminder now; `reminded` are the members an earlier run already named."""
+             now: dt.datetime | None = None, reminded: set[str] | None = None, force: bool = False) -> Reminder:
+    """Who is due for this reminder now; `reminded` are the members an earlier run already named.
+
+    A member is due only on the learning day in their own zone (and from `at_local` on it); `force` names them
+    whatever the day."""
     from zoneinfo import ZoneInfo
 
     from ldkit.digest.collect import collect
@@ -66,21 +93,25 @@ def reminder(workspace: Workspace, week: Week, kind: str, at_local: dt.time | No
     skipped = skips_of(workspace, week)
     day = learning_day_of(week, workspace.weekday)
     now = now or dt.datetime.now(dt.timezone.utc)
-    result = Reminder(kind, str(week))
+    result = Reminder(kind, str(week), day=day, at_local=at_local)
     for slug, member in sorted(roster.items()):
+        local = now.astimezone(ZoneInfo(member.tz or "UTC"))
         if slug in finished or slug in skipped:
             result.done.append(slug)
         elif reminded and slug in reminded:
             result.already.append(slug)
-        elif at_local is not None and not _time_has_come(now, ZoneInfo(member.tz or "UTC"), day, at_local):
+        elif not force and local.date() < day:
+            result.not_yet.append(member)
+        elif not force and local.date() > day:
+            result.past.append(member)
+        elif at_local is not None and not _time_has_come(local, day, at_local):
             result.waiting.append(member)
         else:
             result.due.append(member)
     return result
 
 
-def _time_has_come(now: dt.datetime, zone: Any, day: dt.date, at: dt.time) -> bool:
-    local = now.astimezone(zone)
+def _time_has_come(local: dt.datetime, day: dt.date, at: dt.time) -> bool:
     return local.date() > day or (local.date() == day and local.time() >= at)
 
 
@@ -96,7 +127,7 @@ def send_reminder(workspace: Workspace, week: Week, kind: str, url: str, chat: s
         if before is not None and before.get("state") != "posted" and not force:
             refuse(before, f"the {kind} reminder of {week}")
         reminded = set() if force or before is None else set(before.get("members") or [])
-        due = reminder(workspace, week, kind, at_local, now, reminded)
+        due = reminder(workspace, week, kind, at_local, now, reminded, force)
         if due.due:
             payload = service(chat).reminder_payload(due.text(workspace.week_url(week)),
                                                      [(m.name or m.slug, m.chat) for m in due.due])

@@ -1,4 +1,5 @@
-"""The roster: `[team]` in ldkit.toml — who is expected on a learning day, their name, chat id and time zone.
+"""The roster: `[team]` in ldkit.toml — who is expected on a learning day, their name, chat id, time zone and email
+(git's user.email, which tells ldkit who is at the keyboard).
 
 With a roster, "missing" means a member with no workbook (not merely someone seen in the last weeks), and authors
 not on it are named. It is edited with `ldkit team add|remove` through tomlkit, so the file keeps its comments.
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.core.errors import InputError, WorkspaceError
-from ldkit.core.roster import MEMBER_KEYS, Member, check_zone, parse_team  # noqa: F401 - re-exported
+from ldkit.core.roster import MEMBER_KEYS, Member, check_email, check_zone, parse_team  # noqa: F401 - re-exported
 from ldkit.core.text import author_slug
 
 
@@ -50,7 +51,7 @@ def _save(config: Path, doc: Any) -> None:
 
 
 def add_member(config: Path | None, who: str, name: str | None = None, chat: str | None = None,
-               tz: str | None = None) -> Member:
+               tz: str | None = None, email: str | None = None) -> Member:
     """Add or update a member; the rest of the file (comments, order) stays as it was."""
     config = _settings_file(config)
     import tomlkit
@@ -58,6 +59,8 @@ def add_member(config: Path | None, who: str, name: str | None = None, chat: str
     slug = author_slug(who)
     if tz:
         check_zone(tz, "--tz")
+    if email:
+        email = check_email(email, "--email")
     doc, table = _document(config)
     team = table.get("team")
     if team is None:
@@ -65,14 +68,14 @@ def add_member(config: Path | None, who: str, name: str | None = None, chat: str
         table.add("team", team)
     entry = team.get(slug)
     values = dict(entry) if isinstance(entry, dict) else {}
-    for field, value in (("name", name), ("chat", chat), ("tz", tz)):
+    for field, value in (("name", name), ("chat", chat), ("tz", tz), ("email", email)):
         if value is not None:
             values[field] = value
     inline = tomlkit.inline_table()
     inline.update({k: values[k] for k in MEMBER_KEYS if values.get(k)})
     team[slug] = inline
     _save(config, doc)
-    return Member(slug, values.get("name", ""), values.get("chat", ""), values.get("tz", ""))
+    return Member(slug, values.get("name", ""), values.get("chat", ""), values.get("tz", ""), values.get("email", ""))
 
 
 def remove_member(config: Path | None, who: str) -> str:

@@ -93,11 +93,17 @@ def set_up_git(root: Path) -> list[str]:
     done = []
     if not in_git_repository(root):
         try:
-            subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True, timeout=30)
+            # the branch is `main` whatever git's default (`master` on a default git): the README pushes `main`
+            # and the CI workflow runs on it. Old git (< 2.28) has no -b: point HEAD at main by hand.
+            made = subprocess.run(["git", "init", "-q", "-b", "main", str(root)], capture_output=True, timeout=30)
+            if made.returncode != 0:
+                subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True, timeout=30)
+                subprocess.run(["git", "symbolic-ref", "HEAD", "refs/heads/main"], cwd=root, check=True,
+                               capture_output=True, timeout=30)
         except (OSError, subprocess.SubprocessError) as exc:
             raise WorkspaceError(f"cannot make {root} a git repository: {exc}",
                                  hint="install git, or run git init yourself") from None
-        done.append("git init")
+        done.append("git init (branch main)")
     attributes = root / ".gitattributes"
     text = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
     if "merge=union" not in text:

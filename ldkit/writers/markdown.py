@@ -1,11 +1,12 @@
-"""digest.md: the week as chat-ready Markdown (one line per workbook, the totals); TeX stays TeX."""
+"""digest.md: the week as chat-ready Markdown (the totals, one line per person who took part); TeX stays TeX."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from ldkit.core.files import atomic_write
 from ldkit.core.layout import DIGEST_MARKDOWN
-from ldkit.model.week import WeekModel, one_line
+from ldkit.core.text import plural
+from ldkit.model.week import WeekModel, person_lines
 
 FILENAME = DIGEST_MARKDOWN
 
@@ -16,15 +17,16 @@ def text(model: WeekModel) -> str:
              f"{t['planned']} planned, {t['summarized']} summarized, {t['hours']:g} h"]
     if t["results"]["total"]:
         lines[0] += f", {t['results']['text']}"
-    for person, wb in model.workbooks():
-        what, note = one_line(wb)
-        said = f"{what} ({note})" if what else f"({note})"
-        lines.append(f"• *{_plain(person.author)}* — {_plain(wb.title)}: {_plain(said)}")
+    for person, line in person_lines(model, _plain, lambda said: f"({_plain(said)})"):
+        lines.append(f"• *{_plain(person.author)}* — {line}")
+    waiting = model.accountability.planned_no_outcome
+    if waiting:
+        lines.append(f"Planned, no outcome yet: {', '.join(_plain(a) for a in waiting)}")
     missing = model.accountability.no_workbook
     if missing:
         lines.append(f"No workbook this week: {', '.join(_plain(a) for a in missing)}")
     if model.problems:
-        lines.append(f"{len(model.problems)} file(s) could not be read; see the digest.")
+        lines.append(f"{plural(len(model.problems), 'file')} could not be read; see the digest.")
     if model.page_url:
         lines.append(f"Full digest: {model.page_url}")
     return "\n".join(lines) + "\n"

@@ -84,7 +84,7 @@ def pages(history: History, generated_at: str | None = None) -> dict[str, str]:
     out[PEOPLE_INDEX] = listing.render(
         heading="People", intro="Everyone who has taken part, with their streak and what they studied.", root="../",
         links=[(p.author, f"{slug(p.author)}/{SITE_INDEX}",
-                f"{len(p.entries)} workbook{'s' if len(p.entries) != 1 else ''} · streak {p.current_streak} "
+                f"{p.workbooks} workbook{'s' if p.workbooks != 1 else ''} · streak {p.current_streak} "
                 f"(best {p.best_streak})") for p in history.people], entries=[], **common)
     for name, entries in history.topics.items():
         out[topic_page(name)] = listing.render(heading=f"Topic: {name}", intro="Everything studied in this "
