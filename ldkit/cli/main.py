@@ -7,6 +7,7 @@ from ldkit.cli.base import LdkitGroup
 from ldkit.cli.cmd_ci import ci
 from ldkit.cli.cmd_digest import digest
 from ldkit.cli.cmd_doctor import doctor
+from ldkit.cli.cmd_expenses import expenses
 from ldkit.cli.cmd_log import log, show
 from ldkit.cli.cmd_new import new
 from ldkit.cli.cmd_paper import paper
@@ -43,8 +44,8 @@ def cli() -> None:
     """
 
 
-for command in (init, templates, new, log, show, status, skip, digest, stats, paper, site, search, export, team,
-                remind, ci, doctor):
+for command in (init, templates, new, log, show, status, skip, digest, stats, expenses, paper, site, search, export,
+                team, remind, ci, doctor):
     cli.add_command(command)
 
 new_workbook = new

@@ -68,6 +68,16 @@ def split_lines(value: object) -> list[str]:
     return [str(item).strip() for item in items if str(item).strip()]
 
 
+def check_currency(code: str, where: str = "") -> str:
+    """An ISO 4217 code finance can pay in (EUR, USD, JPY, ...); babel, a JupyterLab dependency, knows the list."""
+    from babel.numbers import list_currencies
+
+    if code not in list_currencies():
+        raise RecordError(f"Expenses: {where or code!r}: {code!r} is not an ISO 4217 currency code",
+                          hint="use a code such as EUR, USD, GBP or JPY", field="Expenses")
+    return code
+
+
 def parse_expense(line: str, default_currency: str = "EUR") -> dict[str, Any]:
     """'book=25', 'book = 25.50 EUR', 'book=12usd' -> {item, amount, currency}."""
     match = _EXPENSE_RE.match(str(line))
@@ -75,7 +85,10 @@ def parse_expense(line: str, default_currency: str = "EUR") -> dict[str, Any]:
         raise RecordError(f"Expenses: cannot read {str(line).strip()!r}", hint=f"write {EXPENSE_FORM}",
                           field="Expenses")
     amount = float(match.group("amount").replace(",", "."))
-    currency = (match.group("currency") or default_currency).upper()
+    if not amount > 0:
+        raise RecordError(f"Expenses: {str(line).strip()!r} has no amount to reimburse",
+                          hint="give what it cost, more than 0, e.g. 'course = 12.50 EUR'", field="Expenses")
+    currency = check_currency((match.group("currency") or default_currency).upper(), str(line).strip())
     return {"item": match.group("item"), "amount": int(amount) if amount.is_integer() else round(amount, 2),
             "currency": currency}
 
