@@ -48,6 +48,7 @@ def parse_team(table: object, where: str) -> tuple[Member, ...]:
         raise WorkspaceError(f"{where}: 'team' must be a table of members, e.g. "
                              'ada = { name = "Ada L.", chat = "U024BE7LH", tz = "Europe/Berlin" }')
     members: list[Member] = []
+    emails: dict[str, str] = {}  # email -> the first member with it (a dict: rosters have thousands of members)
     for key, value in table.items():
         slug = author_slug(str(key))
         if slug != key:
@@ -69,9 +70,9 @@ def parse_team(table: object, where: str) -> tuple[Member, ...]:
                 check_email(value["email"], f"{where}: team member {key!r}")
             except InputError as exc:
                 raise WorkspaceError(exc.message, hint=exc.hint) from None
-            twin = [m.slug for m in members if m.email.lower() == value["email"].strip().lower()]
-            if twin:
-                raise WorkspaceError(f"{where}: team members {twin[0]!r} and {key!r} have the same email "
+            twin = emails.setdefault(value["email"].strip().lower(), key)
+            if twin != key:
+                raise WorkspaceError(f"{where}: team members {twin!r} and {key!r} have the same email "
                                      f"{value['email']!r}", hint="an email names one person; remove one of them")
         members.append(Member(slug, value.get("name", ""), value.get("chat", ""), value.get("tz", ""),
                               value.get("email", "").strip()))

@@ -35,7 +35,8 @@ def week_status(workspace: Workspace, week: Week) -> dict[str, Any]:
     skipped = skips_of(workspace, week)
     for member in roster:  # with a roster everyone on it is listed, with a workbook or not
         authors.setdefault(member, [])
-    people = [{"author": name, "workbooks": entries, "on_roster": name in roster if roster else None,
+    on_roster = set(roster)  # a company roster has thousands of members: look them up, never scan the list
+    people = [{"author": name, "workbooks": entries, "on_roster": name in on_roster if roster else None,
                "week_off": skipped.get(name) if name in skipped else None}
               for name, entries in sorted(authors.items())]
     return {
