@@ -5,6 +5,7 @@ import click
 
 from ldkit import __version__
 from ldkit.cli.base import LdkitGroup
+from ldkit.cli.cmd_bot import bot
 from ldkit.cli.cmd_ci import ci
 from ldkit.cli.cmd_digest import digest
 from ldkit.cli.cmd_doctor import doctor
@@ -43,7 +44,7 @@ def cli() -> None:
     """
 
 
-for command in (init, templates, new, log, show, status, skip, digest, stats, paper, site, search, export, team, remind, ci, doctor):
+for command in (init, templates, new, log, show, status, skip, digest, stats, paper, site, search, export, team, remind, ci, doctor, bot):
     cli.add_command(command)
 
 new_workbook = new
