@@ -96,3 +96,34 @@ def journal_lines(root: Path) -> list[dict]:
     for path in sorted(Path(root).rglob("*.ldkit.jsonl")):
         out += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return out
+
+
+def load_members(count: int = 20) -> dict[str, tuple[str, str, str]]:
+    return {f"m{n:02d}": (f"Member {n}", f"U0LOAD{n:02d}", "Europe/Berlin") for n in range(count)}
+
+
+def load_run(url: str, clients: int = 20, per_client: int = 10, retries: int = 1) -> list[float]:
+    """`clients` threads, each a member sending `per_client` signed commands (a plan, then outcomes), each
+    command's first delivery followed by `retries` resends of the same body; returns every first delivery's time
+    to its answer, in seconds."""
+    import httpx
+    from concurrent.futures import ThreadPoolExecutor
+
+    def client(n: int) -> list[float]:
+        times = []
+        with httpx.Client(timeout=30) as session:
+            for k in range(per_client):
+                text = f"plan Load goal {n}" if k == 0 else f"done Load summary {n}.{k}"
+                body = slack_command(text, f"U0LOAD{n:02d}")
+                started = time.perf_counter()
+                reply = session.post(url + "/slack/commands", content=body, headers=slack_headers(body))
+                times.append(time.perf_counter() - started)
+                assert reply.status_code == 200 and "Saved your" in reply.json()["text"], reply.text
+                for attempt in range(retries):
+                    again = session.post(url + "/slack/commands", content=body,
+                                         headers={**slack_headers(body), "X-Slack-Retry-Num": str(attempt + 1)})
+                    assert again.json() == reply.json()
+        return times
+
+    with ThreadPoolExecutor(clients) as pool:
+        return [t for times in pool.map(client, range(clients)) for t in times]

@@ -25,7 +25,8 @@ def loaded(args, cwd, env=None):
     return json.loads(line[len("MODULES"):]), done
 
 
-@pytest.mark.parametrize("args", [["--help"], ["new", "paper", "--title", "Fast"], ["status"], ["templates"]])
+@pytest.mark.parametrize("args", [["--help"], ["new", "paper", "--title", "Fast"], ["status"], ["templates"],
+                                  ["bot", "--help"], ["bot", "manifest", "--socket"]])
 def test_light_commands_import_nothing_heavy(ws, args):
     modules, done = loaded(args, ws.root)
     assert modules == [], done.stderr
