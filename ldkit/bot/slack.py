@@ -43,7 +43,8 @@ def ephemeral(text: str) -> dict[str, Any]:
 def web_client(token: str, base_url: str) -> Any:
     from slack_sdk import WebClient
 
-    return WebClient(token=token, base_url=base_url, timeout=5)
+    # no retry handlers: a message is sent once, and a retry after a broken connection could send it twice
+    return WebClient(token=token, base_url=base_url, timeout=5, retry_handlers=[])
 
 
 def _plain(text: str) -> dict[str, Any]:

@@ -19,8 +19,11 @@ from ldkit.cli.types import CLOCK_TIME
               help="Only name members for whom it is at least HH:MM on the learning day, in their time zone.")
 @click.option("--dry-run", is_flag=True, help="Print the message and who it names; send nothing.")
 @click.option("--force", is_flag=True, help="Name everyone due again, even those reminded before.")
+@click.option("--dm", is_flag=True,
+              help="Send each member due a Slack direct message with a button that opens the form "
+                   "(SLACK_BOT_TOKEN; needs the bot extra) instead of one channel message.")
 def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, at_local: str | None,
-           dry_run: bool, force: bool) -> None:
+           dry_run: bool, force: bool, dm: bool) -> None:
     """Remind who has not planned (KIND plan) or summarized (KIND outcome).
 
     \b
@@ -34,6 +37,7 @@ def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, a
       ldkit remind plan --post "$WEBHOOK" --at-local 09:30      # hourly from cron
       ldkit remind outcome --post "$WEBHOOK" --at-local 16:00 --chat teams
       ldkit remind plan --dry-run
+      ldkit remind plan --dm --at-local 09:30                   # a Slack DM each
     """
     from ldkit.errors import InputError
     from ldkit.team.remind import parse_at, reminder, send_reminder
@@ -52,6 +56,21 @@ def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, a
             return
         say(due.text(workspace.week_url(the_week)).replace("{who}", ", ".join(m.name or m.slug for m in due.due)))
         say(f"(dry run: nothing sent; would name {', '.join(m.slug for m in due.due)} on {service})")
+        return
+    if dm:
+        from ldkit.bot.dm import send_dm_reminders
+
+        sent = send_dm_reminders(workspace, the_week, kind, at, force)
+        for label, slugs in (("sent a direct message to", sent.sent), ("may have reached", sent.maybe)):
+            if slugs:
+                say(f"{label} {', '.join(slugs)}")
+        if sent.no_chat:
+            say(f"no chat id on the roster for {', '.join(sent.no_chat)} (ldkit team add NAME --chat ID)", err=True)
+        if sent.failed:
+            say(f"Slack refused the message to {', '.join(sent.failed)}; the next run tries again", err=True)
+        if not (sent.sent or sent.maybe):
+            say(f"nobody to remind for the {kind} of {the_week}" + (
+                f"; already reminded: {', '.join(sent.reminder.already)}" if sent.reminder.already else ""))
         return
     if not webhook:
         raise InputError("ldkit remind needs --post WEBHOOK_URL (or --dry-run)",
