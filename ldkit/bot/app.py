@@ -101,6 +101,10 @@ class Bot:
             payload = json.loads(fields.get("payload") or "{}")
         except ValueError:
             return NOTHING
+        return self.slack_payload(payload) if isinstance(payload, dict) else NOTHING
+
+    def slack_payload(self, payload: dict[str, Any]) -> Any:
+        """An interaction (the form's submission, the reminder's button), over HTTP or Socket Mode."""
         ws = self.workspace()
         user = str((payload.get("user") or {}).get("id", ""))
         member = member_of(ws, [user])
