@@ -96,7 +96,14 @@ def _site(ws: Workspace) -> Check:
                  + (f"; {problems} file(s) need attention (ldkit site names them)" if problems else ""))
 
 
-CHECKS: tuple[Callable[[Workspace], Check], ...] = (_settings, _roster, _templates, _kernel, _chat, _ci, _site)
+def _bot(ws: Workspace) -> Check:
+    from ldkit.bot.check import bot_settings
+
+    state, detail = bot_settings(ws)
+    return Check("bot", state, detail)
+
+
+CHECKS: tuple[Callable[[Workspace], Check], ...] = (_settings, _roster, _templates, _kernel, _chat, _ci, _site, _bot)
 
 
 def run_checks(ws: Workspace) -> list[Check]:
