@@ -266,3 +266,14 @@ def test_healthz_names_the_services_and_no_secret(server):
     reply = httpx.get(server.url + "/healthz")
     assert reply.json() == {"ok": True, "services": ["slack", "mattermost", "teams"]}
     assert SLACK_SECRET not in reply.text and MM_TOKEN not in reply.text
+
+
+def test_under_jupyterhub_the_routes_sit_below_the_service_prefix(make_bot, monkeypatch):
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/services/learning-day-bot/")
+    server = make_bot()
+    assert httpx.get(server.url + "/services/learning-day-bot/healthz").json()["ok"] is True
+    body = slack_command("plan Behind the hub")
+    reply = httpx.post(server.url + "/services/learning-day-bot/slack/commands", content=body,
+                       headers=slack_headers(body))
+    assert "Saved your plan: Behind the hub" in reply.json()["text"]
+    assert httpx.get(server.url + "/healthz").status_code == 404

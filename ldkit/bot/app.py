@@ -322,14 +322,27 @@ def create_app(bot: Bot) -> Starlette:
     async def healthz(request: Request) -> Response:
         return JSONResponse({"ok": True, "services": s.services()})
 
-    return Starlette(routes=[
+    routes = [
         Route("/slack/commands", slack_commands, methods=["POST"]),
         Route("/slack/interactions", slack_interactions, methods=["POST"]),
         Route("/mattermost/commands", mattermost_commands, methods=["POST"]),
         Route("/mattermost/actions", mattermost_actions, methods=["POST"]),
         Route("/teams/messages", teams_messages, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
-    ], lifespan=_lifespan(bot))
+    ]
+    prefix = service_prefix()
+    if prefix:
+        from starlette.routing import Mount
+
+        routes = [Mount(prefix, routes=routes)]
+    return Starlette(routes=routes, lifespan=_lifespan(bot))
+
+
+def service_prefix() -> str:
+    """Under JupyterHub the proxy keeps the service's prefix (/services/NAME/) in the path: serve below it."""
+    import os
+
+    return os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "").rstrip("/")
 
 
 def _lifespan(bot: Bot) -> Any:
