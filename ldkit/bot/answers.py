@@ -8,6 +8,7 @@ record itself: plans and outcomes go through `log_record` (checks, journal, lock
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,11 +141,11 @@ def _plan(workspace: Workspace, member: Member, week: Week, words: Words, esc: E
         return Answer(f"Not saved: you have {len(workbooks)} workbooks in {week}; say which: "
                       f"`{COMMAND} plan #N GOAL`\n" + _listing(workbooks, esc))
     if chosen is None:
-        path = _start(workspace, member, week, words.text)
+        path, title = _start(workspace, member, week, words.text)
         changed.append(path)
     else:
-        path = chosen.path
-    return _saved(path, "plan", data, changed, week, esc, f"`{COMMAND} plan GOAL`")
+        path, title = chosen.path, _title(chosen)
+    return _saved(path, title, "plan", data, changed, week, esc, f"`{COMMAND} plan GOAL`")
 
 
 def _outcome(workspace: Workspace, member: Member, week: Week, words: Words, esc: Escape) -> Answer:
@@ -158,15 +159,35 @@ def _outcome(workspace: Workspace, member: Member, week: Week, words: Words, esc
         return Answer(f"Not saved: you have {len(workbooks)} workbooks in {week}; say which: "
                       f"`{COMMAND} {words.verb} #N SUMMARY`\n" + _listing(workbooks, esc))
     data = _outcome_data(workspace, {"summary": words.text, "status": words.verb, "private": words.private})
-    return _saved(chosen.path, "outcome", data, [], week, esc, f"`{COMMAND} {words.verb} SUMMARY`")
+    return _saved(chosen.path, _title(chosen), "outcome", data, [], week, esc, f"`{COMMAND} {words.verb} SUMMARY`")
+
+
+def _default_category(workspace: Workspace) -> str | None:
+    """The plan template's category (the workspace's copy wins, as in the catalog), read once per file version:
+    the whole catalog costs ~15 ms, which a chat answer need not pay twice."""
+    from ldkit.templates import builtin_dir
+
+    for source, folder in (("workspace", workspace.templates), ("built-in", builtin_dir())):
+        path = folder / f"{PLAN_TEMPLATE}.ipynb"
+        try:
+            stamp = path.stat().st_mtime_ns
+        except OSError:
+            continue
+        return _template_category(str(path), source, stamp)
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def _template_category(path: str, source: str, stamp: int) -> str | None:
+    from ldkit.templates import load_template
+
+    return load_template(Path(path), source).category
 
 
 def _plan_data(workspace: Workspace, values: dict[str, Any]) -> dict[str, Any]:
-    from ldkit.templates import catalog
-
-    template = catalog(workspace.templates).get(PLAN_TEMPLATE)
     cats = workspace.settings.categories
-    default = template.category if template and template.category in cats else None
+    category = _default_category(workspace)
+    default = category if category in cats else None
     return plan_data(values.get("goal"), values.get("category"), values.get("resources"), values.get("hours"),
                      bool(values.get("private")), cats, default)
 
@@ -177,27 +198,24 @@ def _outcome_data(workspace: Workspace, values: dict[str, Any]) -> dict[str, Any
                         bool(values.get("private")), workspace.settings.currency)
 
 
-def _start(workspace: Workspace, member: Member, week: Week, goal: str) -> Path:
+def _start(workspace: Workspace, member: Member, week: Week, goal: str) -> tuple[Path, str]:
     """A workbook for a plan made in chat: `ldkit new blank --title GOAL` (a free title if that one is taken)."""
     first = " ".join((goal.strip().splitlines() or [""])[0].split())[:MAX_TITLE // 2].strip() or "Learning Day"
     for attempt in range(1, 20):
         title = first if attempt == 1 else f"{first} ({attempt})"
         try:
             made, _ = start_workbook(workspace, PLAN_TEMPLATE, title=title, week=week, author=member.slug)
-            return made.path
+            return made.path, made.title
         except InputError as exc:
             if "already exists" not in exc.message:
                 raise
     raise InputError(f"too many workbooks titled {first!r} in {week}")
 
 
-def _saved(path: Path, kind: str, data: dict[str, Any], changed: list[Path], week: Week, esc: Escape,
+def _saved(path: Path, title: str, kind: str, data: dict[str, Any], changed: list[Path], week: Week, esc: Escape,
            again: str) -> Answer:
     record, problem = log_record(path, kind, data)
     changed = [*changed, path, journal_path(path)]
-    from ldkit.records.workbook import load_workbook
-
-    title = _title(load_workbook(path))
     private = " (private: only counted, never shown)" if data.get("visibility") == "private" else ""
     what = (f"your plan: {esc(data['goal'])}" if kind == "plan"
             else f"your outcome ({data['status']}): {esc(data['summary'])}")
@@ -223,16 +241,16 @@ def save_form(workspace: Workspace, member: Member, form: Form, esc: Escape,
                 raise RecordError("choose the workbook this plan belongs to", field="Workbook")
             changed = []
             if chosen is None:
-                path = _start(workspace, member, week, str(form.values.get("goal") or ""))
+                path, title = _start(workspace, member, week, str(form.values.get("goal") or ""))
                 changed.append(path)
             else:
-                path = chosen.path
-            return _saved(path, "plan", data, changed, week, esc, f"`{COMMAND} plan GOAL`")
+                path, title = chosen.path, _title(chosen)
+            return _saved(path, title, "plan", data, changed, week, esc, f"`{COMMAND} plan GOAL`")
         data = _outcome_data(workspace, form.values)
         if chosen is None:
             raise RecordError("choose the workbook this outcome belongs to" if workbooks else
                               f"you have no workbook in {week} yet: plan first", field="Workbook")
-        return _saved(chosen.path, "outcome", data, [], week, esc, f"`{COMMAND} done SUMMARY`")
+        return _saved(chosen.path, _title(chosen), "outcome", data, [], week, esc, f"`{COMMAND} done SUMMARY`")
 
 
 def form_context(workspace: Workspace, member: Member, kind: str | None = None,
