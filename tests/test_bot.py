@@ -8,46 +8,12 @@ import time
 import httpx
 import pytest
 
-from ldkit.bot.app import Bot, create_app
-from ldkit.bot.settings import Secrets
 from ldkit.records.workbook import load_workbook
-from ldkit.team.roster import add_member
-from tests.botkit import (MM_TOKEN, ROSTER, SLACK_SECRET, TEAMS_SECRET, Running, journal_lines, mattermost_command,
-                          mattermost_headers, slack_command, slack_headers, teams_headers, teams_message)
+from tests.botkit import (MM_TOKEN, SLACK_SECRET, journal_lines, mattermost_command, mattermost_headers, slack_command,
+                          slack_headers, teams_headers, teams_message)
 from tests.conftest import snapshot
 
-WEEK = "2026-W49"
-
-
-@pytest.fixture
-def roster(ws):
-    for slug, (name, chat, tz) in ROSTER.items():
-        add_member(ws.config_file, slug, name, chat, tz or None)
-    return ws
-
-
-@pytest.fixture
-def make_bot(roster, clock, fake_server, monkeypatch):
-    clock.at("2026-12-03T10:00:00Z", tz="Europe/Berlin")
-    started = []
-
-    def make(**kw):
-        secrets = Secrets(SLACK_SECRET, "xoxb-test", "", MM_TOKEN, TEAMS_SECRET, fake_server.url + "/api/",
-                          fake_server.url)
-        bot = Bot(roster.root, secrets, **kw)
-        running = Running(create_app(bot))
-        started.append(running)
-        running.bot = bot
-        return running
-
-    yield make
-    for running in started:
-        running.close()
-
-
-@pytest.fixture
-def server(make_bot):
-    return make_bot()
+WEEK = "2026-W49"  # the clock of the make_bot fixture: Thursday 2026-12-03
 
 
 def slack(server, text, user="U0ADA", **headers):

@@ -8,10 +8,11 @@ from ldkit.bot.gitsync import Committer
 from ldkit.bot.settings import Secrets
 from ldkit.team.roster import add_member
 from tests.botkit import SLACK_SECRET, Running, slack_command, slack_headers
-from tests.test_git_team import git, ldkit, person, team_repo  # noqa: F401  (fixture)
+from tests.test_git_team import git, ldkit, person, team_repo  # noqa: F401, F811  (a fixture)
 
 
-def test_each_answer_is_committed_and_pushed_even_after_someone_else_pushed(team_repo, clock, monkeypatch):
+def test_each_answer_is_committed_and_pushed_even_after_someone_else_pushed(
+        team_repo, clock, monkeypatch):  # noqa: F811
     clock.at("2026-12-03T10:00:00Z", tz="Europe/Berlin")
     monkeypatch.delenv("LDKIT_HOME", raising=False)
     tmp, remote = team_repo

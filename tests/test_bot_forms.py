@@ -3,6 +3,7 @@ the same checks as the notebook forms, and a bad field is shown on that field.""
 from __future__ import annotations
 
 import json
+import time
 
 import httpx
 import pytest
@@ -11,7 +12,7 @@ from ldkit.records.workbook import load_workbook
 from tests.botkit import (MM_TOKEN, journal_lines, mattermost_command, mattermost_headers, slack_command,
                           slack_headers, slack_interaction)
 from tests.fakeserver import Reply
-from tests.test_bot import WEEK, make_bot, roster, server, slack  # noqa: F401  (fixtures)
+from tests.test_bot import WEEK, slack
 
 
 @pytest.fixture
@@ -74,7 +75,6 @@ def test_slack_modal_opens_and_its_submission_is_saved(server, roster, slack_api
     for _ in range(100):
         if calls(slack_api, "/api/chat.postMessage"):
             break
-        import time
         time.sleep(0.05)
     told = calls(slack_api, "/api/chat.postMessage")
     assert len(told) == 1 and json.loads(told[0].body)["channel"] == "U0ADA"
@@ -88,12 +88,21 @@ def test_slack_modal_opens_and_its_submission_is_saved(server, roster, slack_api
     assert json.loads(view["private_metadata"])["kind"] == "outcome"
     bad = post_interaction(server, submission(view, {"summary": "Tactics!", "status": "finished"}))
     assert "status" in bad.json()["errors"]
-    good = post_interaction(server, submission(view, {"summary": "Tactics!", "status": "stuck", "hours": "4",
-                                                      "expenses": "book = 30 EUR", "private": True}))
+    good = post_interaction(server, submission(view, {"summary": "Tactics! <!channel> <script>x</script>",
+                                                      "status": "stuck", "hours": "4", "links": "javascript:alert(1)",
+                                                      "next_steps": "<@U0BOB> `x`", "expenses": "book = 30 EUR",
+                                                      "private": True}))
     assert good.status_code == 200
     outcome = load_workbook(roster.root / "workbooks" / WEEK / "ada" / "learn-lean-4.ipynb").records.outcome["data"]
     assert outcome["status"] == "stuck" and outcome["visibility"] == "private"
     assert outcome["expenses"] == [{"item": "book", "amount": 30, "currency": "EUR"}]
+    assert outcome["summary"] == "Tactics! <!channel> <script>x</script>"  # saved as typed
+    for _ in range(100):
+        if len(calls(slack_api, "/api/chat.postMessage")) == 2:
+            break
+        time.sleep(0.05)
+    told = json.loads(calls(slack_api, "/api/chat.postMessage")[-1].body)["text"]
+    assert "Tactics! &lt;!channel&gt; &lt;script&gt;" in told and "<!channel>" not in told  # shown, never markup
 
 
 def test_a_submission_not_signed_by_slack_saves_nothing(server, roster, slack_api):

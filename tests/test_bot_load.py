@@ -1,12 +1,9 @@
 """The load run: 200 signed commands from 20 concurrent clients, each resent once → 200 records, none doubled."""
 from __future__ import annotations
 
-import pytest
-
 from ldkit.records.workbook import load_workbook
 from ldkit.team.roster import add_member
 from tests.botkit import journal_lines, load_members, load_run
-from tests.test_bot import make_bot, roster  # noqa: F401  (fixtures)
 
 
 def test_200_commands_from_20_clients_make_200_records_none_doubled(make_bot, roster):

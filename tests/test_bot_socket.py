@@ -12,7 +12,7 @@ from ldkit.bot.socket import socket_handler
 from ldkit.records.workbook import load_workbook
 from tests.botkit import free_port, journal_lines
 from tests.fakeserver import Reply
-from tests.test_bot import WEEK, roster  # noqa: F401  (fixture)
+from tests.test_bot import WEEK
 
 COMMAND = {"token": "x", "team_id": "T1", "channel_id": "C1", "user_id": "U0ADA", "user_name": "ada",
            "command": "/learningday", "text": "plan Socket Mode needs no public URL", "api_app_id": "A1",

@@ -214,7 +214,7 @@ def _start(workspace: Workspace, member: Member, week: Week, goal: str) -> tuple
 
 def _saved(path: Path, title: str, kind: str, data: dict[str, Any], changed: list[Path], week: Week, esc: Escape,
            again: str) -> Answer:
-    record, problem = log_record(path, kind, data)
+    _, problem = log_record(path, kind, data)
     changed = [*changed, path, journal_path(path)]
     private = " (private: only counted, never shown)" if data.get("visibility") == "private" else ""
     what = (f"your plan: {esc(data['goal'])}" if kind == "plan"

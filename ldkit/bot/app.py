@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from ldkit.errors import LdkitError, RecordError
+from ldkit.errors import LdkitError
 from ldkit.net import post_json
 from ldkit.workspace import Workspace, find_workspace
 

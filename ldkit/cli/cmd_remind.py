@@ -12,7 +12,7 @@ from ldkit.cli.types import CLOCK_TIME
 @click.argument("kind", type=click.Choice(["plan", "outcome"]))
 @week_option
 @click.option("--post", "webhook", metavar="URL", default=None,
-              help="The chat webhook to post to (never printed). Needed unless --dry-run.")
+              help="The chat webhook to post to (never printed). Needed unless --dry-run or --dm.")
 @click.option("--chat", type=click.Choice(["slack", "mattermost", "teams"]), default=None,
               help="The service the webhook belongs to. Default: the workspace's `chat` setting.")
 @click.option("--at-local", "at_local", type=CLOCK_TIME, metavar="HH:MM", default=None,
