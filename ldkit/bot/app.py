@@ -215,7 +215,8 @@ class Bot:
         loop = asyncio.get_running_loop()
         if not await loop.run_in_executor(None, self.deliveries.claim, key):
             earlier = await loop.run_in_executor(None, self.deliveries.answer_of, key)
-            return _respond(json.loads(earlier) if earlier else {"text": "Already received; still saving."})
+            return _respond(json.loads(earlier) if earlier else {"response_type": "ephemeral", "type": "message",
+                                                                 "text": "Already received; still saving."})
         future: Future = self.pool.submit(self._handle, handle, parsed, key)
         try:
             result = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), self.budget)
@@ -338,6 +339,17 @@ def create_app(bot: Bot) -> Starlette:
     return Starlette(routes=routes, lifespan=_lifespan(bot))
 
 
+def warm_up() -> None:
+    """Pay the one-time costs (imports, compiling the record schema) before the first request, not in it: the
+    first commands of a learning day arrive together."""
+    import slack_sdk.signature  # noqa: F401
+    import slack_sdk.web  # noqa: F401
+
+    from ldkit.records.schema import make_record, plan_data, validate_current
+
+    validate_current(make_record("plan", "00000000-0000-4000-8000-000000000000", "warm-up", plan_data("warm up")))
+
+
 def service_prefix() -> str:
     """Under JupyterHub the proxy keeps the service's prefix (/services/NAME/) in the path: serve below it."""
     import os
@@ -350,6 +362,7 @@ def _lifespan(bot: Bot) -> Any:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> Any:
+        warm_up()
         yield
         bot.close()
 
