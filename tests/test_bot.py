@@ -64,6 +64,12 @@ def test_the_digest_and_status_see_a_chat_answer_as_a_notebook_one(server, roste
     run("digest", "--week", WEEK, "--format", "md", "--quiet")
     text = (roster.root / "digests" / WEEK / "digest.md").read_text()
     assert "Multi-head attention is several heads" in text
+    found = json.loads(run("search", "attention", "--json").stdout)
+    assert any("read-the-attention-paper" in json.dumps(hit) for hit in (found if isinstance(found, list) else
+                                                                           found.get("results", [found])))
+    stats = json.loads(run("stats", "--since", WEEK, "--until", WEEK, "--json").stdout)
+    ada_stats = next(p for p in stats["people"] if p["author"] == "ada")
+    assert ada_stats["weeks_with_outcome"] == 1 and ada_stats["current_streak"] == 1
 
 
 def test_someone_not_on_the_roster_is_told_how_to_join_and_nothing_is_written(server, roster):
