@@ -64,3 +64,8 @@ def test_serve_as_a_process_answers_a_signed_command_and_stops_on_sigterm(ws, cl
     assert "for slack" in err
     workbook = load_workbook(ws.root / "workbooks" / "2026-W49" / "ada" / "served-for-real.ipynb")
     assert workbook.records.plan["data"]["goal"] == "Served for real"
+
+
+def test_serve_with_commit_outside_a_git_clone_is_refused(ws, run):
+    result = run("bot", "serve", "--commit", "--port", "0", code=2)
+    assert "--commit needs the workspace to be a git clone" in result.stderr

@@ -24,7 +24,17 @@ class Committer:
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ldkit-bot-git")
         self.pending: list[Future] = []
 
+    def check(self) -> None:
+        """Refuse to start with --commit outside a git work tree, rather than fail on every answer."""
+        from ldkit.errors import InputError
+
+        inside = self._git("rev-parse", "--is-inside-work-tree")
+        if inside.returncode != 0 or inside.stdout.strip() != "true":
+            raise InputError(f"--commit needs the workspace to be a git clone; {self.root} is not one",
+                             hint="clone the team's repository and run the bot there, or leave out --commit")
+
     def saved(self, answer: Answer, slug: str) -> None:
+        self.pending = [f for f in self.pending if not f.done()]
         self.pending.append(self.pool.submit(self.commit, list(answer.changed), f"{slug}: {answer.saved} from chat"))
 
     def flush(self) -> None:

@@ -17,7 +17,9 @@ def serve(root: Path, host: str, port: int, *, commit: bool = False, secrets: Se
     if commit:
         from ldkit.bot.gitsync import Committer
 
-        on_saved = Committer(root).saved
+        committer = Committer(root)
+        committer.check()
+        on_saved = committer.saved
     bot = Bot(root, secrets, on_saved=on_saved, public_url=public_url)
     uvicorn.run(create_app(bot), host=host, port=port, log_level=log_level, access_log=False,
                 timeout_graceful_shutdown=5)

@@ -63,7 +63,9 @@ def socket_handler(root: Path, *, commit: bool = False, secrets: Secrets | None 
     if commit:
         from ldkit.bot.gitsync import Committer
 
-        on_saved = Committer(root).saved
+        committer = Committer(root)
+        committer.check()
+        on_saved = committer.saved
     bot = Bot(root, secrets, on_saved=on_saved)
     handler = SocketModeHandler(socket_app(bot), app_token=secrets.slack_app_token, web_client=bot.web())
     handler.bot = bot
