@@ -69,3 +69,12 @@ def test_serve_as_a_process_answers_a_signed_command_and_stops_on_sigterm(ws, cl
 def test_serve_with_commit_outside_a_git_clone_is_refused(ws, run):
     result = run("bot", "serve", "--commit", "--port", "0", code=2)
     assert "--commit needs the workspace to be a git clone" in result.stderr
+
+
+def test_the_server_imports_nothing_heavy():
+    probe = ("import sys, json; import ldkit.bot.app as app, ldkit.bot.socket, ldkit.bot.dm; app.warm_up(); "
+             "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+             "{'nbformat', 'nbconvert', 'papermill', 'dask', 'distributed', 'jsonschema', 'ipywidgets'})))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
