@@ -664,7 +664,11 @@ def bench_bot(base: Path, runs: int) -> list[dict]:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise SystemExit(f"bench: ldkit bot serve did not start: {server.stderr.read().decode()}")
                 time.sleep(0.1)
+        cpu_before = sum(psutil.Process(server.pid).cpu_times()[:2])
+        started = time.perf_counter()
         times = sorted(load_run(url, clients=20, per_client=10, retries=1))
+        wall = time.perf_counter() - started
+        cpu = sum(psutil.Process(server.pid).cpu_times()[:2]) - cpu_before
     finally:
         stop.set()
         server.terminate()
@@ -672,6 +676,8 @@ def bench_bot(base: Path, runs: int) -> list[dict]:
         sampler.join(5)
     p50 = statistics.median(times) * 1000
     p99 = times[min(len(times) - 1, int(round(0.99 * len(times))) - 1)] * 1000
+    print(f"bot: the run took {wall:.2f} s; the server used {cpu:.2f} s of CPU, {cpu / 400 * 1000:.1f} ms a request "
+          f"(200 commands + 200 resends); load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     return [report("bot: acknowledgement p50 (200 commands)", p50, None, "(reported)", float("inf"), "ms"),
             report("bot: acknowledgement p99 (200 commands)", p99, None, "p99 <= 300 ms", 300, "ms"),
             report("bot: server peak memory", peak[0] / 1e6, None, "<= 150 MB", 150, "MB")]

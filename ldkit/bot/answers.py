@@ -78,17 +78,45 @@ def _lock(slug: str) -> threading.Lock:
         return _member_locks.setdefault(slug, threading.Lock())
 
 
+@dataclass(frozen=True)
+class Listed:
+    """A workbook known by its identity only: enough to choose where an answer goes (log_record reads it whole)."""
+    path: Path
+    identity: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return str(self.identity["id"])
+
+
+def listed_workbooks(workspace: Workspace, week: Week, member: Member) -> list[Listed]:
+    """The member's workbooks of the week, oldest first, from their identities (no records read or checked)."""
+    from ldkit.errors import NotebookError
+    from ldkit.records.notebook import identity, read_notebook
+    from ldkit.records.scan import notebook_files
+
+    found = []
+    for path in notebook_files(workspace.week_folder(week) / member.slug):
+        try:
+            ident = identity(read_notebook(path), path)
+        except NotebookError:
+            continue
+        if str(ident.get("author") or path.parent.name) == member.slug:
+            found.append(Listed(path, ident))
+    return sorted(found, key=lambda wb: (str(wb.identity.get("created", "")), str(wb.path)))
+
+
 def workbooks_of(workspace: Workspace, week: Week, member: Member) -> list[Workbook]:
     found, _ = scan(workspace.week_folder(week) / member.slug)
     return sorted((wb for wb in found if wb.author == member.slug),
                   key=lambda wb: (str(wb.identity.get("created", "")), str(wb.path)))
 
 
-def _title(wb: Workbook) -> str:
+def _title(wb: Workbook | Listed) -> str:
     return str(wb.identity.get("title") or wb.path.stem)
 
 
-def _listing(workbooks: list[Workbook], esc: Escape) -> str:
+def _listing(workbooks: list[Listed], esc: Escape) -> str:
     return "\n".join(f"#{n} {esc(_title(wb))}" for n, wb in enumerate(workbooks, start=1))
 
 
@@ -119,8 +147,8 @@ def answer(workspace: Workspace, member: Member, words: Words, esc: Escape,
 
 
 def _choose(workspace: Workspace, member: Member, week: Week, words: Words, esc: Escape
-            ) -> tuple[list[Workbook], Workbook | None, Answer | None]:
-    workbooks = workbooks_of(workspace, week, member)
+            ) -> tuple[list[Listed], Listed | None, Answer | None]:
+    workbooks = listed_workbooks(workspace, week, member)
     if words.pick is not None:
         if not 1 <= words.pick <= len(workbooks):
             return workbooks, None, Answer(f"Not saved: you have no workbook #{words.pick} in {week}. Yours:\n"
@@ -231,7 +259,7 @@ def save_form(workspace: Workspace, member: Member, form: Form, esc: Escape,
     """A modal's or dialog's submission; a RecordError (with its `field`) goes back to the form to show."""
     week = week_for(member, now) if not form.values.get("week") else parse_week(str(form.values["week"]))
     with _lock(member.slug):
-        workbooks = workbooks_of(workspace, week, member)
+        workbooks = listed_workbooks(workspace, week, member)
         chosen = next((wb for wb in workbooks if wb.id == form.workbook), None)
         if chosen is None and len(workbooks) == 1 and not form.workbook:
             chosen = workbooks[0]
