@@ -14,16 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from ldkit.errors import InputError, LdkitError, RecordError
+from ldkit.errors import InputError, LdkitError, NotebookError, RecordError
 from ldkit.log import log_record
 from ldkit.records.journal import journal_path
+from ldkit.records.notebook import identity, read_notebook
 from ldkit.records.schema import STATUSES, outcome_data, plan_data
-from ldkit.records.scan import scan
+from ldkit.records.scan import notebook_files, scan
 from ldkit.records.workbook import Workbook
 from ldkit.start import start_workbook
 from ldkit.stats import skip_week
 from ldkit.status import week_status
 from ldkit.team.roster import Member
+from ldkit.templates import builtin_dir, load_template
 from ldkit.text import MAX_TITLE
 from ldkit.weeks import Week, parse_week, week_of
 from ldkit.workspace import Workspace
@@ -34,6 +36,9 @@ Escape = Callable[[str], str]
 PLAN_TEMPLATE = "blank"  # a plan made in chat starts a workbook from this template, titled by the goal
 _member_locks: dict[str, threading.Lock] = {}
 _locks_lock = threading.Lock()
+# Starting a workbook parses templates with `ast`, which CPython 3.11 does not parse safely from two threads at once
+# ("AST constructor recursion depth mismatch", gh-106905); it happens once per member and week, so one at a time.
+_templates_lock = threading.Lock()
 
 
 @dataclass
@@ -91,9 +96,6 @@ class Listed:
 
 def listed_workbooks(workspace: Workspace, week: Week, member: Member) -> list[Listed]:
     """The member's workbooks of the week, oldest first, from their identities (no records read or checked)."""
-    from ldkit.errors import NotebookError
-    from ldkit.records.notebook import identity, read_notebook
-    from ldkit.records.scan import notebook_files
 
     found = []
     for path in notebook_files(workspace.week_folder(week) / member.slug):
@@ -193,22 +195,19 @@ def _outcome(workspace: Workspace, member: Member, week: Week, words: Words, esc
 def _default_category(workspace: Workspace) -> str | None:
     """The plan template's category (the workspace's copy wins, as in the catalog), read once per file version:
     the whole catalog costs ~15 ms, which a chat answer need not pay twice."""
-    from ldkit.templates import builtin_dir
-
     for source, folder in (("workspace", workspace.templates), ("built-in", builtin_dir())):
         path = folder / f"{PLAN_TEMPLATE}.ipynb"
         try:
             stamp = path.stat().st_mtime_ns
         except OSError:
             continue
-        return _template_category(str(path), source, stamp)
+        with _templates_lock:
+            return _template_category(str(path), source, stamp)
     return None
 
 
 @functools.lru_cache(maxsize=8)
 def _template_category(path: str, source: str, stamp: int) -> str | None:
-    from ldkit.templates import load_template
-
     return load_template(Path(path), source).category
 
 
@@ -232,7 +231,8 @@ def _start(workspace: Workspace, member: Member, week: Week, goal: str) -> tuple
     for attempt in range(1, 20):
         title = first if attempt == 1 else f"{first} ({attempt})"
         try:
-            made, _ = start_workbook(workspace, PLAN_TEMPLATE, title=title, week=week, author=member.slug)
+            with _templates_lock:
+                made, _ = start_workbook(workspace, PLAN_TEMPLATE, title=title, week=week, author=member.slug)
             return made.path, made.title
         except InputError as exc:
             if "already exists" not in exc.message:

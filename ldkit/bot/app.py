@@ -22,6 +22,7 @@ from starlette.routing import Route
 
 from ldkit.errors import LdkitError
 from ldkit.net import post_json
+from ldkit.records.schema import make_record, plan_data, validate_current
 from ldkit.workspace import Workspace, find_workspace
 
 from ldkit.bot import mattermost, slack, teams
@@ -344,8 +345,6 @@ def warm_up() -> None:
     first commands of a learning day arrive together."""
     import slack_sdk.signature  # noqa: F401
     import slack_sdk.web  # noqa: F401
-
-    from ldkit.records.schema import make_record, plan_data, validate_current
 
     validate_current(make_record("plan", "00000000-0000-4000-8000-000000000000", "warm-up", plan_data("warm up")))
 

@@ -12,6 +12,8 @@ import sys
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from ldkit.errors import InputError
+
 from ldkit.bot.answers import Answer
 
 PUSH_TRIES = 3
@@ -26,8 +28,6 @@ class Committer:
 
     def check(self) -> None:
         """Refuse to start with --commit outside a git work tree, rather than fail on every answer."""
-        from ldkit.errors import InputError
-
         inside = self._git("rev-parse", "--is-inside-work-tree")
         if inside.returncode != 0 or inside.stdout.strip() != "true":
             raise InputError(f"--commit needs the workspace to be a git clone; {self.root} is not one",
