@@ -618,9 +618,74 @@ def bench_cluster(base: Path, runs: int) -> list[dict]:
     return results
 
 
+def bench_bot(base: Path, runs: int) -> list[dict]:
+    """`ldkit bot serve` as a process: 200 signed commands from 20 concurrent clients (each resent once, as Slack
+    retries); acknowledgement p50 and p99 over the first deliveries, and the server's peak memory."""
+    import threading
+
+    import psutil
+
+    sys.path.insert(0, str(ROOT))
+    from tests.botkit import SLACK_SECRET, free_port, load_members, load_run
+
+    ws = make_workspace(base)
+    for slug, (name, chat, tz) in load_members(20).items():
+        subprocess.run([str(BIN / "ldkit"), "team", "add", slug, "--name", name, "--chat", chat, "--tz", tz],
+                       cwd=ws, check=True, capture_output=True)
+    port = free_port()
+    env = {**os.environ, "SLACK_SIGNING_SECRET": SLACK_SECRET, "SLACK_BOT_TOKEN": "xoxb-bench"}
+    env.pop("LDKIT_HOME", None)
+    server = subprocess.Popen([str(BIN / "ldkit"), "bot", "serve", "--port", str(port)], cwd=ws, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    peak = [0]
+    stop = threading.Event()
+
+    def sample() -> None:
+        process = psutil.Process(server.pid)
+        while not stop.is_set():
+            try:
+                peak[0] = max(peak[0], process.memory_info().rss)
+            except psutil.Error:
+                return
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        import httpx
+
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(url + "/healthz")
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit(f"bench: ldkit bot serve did not start: {server.stderr.read().decode()}") from None
+                time.sleep(0.1)
+        cpu_before = sum(psutil.Process(server.pid).cpu_times()[:2])
+        started = time.perf_counter()
+        times = sorted(load_run(url, clients=20, per_client=10, retries=1))
+        wall = time.perf_counter() - started
+        cpu = sum(psutil.Process(server.pid).cpu_times()[:2]) - cpu_before
+    finally:
+        stop.set()
+        server.terminate()
+        server.wait(timeout=30)
+        sampler.join(5)
+    p50 = statistics.median(times) * 1000
+    p99 = times[min(len(times) - 1, int(round(0.99 * len(times))) - 1)] * 1000
+    print(f"bot: the run took {wall:.2f} s; the server used {cpu:.2f} s of CPU, {cpu / 400 * 1000:.1f} ms a request "
+          f"(200 commands + 200 resends); load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    return [report("bot: acknowledgement p50 (200 commands)", p50, None, "(reported)", float("inf"), "ms"),
+            report("bot: acknowledgement p99 (200 commands)", p99, None, "p99 <= 300 ms", 300, "ms"),
+            report("bot: server peak memory", peak[0] / 1e6, None, "<= 150 MB", 150, "MB")]
+
+
 BENCHES = {"help": bench_help, "new": bench_new, "status": bench_status, "form": bench_form,
            "paper": bench_paper, "digest": bench_digest, "maths": bench_maths, "real": bench_real, "site": bench_site,
-           "memory": bench_memory, "execute": bench_execute, "cluster": bench_cluster}
+           "memory": bench_memory, "execute": bench_execute, "cluster": bench_cluster, "bot": bench_bot}
 
 
 def main() -> None:
