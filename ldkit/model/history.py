@@ -81,7 +81,7 @@ class PersonHistory:
 
     @property
     def papers(self) -> list[Entry]:
-        return [e for e in self.entries if e.view.paper is not None]
+        return [e for e in self.entries if e.view.papers]
 
 
 @dataclass
@@ -161,10 +161,8 @@ def build_history(workspace: Workspace, workbooks_by_week: dict[Week, list[Any]]
             topics.setdefault(entry.view.plan.category, []).append(entry)
     papers: dict[str, PaperLog] = {}
     for entry in entries:
-        paper = entry.view.paper
-        if paper is not None:
-            key = f"{paper.source}:{paper.id}"
-            papers.setdefault(key, PaperLog(paper, [])).entries.append(entry)
+        for paper in entry.view.papers:
+            papers.setdefault(paper.key, PaperLog(paper, [])).entries.append(entry)
     outcomes = [e for e in entries if isinstance(e.view.outcome, Outcome)]
     outcomes.sort(key=lambda e: e.view.outcome.saved_at if e.view.outcome else "", reverse=True)
     return History(weeks=weeks, people=sorted(people.values(), key=lambda p: p.author),

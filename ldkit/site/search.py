@@ -16,6 +16,7 @@ from typing import Any
 from ldkit.core.errors import InputError, LdkitError
 from ldkit.core.workspace import Workspace
 from ldkit.records.notebook import parse_notebook
+from ldkit.records.papers import workbook_papers
 from ldkit.records.privacy import workbook_private
 from ldkit.records.scan import notebook_files, workbook_stamp
 from ldkit.records.workbook import load_workbook
@@ -105,14 +106,7 @@ def _document(workspace: Workspace, path: Path) -> tuple[str, ...]:
         return (week, wb.author, "", *("" for _ in COLUMNS))  # kept so its stamp is known; nothing to find
     plan, outcome = wb.records.plan, wb.records.outcome
     team_plan, team_outcome = plan, outcome
-    papers = []
-    for paper in [wb.identity.get("paper"), *(wb.identity.get("papers") or [])]:
-        if isinstance(paper, dict):
-            papers += [str(paper.get("title") or ""), str(paper.get("id") or ""), " ".join(paper.get("authors") or [])]
-    for name in ("arxiv_id", "doi"):
-        value = (wb.identity.get("parameters") or {}).get(name)
-        if value:
-            papers.append(str(value))
+    papers = [" ".join([p.title, p.id, *p.authors]) for p in workbook_papers(wb.identity)]
     cells = "\n\n".join("".join(c.get("source", "")) if isinstance(c.get("source"), list) else str(c.get("source", ""))
                         for c in nb.get("cells", []) if isinstance(c, dict) and c.get("cell_type") == "markdown")
     return (week, wb.author, str(plan["data"].get("category", "")) if plan else "",
