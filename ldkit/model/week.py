@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ldkit.core.layout import relative
+from ldkit.core.roster import display_name
 from ldkit.core.text import display_text, display_tree
 from ldkit.core.weeks import learning_day_of
 from ldkit.core.workspace import Workspace
@@ -97,7 +98,7 @@ class Streak:
 
 @dataclass
 class PersonWeek:
-    author: str
+    author: str  # the slug (links, anchors)
     workbooks: list[WorkbookView]
     hours: float
     planned: bool
@@ -138,6 +139,14 @@ class WeekModel:
     links: dict[str, str] = field(default_factory=dict)  # where this page sits in a site: home, previous, next
     page_url: str | None = None  # the week's page on the published site (site_url), for chat and Markdown
     took_part: list[str] = field(default_factory=list)  # who took part (ldkit.ledger.totals): the header names them
+    names: dict[str, str] = field(default_factory=dict)  # slug -> how pages name them (ldkit.core.roster)
+
+    def name_of(self, slug: str) -> str:
+        """How a person is shown (their roster name, else the slug); links keep the slug."""
+        return self.names.get(slug, slug)
+
+    def names_of(self, slugs: Any) -> list[str]:
+        return [self.name_of(slug) for slug in slugs]
 
     def workbooks(self) -> list[tuple[PersonWeek, WorkbookView]]:
         return [(person, wb) for person in self.people for wb in person.workbooks]
@@ -243,7 +252,9 @@ def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rend
         expenses=display_tree(totals.expenses), expense_totals=totals.expense_totals,
         problems=display_tree([{"path": relative(p.path, workspace.root), "error": p.reason}
                                for p in found.problems]),
-        page_url=workspace.week_url(week))
+        page_url=workspace.week_url(week),
+        names=display_tree({slug: display_name(slug, workspace.settings.team)
+                            for slug in {*found.team, *totals.people, *skips}}))
 
 
 def _paper_view(paper: PaperOf) -> Paper:
@@ -276,7 +287,7 @@ def person_lines(model: WeekModel, text: Any, note: Any) -> list[tuple[PersonWee
             parts.append(f"{text(wb.title)}: " + (f"{text(what)} {note(said)}" if what else note(said)))
         if person.private_workbooks:
             parts.append(text(person.private_note))
-        lines.append((person, "; ".join(parts)))
+        lines.append((person, "; ".join(parts)))  # callers name the person with model.name_of(person.author)
     return lines
 
 
