@@ -549,6 +549,58 @@ def bench_site(base: Path, runs: int) -> list[dict]:
     return results
 
 
+def bench_search(base: Path, runs: int, count: int = 4000) -> list[dict]:
+    """The first search index build over `count` workbooks, against the same build deleting by path before each
+    insert (what it did before: an unindexed FTS column, so each delete scans the table), in the same run."""
+    import sqlite3
+
+    sys.path.insert(0, str(ROOT))
+    ws_root = make_workspace(base)
+    from ldkit.core.weeks import parse_week
+    from ldkit.core.workspace import find_workspace
+    from ldkit.records.schema import make_record, outcome_data
+    from ldkit.records.workbook import save_record
+    from ldkit.site import search
+    from ldkit.workbook.scaffold import create_workbook
+    from ldkit.workbook.templates import get_template
+
+    os.environ["LDKIT_HOME"] = str(ws_root)
+    ws = find_workspace()
+    made = create_workbook(ws, get_template("paper", ws.templates), title="Policy gradients",
+                           week=parse_week("2026-W10"), author="member-0")
+    save_record(made.path, make_record("outcome", made.id, made.author, outcome_data(
+        "Learned about policy gradients and their variance.", hours=3)))
+    raw = made.path.read_bytes()
+    for n in range(1, count):
+        target = ws.week_folder(parse_week("2026-W10").shift(n % 50)) / f"member-{n % 40}" / f"study-{n}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(raw)
+    del os.environ["LDKIT_HOME"]
+
+    class DeleteFirst(sqlite3.Connection):
+        def execute(self, sql, *args):  # type: ignore[override]
+            if sql.startswith("INSERT INTO docs"):
+                super().execute("DELETE FROM docs WHERE path = ?", (args[0][0],))
+            return super().execute(sql, *args)
+
+    def build(factory: type) -> float:
+        path = base / "search.sqlite"
+        path.unlink(missing_ok=True)
+        db = sqlite3.connect(path, factory=factory)
+        search._create(db)
+        start = time.perf_counter()
+        search.refresh(ws, db)
+        took = time.perf_counter() - start
+        db.close()
+        return took
+
+    print(f"  search: {count} workbooks")
+    mine = statistics.median(build(sqlite3.Connection) for _ in range(max(1, runs // 2)))
+    old = build(DeleteFirst)
+    return [report(f"first search index build ({count} workbooks) vs delete-by-path first", mine, old,
+                   "<= 0.5x", 0.5)]
+
+
 def _workbooks(ws: Path, count: int, code: str, env: dict) -> list[Path]:
     paths = []
     for i in range(count):
@@ -685,6 +737,7 @@ def bench_bot(base: Path, runs: int) -> list[dict]:
 
 BENCHES = {"help": bench_help, "new": bench_new, "status": bench_status, "form": bench_form,
            "paper": bench_paper, "digest": bench_digest, "maths": bench_maths, "real": bench_real, "site": bench_site,
+           "search": bench_search,
            "memory": bench_memory, "execute": bench_execute, "cluster": bench_cluster, "bot": bench_bot}
 
 

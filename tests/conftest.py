@@ -15,6 +15,16 @@ from ldkit.core.workspace import Workspace
 from ldkit.workbook.setup import init_workspace
 
 
+@pytest.fixture(autouse=True)
+def no_paper_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test asks the real arXiv or DOI resolver (`-p arxiv_id` fetches too): both point at a closed local port
+    and the cache is the test's own, unless `paper_services` gives them a fake server."""
+    monkeypatch.setenv("LDKIT_ARXIV_API", "http://127.0.0.1:9/api/query")
+    monkeypatch.setenv("LDKIT_DOI_RESOLVER", "http://127.0.0.1:9/doi")
+    monkeypatch.setenv("LDKIT_CACHE_DIR", str(tmp_path / "paper-cache"))
+    monkeypatch.setenv("LDKIT_ARXIV_INTERVAL", "0")
+
+
 @pytest.fixture
 def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
     """An initialised workspace as the current folder, with author alice and no LDKIT_HOME."""
