@@ -32,13 +32,13 @@ def collect(workspace: Workspace, week: Week, index: Path | None = None,
     found = Collected(week=week)
     seen = ReadCache(index)
     try:
-        for path in notebook_files(workspace.week_folder(week)):
+        for path in notebook_files(workspace.week_folder(week), workspace.root, found.problems):
             try:
                 known = seen.get(path)
                 if known is None and on_change is not None:
                     on_change()
                     on_change = None
-                workbook, digest, files = known or seen.put(path, *_read(path))
+                workbook, digest, files = known or seen.put(path, *_read(path, workspace.root))
             except NotebookError as exc:
                 found.problems.append(Problem(path, exc.message))
                 continue
@@ -66,10 +66,10 @@ def collect(workspace: Workspace, week: Week, index: Path | None = None,
     return found
 
 
-def _read(path: Path) -> tuple[Workbook, str, list[str]]:
+def _read(path: Path, root: Path) -> tuple[Workbook, str, list[str]]:
     raw = path.read_bytes()
     nb = parse_notebook(raw, path)
-    return load_workbook(path, nb), content_hash(nb), referenced_files(nb, path.parent)
+    return load_workbook(path, nb, root), content_hash(nb), referenced_files(nb, path.parent)
 
 
 def content_hash(nb: dict[str, Any]) -> str:

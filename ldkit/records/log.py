@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.core.errors import InputError, WorkspaceError
+from ldkit.core.layout import link_target
 from ldkit.core.workspace import Workspace, find_workspace
 from ldkit.records.claims import reproduced, tally, verdict
 from ldkit.records.journal import journal_path
@@ -22,6 +23,10 @@ def workspace_of(notebook: Path) -> Workspace:
                              hint="log to a workbook made by `ldkit new` inside a workspace") from None
     if not workspace.contains(path):
         raise WorkspaceError(f"{notebook} lies outside the workspace {workspace.root}; nothing was written")
+    jpath = journal_path(Path(notebook))
+    if not workspace.contains(jpath):
+        raise WorkspaceError(f"{jpath} is a link to {link_target(jpath)}, outside the workspace {workspace.root}; "
+                             "nothing was written", hint="replace the link with the journal file itself")
     return workspace
 
 

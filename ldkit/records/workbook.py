@@ -8,6 +8,7 @@ from typing import Any
 
 from ldkit.core.errors import NotebookError, RecordError, WriteError
 from ldkit.core.files import atomic_write
+from ldkit.core.layout import inside, link_target
 from ldkit.records import journal
 from ldkit.records.check import Found, journal_fix
 from ldkit.records.merge import Merged, check_and_merge
@@ -33,18 +34,31 @@ class Workbook:
         return str(self.identity.get("author") or self.path.parent.name)
 
 
-def load_workbook(path: Path, nb: dict[str, Any] | None = None) -> Workbook:
-    """Read identity and records from the notebook (metadata and outputs) and its journal, each record checked."""
+def load_workbook(path: Path, nb: dict[str, Any] | None = None, root: Path | None = None) -> Workbook:
+    """Read identity and records from the notebook (metadata and outputs) and its journal, each record checked.
+
+    A journal that is a link leading out of `root` (the workspace; the notebook's own folder when not given) is
+    not read: a warning names it."""
     path = Path(path)
     nb = read_notebook(path) if nb is None else nb
     ident = identity(nb, path)
     jpath = journal.journal_path(path)
-    lines, warnings = journal.read_lines(jpath)
+    lines: list[tuple[int, Any]] = []
+    if journal_outside(jpath, root):
+        warnings = [f"{jpath}: not read: the journal is a link to {link_target(jpath)}, outside the "
+                    "workspace; replace the link with the file itself"]
+    else:
+        lines, warnings = journal.read_lines(jpath)
     found = [*stored_records(nb, path),
              *(Found(value, f"{jpath.name}: line {number}", journal_fix(jpath)) for number, value in lines)]
     merged, problems = check_and_merge(found, workbook_id=ident["id"])
     return Workbook(path=path, identity=ident, records=merged, warnings=warnings + [
         f"{path.parent}/{message}" for message in problems])
+
+
+def journal_outside(jpath: Path, root: Path | None) -> bool:
+    """True when the journal is a link out of `root` (default: its notebook's folder), which nothing follows."""
+    return jpath.is_symlink() and not inside(jpath, jpath.parent if root is None else root)
 
 
 def dump_notebook(nb: dict[str, Any]) -> str:
@@ -65,6 +79,9 @@ def save_record(path: Path, record: dict[str, Any], into_notebook: bool = True) 
     except SchemaProblem as exc:
         raise RecordError(f"not saved: the {record.get('kind')} record is not valid: {exc}") from None
     jpath = journal.journal_path(path)
+    if journal_outside(jpath, None):
+        raise WriteError(f"not saved: {jpath} is a link to {link_target(jpath)}, outside the workbook's folder; "
+                         "nothing was written", hint="replace the link with the journal file itself")
     with journal.locked(jpath) as handle:
         journal.append_locked(handle, record, jpath)
         if not into_notebook:
