@@ -92,7 +92,7 @@ def test_a_form_refuses_a_journal_that_links_outside(new_workbook, ws, outside):
     record = make_record("plan", wb.id, "alice", {"goal": "g", "category": "other", "resources": [],
                                                   "planned_hours": None, "visibility": "team"})
     with pytest.raises(WriteError, match="outside the workbook's folder"):
-        save_record(path, record, into_notebook=False)
+        save_record(path, record)
     assert target.read_text() == ""
 
 

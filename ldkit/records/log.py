@@ -31,16 +31,13 @@ def workspace_of(notebook: Path) -> Workspace:
 
 
 def log_record(notebook: Path, kind: str, data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
-    """Validate against the workbook, then save: journal first, then the notebook's metadata.
+    """Validate against the workbook, then save to its journal (never rewriting the notebook: see save_record).
 
-    Returns the record and, when only the journal could be written, a warning saying so (the save counts)."""
+    Returns the record and a warning to say (None: nothing to warn about)."""
     workbook = load_workbook(Path(notebook))
     record = make_record(kind, workbook.id, workbook.author, data)
-    problem = save_record(Path(notebook), record)
-    if problem is None:
-        return record, None
-    return record, (f"saved (in the journal {journal_path(Path(notebook)).name}); the notebook itself could not be "
-                    f"updated: {problem} — `ldkit show {notebook}` has it. Do not save it again")
+    save_record(Path(notebook), record)
+    return record, None
 
 
 def flat(record: dict[str, Any] | None) -> dict[str, Any] | None:

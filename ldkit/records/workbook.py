@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ldkit.core.errors import NotebookError, RecordError, WriteError
-from ldkit.core.files import atomic_write
+from ldkit.core.errors import RecordError, WriteError
 from ldkit.core.layout import inside, link_target
 from ldkit.records import journal
 from ldkit.records.check import Found, journal_fix
@@ -66,12 +65,12 @@ def dump_notebook(nb: dict[str, Any]) -> str:
     return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def save_record(path: Path, record: dict[str, Any], into_notebook: bool = True) -> str | None:
-    """Journal first (the save is safe from then on), then `metadata.ldkit.records` in the file itself.
+def save_record(path: Path, record: dict[str, Any]) -> None:
+    """Append the record to the workbook's journal, under its lock: the one place every save (form, CLI) is written.
 
-    Both happen under the journal's lock, so concurrent writers neither lose records nor clobber the notebook.
-    Returns None, or — when the journal has the record but the notebook could not be rewritten (a full disk) —
-    why, for the caller to say as a warning: the save itself succeeded and must not be retried.
+    The notebook file itself is never rewritten: a journal is append-only and git merges it by union, so two
+    teammates saving to one workbook from two clones never make a conflict; a rewritten `.ipynb` would. (Records
+    that an older ldkit kept in `metadata.ldkit.records`, and the forms' cell outputs, are still read and merged.)
     """
     path = Path(path)
     try:
@@ -84,14 +83,3 @@ def save_record(path: Path, record: dict[str, Any], into_notebook: bool = True) 
                          "nothing was written", hint="replace the link with the journal file itself")
     with journal.locked(jpath) as handle:
         journal.append_locked(handle, record, jpath)
-        if not into_notebook:
-            return None
-        try:
-            nb = read_notebook(path)
-            meta = nb.setdefault("metadata", {}).setdefault("ldkit", {})
-            records = meta.get("records")
-            meta["records"] = [*(records if isinstance(records, list) else []), record]
-            atomic_write(path, dump_notebook(nb))
-        except (WriteError, NotebookError) as exc:
-            return (exc.reason or exc.message) if isinstance(exc, WriteError) else exc.message
-    return None
