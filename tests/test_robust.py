@@ -319,3 +319,18 @@ def test_log_on_a_full_disk_saves_to_the_journal_and_leaves_the_notebook_whole(s
     assert not [p for p in path.parent.iterdir() if p.name.endswith(".ldkit-tmp")]
     filler.unlink()
     assert json.loads(run("show", path, "--json").stdout)["plan"]["goal"] == "saved though the disk is full"
+
+
+def test_conflict_markers_in_diff3_style_are_read_and_plain_bad_json_is_still_named(new_workbook, run):
+    path = new_workbook()
+    run("log", "plan", path, "--goal", "from the journal")
+    lines = path.read_text().splitlines(keepends=True)
+    at = next(n for n, line in enumerate(lines) if '"source"' in line)
+    path.write_text("".join([*lines[:at], "<<<<<<< HEAD\n", lines[at], "||||||| base\n", lines[at],
+                             "=======\n", lines[at], ">>>>>>> theirs\n", *lines[at + 1:]]))
+    result = run("show", path, "--json")
+    assert json.loads(result.stdout)["plan"]["goal"] == "from the journal"
+    assert "has git conflict markers (from a merge)" in result.stderr
+    path.write_text("".join(lines[:at]) + "<<<<<<< HEAD\n")  # markers, but no complete conflict: just broken
+    result = run("show", path, code=2)
+    assert "invalid JSON" in result.stderr and "git conflict markers" not in result.stderr

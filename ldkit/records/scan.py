@@ -79,7 +79,19 @@ def scan(folder: Path, root: Path | None = None) -> tuple[list[Workbook], list[P
     problems: list[Problem] = []
     for path in notebook_files(folder, root, problems):
         try:
-            workbooks.append(load_workbook(path, root=root))
+            workbook = load_workbook(path, root=root)
         except NotebookError as exc:
             problems.append(Problem(path, exc.message))
+            continue
+        problems.extend(conflict_problem(workbook))
+        workbooks.append(workbook)
     return workbooks, problems
+
+
+def conflict_problem(workbook: Workbook) -> list[Problem]:
+    """A notebook with git conflict markers is a problem to name (once: taken out of its warnings), though its
+    records still count."""
+    if workbook.conflict is None:
+        return []
+    workbook.warnings = [w for w in workbook.warnings if w != workbook.conflict]
+    return [Problem(workbook.path, workbook.conflict)]

@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ldkit.core.errors import RecordError, WriteError
+from ldkit.core.errors import ConflictError, NotebookError, RecordError, WriteError
 from ldkit.core.layout import inside, link_target
 from ldkit.records import journal
 from ldkit.records.check import Found, journal_fix
 from ldkit.records.merge import Merged, check_and_merge
+from ldkit.records.notebook import conflict_sides, identity, parse_notebook, read_notebook
 from ldkit.records.notebook import found_records as stored_records
-from ldkit.records.notebook import identity, read_notebook
 from ldkit.records.schema import SchemaProblem, validate_current
 
 
@@ -22,6 +22,7 @@ class Workbook:
     identity: dict[str, Any]
     records: Merged
     warnings: list[str] = field(default_factory=list)
+    conflict: str | None = None  # the notebook has git conflict markers: its records are read, its body is not
 
     @property
     def id(self) -> str:
@@ -39,7 +40,14 @@ def load_workbook(path: Path, nb: dict[str, Any] | None = None, root: Path | Non
     A journal that is a link leading out of `root` (the workspace; the notebook's own folder when not given) is
     not read: a warning names it."""
     path = Path(path)
-    nb = read_notebook(path) if nb is None else nb
+    conflict: str | None = None
+    also: list[Found] = []  # records of a conflicted notebook's other side
+    if nb is None:
+        try:
+            nb = read_notebook(path)
+        except ConflictError as exc:
+            conflict = exc.message
+            nb, also = conflicted_sides(path, exc)
     ident = identity(nb, path)
     jpath = journal.journal_path(path)
     lines: list[tuple[int, Any]] = []
@@ -48,11 +56,26 @@ def load_workbook(path: Path, nb: dict[str, Any] | None = None, root: Path | Non
                     "workspace; replace the link with the file itself"]
     else:
         lines, warnings = journal.read_lines(jpath)
-    found = [*stored_records(nb, path),
+    found = [*stored_records(nb, path), *also,
              *(Found(value, f"{jpath.name}: line {number}", journal_fix(jpath)) for number, value in lines)]
     merged, problems = check_and_merge(found, workbook_id=ident["id"])
-    return Workbook(path=path, identity=ident, records=merged, warnings=warnings + [
-        f"{path.parent}/{message}" for message in problems])
+    return Workbook(path=path, identity=ident, records=merged, conflict=conflict, warnings=[
+        *([conflict] if conflict else []), *warnings, *(f"{path.parent}/{message}" for message in problems)])
+
+
+def conflicted_sides(path: Path, exc: ConflictError) -> tuple[dict[str, Any], list[Found]]:
+    """A notebook with git conflict markers, read as far as it can be: the identity from the side that parses (ours
+    first; both sides are one workbook), and the records of both sides, which merge like any others."""
+    text = Path(path).read_bytes().decode("utf-8")
+    sides = []
+    for side in conflict_sides(text) or ():
+        try:
+            sides.append(parse_notebook(side.encode("utf-8"), path))
+        except NotebookError:
+            continue
+    if not sides:
+        raise exc
+    return sides[0], [found for side in sides[1:] for found in stored_records(side, path)]
 
 
 def journal_outside(jpath: Path, root: Path | None) -> bool:
