@@ -21,7 +21,7 @@ def test_status_shows_each_author(ws, run, new_workbook, monkeypatch):
                                 "results": {"judged": 0, "reproduced": 0, "text": "0 of 0 claims reproduced",
                                             "total": 0}}
     text = run("status", "--week", "2026-W48").stdout
-    assert "alice" in text and "partial" in text and "2 people, 1 planned, 1 summarized" in text
+    assert "alice" in text and "partial" in text and "2 took part, 1 planned, 1 summarized, 4 h" in text
 
 
 def test_status_reports_unreadable_files_and_goes_on(ws, run, new_workbook):

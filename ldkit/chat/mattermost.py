@@ -22,10 +22,8 @@ def _fit(lines: list[str]) -> str:
 
 
 def digest_payload(model: WeekModel, link: str) -> dict[str, Any]:
-    t = model.totals
     lines = [f"#### Learning Day {model.week}",
-             f"**{t['people']} took part** · {t['planned']} planned · {t['summarized']} summarized · {t['hours']:g} h"
-             + (f" · {t['results']['text']}" if t["results"]["total"] else "")]
+             model.totals.sentence(strong="**")]
     for person, wb in model.workbooks():
         what, note = one_line(wb)
         lines.append(f"- **{plain(person.author)}** — {plain(wb.title)}: " + (f"{plain(what)} _({note})_" if what

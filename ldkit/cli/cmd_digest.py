@@ -106,7 +106,7 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
     if execute:
         for _, wb in result.model.workbooks():
             if wb.failure:
-                warn(f"{wb.path}: {wb.failure['message']}")
+                warn(f"{wb.path}: {wb.failure.message}")
         say(f"{result.executed} ran, {result.failed} failed, {result.not_run} not run")
     if webhook:
         from ldkit.chat import service

@@ -27,6 +27,7 @@ def status(week: str | None, as_json: bool) -> None:
     from ldkit.core.weeks import parse_week
     from ldkit.core.workspace import find_workspace
     from ldkit.ledger.status import week_status
+    from ldkit.ledger.totals import Numbers
 
     workspace = find_workspace()
     report = week_status(workspace, parse_week(week))
@@ -37,9 +38,8 @@ def status(week: str | None, as_json: bool) -> None:
     if as_json:
         emit_json(report)
         return
-    totals = report["totals"]
-    say(f"{report['week']} (learning day {report['learning_day']}): {totals['people']} people, "
-               f"{totals['planned']} planned, {totals['summarized']} summarized, {totals['hours']:g} h")
+    numbers = Numbers.from_dict(report["totals"])
+    say(f"{report['week']} (learning day {report['learning_day']}): {numbers.sentence(', ')}")
     if not report["authors"]:
         say("No workbooks yet this week. Start one: ldkit new TEMPLATE --title T")
     for person in report["authors"]:

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from ldkit.core.layout import relative
 from ldkit.core.text import display_text, display_tree
 from ldkit.core.weeks import learning_day_of
 from ldkit.core.workspace import Workspace
-from ldkit.ledger.totals import is_private, week_totals
+from ldkit.ledger.totals import Numbers, is_private, week_totals
+from ldkit.model.failure import FailureKind, RunFailure  # noqa: F401 - the week's failures, re-exported
 from ldkit.records.claims import reproduced, tally, verdict
 from ldkit.records.week import Collected
 from ldkit.render.fragment import Rendered
@@ -80,7 +81,7 @@ class WorkbookView:
     tally: dict[str, Any] | None
     fragment: str | None = None  # the rendered notebook's file
     render_error: str | None = None
-    failure: dict[str, Any] | None = None
+    failure: RunFailure | None = None
     notes: list[str] = field(default_factory=list)  # what the reader should know (a kernel that was replaced)
 
 
@@ -116,7 +117,7 @@ class WeekModel:
     generated_at: str
     team: list[str]
     people: list[PersonWeek]
-    totals: dict[str, Any]
+    totals: Numbers
     categories: dict[str, int]
     accountability: Accountability
     participation: list[dict[str, Any]]
@@ -151,7 +152,7 @@ def recent_weeks(workspace: Workspace, found: Collected) -> dict[str, Any]:
 
 
 def workbook_view(workspace: Workspace, wb: Any, rendered: Rendered | None = None,
-                  failure: dict[str, Any] | None = None, notes: list[str] | None = None) -> WorkbookView:
+                  failure: RunFailure | None = None, notes: list[str] | None = None) -> WorkbookView:
     """One workbook as any page shows it: display-safe, private records reduced to a flag."""
     plan_record, outcome_record = wb.records.plan, wb.records.outcome
     plan = outcome = None
@@ -178,11 +179,12 @@ def workbook_view(workspace: Workspace, wb: Any, rendered: Rendered | None = Non
         results=results, tally=tally([asdict(r) for r in results]) if results else None,
         fragment=str(rendered.fragment) if rendered and rendered.fragment else None,
         render_error=display_text(rendered.error) if rendered and rendered.error else None,
-        failure=display_tree(failure) if failure else None, notes=display_tree(list(notes or [])))
+        failure=replace(failure, message=display_tree(failure.message)) if failure else None,
+        notes=display_tree(list(notes or [])))
 
 
 def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rendered],
-                failures: dict[str, dict[str, Any]] | None = None,
+                failures: dict[str, RunFailure] | None = None,
                 recent: dict[str, Any] | None = None, notes: dict[str, list[str]] | None = None) -> WeekModel:
     """Everything the week's outputs show, with private plans and outcomes already left out."""
     from ldkit.ledger.stats import skips_of
@@ -205,7 +207,7 @@ def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rend
         week=str(week), learning_day=learning_day_of(week, workspace.weekday).isoformat(),
         learning_weekday=workspace.settings.learning_day,
         generated_at=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        team=display_tree(found.team), people=people, totals=totals.as_dict(),
+        team=display_tree(found.team), people=people, totals=totals.numbers(),
         categories=display_tree(dict(totals.categories.most_common())),
         accountability=Accountability(
             planned_no_outcome=[p.author for p in people if p.planned and not p.summarized],

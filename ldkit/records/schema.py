@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from ldkit.core.errors import RecordError
+from ldkit.core.errors import RecordError, SchemaProblem, UpgradeError  # noqa: F401 - re-exported
 
 SCHEMA_VERSION = 1
 SCHEMA_FILE = Path(__file__).with_name("record.schema.json")
@@ -129,8 +129,6 @@ def outcome_data(summary: object, status: object = "done", hours: object = None,
 # against record.schema.json: the same file the tests hold every written record to. A record newer than this
 # ldkit is kept as it is and never rewritten.
 
-class UpgradeError(ValueError):
-    """A stored record whose version or shape no upgrade step understands."""
 
 
 def _from_v0(old: dict[str, Any]) -> dict[str, Any]:
@@ -200,15 +198,6 @@ def validate_current(record: dict[str, Any]) -> None:
     if _validator is None:
         _validator = compile_schema(SCHEMA_FILE)
     _validator(record)
-
-
-class SchemaProblem(ValueError):
-    """Where a stored document breaks its JSON Schema, said for a person: the field and what it must be."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field} {message}" if field else message)
-        self.field = field
-        self.message = message
 
 
 def compile_schema(path: Path) -> Callable[[Any], Any]:

@@ -11,11 +11,7 @@ FILENAME = DIGEST_MARKDOWN
 
 
 def text(model: WeekModel) -> str:
-    t = model.totals
-    lines = [f"*Learning Day {model.week}* ({model.learning_day}): {t['people']} took part, "
-             f"{t['planned']} planned, {t['summarized']} summarized, {t['hours']:g} h"]
-    if t["results"]["total"]:
-        lines[0] += f", {t['results']['text']}"
+    lines = [f"*Learning Day {model.week}* ({model.learning_day}): {model.totals.sentence(', ')}"]
     for person, wb in model.workbooks():
         what, note = one_line(wb)
         said = f"{what} ({note})" if what else f"({note})"
