@@ -125,21 +125,9 @@ def _kernel_pids() -> list[int]:
 
 
 def _kernel_manager_class() -> Any:
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import Float
+    from ldkit.render.jupyter import kernel_manager_class
 
-    class QuickShutdownKernelManager(AsyncKernelManager):
-        """The default shutdown can wait ~3.4 s after the last cell; 1 s is plenty for a notebook run."""
-
-        shutdown_wait_time = Float(1.0).tag(config=True)
-
-        async def _async_post_start_kernel(self, **kw: Any) -> None:
-            await super()._async_post_start_kernel(**kw)
-            pid = getattr(getattr(self, "provisioner", None), "pid", None)
-            if pid:
-                _kernel_pids().append(pid)
-
-    return QuickShutdownKernelManager
+    return kernel_manager_class(_kernel_pids().append)
 
 
 def _worker_init() -> None:
