@@ -14,6 +14,7 @@ from ldkit.core.layout import relative
 from ldkit.core.text import display_text, display_tree
 from ldkit.core.weeks import learning_day_of
 from ldkit.core.workspace import Workspace
+from ldkit.ledger.team import missing, not_on_roster
 from ldkit.ledger.totals import Numbers, is_private, week_totals
 from ldkit.model.failure import FailureKind, RunFailure  # noqa: F401 - the week's failures, re-exported
 from ldkit.records.claims import reproduced, tally, verdict
@@ -211,10 +212,9 @@ def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rend
         categories=display_tree(dict(totals.categories.most_common())),
         accountability=Accountability(
             planned_no_outcome=[p.author for p in people if p.planned and not p.summarized],
-            no_workbook=display_tree([a for a in found.team if a not in took_part and a not in skipped]),
+            no_workbook=display_tree(missing(found.team, took_part, skipped)),
             skipped=skipped,
-            not_on_roster=display_tree(sorted(a for a in took_part if workspace.settings.team
-                                              and a not in found.team))),
+            not_on_roster=display_tree(not_on_roster(workspace, took_part))),
         participation=[{"week": w["week"], "people": w["people"], "summarized": w["summarized"],
                         "team": len(found.team)} for w in recent["weeks"]],
         expenses=display_tree(totals.expenses), expense_totals=totals.expense_totals,
