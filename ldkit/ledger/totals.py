@@ -11,10 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ldkit.records.claims import tally
-
-
-def is_private(record: dict[str, Any] | None) -> bool:
-    return record is not None and record["data"].get("visibility") == "private"
+from ldkit.records.schema import is_private  # noqa: F401 - the privacy rule, re-exported
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import html
 from typing import Any
 
 from ldkit.core.text import display_tree, escape_markdown
+from ldkit.records.schema import is_private_data
 
 
 def local_time(saved_at: str) -> dt.datetime:
@@ -27,7 +28,7 @@ def _line(label: str, value: Any) -> str:
 def record_card(record: dict[str, Any]) -> str:
     kind, data = record["kind"], display_tree(record["data"])
     saved = local_time(record["saved_at"]).strftime("%Y-%m-%d %H:%M")
-    private = " · private" if data.get("visibility") == "private" else ""
+    private = " · private" if is_private_data(data) else ""
     if kind == "plan":
         text = f"**Plan** · saved {saved}{private}\n\n"
         text += _line("Goal", escape_markdown(data["goal"]))

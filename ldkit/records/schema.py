@@ -6,6 +6,7 @@ form's save cannot afford. The tests check every record built here against the J
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -17,7 +18,10 @@ from ldkit.core.errors import RecordError, SchemaProblem, UpgradeError  # noqa: 
 SCHEMA_VERSION = 1
 SCHEMA_FILE = Path(__file__).with_name("record.schema.json")
 KINDS = ("plan", "outcome", "result")
-STATUSES = ("done", "partial", "stuck", "dropped")
+_SCHEMA = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))  # the one source of the lists below
+STATUSES: tuple[str, ...] = tuple(_SCHEMA["$defs"]["outcome"]["properties"]["status"]["enum"])
+VISIBILITIES: tuple[str, ...] = tuple(_SCHEMA["$defs"]["visibility"]["enum"])  # ("team", "private")
+PRIVATE = "private"
 MAX_HOURS = 24
 MAX_GOAL = 5000
 MAX_SUMMARY = 50000
@@ -31,6 +35,17 @@ EXPENSE_FORM = "item = amount currency, e.g. 'Deep Learning book = 45.90 EUR'"
 def now_rfc3339() -> str:
     """UTC with microseconds, so two saves in one second still order."""
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def is_private_data(data: object) -> bool:
+    """The privacy rule: a plan or outcome marked private. Its workbook's title, notebook, records and notes then
+    stay out of every shared output; it is only counted."""
+    return isinstance(data, dict) and data.get("visibility") == PRIVATE
+
+
+def is_private(record: dict[str, Any] | None) -> bool:
+    """A record (or None) whose data is private."""
+    return record is not None and is_private_data(record.get("data"))
 
 
 def make_record(kind: str, workbook: str, author: str, data: dict[str, Any],
@@ -103,7 +118,7 @@ def plan_data(goal: object, category: object = None, resources: object = None, p
                           field="Category")
     return {"goal": goal_text, "category": chosen, "resources": split_lines(resources),
             "planned_hours": parse_hours(planned_hours, "Planned hours"),
-            "visibility": "private" if private else "team"}
+            "visibility": PRIVATE if private else "team"}
 
 
 def outcome_data(summary: object, status: object = "done", hours: object = None, links: object = None,
@@ -120,7 +135,7 @@ def outcome_data(summary: object, status: object = "done", hours: object = None,
             "links": split_lines(links),
             "next_steps": _text(next_steps, "Next steps", MAX_NEXT, False, ""),
             "expenses": [parse_expense(line, default_currency) for line in lines],
-            "visibility": "private" if private else "team"}
+            "visibility": PRIVATE if private else "team"}
 
 
 # ---------------------------------------------------------------- reading stored records

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ldkit.core.weeks import Week
 from ldkit.records.scan import Problem
+from ldkit.records.schema import is_private
 from ldkit.records.workbook import Workbook
 
 
@@ -36,6 +37,6 @@ def private_kinds(workbook: Workbook) -> tuple[str, ...]:
     kinds = []
     for kind in ("plan", "outcome"):
         record = getattr(workbook.records, kind)
-        if record is not None and record["data"].get("visibility") == "private":
+        if is_private(record):
             kinds.append(kind)
     return tuple(kinds)

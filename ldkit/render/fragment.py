@@ -11,6 +11,7 @@ from typing import Any
 
 from ldkit.core import __version__
 from ldkit.records.notebook import MIME
+from ldkit.records.schema import is_private_data
 from ldkit.render.cache import FragmentCache
 from ldkit.render.media import Place, localise
 from ldkit.render.sanitize import sanitize
@@ -91,7 +92,7 @@ def _prepare_output(output: dict[str, Any], hidden: set[str]) -> dict[str, Any] 
         return output
     record = data.get(MIME)
     if isinstance(record, dict) and (record.get("kind") in hidden or
-                                     record.get("data", {}).get("visibility") == "private"):
+                                     is_private_data(record.get("data"))):
         return None
     for mime in DROPPED:
         data.pop(mime, None)
