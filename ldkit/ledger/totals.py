@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ldkit.records.claims import tally
+from ldkit.records.papers import papers_of
 from ldkit.records.schema import is_private  # noqa: F401 - the privacy rule, re-exported
 
 
@@ -111,8 +112,6 @@ def week_totals(workbooks: Iterable[Any]) -> WeekTotals:
                 totals.expenses.extend({"author": author, "workbook": title, **cost}
                                        for cost in outcome["data"].get("expenses") or [])
         totals.results.extend(record["data"] for record in wb.records.results.values())
-        paper = wb.identity.get("paper")
-        for p in ([paper] if isinstance(paper, dict) else []) + list(wb.identity.get("papers") or []):
-            if isinstance(p, dict) and p.get("id"):
-                totals.papers[str(p.get("title") or p["id"])] += 1
+        for p in papers_of(wb.identity):
+            totals.papers[str(p.get("title") or p["id"])] += 1
     return totals

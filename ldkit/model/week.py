@@ -18,6 +18,7 @@ from ldkit.ledger.team import missing, not_on_roster
 from ldkit.ledger.totals import Numbers, is_private, week_totals
 from ldkit.model.failure import FailureKind, RunFailure  # noqa: F401 - the week's failures, re-exported
 from ldkit.records.claims import reproduced, tally, verdict
+from ldkit.records.papers import paper_of
 from ldkit.records.week import Collected
 from ldkit.render.fragment import Rendered
 from ldkit.render.media import notebook_anchor
@@ -175,7 +176,7 @@ def workbook_view(workspace: Workspace, wb: Any, rendered: Rendered | None = Non
         anchor=notebook_anchor(path), id=wb.id, title=display_text(str(wb.identity.get("title") or wb.path.stem)),
         template=display_text(str(wb.identity.get("template") or "")), path=display_text(path),
         week=str(wb.identity.get("week") or ""),
-        paper=_paper_summary(wb.identity.get("paper"), wb.identity.get("parameters")), plan=plan,
+        paper=_paper_summary(paper_of(wb.identity)), plan=plan,
         plan_private=is_private(plan_record), outcome=outcome, outcome_private=is_private(outcome_record),
         results=results, tally=tally([asdict(r) for r in results]) if results else None,
         fragment=str(rendered.fragment) if rendered and rendered.fragment else None,
@@ -223,17 +224,10 @@ def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rend
         page_url=workspace.week_url(week))
 
 
-def _paper_summary(paper: Any, parameters: Any = None) -> Paper | None:
-    """The paper a workbook is about: its fetched metadata, else the arXiv id or DOI it was started with."""
-    if not isinstance(paper, dict) or not paper.get("id"):
-        params = parameters if isinstance(parameters, dict) else {}
-        arxiv, doi = str(params.get("arxiv_id") or "").strip(), str(params.get("doi") or "").strip()
-        if arxiv:
-            paper = {"id": arxiv, "source": "arxiv", "abs_url": f"https://arxiv.org/abs/{arxiv}"}
-        elif doi:
-            paper = {"id": doi, "source": "doi", "abs_url": f"https://doi.org/{doi}"}
-        else:
-            return None
+def _paper_summary(paper: dict[str, Any] | None) -> Paper | None:
+    """The paper a workbook is about (ldkit.records.papers), made display-safe."""
+    if paper is None:
+        return None
     d = display_tree(paper)
     return Paper(str(d.get("title") or ""), [str(a) for a in d.get("authors") or []], str(d.get("abs_url") or ""),
                  str(d["id"]), str(d.get("source") or ""))

@@ -85,6 +85,7 @@ def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
     from ldkit.ledger.stats import WeekData, compute, known_weeks, skips_of
     from ldkit.ledger.totals import is_private, week_totals
     from ldkit.records.claims import reproduced, verdict
+    from ldkit.records.papers import paper_of
 
     weeks = known_weeks(workspace)
     index = workspace.cache / "digest" / "workbooks.sqlite"
@@ -121,13 +122,13 @@ def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
         for entry in found.entries:
             wb = entry.workbook
             ident = wb.identity
-            paper: dict[str, Any] = ident["paper"] if isinstance(ident.get("paper"), dict) else {}
+            paper: dict[str, Any] = paper_of(ident) or {}
             plan, outcome = wb.records.plan, wb.records.outcome
             rows["workbooks"].append({
                 "id": wb.id, "week": str(week), "author": wb.author, "title": str(ident.get("title") or ""),
                 "template": str(ident.get("template") or ""), "path": str(wb.path.relative_to(workspace.root)),
                 "category": plan["data"].get("category") if plan else None, "created": ident.get("created"),
-                "paper_id": paper.get("id") or (ident.get("parameters") or {}).get("arxiv_id") or None,
+                "paper_id": paper.get("id") or None,
                 "paper_title": paper.get("title") or None,
                 "outcome_status": outcome["data"].get("status") if outcome else None})
             if plan is not None and not is_private(plan):
