@@ -150,3 +150,15 @@ def test_every_error_is_one_of_the_family_in_core_errors():
     assert outside == []  # private control-flow exceptions (_Expired) may stay where they are raised and caught
     family = [cls for _, cls in inspect.getmembers(errors, inspect.isclass) if issubclass(cls, Exception)]
     assert all(issubclass(cls, errors.LdkitError) for cls in family)
+
+
+def test_every_package_ships():
+    """pyproject.toml lists the packages by hand: a new one left out would be missing from the wheel."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
+
+    listed = set(tomllib.loads((ROOT.parent / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {module_name(path) for path in ROOT.rglob("__init__.py")}
+    assert found <= listed, sorted(found - listed)
