@@ -155,3 +155,17 @@ def test_parameter_of_the_wrong_type(ws, run):
     made = json.loads(run("new", "seeded", "-p", "seed", "7", "-p", "fast", "yes", "--json").stdout)
     params = json.loads(Path(made["path"]).read_text())["metadata"]["ldkit"]["parameters"]
     assert params["seed"] == 7 and params["fast"] is True
+
+
+def test_every_way_of_starting_a_workbook_applies_the_roster(ws, run):
+    """The home notebook and the chat bot start workbooks through start_workbook too: the roster rule is there."""
+    from ldkit.core.errors import InputError
+    from ldkit.core.weeks import parse_week
+    from ldkit.core.workspace import find_workspace
+    from ldkit.workbook.start import start_workbook
+
+    run("team", "add", "ada")
+    before = snapshot(ws.root)
+    with pytest.raises(InputError, match="'guest' is not on the team's roster"):
+        start_workbook(find_workspace(), "blank", title="Sneaky", week=parse_week("2026-W48"), author="guest")
+    assert snapshot(ws.root) == before

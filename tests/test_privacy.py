@@ -68,6 +68,10 @@ def outputs(ws, run, tmp_path) -> dict[str, bytes]:
                                            ensure_ascii=False).encode()
     for word in (MARK, "secret", "claim", "mechanical"):
         files[f"search/{word}"] = run("search", word, "--json").stdout.encode()
+    # the organizer's terminal views are pasted into chat too: status names it "private workbook", nothing more
+    files["status"] = run("status", "--week", WEEK).stdout.encode()
+    files["status-json"] = run("status", "--week", WEEK, "--json").stdout.encode()
+    files["health"] = run("stats", "--health", "--until", WEEK, "--json").stdout.encode()
     return files
 
 

@@ -7,6 +7,7 @@ from ldkit.core.weeks import Week, learning_day_of
 from ldkit.core.workspace import Workspace
 from ldkit.ledger.team import missing, not_on_roster, team_of
 from ldkit.ledger.totals import week_totals
+from ldkit.records.privacy import workbook_private
 from ldkit.records.scan import scan
 
 
@@ -27,7 +28,10 @@ def week_status(workspace: Workspace, week: Week) -> dict[str, Any]:
             "outcome": outcome["data"].get("status") if outcome else None,
             "hours": outcome["data"].get("hours") if outcome else None,
             "results": len(wb.records.results),
+            "private": False,
         }
+        if workbook_private(wb):  # counted, nothing more: no title, path (it is named after the title) or topic
+            entry.update(path=None, id=None, title="private workbook", template=None, category=None, private=True)
         author = wb.author
         authors.setdefault(author, []).append(entry)
     roster = [m.slug for m in workspace.settings.team]

@@ -108,8 +108,11 @@ class HomePanel:
         self.mine.clear_output()
         with self.mine:
             if mine and mine["workbooks"]:
+                def named(wb: dict[str, Any]) -> str:  # a private workbook is only counted, even here
+                    return _link(self.workspace.root / wb["path"], wb["title"]) if wb["path"] else str(wb["title"])
+
                 rows = "".join(
-                    f"<li>{_link(self.workspace.root / wb['path'], wb['title'])} — plan: "
+                    f"<li>{named(wb)} — plan: "
                     f"{'yes' if wb['plan'] else 'not yet'}, outcome: {wb['outcome'] or 'not yet'}</li>"
                     for wb in mine["workbooks"])
                 display(HTML(f"<p>You already have a workbook in {week}: open it to go on.</p><ul>{rows}</ul>"))

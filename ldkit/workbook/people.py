@@ -45,10 +45,11 @@ def member_by_email(workspace: Workspace, email: str | None) -> str | None:
 def check_on_roster(author: str, workspace: Workspace) -> None:
     """With a roster, an author who is not on it is refused, with the three ways to fix it."""
     roster = [m.slug for m in workspace.settings.team]
-    if roster and author not in roster:
+    if roster and author not in set(roster):
         email = _git_config(workspace, "user.email")
+        shown = ", ".join(roster[:10]) + (f", … {len(roster) - 10} more" if len(roster) > 10 else "")
         raise InputError(
-            f"{author!r} is not on the team's roster ({', '.join(roster)}); nothing was written",
+            f"{author!r} is not on the team's roster ({shown}); nothing was written",
             hint=f"pass --author NAME or set LDKIT_AUTHOR=NAME, or add yourself: ldkit team add {author} --email "
                  f"{email or 'YOU@EXAMPLE.ORG'}")
 

@@ -13,7 +13,11 @@ def start_workbook(workspace: Workspace, template: str, *, title: str | None, we
                    arxiv: str | None = None, doi: str | None = None, url: str | None = None,
                    params: tuple[tuple[str, str], ...] | list[tuple[str, str]] = (),
                    force: bool = False) -> tuple[NewWorkbook, list[str]]:
-    """Make the workbook (metadata fetched for papers and tutorials); returns it and the warnings to show."""
+    """Make the workbook (metadata fetched for papers and tutorials); returns it and the warnings to show.
+    Every way of starting one (ldkit new, the home notebook, the chat bot) comes here, so the roster rule is here."""
+    from ldkit.workbook.people import check_on_roster
+
+    check_on_roster(author, workspace)
     chosen = get_template(template, workspace.templates)
     values = {name: coerce_parameter(name, value, chosen) for name, value in params}
     warnings: list[str] = []
