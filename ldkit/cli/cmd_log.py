@@ -7,7 +7,6 @@ import click
 
 from ldkit.cli.base import LdkitGroup, say
 from ldkit.cli.options import json_option, pulled_into_work_choice, status_choice
-from ldkit.core.text import plural
 
 notebook_argument = click.argument("notebook", type=click.Path(path_type=Path, dir_okay=False))
 # `log plan|outcome` also take a workbook of this week by its slug or title (ldkit.workbook.find)
@@ -146,7 +145,7 @@ def show(notebook: Path, as_json: bool) -> None:
       ldkit show workbooks/2026-W48/alice/maml.ipynb --json | jq .outcome.summary
     """
     from ldkit.cli.base import emit_json, warn
-    from ldkit.records.log import show_view
+    from ldkit.records.log import show_lines, show_view
     from ldkit.records.workbook import load_workbook
 
     workbook = load_workbook(notebook)
@@ -156,42 +155,5 @@ def show(notebook: Path, as_json: bool) -> None:
     if as_json:
         emit_json(view)
         return
-    ident = view["workbook"]
-    say(f"{ident.get('title')}  ({ident.get('template')}, {ident.get('week')}, {ident.get('author')})")
-    say(f"  {notebook}")
-    plan = view["plan"]
-    if plan:
-        say(f"\nPlan ({plan['visibility']}, saved {plan['saved_at']})")
-        say(f"  goal:      {plan['goal']}")
-        say(f"  category:  {plan['category']}")
-        if plan["planned_hours"] is not None:
-            say(f"  hours:     {plan['planned_hours']:g}")
-        for resource in plan["resources"]:
-            say(f"  resource:  {resource}")
-    else:
-        say("\nPlan: none yet (ldkit log plan, or the form in the notebook)")
-    outcome = view["outcome"]
-    if outcome:
-        say(f"\nOutcome: {outcome['status']} ({outcome['visibility']}, saved {outcome['saved_at']})")
-        if outcome["hours"] is not None:
-            say(f"  hours:     {outcome['hours']:g}")
-        say("  summary:   " + outcome["summary"].replace("\n", "\n             "))
-        for link in outcome["links"]:
-            say(f"  link:      {link}")
-        if outcome["next_steps"]:
-            say(f"  next:      {outcome['next_steps']}")
-        for cost in outcome["expenses"]:
-            say(f"  expense:   {cost['item']}: {cost['amount']:g} {cost['currency']}")
-    else:
-        say("\nOutcome: none yet")
-    if view["results"]:
-        say(f"\nResults: {view['tally']['text']}")
-        for r in view["results"]:
-            tolerance = "" if r.get("tolerance") in (None, "") else f" ± {r['tolerance']}"
-            say(f"  {r['name']}: paper {r['paper']:g}, mine {r['mine']:g}{tolerance} -> {r['verdict']}")
-    if view["history"]:
-        say(f"\nHistory: {plural(len(view['history']), 'earlier record')}")
-    if view["newer"]:
-        kinds = ", ".join(sorted({str(r.get("kind", "?")) for r in view["newer"]}))
-        say(f"\nWritten by a newer ldkit: {plural(len(view['newer']), 'record')} ({kinds}), kept as they are and not "
-            "counted; upgrade ldkit to read them")
+    for line in show_lines(view, notebook):
+        say(line)

@@ -1,7 +1,5 @@
-"""`ldkit search` and `ldkit export`: find what anyone studied; take the records elsewhere."""
+"""`ldkit search`: find what anyone studied, in every week."""
 from __future__ import annotations
-
-from pathlib import Path
 
 import click
 
@@ -53,28 +51,3 @@ def search(query: tuple[str, ...], week: str | None, author: str | None, categor
         say(f"{hit.week}  {hit.author:<14} {hit.title}")
         say(f"    {hit.snippet}")
         say(f"    {hit.path}")
-
-
-@click.command()
-@click.option("--sqlite", "target", type=click.Path(path_type=Path, dir_okay=False), required=True, metavar="FILE",
-              help="The database to write (replaced if an earlier ldkit export made it).")
-@click.option("--force", is_flag=True, help="Replace FILE even if ldkit did not make it.")
-def export(target: Path, force: bool) -> None:
-    """Export the team's shared records as one SQLite database (Datasette-ready).
-
-    \b
-    Tables: weeks, people, workbooks, plans, outcomes, results, expenses,
-    with foreign keys and full-text search on the text columns. Private
-    plans and outcomes are left out.
-
-    \b
-    Examples:
-      ldkit export --sqlite learning-day.db
-      pip install 'ldkit[explore]' && datasette learning-day.db   # a searchable web view
-    """
-    from ldkit.core.workspace import find_workspace
-    from ldkit.site.export import export_sqlite
-
-    done = export_sqlite(find_workspace(), target, force)
-    counts = ", ".join(f"{n} {name}" for name, n in done.counts.items())
-    say(f"wrote {done.path} ({counts})")

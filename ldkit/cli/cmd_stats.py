@@ -1,4 +1,4 @@
-"""`ldkit skip` and `ldkit stats`: weeks off, streaks and participation."""
+"""`ldkit stats`: weeks, streaks and participation; with --health, how the day is going."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,31 +7,8 @@ from typing import Any
 import click
 
 from ldkit.cli.base import say
-from ldkit.cli.options import author_option, json_option, week_option
+from ldkit.cli.options import json_option
 from ldkit.cli.types import WEEK
-
-
-@click.command()
-@week_option
-@author_option
-@click.option("--reason", "-r", default="", metavar="R", help="Why (holiday, on call, …); shown to the organizer.")
-def skip(week: str | None, author: str | None, reason: str) -> None:
-    """Mark a week off: it neither counts nor breaks a streak.
-
-    \b
-    Examples:
-      ldkit skip --reason "on call"
-      ldkit skip --week next --author bob --reason holiday
-    """
-    from ldkit.core.workspace import find_workspace
-    from ldkit.ledger.stats import skip_week
-    from ldkit.workbook.people import resolve_author
-
-    workspace = find_workspace()
-    who = resolve_author(author, workspace)
-    the_week = workspace.read_week(week, who)
-    skip_week(workspace, the_week, who, reason)
-    say(f"{who} takes {the_week} off" + (f" ({reason})" if reason else ""))
 
 
 @click.command()

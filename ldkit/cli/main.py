@@ -9,13 +9,15 @@ from ldkit.cli.cmd_ci import ci
 from ldkit.cli.cmd_digest import digest
 from ldkit.cli.cmd_doctor import doctor
 from ldkit.cli.cmd_expenses import expenses
+from ldkit.cli.cmd_export import export
 from ldkit.cli.cmd_log import log, show
 from ldkit.cli.cmd_new import new
 from ldkit.cli.cmd_paper import paper
 from ldkit.cli.cmd_remind import remind
-from ldkit.cli.cmd_search import export, search
+from ldkit.cli.cmd_search import search
 from ldkit.cli.cmd_site import site
-from ldkit.cli.cmd_stats import skip, stats
+from ldkit.cli.cmd_skip import skip
+from ldkit.cli.cmd_stats import stats
 from ldkit.cli.cmd_status import status
 from ldkit.cli.cmd_team import team
 from ldkit.cli.cmd_workspace import init, templates

@@ -6,6 +6,7 @@ from typing import Any
 
 from ldkit.core.errors import InputError, WorkspaceError
 from ldkit.core.layout import link_target
+from ldkit.core.text import plural
 from ldkit.core.workspace import Workspace, find_workspace
 from ldkit.records.claims import reproduced, tally, verdict
 from ldkit.records.journal import journal_path
@@ -80,3 +81,48 @@ def read_text_argument(value: str | None, file: str | None, label: str) -> str |
         raise InputError(f"--{label}-file: {file} is not UTF-8 text") from None
     except OSError as exc:
         raise InputError(f"--{label}-file: cannot read {file}: {exc.strerror}") from None
+
+
+def show_lines(view: dict[str, Any], notebook: object) -> list[str]:
+    """`ldkit show` in words: the workbook's identity, current plan and outcome, results and history."""
+    lines: list[str] = []
+    ident = view["workbook"]
+    lines.append(f"{ident.get('title')}  ({ident.get('template')}, {ident.get('week')}, {ident.get('author')})")
+    lines.append(f"  {notebook}")
+    plan = view["plan"]
+    if plan:
+        lines.append(f"\nPlan ({plan['visibility']}, saved {plan['saved_at']})")
+        lines.append(f"  goal:      {plan['goal']}")
+        lines.append(f"  category:  {plan['category']}")
+        if plan["planned_hours"] is not None:
+            lines.append(f"  hours:     {plan['planned_hours']:g}")
+        for resource in plan["resources"]:
+            lines.append(f"  resource:  {resource}")
+    else:
+        lines.append("\nPlan: none yet (ldkit log plan, or the form in the notebook)")
+    outcome = view["outcome"]
+    if outcome:
+        lines.append(f"\nOutcome: {outcome['status']} ({outcome['visibility']}, saved {outcome['saved_at']})")
+        if outcome["hours"] is not None:
+            lines.append(f"  hours:     {outcome['hours']:g}")
+        lines.append("  summary:   " + outcome["summary"].replace("\n", "\n             "))
+        for link in outcome["links"]:
+            lines.append(f"  link:      {link}")
+        if outcome["next_steps"]:
+            lines.append(f"  next:      {outcome['next_steps']}")
+        for cost in outcome["expenses"]:
+            lines.append(f"  expense:   {cost['item']}: {cost['amount']:g} {cost['currency']}")
+    else:
+        lines.append("\nOutcome: none yet")
+    if view["results"]:
+        lines.append(f"\nResults: {view['tally']['text']}")
+        for r in view["results"]:
+            tolerance = "" if r.get("tolerance") in (None, "") else f" ± {r['tolerance']}"
+            lines.append(f"  {r['name']}: paper {r['paper']:g}, mine {r['mine']:g}{tolerance} -> {r['verdict']}")
+    if view["history"]:
+        lines.append(f"\nHistory: {plural(len(view['history']), 'earlier record')}")
+    if view["newer"]:
+        kinds = ", ".join(sorted({str(r.get("kind", "?")) for r in view["newer"]}))
+        lines.append(f"\nWritten by a newer ldkit: {plural(len(view['newer']), 'record')} ({kinds}), kept as they "
+                     "are and not counted; upgrade ldkit to read them")
+    return lines
