@@ -67,6 +67,8 @@ class RecordForm:
         current = getattr(workbook.records, self.kind) if workbook else None
         if current is not None:
             self.prefill(current)
+        else:
+            self.offer()
         if problem:
             self.say(problem, error=True)
             self.button.disabled = True
@@ -75,6 +77,9 @@ class RecordForm:
              widgets.HBox([self.button, self.message], layout=widgets.Layout(align_items="center"))],
             layout=widgets.Layout(border="1px solid var(--jp-border-color1, #ccc)", padding="10px 14px",
                                   max_width="820px"))
+
+    def offer(self) -> None:
+        """Before anything is saved: what the form offers to start from (the plan: last time's next steps)."""
 
     # subclasses
     def _build_fields(self) -> dict[str, widgets.Widget]:
@@ -178,6 +183,14 @@ class PlanForm(RecordForm):
         }
         fields["Resources"].value = self._paper_resources()
         return fields
+
+    def offer(self) -> None:
+        """Last time's next steps (metadata.ldkit.carry_over, see workbook/carry) offered as this week's goal."""
+        carry = self.workbook.identity.get("carry_over") if self.workbook else None
+        if isinstance(carry, dict) and carry.get("next_steps") and not self.fields["Goal"].value:
+            self.fields["Goal"].value = str(carry["next_steps"])
+            self.say(f"Last time ({carry.get('week') or 'before'}): your next steps are offered as "
+                     "the goal; change them as you like, then save.")
 
     def _paper_resources(self) -> str:
         """A paper workbook's plan starts with the paper as its first resource."""

@@ -181,7 +181,8 @@ def workbook_path(workspace: Workspace, week: Week, author: str, title: str) -> 
 def create_workbook(workspace: Workspace, template: Template, *, title: str | None, week: Week, author: str,
                     params: dict[str, Any] | None = None, force: bool = False,
                     paper: dict[str, Any] | None = None, papers: list[dict[str, Any]] | None = None,
-                    roles: dict[str, list[dict[str, Any]]] | None = None) -> NewWorkbook:
+                    roles: dict[str, list[dict[str, Any]]] | None = None,
+                    more: dict[str, Any] | None = None) -> NewWorkbook:
     """Write a new workbook atomically; an existing file is kept (exit 2) unless `force`, then backed up."""
     title = template.display_name if title is None else title
     title = " ".join(title.split()) if title.strip() else title
@@ -207,6 +208,7 @@ def create_workbook(workspace: Workspace, template: Template, *, title: str | No
         identity["paper"] = paper
     if papers:
         identity["papers"] = papers
+    identity.update(more or {})  # track, continues, carry_over (workbook/carry)
     nb = build_notebook(template, identity, parameters, roles)
     backup = backup_journal = None
     if path.exists() or path.is_symlink():

@@ -1,6 +1,7 @@
 """Starting a workbook: the one path `ldkit new` and the home notebook's Start button both take."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from ldkit.core.weeks import Week
@@ -12,12 +13,16 @@ from ldkit.workbook.templates import get_template
 def start_workbook(workspace: Workspace, template: str, *, title: str | None, week: Week, author: str,
                    arxiv: str | None = None, doi: str | None = None, url: str | None = None,
                    params: tuple[tuple[str, str], ...] | list[tuple[str, str]] = (),
-                   force: bool = False) -> tuple[NewWorkbook, list[str]]:
+                   force: bool = False, track: str | None = None,
+                   continue_from: Path | None = None) -> tuple[NewWorkbook, list[str]]:
     """Make the workbook (metadata fetched for papers and tutorials); returns it and the warnings to show.
     Every way of starting one (ldkit new, the home notebook, the chat bot) comes here, so the roster rule is here."""
     from ldkit.workbook.people import check_on_roster
 
     check_on_roster(author, workspace)
+    from ldkit.workbook.carry import continuing
+
+    more = continuing(workspace, author, week, track, continue_from)
     chosen = get_template(template, workspace.templates)
     values = {name: coerce_parameter(name, value, chosen) for name, value in params}
     warnings: list[str] = []
@@ -38,6 +43,6 @@ def start_workbook(workspace: Workspace, template: str, *, title: str | None, we
     made = create_workbook(workspace, chosen, title=title, week=week, author=author,
                            params={**(extra.params if extra else {}), **values}, force=force,
                            paper=extra.paper if extra else None, papers=extra.papers if extra else None,
-                           roles=extra.roles if extra else None)
+                           roles=extra.roles if extra else None, more=more)
     warnings.extend(made.warnings)
     return made, warnings

@@ -1,0 +1,69 @@
+"""Carry-over and tracks (workbook/carry): last week's next steps reach this week's plan, and --track / --continue
+tie the weeks of one course together."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ldkit.notebook.forms import PlanForm
+from tests.conftest import snapshot
+from tests.test_forms import open_form
+
+
+def identity(path) -> dict:
+    return json.loads(Path(path).read_text())["metadata"]["ldkit"]
+
+
+@pytest.fixture
+def last_week(run, new_workbook):
+    path = new_workbook("tutorial", "RL course, week 1", "--week", "2026-W48", "--track", "RL course")
+    run("log", "outcome", path, "--summary", "Bandits and MDPs.", "--next", "Continue with PPO next week")
+    return path
+
+
+def test_last_weeks_next_steps_are_offered_as_this_weeks_goal(ws, run, new_workbook, last_week):
+    path = new_workbook("blank", "Something new", "--week", "2026-W49")
+    carry = identity(path)["carry_over"]
+    assert carry == {"from": identity(last_week)["id"], "week": "2026-W48",
+                     "next_steps": "Continue with PPO next week"}
+    assert "track" not in identity(path)  # carrying the next steps is not joining the track
+    form = open_form(PlanForm, path)
+    assert form.fields["Goal"].value == "Continue with PPO next week"
+    assert "Last time (2026-W48)" in form.message.value
+    run("log", "plan", path, "--goal", "Something else after all")
+    assert open_form(PlanForm, path).fields["Goal"].value == "Something else after all"  # a saved plan wins
+
+
+def test_track_and_continue_tie_the_weeks(ws, run, new_workbook, last_week):
+    assert identity(last_week)["track"] == {"slug": "rl-course", "name": "RL course"}
+    week2 = new_workbook("tutorial", "RL course, week 2", "--week", "2026-W49", "--continue", last_week)
+    assert identity(week2)["track"] == {"slug": "rl-course", "name": "RL course"}
+    assert identity(week2)["continues"] == identity(last_week)["id"]
+    assert identity(week2)["carry_over"]["next_steps"] == "Continue with PPO next week"
+    # a workbook that had no track starts one named after it
+    solo = new_workbook("blank", "Rust lifetimes", "--week", "2026-W47")
+    on = new_workbook("blank", "Rust lifetimes again", "--week", "2026-W48", "--continue", solo)
+    assert identity(on)["track"] == {"slug": "rust-lifetimes", "name": "Rust lifetimes"}
+
+
+def test_a_private_workbook_hands_nothing_on(ws, run, new_workbook):
+    secret = new_workbook("blank", "Secret", "--week", "2026-W48")
+    run("log", "outcome", secret, "--summary", "s", "--next", "secret next step", "--private")
+    assert "carry_over" not in identity(new_workbook("blank", "After", "--week", "2026-W49"))
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--track", "RL course", "--continue", "{last}"], "--track and --continue do not go together"),
+    (["--continue", "{last}", "--week", "2026-W48"], "it is not from an earlier week than 2026-W48"),
+    (["--continue", "{last}", "--author", "bob"], "that is alice's workbook, not bob's"),
+    (["--continue", "nowhere.ipynb"], "does not exist"),
+    (["--track", "   "], "--track needs a name"),
+])
+def test_bad_continuations_are_refused_and_nothing_is_written(ws, run, last_week, args, message):
+    before = snapshot(ws.root)
+    result = run("new", "blank", "--title", "x", "--week", "2026-W49",
+                 *[a.replace("{last}", str(last_week)) for a in args], code=2)
+    assert message in result.stderr
+    assert snapshot(ws.root) == before
