@@ -48,6 +48,9 @@ class Committer:
         if not relative:
             return False
         added = self._git("add", "--", *relative)
+        if added.returncode == 0 and self._git("diff", "--cached", "--quiet", "--", *relative).returncode == 0:
+            # an answer saved while the previous commit ran is already in it (a journal is one file): nothing to do
+            return self._push() if self.push else True
         done = self._git("commit", "-m", f"Learning Day: {message}", "--", *relative)
         if added.returncode != 0 or done.returncode != 0:
             print(f"ldkit bot: could not commit {message}: {(added.stderr or done.stderr or done.stdout).strip()}",
@@ -55,11 +58,15 @@ class Committer:
             return False
         if not self.push:
             return True
+        return self._push()
+
+    def _push(self) -> bool:
         for _ in range(PUSH_TRIES):
             pushed = self._git("push", "--quiet")
             if pushed.returncode == 0:
                 return True
-            rebased = self._git("pull", "--rebase", "--quiet")
+            # --autostash: the next answer may be saving into the work tree while this commit is pushed
+            rebased = self._git("pull", "--rebase", "--autostash", "--quiet")
             if rebased.returncode != 0:
                 self._git("rebase", "--abort")
                 print(f"ldkit bot: could not rebase onto the remote: {rebased.stderr.strip()}", file=sys.stderr)
