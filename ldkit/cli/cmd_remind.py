@@ -1,10 +1,12 @@
 """`ldkit remind plan|outcome`: nudge who has not planned or summarized, once each."""
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from ldkit.cli.base import say
-from ldkit.cli.options import chat_choice, week_option
+from ldkit.cli.options import chat_choice, team_option, week_option
 from ldkit.cli.types import CLOCK_TIME
 
 
@@ -21,8 +23,9 @@ from ldkit.cli.types import CLOCK_TIME
 @click.option("--dry-run", is_flag=True, help="Print the message and who it names; send nothing.")
 @click.option("--force", is_flag=True,
               help="Name everyone not done, even those reminded before and outside their learning day.")
+@team_option
 def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, at_local: str | None,
-           dry_run: bool, force: bool) -> None:
+           dry_run: bool, force: bool, team: str | None) -> None:
     """Remind who has not planned (KIND plan) or summarized (KIND outcome).
 
     \b
@@ -38,6 +41,14 @@ def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, a
       ldkit remind plan --week held --post "$WEBHOOK" --at-local 09:00   # hourly
       ldkit remind outcome --post "$WEBHOOK" --at-local 16:00 --chat teams
       ldkit remind plan --dry-run
+
+    \b
+    For a company ([teams] in ldkit.toml) each team's reminder goes to the
+    webhook in the variable its webhook_env names, once per team; members
+    without a team are reminded on --post. --team SLUG reminds one team
+    (on --post, else on its own webhook).
+      ldkit remind plan --post "$LEARNING_DAY_WEBHOOK" --at-local 09:00
+      ldkit remind outcome --team robotics
     """
     from ldkit.core.errors import InputError
     from ldkit.core.workspace import find_workspace
@@ -47,6 +58,16 @@ def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, a
     the_week = workspace.read_week(week)
     at = parse_at(at_local)
     service = chat or workspace.settings.chat
+    if workspace.settings.teams and not team:
+        _company(workspace, the_week, kind, webhook, service, at, dry_run, force)
+        return
+    if team:
+        from ldkit.digest.company import team_webhook
+
+        workspace = workspace.for_team(team)
+        info = workspace.team_info(team)
+        webhook = webhook or team_webhook(info)
+        service = chat or info.chat or service
     if dry_run:
         due = reminder(workspace, the_week, kind, at, force=force)
         if not due.due:
@@ -63,3 +84,25 @@ def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, a
         say(f"reminded {', '.join(m.slug for m in due.due)} to {'plan' if kind == 'plan' else 'summarize'}")
     else:
         say(due.nobody_line())
+
+
+def _company(workspace: Any, week: Any, kind: str, webhook: str | None, service: str, at: Any, dry_run: bool,
+             force: bool) -> None:
+    """Every team's reminder on its own webhook; members without a team on --post."""
+    from ldkit.cli.base import warn
+    from ldkit.team.remind import company_views, reminder, send_company_reminders
+
+    if dry_run:
+        for label, view, hook, own in company_views(workspace):
+            due = reminder(view, week, kind, at, force=force)
+            where = "its webhook" if hook else ("--post" if view.scope == workspace.without_team().scope
+                                                else "nowhere (its webhook variable is not set)")
+            say(f"{label}: " + (f"would name {', '.join(m.slug for m in due.due)} on {own or service}, to {where}"
+                                if due.due else due.nobody_line()))
+        say("(dry run: nothing sent)")
+        return
+    done, warnings = send_company_reminders(workspace, week, kind, webhook, service, at, force)
+    for message in warnings:
+        warn(message)
+    for label, due in done:
+        say(f"{label}: " + (f"reminded {', '.join(m.slug for m in due.due)}" if due.due else due.nobody_line()))

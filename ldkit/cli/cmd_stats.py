@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from ldkit.cli.base import say
-from ldkit.cli.options import author_option, json_option, week_option
+from ldkit.cli.options import author_option, json_option, team_option, week_option
 from ldkit.cli.types import WEEK
 
 
@@ -39,7 +39,8 @@ def skip(week: str | None, author: str | None, reason: str) -> None:
 @json_option
 @click.option("--plot", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="FILE",
               help="Draw weekly participation and hours to FILE.svg or FILE.png (needs matplotlib).")
-def stats(since: str | None, until: str | None, as_json: bool, plot: Path | None) -> None:
+@team_option
+def stats(since: str | None, until: str | None, as_json: bool, plot: Path | None, team: str | None) -> None:
     """Per week: people, plans, outcomes, hours, categories. Per person: streaks and participation.
 
     \b
@@ -52,6 +53,7 @@ def stats(since: str | None, until: str | None, as_json: bool, plot: Path | None
       ldkit stats
       ldkit stats --since 2026-W40 --json
       ldkit stats --plot participation.svg
+      ldkit stats --team robotics --json
     """
     from ldkit.cli.base import emit_json
     from ldkit.core.workspace import find_workspace
@@ -60,7 +62,7 @@ def stats(since: str | None, until: str | None, as_json: bool, plot: Path | None
 
     if plot is not None:
         check_plot_path(plot)
-    workspace = find_workspace()
+    workspace = find_workspace().for_team(team)
     data = compute(workspace, workspace.read_week(since) if since else None,
                    workspace.read_week(until) if until else None)
     if plot is not None:

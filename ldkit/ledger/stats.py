@@ -45,6 +45,8 @@ def skips_of(workspace: Workspace, week: Week, warnings: list[str] | None = None
 
     found: dict[str, str] = {}
     for path in sorted(workspace.week_folder(week).glob(f"*/{SKIP_FILE}")):
+        if not workspace.counts(path.parent.name):
+            continue  # another team's week off
         problem = None
         try:
             data: Any = json.loads(path.read_text(encoding="utf-8"))
@@ -104,7 +106,7 @@ class WeekData:
 def read_week(workspace: Workspace, week: Week, workbooks: list[Any] | None = None) -> WeekData:
     """A week's numbers; `workbooks` already read (the digest has them) saves reading them twice."""
     if workbooks is None:
-        workbooks, _ = scan(workspace.week_folder(week))
+        workbooks, _ = scan(workspace.week_folder(week), workspace.members)
     return WeekData(week=week, totals=week_totals(workbooks, week), skipped=skips_of(workspace, week))
 
 

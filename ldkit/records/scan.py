@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,10 +36,15 @@ def workbook_stamp(path: Path) -> str:
     return "|".join(parts)
 
 
-def notebook_files(folder: Path) -> list[Path]:
-    """The .ipynb files below `folder`, leaving out Jupyter's checkpoints, hidden folders and --force backups."""
+def notebook_files(folder: Path, authors: Collection[str] | None = None) -> list[Path]:
+    """The .ipynb files below `folder`, leaving out Jupyter's checkpoints, hidden folders and --force backups.
+
+    With `authors` (a team's members), only the workbooks under their folders of a week folder
+    (workbooks/<week>/<author>/) are looked at."""
     if not folder.is_dir():
         return []
+    if authors is not None:
+        return sorted(p for a in authors if (folder / a).is_dir() for p in notebook_files(folder / a))
     found = []
     for path in folder.rglob("*.ipynb"):
         parts = path.relative_to(folder).parts
@@ -48,10 +54,11 @@ def notebook_files(folder: Path) -> list[Path]:
     return sorted(found)
 
 
-def scan(folder: Path) -> tuple[list[Workbook], list[Problem]]:
+def scan(folder: Path, authors: Collection[str] | None = None) -> tuple[list[Workbook], list[Problem]]:
+    """Every workbook below `folder` (of `authors` only, when given), read and checked."""
     workbooks: list[Workbook] = []
     problems: list[Problem] = []
-    for path in notebook_files(folder):
+    for path in notebook_files(folder, authors):
         try:
             workbooks.append(load_workbook(path))
         except NotebookError as exc:

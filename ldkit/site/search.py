@@ -71,16 +71,20 @@ def _create(db: sqlite3.Connection) -> None:
 def refresh(workspace: Workspace, db: sqlite3.Connection) -> list[str]:
     """Bring the index up to date; returns warnings for files that could not be read."""
     warnings: list[str] = []
-    known = {row[0]: row[1] for row in db.execute("SELECT path, stamp FROM docs")}
+    # path -> (rowid, stamp): a row is replaced by its rowid (FTS5 has no index on `path`: deleting by it before
+    # every insert made the first build quadratic)
+    known = {row[1]: (row[0], row[2]) for row in db.execute("SELECT rowid, path, stamp FROM docs")}
     current: set[str] = set()
     with db:
         for path in notebook_files(workspace.workbooks):
             key = str(path)
             current.add(key)
             stamp = workbook_stamp(path)
-            if known.get(key) == stamp:
-                continue
-            db.execute("DELETE FROM docs WHERE path = ?", (key,))
+            before = known.get(key)
+            if before is not None:
+                if before[1] == stamp:
+                    continue
+                db.execute("DELETE FROM docs WHERE rowid = ?", (before[0],))
             try:
                 row = _document(workspace, path)
             except LdkitError as exc:
@@ -92,7 +96,7 @@ def refresh(workspace: Workspace, db: sqlite3.Connection) -> list[str]:
             db.execute(f"INSERT INTO docs (path, stamp, week, author, category, {', '.join(COLUMNS)}) "
                        f"VALUES ({', '.join('?' * (5 + len(COLUMNS)))})", (key, stamp, *row))
         for gone in set(known) - current:
-            db.execute("DELETE FROM docs WHERE path = ?", (gone,))
+            db.execute("DELETE FROM docs WHERE rowid = ?", (known[gone][0],))
     return warnings
 
 
@@ -148,6 +152,10 @@ def search(workspace: Workspace, query: str, week: str | None = None, author: st
             if value:
                 where.append(f"{column} = ?")
                 args.append(value)
+        if workspace.members is not None:  # a team's view: its members' workbooks only
+            members = sorted(workspace.members)
+            where.append(f"author IN ({', '.join('?' * len(members))})" if members else "0")
+            args.extend(members)
         rows = db.execute(
             "SELECT week, author, title, path, category, snippet(docs, -1, '[', ']', '…', 12), bm25(docs) "
             f"FROM docs WHERE {' AND '.join(where)} ORDER BY bm25(docs) LIMIT ?", (*args, limit)).fetchall()

@@ -1,0 +1,167 @@
+"""A company: several teams in one workspace — [teams] read and edited, --team filters, a digest per team and a
+company digest, each team's post on its own (fake, 127.0.0.1) webhook, private records absent everywhere."""
+import datetime as dt
+import json
+
+import pytest
+
+from tests.conftest import snapshot
+from tests.fakeserver import Reply
+
+WEEK = "2026-W48"  # learning day Thursday 2026-11-26
+ON_THE_DAY = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.timezone.utc)
+SECRET = "Dana's secret plan"
+TEAMS = {"robotics": ("ada", "bob"), "vision": ("chen", "dana"), "infra": ("eve",)}
+
+
+@pytest.fixture
+def company(ws, run, new_workbook, monkeypatch):
+    for slug in TEAMS:
+        run("team", "add-team", slug, "--name", slug.title(), "--webhook-env", f"{slug.upper()}_WEBHOOK")
+    for slug, members in TEAMS.items():
+        for who in members:
+            run("team", "add", who, "--team", slug, "--chat", f"U{who.upper()}")
+    run("team", "add", "zed")  # on the roster, in no team
+    for who in ("ada", "bob", "chen", "eve"):
+        path = new_workbook("blank", f"{who.title()} on diffusion", "--week", WEEK, "--author", who)
+        run("log", "plan", path, "--goal", f"{who} learns diffusion models", "--hours", "3")
+        run("log", "outcome", path, "--summary", f"{who} understood score matching", "--hours", "3")
+    secret = new_workbook("blank", SECRET, "--week", WEEK, "--author", "dana")
+    run("log", "plan", secret, "--goal", SECRET, "--private")
+    return ws
+
+
+def hooks(fake_server, monkeypatch):
+    for slug in (*TEAMS, "company"):
+        fake_server.route(f"/{slug}", Reply(body=b"ok"), method="POST")
+        monkeypatch.setenv(f"{slug.upper()}_WEBHOOK", f"{fake_server.url}/{slug}")
+    return f"{fake_server.url}/company"
+
+
+def posts(fake_server):
+    return [(r.path.strip("/"), r.body.decode()) for r in fake_server.requests if r.method == "POST"]
+
+
+def test_teams_are_read_and_edited(company, run):
+    listed = json.loads(run("team", "teams", "--json").stdout)
+    assert [(t["slug"], t["webhook_env"], t["members"]) for t in listed] == [
+        ("infra", "INFRA_WEBHOOK", 1), ("robotics", "ROBOTICS_WEBHOOK", 2), ("vision", "VISION_WEBHOOK", 2)]
+    assert {m["slug"]: m["team"] for m in json.loads(run("team", "list", "--json").stdout)}["ada"] == "robotics"
+    text = (company.root / "ldkit.toml").read_text()
+    assert 'webhook_env = "ROBOTICS_WEBHOOK"' in text and "http" not in text.split("[teams]")[1]
+
+
+def test_bad_teams_are_refused_with_a_clear_message(company, run):
+    before = snapshot(company.root)
+    bad = run("team", "add", "ada", "--team", "nope", code=2)
+    assert "names team 'nope', which is not a table of [teams]" in bad.stderr and "infra, robotics" in bad.stderr
+    url = run("team", "add-team", "ops", "--webhook-env", "https://hooks.example.org/T000/B000/xyz", code=2)
+    assert "not the URL" in url.stderr and "hooks.example.org" not in url.stderr
+    busy = run("team", "remove-team", "vision", code=2)
+    assert "still has 2 member(s) (chen, dana)" in busy.stderr
+    assert snapshot(company.root) == before
+
+
+def test_a_settings_file_with_a_bad_team_is_refused_on_read(ws, run):
+    config = ws.root / "ldkit.toml"
+    config.write_text(config.read_text() + '\n[teams]\nrobotics = { name = "R", colour = "red" }\n')
+    assert "team 'robotics' has unknown field 'colour'" in run("status", code=2).stderr
+    config.write_text('[teams]\nrobotics = { webhook_env = "https://x.example/hook" }\n')
+    assert "not the URL" in run("status", code=2).stderr
+    config.write_text('[teams]\nrobotics = { name = "R" }\n[team]\nada = { team = "vision" }\n')
+    assert "names team 'vision'" in run("status", code=2).stderr
+
+
+def test_team_filters_status_stats_search(company, run):
+    status = json.loads(run("status", "--week", WEEK, "--team", "vision", "--json").stdout)
+    assert [p["author"] for p in status["authors"]] == ["chen", "dana"]
+    # a plan alone, in a week held, is not taking part
+    assert status["totals"]["people"] == 1 and status["totals"]["workbooks"] == 2
+    stats = json.loads(run("stats", "--until", WEEK, "--team", "robotics", "--json").stdout)
+    assert sorted(p["author"] for p in stats["people"]) == ["ada", "bob"]
+    hits = json.loads(run("search", "diffusion", "--team", "infra", "--json").stdout)
+    assert [h["author"] for h in hits] == ["eve"]
+    assert len(json.loads(run("search", "diffusion", "--json").stdout)) == 4
+    assert json.loads(run("search", "secret", "--json").stdout) == []
+
+
+@pytest.mark.parametrize("command", [("status",), ("stats",), ("digest",), ("remind", "plan", "--dry-run"),
+                                     ("search", "x")])
+def test_an_unknown_team_is_one_line_listing_the_teams(company, run, command):
+    result = run(*command, "--team", "nope", code=2)
+    assert result.stderr.strip().count("\n") == 0
+    assert "--team 'nope' is not a team" in result.stderr and "infra, robotics, vision" in result.stderr
+
+
+def test_export_has_the_team(company, run, tmp_path):
+    import sqlite3
+
+    run("export", "--sqlite", tmp_path / "ld.db")
+    db = sqlite3.connect(tmp_path / "ld.db")
+    assert dict(db.execute("SELECT author, team FROM people")) == {
+        "ada": "robotics", "bob": "robotics", "chen": "vision", "dana": "vision", "eve": "infra", "zed": None}
+    assert db.execute("SELECT team FROM workbooks WHERE private = 1").fetchall() == [("vision",)]
+
+
+def test_digest_per_team_and_company_posted_once_each_to_its_own_webhook(company, run, fake_server, monkeypatch):
+    url = hooks(fake_server, monkeypatch)
+    result = run("digest", "--week", WEEK, "--format", "md", "--format", "json", "--post", url)
+    folder = company.digests / WEEK
+    for slug in TEAMS:
+        for name in ("index.html", "digest.md", "digest.json"):
+            assert (folder / slug / name).is_file()
+    page = (folder / "index.html").read_text()
+    assert all(f'href="{slug}/index.html"' in page for slug in TEAMS) and "<script" not in page
+    assert "default-src 'none'" in page
+    robotics = (folder / "robotics" / "index.html").read_text()
+    assert "Ada on diffusion" in robotics and "Chen on diffusion" not in robotics
+    company_json = json.loads((folder / "digest.json").read_text())
+    assert {t["slug"]: t["people"] for t in company_json["teams"]} == {"infra": 1, "robotics": 2, "vision": 1}
+    sent = posts(fake_server)
+    assert sorted(path for path, _ in sent) == ["company", "infra", "robotics", "vision"]
+    by_path = dict(sent)
+    assert "ada" in by_path["robotics"] and "chen" not in by_path["robotics"]
+    assert "chen" in by_path["vision"] and "ada" not in by_path["vision"]
+    assert "Robotics" in by_path["company"] and "Vision" in by_path["company"]
+    for path in folder.rglob("*"):
+        if path.is_file():
+            assert SECRET not in path.read_text(), path
+    assert all(SECRET not in body for _, body in sent)
+    assert fake_server.url not in result.stdout + result.stderr
+    again = run("digest", "--week", WEEK, "--post", url)
+    assert len(posts(fake_server)) == 4 and again.stdout.count("already posted") == 4
+    markers = sorted(p.name for p in (company.cache / "posted").glob("*.json"))
+    assert markers == [f"{WEEK}.digest.json", f"{WEEK}.infra.digest.json", f"{WEEK}.robotics.digest.json",
+                       f"{WEEK}.vision.digest.json"]
+
+
+def test_a_team_without_its_webhook_is_named_and_the_rest_posted(company, run, fake_server, monkeypatch):
+    url = hooks(fake_server, monkeypatch)
+    monkeypatch.delenv("INFRA_WEBHOOK")
+    result = run("digest", "--week", WEEK, "--post", url)
+    assert "team infra: not posted, $INFRA_WEBHOOK is not set" in result.stderr
+    assert sorted(path for path, _ in posts(fake_server)) == ["company", "robotics", "vision"]
+
+
+def test_digest_of_one_team(company, run, fake_server, monkeypatch):
+    url = hooks(fake_server, monkeypatch)
+    run("digest", "--week", WEEK, "--team", "vision", "--post", url)
+    assert (company.digests / WEEK / "vision" / "index.html").is_file()
+    assert not (company.digests / WEEK / "index.html").exists()
+    [(path, body)] = posts(fake_server)
+    assert path == "company" and "chen" in body and "ada" not in body and SECRET not in body
+
+
+def test_reminders_go_to_each_team_once(company, run, fake_server, monkeypatch, new_workbook):
+    import time_machine
+
+    url = hooks(fake_server, monkeypatch)
+    with time_machine.travel(ON_THE_DAY):
+        result = run("remind", "outcome", "--week", WEEK, "--post", url)
+        sent = dict(posts(fake_server))
+        assert sorted(sent) == ["company", "vision"]  # robotics and infra are done; zed has no team
+        assert "UDANA" in sent["vision"] and "UCHEN" not in sent["vision"] and "zed" in sent["company"]
+        assert "vision: reminded dana" in result.stdout
+        run("remind", "outcome", "--week", WEEK, "--post", url)
+        assert len(posts(fake_server)) == 2
+    assert (company.cache / "posted" / f"{WEEK}.vision.remind-outcome.json").is_file()
