@@ -165,3 +165,65 @@ def test_reminders_go_to_each_team_once(company, run, fake_server, monkeypatch, 
         run("remind", "outcome", "--week", WEEK, "--post", url)
         assert len(posts(fake_server)) == 2
     assert (company.cache / "posted" / f"{WEEK}.vision.remind-outcome.json").is_file()
+
+
+def crawl(site):
+    """Every page reachable from the site's index: (pages seen, internal links that resolve nowhere)."""
+    from tests.test_site import internal, parse
+
+    seen, broken, todo = set(), [], [site / "index.html"]
+    while todo:
+        page = todo.pop()
+        if page in seen:
+            continue
+        seen.add(page)
+        for href in parse(page).hrefs:
+            if not internal(href):
+                continue
+            target = (page.parent / href.split("#")[0]).resolve()
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)} -> {href}")
+            elif target.suffix == ".html":
+                todo.append(target)
+    return seen, broken
+
+
+def test_the_company_site_shows_teams_and_who_studied_what(company, run):
+    run("site", "--quiet")
+    site = company.root / "site"
+    seen, broken = crawl(site)
+    assert broken == []
+    names = {str(p.relative_to(site.resolve())) for p in seen}
+    assert {"teams/index.html", "teams/robotics/index.html", "teams/vision/index.html",
+            "teams/infra/index.html"} <= names
+    for path in site.rglob("*.html"):
+        text = path.read_text()
+        assert "<script" not in text and "default-src 'none'" in text, path
+        assert SECRET not in text, path
+    index = (site / "index.html").read_text()
+    assert "Teams side by side" in index and 'href="teams/robotics/index.html"' in index
+    robotics = (site / "teams" / "robotics" / "index.html").read_text()
+    assert 'href="../../people/ada/index.html"' in robotics and "chen" not in robotics
+    topic = (site / "topics" / "other" / "index.html").read_text()
+    assert "Who studied it" in topic and 'href="../../teams/vision/index.html"' in topic
+
+
+def test_without_teams_the_site_has_no_team_pages(ws, run, new_workbook):
+    path = new_workbook("blank", "Alone", "--week", WEEK)
+    run("log", "outcome", path, "--summary", "fine", "--hours", "1")
+    run("site", "--quiet")
+    assert not (ws.root / "site" / "teams").exists()
+    assert "Teams side by side" not in (ws.root / "site" / "index.html").read_text()
+
+
+def test_who_has_studied_diffusion(company, run):
+    answer = json.loads(run("who", "diffusion", "--json").stdout)
+    assert [(p["author"], p["team"], p["weeks"], p["hours"]) for p in answer["people"]] == [
+        ("ada", "robotics", [WEEK], 3.0), ("bob", "robotics", [WEEK], 3.0), ("chen", "vision", [WEEK], 3.0),
+        ("eve", "infra", [WEEK], 3.0)]
+    robotics = run("who", "diffusion", "--team", "robotics").stdout
+    assert "2 people, 6 h" in robotics and "chen" not in robotics
+    assert "Nobody has studied" in run("who", "secret").stdout  # a private workbook is never found
+    topic = json.loads(run("who", "other", "--json").stdout)  # a topic: the plans' category
+    assert len(topic["people"]) == 4
+    assert "--team 'nope' is not a team" in run("who", "x", "--team", "nope", code=2).stderr

@@ -17,6 +17,7 @@ from ldkit.cli.cmd_site import site
 from ldkit.cli.cmd_stats import skip, stats
 from ldkit.cli.cmd_status import status
 from ldkit.cli.cmd_team import team
+from ldkit.cli.cmd_who import who
 from ldkit.cli.cmd_workspace import init, templates
 from ldkit.core import __version__
 
@@ -45,7 +46,7 @@ def cli() -> None:
 
 
 for command in (init, templates, new, log, show, status, skip, digest, stats, expenses, paper, site, search, export,
-                team, remind, ci, doctor):
+                team, who, remind, ci, doctor):
     cli.add_command(command)
 
 new_workbook = new

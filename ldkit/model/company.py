@@ -1,6 +1,7 @@
 """The company's week: every team side by side (numbers from each team's own week model, so they agree)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -74,3 +75,87 @@ def company_week(models: list[tuple[str, str, WeekModel, str]], without_team: in
               "hours": round(sum(r.hours for r in rows), 2)}
     return CompanyWeek(week=first.week, learning_day=first.learning_day, learning_weekday=first.learning_weekday,
                        generated_at=first.generated_at, teams=rows, totals=totals, without_team=without_team)
+
+
+@dataclass
+class TeamWeekRow:
+    week: str
+    members: int
+    took_part: int
+    summarized: int
+    hours: float
+
+
+@dataclass
+class TeamPerson:
+    author: str
+    workbooks: int
+    hours: float
+    current_streak: int
+    participation_rate: float
+    link: str  # the person's page, from the site's root
+
+
+@dataclass
+class TeamHistory:
+    """One team across the weeks, for teams/<team>/index.html."""
+
+    slug: str
+    name: str
+    members: list[str]
+    weeks: list[TeamWeekRow]  # newest first
+    topics: dict[str, int]  # category -> plans (team-visible), most first
+    people: list[TeamPerson]
+
+    @property
+    def link(self) -> str:
+        from ldkit.core.layout import site_team_path
+
+        return site_team_path(self.slug)
+
+    @property
+    def hours(self) -> float:
+        return round(sum(w.hours for w in self.weeks), 2)
+
+    @property
+    def participation(self) -> float:
+        """The mean of its members' participation rates (THE rule, per member: ldkit.ledger.stats)."""
+        rates = [p.participation_rate for p in self.people if p.author in set(self.members)]
+        return round(sum(rates) / len(rates), 3) if rates else 0.0
+
+
+def team_histories(teams: tuple[Any, ...], roster: tuple[Any, ...], history: Any,
+                   weeks_read: Mapping[Any, Any]) -> list[TeamHistory]:
+    """Every team of `teams` from the site's history (model.history.History) and each week's totals."""
+    members: dict[str, list[str]] = {t.slug: [] for t in teams}
+    for m in roster:
+        if m.team in members:
+            members[m.team].append(m.slug)
+    by_author = {p.author: p for p in history.people}
+    out = []
+    for team in teams:
+        names = sorted(members[team.slug])
+        mine = set(names)
+        rows = []
+        for week in sorted(weeks_read, reverse=True):
+            t = weeks_read[week].totals
+            took = t.took_part & mine
+            if not (t.people & mine):
+                continue
+            rows.append(TeamWeekRow(str(week), len(names), len(took), len(t.summarized & mine),
+                                    round(sum(h for a, h in t.hours_by_author.items() if a in mine), 2)))
+        topics: dict[str, int] = {}
+        people = []
+        for author in names:
+            p = by_author.get(author)
+            if p is None:
+                people.append(TeamPerson(author, 0, 0.0, 0, 0.0, ""))
+                continue
+            for e in p.entries:
+                if e.view.plan is not None:
+                    topics[e.view.plan.category] = topics.get(e.view.plan.category, 0) + 1
+            people.append(TeamPerson(author, p.workbooks, round(p.hours, 2), p.current_streak, p.participation_rate,
+                                     p.link))
+        out.append(TeamHistory(team.slug, team.title, names, rows,
+                               dict(sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))), people))
+    return out

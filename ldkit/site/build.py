@@ -236,6 +236,12 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
     # stamped with the newest record, not the clock: an unchanged history gives byte-identical pages
     newest = history.outcomes[0].view.outcome if history.outcomes else None
     stamp = f"{newest.saved_at[:16].replace('T', ' ')} UTC" if newest else "now (no outcomes yet)"
+    if workspace.settings.teams:  # a company: its teams side by side, and a page per team
+        from ldkit.model.company import team_histories
+        from ldkit.writers import site_teams
+
+        history.teams = team_histories(workspace.settings.teams, workspace.settings.team, history, weeks_read)
+        site_teams.write_all(history.teams, staging, stamp)
     site_pages.write_all(history, staging, stamp)
     site_url = workspace.settings.site_url
     feed_id = "urn:ldkit:site:" + hashlib.sha1(str(workspace.root).encode("utf-8")).hexdigest()

@@ -20,7 +20,7 @@ from ldkit.records.privacy import workbook_private
 from ldkit.records.scan import notebook_files, workbook_stamp
 from ldkit.records.workbook import load_workbook
 
-INDEX_VERSION = 2  # 2: a private workbook is indexed as nothing
+INDEX_VERSION = 3  # 2: a private workbook is indexed as nothing; 3: outcome hours kept (for `ldkit who`)
 COLUMNS = ("title", "plan", "summary", "next_steps", "papers", "cells")
 MAX_CELL_TEXT = 200_000  # characters of markdown cells indexed per notebook
 
@@ -64,7 +64,7 @@ def _open(path: Path) -> sqlite3.Connection:
 
 def _create(db: sqlite3.Connection) -> None:
     db.execute("CREATE VIRTUAL TABLE docs USING fts5(path UNINDEXED, stamp UNINDEXED, week UNINDEXED, "
-               "author UNINDEXED, category UNINDEXED, " + ", ".join(COLUMNS) +
+               "author UNINDEXED, category UNINDEXED, hours UNINDEXED, " + ", ".join(COLUMNS) +
                ", tokenize = 'unicode61 remove_diacritics 2')")
 
 
@@ -93,20 +93,20 @@ def refresh(workspace: Workspace, db: sqlite3.Connection) -> list[str]:
             except OSError as exc:
                 warnings.append(f"{path}: not searchable: {exc.strerror}")
                 continue
-            db.execute(f"INSERT INTO docs (path, stamp, week, author, category, {', '.join(COLUMNS)}) "
-                       f"VALUES ({', '.join('?' * (5 + len(COLUMNS)))})", (key, stamp, *row))
+            db.execute(f"INSERT INTO docs (path, stamp, week, author, category, hours, {', '.join(COLUMNS)}) "
+                       f"VALUES ({', '.join('?' * (6 + len(COLUMNS)))})", (key, stamp, *row))
         for gone in set(known) - current:
             db.execute("DELETE FROM docs WHERE rowid = ?", (known[gone][0],))
     return warnings
 
 
-def _document(workspace: Workspace, path: Path) -> tuple[str, ...]:
-    """(week, author, category, title, plan, summary, next_steps, papers, cells) of one workbook."""
+def _document(workspace: Workspace, path: Path) -> tuple[Any, ...]:
+    """(week, author, category, hours, title, plan, summary, next_steps, papers, cells) of one workbook."""
     nb = parse_notebook(path.read_bytes(), path)
     wb = load_workbook(path, nb)
     week = str(wb.identity.get("week") or path.parent.parent.name)
     if workbook_private(wb):
-        return (week, wb.author, "", *("" for _ in COLUMNS))  # kept so its stamp is known; nothing to find
+        return (week, wb.author, "", None, *("" for _ in COLUMNS))  # kept so its stamp is known; nothing to find
     plan, outcome = wb.records.plan, wb.records.outcome
     team_plan, team_outcome = plan, outcome
     papers = []
@@ -120,7 +120,7 @@ def _document(workspace: Workspace, path: Path) -> tuple[str, ...]:
     cells = "\n\n".join("".join(c.get("source", "")) if isinstance(c.get("source"), list) else str(c.get("source", ""))
                         for c in nb.get("cells", []) if isinstance(c, dict) and c.get("cell_type") == "markdown")
     return (week, wb.author, str(plan["data"].get("category", "")) if plan else "",
-            str(wb.identity.get("title") or path.stem),
+            outcome["data"].get("hours") if outcome else None, str(wb.identity.get("title") or path.stem),
             " ".join([team_plan["data"].get("goal", ""), *team_plan["data"].get("resources", [])]) if team_plan else "",
             team_outcome["data"].get("summary", "") if team_outcome else "",
             team_outcome["data"].get("next_steps", "") if team_outcome else "",
@@ -164,6 +164,30 @@ def search(workspace: Workspace, query: str, week: str | None = None, author: st
     hits = [Hit(r[0], r[1], r[2], _relative(r[3], workspace), r[4], " ".join(r[5].split()), round(r[6], 3))
             for r in rows]
     return hits, warnings
+
+
+def who(workspace: Workspace, query: str) -> tuple[list[Any], list[str]]:
+    """Who has studied `query` — a topic (a plan's category), a paper (its id or title) or any word — with their
+    team, weeks and hours (model.who), from the same index as `ldkit search`; a team's view keeps its members."""
+    from ldkit.model.who import who_studied
+
+    db = _open(index_path(workspace))
+    try:
+        warnings = refresh(workspace, db)
+        members = sorted(workspace.members) if workspace.members is not None else None
+        scope, args = "", []
+        if members is not None:
+            scope = f" AND author IN ({', '.join('?' * len(members))})" if members else " AND 0"
+            args = members
+        found = {row[0]: row[1:] for row in db.execute(
+            f"SELECT path, author, week, title, hours FROM docs WHERE docs MATCH ?{scope}", (fts_query(query), *args))}
+        topic = query.strip().lower().replace(" ", "-")
+        found.update({row[0]: row[1:] for row in db.execute(
+            f"SELECT path, author, week, title, hours FROM docs WHERE category = ?{scope}", (topic, *args))})
+    finally:
+        db.close()
+    team_of = {m.slug: m.team for m in workspace.settings.team if m.team}
+    return who_studied(found.values(), team_of), warnings
 
 
 def _relative(path: str, workspace: Workspace) -> str:

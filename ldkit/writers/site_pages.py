@@ -89,13 +89,15 @@ def pages(history: History, generated_at: str | None = None) -> dict[str, str]:
     for name, entries in history.topics.items():
         out[topic_page(name)] = listing.render(heading=f"Topic: {name}", intro="Everything studied in this "
                                                "category, newest first.", root="../../", links=[], entries=entries,
-                                               **common)
+                                               who=history.who(entries) if history.teams else [],
+                                               has_teams=bool(history.teams), **common)
     out[TOPICS_INDEX] = listing.render(
         heading="Topics", intro="What the team studied, by category.", root="../",
         links=[(name, f"{slug(name)}/{SITE_INDEX}", f"{len(entries)} workbook{'s' if len(entries) != 1 else ''}")
                for name, entries in history.topics.items()], entries=[], **common)
     out[PAPERS_INDEX] = env.get_template("site_papers.html.j2").render(papers=history.papers, root="../",
-                                                                            **common)
+                                                                            who=history.who,
+                                                                            has_teams=bool(history.teams), **common)
     return out
 
 
