@@ -2,6 +2,7 @@
 ldkit.team.roster)."""
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 from ldkit.core.errors import InputError, WorkspaceError
@@ -37,10 +38,13 @@ def check_zone(zone: str, where: str) -> str:
     return zone
 
 
+_EMAIL = re.compile(r"[^@\s\x00-\x1f]+@[^\s\x00-\x1f]*[^@\s\x00-\x1f]")  # one @, not at either end
+
+
 def check_email(email: str, where: str) -> str:
     text = email.strip()
-    if "@" not in text or any(ch.isspace() or ord(ch) < 32 for ch in text) or text.startswith("@") \
-            or text.endswith("@"):
+    if not _EMAIL.fullmatch(text) and ("@" not in text or any(ch.isspace() or ord(ch) < 32 for ch in text)
+                                       or text.startswith("@") or text.endswith("@")):
         raise InputError(f"{where}: {email!r} is not an email address", hint="e.g. ada@example.org, as in "
                          "`git config user.email`")
     return text

@@ -18,6 +18,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 CONFIG_FILE = "ldkit.toml"
+CACHE_DIR = ".ldkit-cache"
 NO_TEAM = "_no-team"  # the scope of members without a team: never a team slug (slugs have no "_")
 DEFAULT_CATEGORIES = (
     "paper-reading", "paper-reimplementation", "tutorial", "side-project", "fundamentals",
@@ -116,7 +117,7 @@ class Workspace:
 
     @property
     def cache(self) -> Path:
-        return self.root / ".ldkit-cache"
+        return self.root / CACHE_DIR
 
     @property
     def weekday(self) -> int:
@@ -192,15 +193,25 @@ def config_in(folder: Path) -> Path | None:
 
 
 def load_workspace(root: Path, config: Path) -> Workspace:
+    from ldkit.core import settings_cache
+
     try:
-        data = tomllib.loads(config.read_text(encoding="utf-8"))
+        raw = config.read_bytes()
+        key = settings_cache.key_of(raw, config) if len(raw) >= settings_cache.CACHE_FROM_BYTES else None
+        known = settings_cache.cached(root / CACHE_DIR, key) if key else None
+        if known is not None:  # a large roster, read and checked before: the same bytes give the same settings
+            return Workspace(root=root, settings=known, config_file=config)
+        data = tomllib.loads(raw.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise WorkspaceError(f"{config} is not valid TOML: {exc}", hint="fix the file and try again") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise WorkspaceError(f"cannot read {config}: {exc}") from None
     table = data.get("tool", {}).get("ldkit", {}) if config.name == "pyproject.toml" else data
     where = f"{config} [tool.ldkit]" if config.name == "pyproject.toml" else str(config)
-    return Workspace(root=root, settings=parse_settings(table, where), config_file=config)
+    settings = parse_settings(table, where)
+    if key:
+        settings_cache.keep(root / CACHE_DIR, key, settings)
+    return Workspace(root=root, settings=settings, config_file=config)
 
 
 def parse_settings(table: object, where: str) -> Settings:
