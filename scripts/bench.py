@@ -549,6 +549,58 @@ def bench_site(base: Path, runs: int) -> list[dict]:
     return results
 
 
+def bench_search(base: Path, runs: int, count: int = 4000) -> list[dict]:
+    """The first search index build over `count` workbooks, against the same build deleting by path before each
+    insert (what it did before: an unindexed FTS column, so each delete scans the table), in the same run."""
+    import sqlite3
+
+    sys.path.insert(0, str(ROOT))
+    ws_root = make_workspace(base)
+    from ldkit.core.weeks import parse_week
+    from ldkit.core.workspace import find_workspace
+    from ldkit.records.schema import make_record, outcome_data
+    from ldkit.records.workbook import save_record
+    from ldkit.site import search
+    from ldkit.workbook.scaffold import create_workbook
+    from ldkit.workbook.templates import get_template
+
+    os.environ["LDKIT_HOME"] = str(ws_root)
+    ws = find_workspace()
+    made = create_workbook(ws, get_template("paper", ws.templates), title="Policy gradients",
+                           week=parse_week("2026-W10"), author="member-0")
+    save_record(made.path, make_record("outcome", made.id, made.author, outcome_data(
+        "Learned about policy gradients and their variance.", hours=3)))
+    raw = made.path.read_bytes()
+    for n in range(1, count):
+        target = ws.week_folder(parse_week("2026-W10").shift(n % 50)) / f"member-{n % 40}" / f"study-{n}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(raw)
+    del os.environ["LDKIT_HOME"]
+
+    class DeleteFirst(sqlite3.Connection):
+        def execute(self, sql, *args):  # type: ignore[override]
+            if sql.startswith("INSERT INTO docs"):
+                super().execute("DELETE FROM docs WHERE path = ?", (args[0][0],))
+            return super().execute(sql, *args)
+
+    def build(factory: type) -> float:
+        path = base / "search.sqlite"
+        path.unlink(missing_ok=True)
+        db = sqlite3.connect(path, factory=factory)
+        search._create(db)
+        start = time.perf_counter()
+        search.refresh(ws, db)
+        took = time.perf_counter() - start
+        db.close()
+        return took
+
+    print(f"  search: {count} workbooks")
+    mine = statistics.median(build(sqlite3.Connection) for _ in range(max(1, runs // 2)))
+    old = build(DeleteFirst)
+    return [report(f"first search index build ({count} workbooks) vs delete-by-path first", mine, old,
+                   "<= 0.5x", 0.5)]
+
+
 def _workbooks(ws: Path, count: int, code: str, env: dict) -> list[Path]:
     paths = []
     for i in range(count):
@@ -618,9 +670,75 @@ def bench_cluster(base: Path, runs: int) -> list[dict]:
     return results
 
 
+def bench_bot(base: Path, runs: int) -> list[dict]:
+    """`ldkit bot serve` as a process: 200 signed commands from 20 concurrent clients (each resent once, as Slack
+    retries); acknowledgement p50 and p99 over the first deliveries, and the server's peak memory."""
+    import threading
+
+    import psutil
+
+    sys.path.insert(0, str(ROOT))
+    from tests.botkit import SLACK_SECRET, free_port, load_members, load_run
+
+    ws = make_workspace(base)
+    for slug, (name, chat, tz) in load_members(20).items():
+        subprocess.run([str(BIN / "ldkit"), "team", "add", slug, "--name", name, "--chat", chat, "--tz", tz],
+                       cwd=ws, check=True, capture_output=True)
+    port = free_port()
+    env = {**os.environ, "SLACK_SIGNING_SECRET": SLACK_SECRET, "SLACK_BOT_TOKEN": "xoxb-bench"}
+    env.pop("LDKIT_HOME", None)
+    server = subprocess.Popen([str(BIN / "ldkit"), "bot", "serve", "--port", str(port)], cwd=ws, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    peak = [0]
+    stop = threading.Event()
+
+    def sample() -> None:
+        process = psutil.Process(server.pid)
+        while not stop.is_set():
+            try:
+                peak[0] = max(peak[0], process.memory_info().rss)
+            except psutil.Error:
+                return
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        import httpx
+
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(url + "/healthz")
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit(f"bench: ldkit bot serve did not start: {server.stderr.read().decode()}") from None
+                time.sleep(0.1)
+        cpu_before = sum(psutil.Process(server.pid).cpu_times()[:2])
+        started = time.perf_counter()
+        times = sorted(load_run(url, clients=20, per_client=10, retries=1))
+        wall = time.perf_counter() - started
+        cpu = sum(psutil.Process(server.pid).cpu_times()[:2]) - cpu_before
+    finally:
+        stop.set()
+        server.terminate()
+        server.wait(timeout=30)
+        sampler.join(5)
+    p50 = statistics.median(times) * 1000
+    p99 = times[min(len(times) - 1, int(round(0.99 * len(times))) - 1)] * 1000
+    print(f"bot: the run took {wall:.2f} s; the server used {cpu:.2f} s of CPU, {cpu / 400 * 1000:.1f} ms a request "
+          f"(200 commands + 200 resends); load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    return [report("bot: acknowledgement p50 (200 commands)", p50, None, "(reported)", float("inf"), "ms"),
+            report("bot: acknowledgement p99 (200 commands)", p99, None, "p99 <= 300 ms", 300, "ms"),
+            report("bot: server peak memory", peak[0] / 1e6, None, "<= 150 MB", 150, "MB")]
+
+
 BENCHES = {"help": bench_help, "new": bench_new, "status": bench_status, "form": bench_form,
            "paper": bench_paper, "digest": bench_digest, "maths": bench_maths, "real": bench_real, "site": bench_site,
-           "memory": bench_memory, "execute": bench_execute, "cluster": bench_cluster}
+           "search": bench_search,
+           "memory": bench_memory, "execute": bench_execute, "cluster": bench_cluster, "bot": bench_bot}
 
 
 def main() -> None:

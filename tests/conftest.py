@@ -15,6 +15,16 @@ from ldkit.core.workspace import Workspace
 from ldkit.workbook.setup import init_workspace
 
 
+@pytest.fixture(autouse=True)
+def no_paper_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test asks the real arXiv or DOI resolver (`-p arxiv_id` fetches too): both point at a closed local port
+    and the cache is the test's own, unless `paper_services` gives them a fake server."""
+    monkeypatch.setenv("LDKIT_ARXIV_API", "http://127.0.0.1:9/api/query")
+    monkeypatch.setenv("LDKIT_DOI_RESOLVER", "http://127.0.0.1:9/doi")
+    monkeypatch.setenv("LDKIT_CACHE_DIR", str(tmp_path / "paper-cache"))
+    monkeypatch.setenv("LDKIT_ARXIV_INTERVAL", "0")
+
+
 @pytest.fixture
 def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
     """An initialised workspace as the current folder, with author alice and no LDKIT_HOME."""
@@ -177,3 +187,44 @@ def clock(monkeypatch: pytest.MonkeyPatch):
     pinned.stop()
     monkeypatch.undo()  # TZ back before tzset, so later tests read local time as before
     time.tzset()
+
+
+# ---------------------------------------------------------------- the chat bot (tests/test_bot*.py)
+
+@pytest.fixture
+def roster(ws):
+    """The workspace with three members, one per chat service (tests/botkit.py ROSTER)."""
+    from ldkit.team.roster import add_member
+    from tests.botkit import ROSTER
+
+    for slug, (name, chat, tz) in ROSTER.items():
+        add_member(ws.config_file, slug, name, chat, tz or None)
+    return ws
+
+
+@pytest.fixture
+def make_bot(roster, clock, fake_server):
+    """Start the bot's real app under uvicorn on 127.0.0.1 (Thursday 2026-12-03, 11:00 in Berlin); the fake
+    server stands in for the Slack Web API and the Mattermost server. Every server is stopped after the test."""
+    from ldkit.bot.app import Bot, create_app
+    from ldkit.bot.settings import Secrets
+    from tests.botkit import MM_TOKEN, SLACK_SECRET, TEAMS_SECRET, Running
+
+    clock.at("2026-12-03T10:00:00Z", tz="Europe/Berlin")
+    started = []
+
+    def make(**kw):
+        secrets = Secrets(SLACK_SECRET, "xoxb-test", "", MM_TOKEN, TEAMS_SECRET, fake_server.url + "/api/",
+                          fake_server.url)
+        running = Running(create_app(Bot(roster.root, secrets, **kw)))
+        started.append(running)
+        return running
+
+    yield make
+    for running in started:
+        running.close()
+
+
+@pytest.fixture
+def server(make_bot):
+    return make_bot()

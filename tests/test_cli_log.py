@@ -126,3 +126,29 @@ def test_torn_journal_line_is_a_warning_not_a_failure(new_workbook, run):
     result = run("show", path, "--json")
     assert json.loads(result.stdout)["plan"]["goal"] == "whole"
     assert "interrupted" in result.stderr
+
+
+def test_log_takes_a_workbook_of_this_week_by_slug_or_title(ws, run, clock):
+    from pathlib import Path
+
+    from ldkit.records.workbook import load_workbook
+
+    clock.at("2026-12-03T10:00:00Z", tz="Europe/Berlin")
+    first = Path(json.loads(run("new", "paper", "--title", "MAML, first-order", "--json").stdout)["path"])
+    second = Path(json.loads(run("new", "paper", "--title", "MAML, second-order", "--json").stdout)["path"])
+    run("log", "outcome", "maml-first-order", "--summary", "Reproduced 1-shot.")
+    assert load_workbook(first).records.outcome["data"]["summary"] == "Reproduced 1-shot."
+    run("log", "plan", "MAML, second-order", "--goal", "Second order")
+    assert load_workbook(second).records.plan["data"]["goal"] == "Second order"
+    run("log", "plan", "maml-s", "--goal", "Again")  # a unique beginning of a slug
+    assert load_workbook(second).records.plan["data"]["goal"] == "Again"
+    before = snapshot(ws.root)
+    ambiguous = run("log", "outcome", "maml", "--summary", "x", code=2)
+    assert "'maml' names 2 of alice's workbooks of 2026-W49" in ambiguous.stderr
+    assert "maml-first-order (MAML, first-order)" in ambiguous.stderr and "maml-second-order" in ambiguous.stderr
+    missing = run("log", "outcome", "reptile", "--summary", "x", code=2)
+    assert "no workbook of alice in 2026-W49 has the slug or title 'reptile'" in missing.stderr
+    assert "maml-first-order (MAML, first-order)" in missing.stderr and "Traceback" not in missing.stderr
+    assert len([line for line in missing.stderr.splitlines() if line.startswith("ldkit: error")]) == 1
+    assert "no such notebook" in run("log", "outcome", "workbooks/nope.ipynb", "--summary", "x", code=2).stderr
+    assert snapshot(ws.root) == before  # nothing written by a bad name

@@ -105,3 +105,22 @@ def test_doctor_warns_about_an_unset_site_url_and_authors_not_on_the_roster(ws, 
     text = config.read_text()
     config.write_text('site_url = "https://team.example.org/ld/"\n' + text)
     assert _lines(run("doctor"))["site_url"].startswith("ok")
+def test_doctor_checks_the_bot_secrets_without_printing_them(ws, run, monkeypatch):
+    for name in ("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "MATTERMOST_TOKEN", "TEAMS_HMAC_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    line = [x for x in run("doctor").stdout.splitlines() if " bot " in x][0]
+    assert line.startswith("skipped")
+    run("team", "add", "ada", "--chat", "U0ADA")
+    run("team", "add", "bob")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "signing-SECRET-value")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-SECRET-token")
+    result = run("doctor")
+    line = [x for x in result.stdout.splitlines() if " bot " in x][0]
+    assert line.startswith("ok") and "SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN" in line and "no chat id for bob" in line
+    assert "SECRET" not in result.stdout.replace("_SECRET", "") + result.stderr
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "SECRET-not-a-bot-token")
+    monkeypatch.setenv("TEAMS_HMAC_SECRET", "not base64!")
+    result = run("doctor", code=1)
+    line = [x for x in result.stdout.splitlines() if " bot " in x][0]
+    assert line.startswith("fail") and "not a bot token" in line and "not the base64 security token" in line
+    assert "SECRET-not" not in result.stdout + result.stderr and "not base64!" not in result.stdout

@@ -26,7 +26,8 @@ def loaded(args, cwd, env=None):
 
 
 @pytest.mark.parametrize("args", [["--help"], ["new", "paper", "--title", "Fast"], ["status"], ["templates"],
-                                  ["expenses"], ["expenses", "--format", "json"]])
+                                  ["expenses"], ["expenses", "--format", "json"], ["bot", "--help"],
+                                  ["bot", "manifest", "--socket"]])
 def test_light_commands_import_nothing_heavy(ws, args):
     modules, done = loaded(args, ws.root)
     assert modules == [], done.stderr

@@ -24,7 +24,8 @@ LOWER = {
     "site": {"digest", "writers", "chat", "model", "render", "ledger", "records", "core"},
     "notebook": {"digest", "ledger", "workbook", "records", "core"},
     "team": {"site", "digest", "chat", "writers", "model", "ledger", "workbook", "records", "core"},
-    "cli": {"team", "notebook", "workbook", "site", "digest", "chat", "writers", "model", "render", "ledger",
+    "bot": {"team", "workbook", "ledger", "chat", "records", "core"},
+    "cli": {"bot", "team", "notebook", "workbook", "site", "digest", "chat", "writers", "model", "render", "ledger",
             "records", "core"},
     "ldkit": {"notebook", "cli", "core"},
 }

@@ -250,3 +250,94 @@ def test_a_doi_answer_about_another_doi_is_refused(ws, run, paper_services):
     paper_services.doi["10.1000/other"] = paper_services.doi["10.1038/nature14539"]
     result = run("paper", "10.1000/other", code=1)
     assert "answered with 10.1038/nature14539 when asked for 10.1000/other" in result.stderr
+
+
+def _offline(monkeypatch, tmp_path):
+    monkeypatch.setenv("LDKIT_ARXIV_API", "http://127.0.0.1:9/api/query")  # nothing listens on port 9
+    monkeypatch.setenv("LDKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("LDKIT_ARXIV_INTERVAL", "0")
+
+
+def test_offline_papers_are_named_by_their_id_and_do_not_collide(ws, run, monkeypatch, tmp_path):
+    _offline(monkeypatch, tmp_path)
+    first = json.loads(run("new", "paper", "--arxiv", "1803.02999", "--json").stdout)
+    second = json.loads(run("new", "paper", "--arxiv", "1703.03400", "--json").stdout)
+    assert Path(first["path"]).name == "1803-02999.ipynb" and Path(second["path"]).name == "1703-03400.ipynb"
+
+
+def test_p_arxiv_id_fetches_as_arxiv_does(ws, run, paper_services):
+    made = json.loads(run("new", "paper", "-p", "arxiv_id", "arXiv:1803.02999", "--json").stdout)
+    nb = json.loads(Path(made["path"]).read_text())
+    assert made["title"] == "On First-Order Meta-Learning Algorithms"
+    assert nb["metadata"]["ldkit"]["paper"]["authors"][0] == "Alex Nichol"
+    assert nb["metadata"]["ldkit"]["parameters"]["arxiv_id"] == "1803.02999"
+
+
+def test_refresh_fills_an_offline_workbook_and_keeps_every_record(ws, run, paper_services, monkeypatch):
+    from ldkit.records.workbook import load_workbook
+
+    api = paper_services.url + "/api/query"
+    monkeypatch.setenv("LDKIT_ARXIV_API", "http://127.0.0.1:9/api/query")
+    path = Path(json.loads(run("new", "paper", "--arxiv", "1803.02999", "--json").stdout)["path"])
+    run("log", "plan", path, "--goal", "Reimplement Reptile", "--category", "paper-reimplementation")
+    nb = json.loads(path.read_text())
+    mine = {"cell_type": "markdown", "id": "mine", "metadata": {}, "source": "My own notes"}
+    nb["cells"].insert(3, mine)
+    path.write_text(json.dumps(nb))
+    failing = run("paper", "--refresh", path, code=1)
+    assert "arXiv" in failing.stderr and json.loads(path.read_text())["cells"][3] == mine  # nothing changed
+    monkeypatch.setenv("LDKIT_ARXIV_API", api)
+    run("paper", "--refresh", path)
+    nb = json.loads(path.read_text())
+    paper = nb["metadata"]["ldkit"]["paper"]
+    assert paper["title"] == "On First-Order Meta-Learning Algorithms" and "missing" not in paper
+    assert paper["abstract"].startswith("This paper") and paper["bibtex"].startswith("@misc{nichol2018first")
+    cells = {c["id"]: "".join(c["source"]) for c in nb["cells"]}
+    assert cells["paper"].startswith("## Paper: On First-Order Meta-Learning Algorithms")
+    assert "```bibtex\n@misc{nichol2018first" in cells["references"] and cells["mine"] == "My own notes"
+    assert nb["metadata"]["ldkit"]["title"] == "On First-Order Meta-Learning Algorithms"
+    assert cells[nb["cells"][0]["id"]].startswith("# On First-Order Meta-Learning Algorithms\n")
+    assert load_workbook(path).records.plan["data"]["goal"] == "Reimplement Reptile"
+    assert path.name == "1803-02999.ipynb"  # the file keeps its name
+
+
+def test_refresh_a_workbook_without_an_id(ws, run, paper_services):
+    path = Path(json.loads(run("new", "paper", "--title", "Reptile", "--json").stdout)["path"])
+    before = path.read_bytes()
+    result = run("paper", "--refresh", path, code=2)
+    assert "has no paper id" in result.stderr and path.read_bytes() == before
+    assert "is a workbook, not a paper id" in run("paper", path, code=2).stderr
+    assert not paper_services.requests
+
+
+def test_refresh_a_reading_list(ws, run, paper_services, monkeypatch):
+    api = paper_services.url + "/api/query"
+    monkeypatch.setenv("LDKIT_ARXIV_API", "http://127.0.0.1:9/api/query")
+    path = Path(json.loads(run("new", "reading", "--title", "Meta", "-p", "papers", "1803.02999",
+                               "--json").stdout)["path"])
+    monkeypatch.setenv("LDKIT_ARXIV_API", api)
+    run("paper", "--refresh", path)
+    nb = json.loads(path.read_text())
+    assert nb["metadata"]["ldkit"]["papers"][0]["title"] == "On First-Order Meta-Learning Algorithms"
+    assert "### Paper: On First-Order" in next("".join(c["source"]) for c in nb["cells"] if c["id"] == "paper-1")
+
+
+def test_the_papers_log_has_every_paper_with_its_title(ws, run, paper_services, monkeypatch, clock):
+    """A --title-only paper workbook and each reading-list paper are in the log; an id whose metadata is cached
+    is headed by its title."""
+    from ldkit.site.build import build_site
+
+    clock.at("2026-12-03T10:00:00Z", tz="Europe/Berlin")
+    run("new", "paper", "--title", "Neural ODEs by hand")
+    run("paper", "1803.02999")  # cached from now on
+    monkeypatch.setenv("LDKIT_ARXIV_API", "http://127.0.0.1:9/api/query")
+    run("new", "reading", "--title", "Meta", "-p", "papers", "1803.02999,1703.03400")
+    run("new", "paper", "--arxiv", "1703.03400")
+    for path in sorted(ws.workbooks.rglob("*.ipynb")):
+        run("log", "outcome", path, "--summary", "Read it.", "--status", "done")
+    build_site(ws, ws.root / "site")
+    page = (ws.root / "site" / "papers" / "index.html").read_text()
+    assert "Neural ODEs by hand" in page and "On First-Order Meta-Learning Algorithms" in page
+    assert "1703.03400" in page
+    assert page.count("<article") == 3  # the --title paper, 1803.02999 (reading list), 1703.03400 (both workbooks)
+    assert page.count(": Meta (done)") == 2  # the reading list under each of its papers

@@ -109,7 +109,7 @@ def test_mattermost_payloads(ws, run, team, fake_server):
     assert set(reminder) == {"text"} and "@U0BOB" in reminder["text"]
     assert set(digest) == {"text"} and digest["text"].startswith("#### Learning Day 2026-W48")
     # on the day ada's plan is taking part (the week is still open), and the post nudges her for the outcome
-    assert "**ada** —" in digest["text"] and "Planned, no outcome yet: ada" in digest["text"]
+    assert "**Ada L.** —" in digest["text"] and "Planned, no outcome yet: Ada L." in digest["text"]  # roster names
 
 
 def test_teams_payloads_are_adaptive_cards_with_mentions(ws, run, team, fake_server):

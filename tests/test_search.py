@@ -166,3 +166,37 @@ def test_datasette_serves_the_export(ws, run, weeks, tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_search_stems_and_skips_template_text(ws, run, weeks):
+    a, b, c = weeks
+    hits = json.loads(run("search", "policy gradient", "--json").stdout)
+    assert hits == []
+    nb = json.loads(b.read_text())
+    nb["cells"].append({"cell_type": "markdown", "id": "mine", "metadata": {}, "source": "Policy gradients, by hand."})
+    nb["cells"].append({"cell_type": "code", "id": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                        "source": "import optax  # the optimiser"})
+    b.write_text(json.dumps(nb))
+    assert [h["author"] for h in json.loads(run("search", "policy gradient", "--json").stdout)] == ["bob"]
+    assert [h["author"] for h in json.loads(run("search", "optax", "--json").stdout)] == ["bob"]  # code written
+    assert [h["author"] for h in json.loads(run("search", "samples", "--json").stdout)] == ["alice"]
+    # words only the templates have match nothing: "and", a template heading, the forms' code
+    for word in ("and", "Methodology", "Scope of reproducibility", "ldkit.outcome", "injected"):
+        assert json.loads(run("search", word, "--json").stdout) == [], word
+
+
+def test_an_old_index_is_rebuilt_stemmed(ws, run, weeks):
+    import sqlite3
+
+    from ldkit.site.search import INDEX_VERSION
+
+    run("search", "diffusion")
+    path = ws.root / ".ldkit-cache" / "search.sqlite"
+    db = sqlite3.connect(path)
+    db.execute("DROP TABLE docs")
+    db.execute("CREATE VIRTUAL TABLE docs USING fts5(path UNINDEXED, stamp UNINDEXED, week UNINDEXED, "
+               "author UNINDEXED, category UNINDEXED, title, plan, summary, next_steps, papers, cells)")
+    db.execute(f"PRAGMA user_version = {INDEX_VERSION - 1}")
+    db.commit()
+    db.close()
+    assert [h["author"] for h in json.loads(run("search", "sample", "--json").stdout)] == ["alice"]

@@ -102,3 +102,36 @@ def test_with_a_roster_new_refuses_an_author_not_on_it_and_says_how_to_fix_it(ws
         assert fix in result.stderr
     assert snapshot(ws.root) == before
     run("new", "blank", "--title", "x", "--author", "ada")
+
+
+def test_roster_names_are_shown_wherever_people_are_named(ws, run, clock):
+    """With a roster name the pages, digest.md and chat posts say "Ada L."; links and folders keep the slug; a
+    member without a name is shown by the slug."""
+    import json as _json
+    from pathlib import Path as _Path
+
+    from ldkit.chat.slack import digest_payload
+    from ldkit.core.workspace import find_workspace
+    from ldkit.digest.collect import collect
+    from ldkit.model.week import build_model
+    from ldkit.site.build import build_site
+
+    clock.at("2026-12-03T10:00:00Z", tz="Europe/Berlin")
+    run("team", "add", "ada", "--name", "Ada L.")
+    run("team", "add", "bob")
+    for who in ("ada", "bob"):
+        path = _Path(_json.loads(run("new", "blank", "--title", f"Notes of {who}", "--author", who,
+                                     "--json").stdout)["path"])
+        run("log", "outcome", path, "--summary", "Learned things.")
+    run("digest", "--week", "2026-W49", "--format", "html", "--format", "md")
+    folder = ws.root / "digests" / "2026-W49"
+    page, md = (folder / "index.html").read_text(), (folder / "digest.md").read_text()
+    assert "<h3>Ada L.</h3>" in page and "<h3>bob</h3>" in page and "Ada L., bob" in page
+    assert "*Ada L.*" in md and "*bob*" in md
+    workspace = find_workspace()
+    model = build_model(workspace, collect(workspace, workspace.read_week("2026-W49")), {})
+    assert "*Ada L.*" in _json.dumps(digest_payload(model, "x"))
+    build_site(workspace, ws.root / "site")
+    person = (ws.root / "site" / "people" / "ada" / "index.html").read_text()
+    assert "<h1>Ada L.</h1>" in person
+    assert 'href="people/ada/index.html">Ada L.</a>' in (ws.root / "site" / "index.html").read_text()

@@ -27,10 +27,11 @@ def digest_payload(model: WeekModel, link: str) -> dict[str, Any]:
              f"**{t['people']} took part** · {t['planned']} planned · {t['summarized']} summarized · {t['hours']:g} h"
              + (f" · {t['results']['text']}" if t["results"]["total"] else "")]
     for person, said in person_lines(model, plain, lambda note: f"_({plain(note)})_"):
-        lines.append(f"- **{plain(person.author)}** — {said}")
-    missing = model.accountability.no_workbook
-    if model.accountability.planned_no_outcome:
-        lines.append(f"Planned, no outcome yet: {plain(', '.join(model.accountability.planned_no_outcome))}")
+        lines.append(f"- **{plain(model.name_of(person.author))}** — {said}")
+    missing = [model.name_of(a) for a in model.accountability.no_workbook]
+    waiting = [model.name_of(a) for a in model.accountability.planned_no_outcome]
+    if waiting:
+        lines.append(f"Planned, no outcome yet: {plain(', '.join(waiting))}")
     lines.append(f"Full digest: {plain(link)}" + (f" · no workbook this week: {plain(', '.join(missing))}"
                                                   if missing else ""))
     return {"text": _fit(lines)}

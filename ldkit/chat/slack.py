@@ -29,7 +29,7 @@ def blocks_for(model: WeekModel, digest_path: str) -> list[dict[str, Any]]:
     ]
     lines = []
     for person, said in person_lines(model, mrkdwn, lambda note: f"_({mrkdwn(note)})_"):
-        line = f"*{mrkdwn(person.author)}* — {said}"
+        line = f"*{mrkdwn(model.name_of(person.author))}* — {said}"
         lines.append(line[:MAX_SECTION - 10])
     room = MAX_BLOCKS - len(blocks) - 2  # keep space for the "more" line and the footer
     shown = lines[:room]
@@ -37,10 +37,11 @@ def blocks_for(model: WeekModel, digest_path: str) -> list[dict[str, Any]]:
     if len(lines) > len(shown):
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text":
                        f"…and {len(lines) - len(shown)} more: see the digest."}})
-    missing = model.accountability.no_workbook
+    missing = [model.name_of(a) for a in model.accountability.no_workbook]
     footer = f"Full digest: {mrkdwn(digest_path)}"
-    if model.accountability.planned_no_outcome:
-        footer += f" · planned, no outcome yet: {mrkdwn(', '.join(model.accountability.planned_no_outcome))}"
+    waiting = [model.name_of(a) for a in model.accountability.planned_no_outcome]
+    if waiting:
+        footer += f" · planned, no outcome yet: {mrkdwn(', '.join(waiting))}"
     if missing:
         footer += f" · no workbook this week: {mrkdwn(', '.join(missing))}"
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": footer[:MAX_SECTION]}]})

@@ -36,13 +36,14 @@ def digest_payload(model: WeekModel, link: str) -> dict[str, Any]:
                   f"{t['hours']:g} h" + (f" · {t['results']['text']}" if t["results"]["total"] else ""))]
     lines = []
     for person, said in person_lines(model, plain, lambda note: f"({plain(note)})"):
-        lines.append(f"**{plain(person.author)}** — {said}")
+        lines.append(f"**{plain(model.name_of(person.author))}** — {said}")
     body += [_text(line) for line in lines[:MAX_LINES]]
     if len(lines) > MAX_LINES:
         body.append(_text(f"…and {len(lines) - MAX_LINES} more: see the digest.", isSubtle=True))
-    missing = model.accountability.no_workbook
-    if model.accountability.planned_no_outcome:
-        body.append(_text(f"Planned, no outcome yet: {plain(', '.join(model.accountability.planned_no_outcome))}",
+    missing = [model.name_of(a) for a in model.accountability.no_workbook]
+    waiting = [model.name_of(a) for a in model.accountability.planned_no_outcome]
+    if waiting:
+        body.append(_text(f"Planned, no outcome yet: {plain(', '.join(waiting))}",
                           isSubtle=True))
     body.append(_text(f"Full digest: {plain(link)}" + (f" · no workbook this week: {plain(', '.join(missing))}"
                                                        if missing else ""), isSubtle=True))

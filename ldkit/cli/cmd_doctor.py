@@ -27,11 +27,12 @@ def doctor() -> None:
     from ldkit.core.fastimport import skip_slow_optional_imports
 
     skip_slow_optional_imports()
+    from ldkit.bot.check import bot_check
     from ldkit.core.workspace import find_config
     from ldkit.team.doctor import lenient_workspace, run_checks
 
     workspace, errors = lenient_workspace(*find_config())
-    checks = run_checks(workspace, errors)
+    checks = run_checks(workspace, errors, more=(bot_check,))
     for check in checks:
         say(f"{check.state:<8} {check.name:<10} {check.detail}")
     failed = list(dict.fromkeys(c.name for c in checks if c.state == "fail"))

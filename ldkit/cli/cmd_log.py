@@ -10,6 +10,23 @@ from ldkit.cli.options import json_option
 from ldkit.core.text import plural
 
 notebook_argument = click.argument("notebook", type=click.Path(path_type=Path, dir_okay=False))
+# `log plan|outcome` also take a workbook of this week by its slug or title (ldkit.workbook.find)
+workbook_argument = click.argument("notebook", metavar="WORKBOOK", type=click.Path(path_type=Path, dir_okay=False))
+
+
+def _this_weeks(notebook: Path) -> Path:
+    """A path as given, else the author's workbook of this week named by its slug or title."""
+    from ldkit.workbook.find import find_workbook, looks_like_path
+
+    text = str(notebook)
+    if notebook.is_file() or looks_like_path(text):
+        return notebook
+    from ldkit.core.workspace import find_workspace
+    from ldkit.workbook.people import resolve_author
+
+    workspace = find_workspace()
+    who = resolve_author(None, workspace)
+    return find_workbook(workspace, text, workspace.read_week(None, who), who)
 
 
 @click.group(cls=LdkitGroup)
@@ -23,7 +40,7 @@ def log() -> None:
 
 
 @log.command("plan")
-@notebook_argument
+@workbook_argument
 @click.option("--goal", "-g", metavar="G", required=True, help="What you plan to learn (required).")
 @click.option("--category", "-c", metavar="C", default=None,
               help="One of the workspace's categories. Default: the template's.")
@@ -33,14 +50,17 @@ def log() -> None:
 @click.option("--private", is_flag=True, help="Keep this plan out of the shared digest.")
 def log_plan(notebook: Path, goal: str, category: str | None, resources: tuple[str, ...], hours: str | None,
              private: bool) -> None:
-    """Save the plan of NOTEBOOK.
+    """Save the plan of WORKBOOK: its path, or one of your workbooks of
+    this week by its slug (maml) or title ("MAML").
 
     \b
     Example:
       ldkit log plan workbooks/2026-W48/alice/maml.ipynb \\
           --goal "Reproduce MAML's 5-way 1-shot Omniglot result" \\
           --category paper-reimplementation -r 1703.03400 --hours 6
+      ldkit log plan maml --goal "Reproduce MAML's 1-shot result"
     """
+    notebook = _this_weeks(notebook)
     from ldkit.records.log import log_record, workspace_of
     from ldkit.records.notebook import identity, read_notebook
     from ldkit.records.schema import plan_data
@@ -61,7 +81,7 @@ def log_plan(notebook: Path, goal: str, category: str | None, resources: tuple[s
 
 
 @log.command("outcome")
-@notebook_argument
+@workbook_argument
 @click.option("--summary", "-s", metavar="S", default=None, help="What you learned, in Markdown.")
 @click.option("--summary-file", metavar="F", default=None, help="Read the summary from a file (- for stdin).")
 @click.option("--status", type=click.Choice(["done", "partial", "stuck", "dropped"]), default="done",
@@ -74,14 +94,17 @@ def log_plan(notebook: Path, goal: str, category: str | None, resources: tuple[s
 @click.option("--private", is_flag=True, help="Keep this outcome out of the shared digest.")
 def log_outcome(notebook: Path, summary: str | None, summary_file: str | None, status: str, hours: str | None,
                 links: tuple[str, ...], next_steps: str | None, expenses: tuple[str, ...], private: bool) -> None:
-    """Save the outcome of NOTEBOOK.
+    """Save the outcome of WORKBOOK: its path, or one of your workbooks of
+    this week by its slug (maml) or title ("MAML").
 
     \b
     Example:
       ldkit log outcome workbooks/2026-W48/alice/maml.ipynb \\
           --summary "Reproduced 1-shot within 1%; 5-shot still 3% short." \\
           --status partial --hours 6 --expense "course=12.50EUR"
+      ldkit log outcome maml --summary "Reproduced 1-shot within 1%."
     """
+    notebook = _this_weeks(notebook)
     from ldkit.core.errors import InputError
     from ldkit.records.log import log_record, read_text_argument, workspace_of
     from ldkit.records.schema import outcome_data

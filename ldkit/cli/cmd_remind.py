@@ -14,7 +14,7 @@ from ldkit.cli.types import CLOCK_TIME
 @click.argument("kind", type=click.Choice(["plan", "outcome"]))
 @week_option
 @click.option("--post", "webhook", metavar="URL", default=None,
-              help="The chat webhook to post to (never printed). Needed unless --dry-run.")
+              help="The chat webhook to post to (never printed). Needed unless --dry-run or --dm.")
 @click.option("--chat", type=chat_choice(), default=None,
               help="The service the webhook belongs to. Default: the workspace's `chat` setting.")
 @click.option("--at-local", "at_local", type=CLOCK_TIME, metavar="HH:MM", default=None,
@@ -23,9 +23,12 @@ from ldkit.cli.types import CLOCK_TIME
 @click.option("--dry-run", is_flag=True, help="Print the message and who it names; send nothing.")
 @click.option("--force", is_flag=True,
               help="Name everyone not done, even those reminded before and outside their learning day.")
+@click.option("--dm", is_flag=True,
+              help="Send each member due a Slack direct message with a button that opens the form "
+                   "(SLACK_BOT_TOKEN; needs the bot extra) instead of one channel message.")
 @team_option
 def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, at_local: str | None,
-           dry_run: bool, force: bool, team: str | None) -> None:
+           dry_run: bool, force: bool, dm: bool, team: str | None) -> None:
     """Remind who has not planned (KIND plan) or summarized (KIND outcome).
 
     \b
@@ -41,6 +44,7 @@ def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, a
       ldkit remind plan --week held --post "$WEBHOOK" --at-local 09:00   # hourly
       ldkit remind outcome --post "$WEBHOOK" --at-local 16:00 --chat teams
       ldkit remind plan --dry-run
+      ldkit remind plan --dm --at-local 09:30                   # a Slack DM each
 
     \b
     For a company ([teams] in ldkit.toml) each team's reminder goes to the
@@ -58,7 +62,7 @@ def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, a
     the_week = workspace.read_week(week)
     at = parse_at(at_local)
     service = chat or workspace.settings.chat
-    if workspace.settings.teams and not team:
+    if workspace.settings.teams and not team and not dm:  # a direct message goes to its person, team or not
         _company(workspace, the_week, kind, webhook, service, at, dry_run, force)
         return
     if team:
@@ -75,6 +79,21 @@ def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, a
             return
         say(due.text(workspace.week_url(the_week)).replace("{who}", ", ".join(m.name or m.slug for m in due.due)))
         say(f"(dry run: nothing sent; would name {', '.join(m.slug for m in due.due)} on {service})")
+        return
+    if dm:
+        from ldkit.bot.dm import send_dm_reminders
+
+        sent = send_dm_reminders(workspace, the_week, kind, at, force)
+        for label, slugs in (("sent a direct message to", sent.sent), ("may have reached", sent.maybe)):
+            if slugs:
+                say(f"{label} {', '.join(slugs)}")
+        if sent.no_chat:
+            say(f"no chat id on the roster for {', '.join(sent.no_chat)} (ldkit team add NAME --chat ID)", err=True)
+        if sent.failed:
+            say(f"Slack refused the message to {', '.join(sent.failed)}; the next run tries again", err=True)
+        if not (sent.sent or sent.maybe):
+            say(f"nobody to remind for the {kind} of {the_week}" + (
+                f"; already reminded: {', '.join(sent.reminder.already)}" if sent.reminder.already else ""))
         return
     if not webhook:
         raise InputError("ldkit remind needs --post WEBHOOK_URL (or --dry-run)",

@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from ldkit.cli.base import LdkitGroup
+from ldkit.cli.cmd_bot import bot
 from ldkit.cli.cmd_ci import ci
 from ldkit.cli.cmd_digest import digest
 from ldkit.cli.cmd_doctor import doctor
@@ -46,7 +47,7 @@ def cli() -> None:
 
 
 for command in (init, templates, new, log, show, status, skip, digest, stats, expenses, paper, site, search, export,
-                team, who, remind, ci, doctor):
+                team, who, remind, ci, doctor, bot):
     cli.add_command(command)
 
 new_workbook = new

@@ -95,3 +95,20 @@ def relative(path: Path, root: Path) -> str:
         return str(Path(path).resolve().relative_to(root.resolve()))
     except ValueError:
         return str(path)
+
+
+# ---------------------------------------------------------------- templates
+def builtin_templates_dir() -> Path:
+    """The built-in templates: a wheel ships templates/ as ldkit/builtin_templates; an editable install reads the
+    source tree's templates/."""
+    shipped = Path(__file__).resolve().parent.parent / "builtin_templates"
+    if any(shipped.glob("*.ipynb")):
+        return shipped
+    return Path(__file__).resolve().parent.parent.parent / "templates"
+
+
+def template_files(name: str, workspace_templates: Path | None = None) -> list[Path]:
+    """The template files a workbook of template `name` may have been made from: the workspace's copy and the
+    built-in one (whichever exist)."""
+    folders = [builtin_templates_dir(), *([workspace_templates] if workspace_templates is not None else [])]
+    return [folder / f"{name}.ipynb" for folder in folders if name and (folder / f"{name}.ipynb").is_file()]

@@ -27,6 +27,15 @@ class Member:
         return data
 
 
+def display_name(slug: str, members: tuple[Member, ...] | list[Member] = ()) -> str:
+    """THE rule of how a person is named on every page, digest and chat post: their roster `name`, else their
+    slug (links and folders always use the slug)."""
+    for member in members:
+        if member.slug == slug and member.name.strip():
+            return " ".join(member.name.split())
+    return slug
+
+
 def check_zone(zone: str, where: str) -> str:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -22,11 +23,10 @@ def key_of(raw: bytes, config: Path) -> str:
     return hashlib.sha256(b"%s\0%s\0%d\0" % (str(config).encode(), __version__.encode(), VERSION) + raw).hexdigest()
 
 
-def cached(folder: Path, key: str) -> Any:
-    """The settings kept for `key`, or None."""
+def cached(folder: Path, key: str, settings: Callable[..., Any]) -> Any:
+    """The settings kept for `key` (made by `settings`, the Settings class, from their fields), or None."""
     from ldkit.core.roster import Member
     from ldkit.core.teams import Team
-    from ldkit.core.workspace import Settings
 
     try:
         data = json.loads((folder / CACHE_FILE).read_text(encoding="utf-8"))
@@ -36,7 +36,7 @@ def cached(folder: Path, key: str) -> Any:
         values["categories"] = tuple(values["categories"])
         values["team"] = tuple(Member(**m) for m in values["team"])
         values["teams"] = tuple(Team(**t) for t in values["teams"])
-        return Settings(**values)
+        return settings(**values)
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
 

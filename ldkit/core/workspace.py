@@ -198,7 +198,7 @@ def load_workspace(root: Path, config: Path) -> Workspace:
     try:
         raw = config.read_bytes()
         key = settings_cache.key_of(raw, config) if len(raw) >= settings_cache.CACHE_FROM_BYTES else None
-        known = settings_cache.cached(root / CACHE_DIR, key) if key else None
+        known = settings_cache.cached(root / CACHE_DIR, key, Settings) if key else None
         if known is not None:  # a large roster, read and checked before: the same bytes give the same settings
             return Workspace(root=root, settings=known, config_file=config)
         data = tomllib.loads(raw.decode("utf-8"))

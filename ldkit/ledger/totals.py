@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ldkit.records.claims import tally
+from ldkit.records.papers import workbook_papers
 from ldkit.records.privacy import is_private, workbook_private  # noqa: F401 - the rule, re-exported
 
 
@@ -92,8 +93,6 @@ def week_totals(workbooks: Iterable[Any], week: Any = None) -> WeekTotals:
             totals.expenses.extend({"author": author, "workbook": title, **cost}
                                    for cost in outcome["data"].get("expenses") or [])
         totals.results.extend(record["data"] for record in wb.records.results.values())
-        paper = wb.identity.get("paper")
-        for p in ([paper] if isinstance(paper, dict) else []) + list(wb.identity.get("papers") or []):
-            if isinstance(p, dict) and p.get("id"):
-                totals.papers[str(p.get("title") or p["id"])] += 1
+        for p in workbook_papers(wb.identity):
+            totals.papers[p.label] += 1
     return totals

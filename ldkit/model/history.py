@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ldkit.core.layout import site_person_path, site_topic_path, site_week_path, url_slug
+from ldkit.core.roster import display_name
 from ldkit.core.text import display_text
 from ldkit.core.weeks import Week
 from ldkit.core.workspace import Workspace
@@ -30,6 +31,7 @@ class Entry:
     author: str
     week: str
     view: WorkbookView
+    name: str = ""  # the author as pages name them (ldkit.core.roster.display_name)
 
     @property
     def link(self) -> str:
@@ -58,7 +60,7 @@ class WeekSummary:
 
 @dataclass
 class PersonHistory:
-    author: str
+    author: str  # the slug (links, folders)
     entries: list[Entry] = field(default_factory=list)  # newest first
     current_streak: int = 0
     best_streak: int = 0
@@ -75,13 +77,15 @@ class PersonHistory:
     def link(self) -> str:
         return person_page(self.author)
 
+    name: str = ""  # how pages name them (ldkit.core.roster.display_name)
+
     @property
     def slug(self) -> str:
         return slug(self.author)
 
     @property
     def papers(self) -> list[Entry]:
-        return [e for e in self.entries if e.view.paper is not None]
+        return [e for e in self.entries if e.view.papers]
 
 
 @dataclass
@@ -141,7 +145,8 @@ def build_history(workspace: Workspace, workbooks_by_week: dict[Week, list[Any]]
         for wb in sorted(workbooks_by_week[week], key=lambda w: (w.author, str(w.path))):
             if workbook_private(wb):
                 continue  # counted (weeks_read's totals), nothing more
-            entries.append(Entry(display_text(wb.author), str(week), workbook_view(workspace, wb)))
+            entries.append(Entry(display_text(wb.author), str(week), workbook_view(workspace, wb),
+                                 display_text(display_name(wb.author, workspace.settings.team))))
     by_name = {str(week): data for week, data in weeks_read.items()}
     weeks = [WeekSummary(w["week"], w["people"], w["planned"], w["summarized"], w["hours"], w["categories"],
                          w["skipped"], by_name[w["week"]].totals.as_dict()["results"] if w["week"] in by_name
@@ -169,10 +174,10 @@ def build_history(workspace: Workspace, workbooks_by_week: dict[Week, list[Any]]
             topics.setdefault(entry.view.plan.category, []).append(entry)
     papers: dict[str, PaperLog] = {}
     for entry in entries:
-        paper = entry.view.paper
-        if paper is not None:
-            key = f"{paper.source}:{paper.id}"
-            papers.setdefault(key, PaperLog(paper, [])).entries.append(entry)
+        for paper in entry.view.papers:
+            papers.setdefault(paper.key, PaperLog(paper, [])).entries.append(entry)
+    for person in people.values():
+        person.name = display_text(display_name(person.author, workspace.settings.team))
     outcomes = [e for e in entries if isinstance(e.view.outcome, Outcome)]
     outcomes.sort(key=lambda e: e.view.outcome.saved_at if e.view.outcome else "", reverse=True)
     return History(weeks=weeks, people=sorted(people.values(), key=lambda p: p.author),

@@ -11,11 +11,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ldkit.core.layout import relative
+from ldkit.core.roster import display_name
 from ldkit.core.text import display_text, display_tree
 from ldkit.core.weeks import learning_day_of
 from ldkit.core.workspace import Workspace
 from ldkit.ledger.totals import week_totals
 from ldkit.records.claims import reproduced, tally, verdict
+from ldkit.records.papers import PaperOf, workbook_papers
 from ldkit.records.privacy import is_private, workbook_private
 from ldkit.records.week import Collected
 from ldkit.render.fragment import Rendered
@@ -62,6 +64,7 @@ class Paper:
     abs_url: str
     id: str
     source: str
+    key: str = ""  # the same paper in every workbook (ldkit.records.papers.PaperOf.key)
 
 
 @dataclass
@@ -72,7 +75,7 @@ class WorkbookView:
     template: str
     path: str  # relative to the workspace
     week: str
-    paper: Paper | None
+    paper: Paper | None  # the first of `papers`: the one the workbook is about
     plan: Plan | None  # None when there is none or it is private (plan_private says which)
     plan_private: bool
     outcome: Outcome | None
@@ -84,6 +87,7 @@ class WorkbookView:
     failure: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)  # what the reader should know (a kernel that was replaced)
     private: bool = False  # a private workbook's view: nothing of it but that it exists
+    papers: list[Paper] = field(default_factory=list)  # every paper of it (ldkit.records.papers.workbook_papers)
 
 
 @dataclass
@@ -94,7 +98,7 @@ class Streak:
 
 @dataclass
 class PersonWeek:
-    author: str
+    author: str  # the slug (links, anchors)
     workbooks: list[WorkbookView]
     hours: float
     planned: bool
@@ -135,6 +139,14 @@ class WeekModel:
     links: dict[str, str] = field(default_factory=dict)  # where this page sits in a site: home, previous, next
     page_url: str | None = None  # the week's page on the published site (site_url), for chat and Markdown
     took_part: list[str] = field(default_factory=list)  # who took part (ldkit.ledger.totals): the header names them
+    names: dict[str, str] = field(default_factory=dict)  # slug -> how pages name them (ldkit.core.roster)
+
+    def name_of(self, slug: str) -> str:
+        """How a person is shown (their roster name, else the slug); links keep the slug."""
+        return self.names.get(slug, slug)
+
+    def names_of(self, slugs: Any) -> list[str]:
+        return [self.name_of(slug) for slug in slugs]
 
     def workbooks(self) -> list[tuple[PersonWeek, WorkbookView]]:
         return [(person, wb) for person in self.people for wb in person.workbooks]
@@ -184,11 +196,12 @@ def workbook_view(workspace: Workspace, wb: Any, rendered: Rendered | None = Non
         results.append(Result(d["name"], d["paper"], d["mine"], d.get("tolerance"), d.get("unit") or "",
                               d.get("note") or "", bool(d.get("higher_is_better", True)), reproduced(d), verdict(d)))
     path = relative(wb.path, workspace.root)
+    papers = [_paper_view(p) for p in workbook_papers(wb.identity)]
     return WorkbookView(
         anchor=notebook_anchor(path), id=wb.id, title=display_text(str(wb.identity.get("title") or wb.path.stem)),
         template=display_text(str(wb.identity.get("template") or "")), path=display_text(path),
         week=str(wb.identity.get("week") or ""),
-        paper=_paper_summary(wb.identity.get("paper"), wb.identity.get("parameters")), plan=plan,
+        paper=papers[0] if papers else None, papers=papers, plan=plan,
         plan_private=is_private(plan_record), outcome=outcome, outcome_private=is_private(outcome_record),
         results=results, tally=tally([asdict(r) for r in results]) if results else None,
         fragment=str(rendered.fragment) if rendered and rendered.fragment else None,
@@ -239,23 +252,15 @@ def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rend
         expenses=display_tree(totals.expenses), expense_totals=totals.expense_totals,
         problems=display_tree([{"path": relative(p.path, workspace.root), "error": p.reason}
                                for p in found.problems]),
-        page_url=workspace.week_url(week))
+        page_url=workspace.week_url(week),
+        names=display_tree({slug: display_name(slug, workspace.settings.team)
+                            for slug in {*found.team, *totals.people, *skips}}))
 
 
-def _paper_summary(paper: Any, parameters: Any = None) -> Paper | None:
-    """The paper a workbook is about: its fetched metadata, else the arXiv id or DOI it was started with."""
-    if not isinstance(paper, dict) or not paper.get("id"):
-        params = parameters if isinstance(parameters, dict) else {}
-        arxiv, doi = str(params.get("arxiv_id") or "").strip(), str(params.get("doi") or "").strip()
-        if arxiv:
-            paper = {"id": arxiv, "source": "arxiv", "abs_url": f"https://arxiv.org/abs/{arxiv}"}
-        elif doi:
-            paper = {"id": doi, "source": "doi", "abs_url": f"https://doi.org/{doi}"}
-        else:
-            return None
-    d = display_tree(paper)
-    return Paper(str(d.get("title") or ""), [str(a) for a in d.get("authors") or []], str(d.get("abs_url") or ""),
-                 str(d["id"]), str(d.get("source") or ""))
+def _paper_view(paper: PaperOf) -> Paper:
+    """A paper of a workbook, display-safe; `title` is its label (the title when known, else the id)."""
+    return Paper(display_text(paper.label), [display_text(a) for a in paper.authors], display_text(paper.abs_url),
+                 display_text(paper.id), paper.source, paper.key)
 
 
 def first_sentence(text: str, limit: int = 200) -> str:
@@ -282,7 +287,7 @@ def person_lines(model: WeekModel, text: Any, note: Any) -> list[tuple[PersonWee
             parts.append(f"{text(wb.title)}: " + (f"{text(what)} {note(said)}" if what else note(said)))
         if person.private_workbooks:
             parts.append(text(person.private_note))
-        lines.append((person, "; ".join(parts)))
+        lines.append((person, "; ".join(parts)))  # callers name the person with model.name_of(person.author)
     return lines
 
 

@@ -88,6 +88,7 @@ def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
     from ldkit.ledger.stats import WeekData, compute, known_weeks, skips_of
     from ldkit.ledger.totals import week_totals
     from ldkit.records.claims import reproduced, verdict
+    from ldkit.records.papers import workbook_papers
     from ldkit.records.privacy import workbook_private
 
     weeks = known_weeks(workspace)
@@ -132,14 +133,14 @@ def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
                                           "private": 1, "team": team_of.get(wb.author)})
                 continue
             ident = wb.identity
-            paper: dict[str, Any] = ident["paper"] if isinstance(ident.get("paper"), dict) else {}
+            papers = workbook_papers(ident)
             plan, outcome = wb.records.plan, wb.records.outcome
             rows["workbooks"].append({
                 "id": wb.id, "week": str(week), "author": wb.author, "title": str(ident.get("title") or ""),
                 "template": str(ident.get("template") or ""), "path": str(wb.path.relative_to(workspace.root)),
                 "category": plan["data"].get("category") if plan else None, "created": ident.get("created"),
-                "paper_id": paper.get("id") or (ident.get("parameters") or {}).get("arxiv_id") or None,
-                "paper_title": paper.get("title") or None,
+                "paper_id": papers[0].id or None if papers else None,
+                "paper_title": papers[0].title or None if papers else None,
                 "outcome_status": outcome["data"].get("status") if outcome else None, "private": 0,
                 "team": team_of.get(wb.author)})
             if plan is not None:

@@ -16,13 +16,16 @@ from typing import Any
 from ldkit.core.errors import InputError, LdkitError
 from ldkit.core.workspace import Workspace
 from ldkit.records.notebook import parse_notebook
+from ldkit.records.papers import workbook_papers
 from ldkit.records.privacy import workbook_private
 from ldkit.records.scan import notebook_files, workbook_stamp
 from ldkit.records.workbook import load_workbook
+from ldkit.records.written import written_text
 
-INDEX_VERSION = 3  # 2: a private workbook is indexed as nothing; 3: outcome hours kept (for `ldkit who`)
+INDEX_VERSION = 4  # 2: a private workbook is indexed as nothing; 3: stemmed (porter), only what people wrote;
+# 4: outcome hours kept (for `ldkit who`)
 COLUMNS = ("title", "plan", "summary", "next_steps", "papers", "cells")
-MAX_CELL_TEXT = 200_000  # characters of markdown cells indexed per notebook
+MAX_CELL_TEXT = 200_000  # characters of written cell text indexed per notebook
 
 
 @dataclass
@@ -65,14 +68,14 @@ def _open(path: Path) -> sqlite3.Connection:
 def _create(db: sqlite3.Connection) -> None:
     db.execute("CREATE VIRTUAL TABLE docs USING fts5(path UNINDEXED, stamp UNINDEXED, week UNINDEXED, "
                "author UNINDEXED, category UNINDEXED, hours UNINDEXED, " + ", ".join(COLUMNS) +
-               ", tokenize = 'unicode61 remove_diacritics 2')")
+               ", tokenize = 'porter unicode61 remove_diacritics 2')")  # porter: "gradients" finds "gradient"
 
 
 def refresh(workspace: Workspace, db: sqlite3.Connection) -> list[str]:
     """Bring the index up to date; returns warnings for files that could not be read."""
     warnings: list[str] = []
-    # path -> (rowid, stamp): a row is replaced by its rowid (FTS5 has no index on `path`: deleting by it before
-    # every insert made the first build quadratic)
+    # rowid by path: a changed workbook's row is deleted by rowid, a new one's not at all (a DELETE by the path
+    # column, which FTS5 cannot index, scans the whole table: the first build was quadratic)
     known = {row[1]: (row[0], row[2]) for row in db.execute("SELECT rowid, path, stamp FROM docs")}
     current: set[str] = set()
     with db:
@@ -80,11 +83,10 @@ def refresh(workspace: Workspace, db: sqlite3.Connection) -> list[str]:
             key = str(path)
             current.add(key)
             stamp = workbook_stamp(path)
-            before = known.get(key)
-            if before is not None:
-                if before[1] == stamp:
+            if key in known:
+                if known[key][1] == stamp:
                     continue
-                db.execute("DELETE FROM docs WHERE rowid = ?", (before[0],))
+                db.execute("DELETE FROM docs WHERE rowid = ?", (known[key][0],))
             try:
                 row = _document(workspace, path)
             except LdkitError as exc:
@@ -109,22 +111,14 @@ def _document(workspace: Workspace, path: Path) -> tuple[Any, ...]:
         return (week, wb.author, "", None, *("" for _ in COLUMNS))  # kept so its stamp is known; nothing to find
     plan, outcome = wb.records.plan, wb.records.outcome
     team_plan, team_outcome = plan, outcome
-    papers = []
-    for paper in [wb.identity.get("paper"), *(wb.identity.get("papers") or [])]:
-        if isinstance(paper, dict):
-            papers += [str(paper.get("title") or ""), str(paper.get("id") or ""), " ".join(paper.get("authors") or [])]
-    for name in ("arxiv_id", "doi"):
-        value = (wb.identity.get("parameters") or {}).get(name)
-        if value:
-            papers.append(str(value))
-    cells = "\n\n".join("".join(c.get("source", "")) if isinstance(c.get("source"), list) else str(c.get("source", ""))
-                        for c in nb.get("cells", []) if isinstance(c, dict) and c.get("cell_type") == "markdown")
+    papers = [" ".join([p.title, p.id, *p.authors]) for p in workbook_papers(wb.identity)]
+    cells = written_text(nb, str(wb.identity.get("template") or ""), workspace.templates, MAX_CELL_TEXT)
     return (week, wb.author, str(plan["data"].get("category", "")) if plan else "",
             outcome["data"].get("hours") if outcome else None, str(wb.identity.get("title") or path.stem),
             " ".join([team_plan["data"].get("goal", ""), *team_plan["data"].get("resources", [])]) if team_plan else "",
             team_outcome["data"].get("summary", "") if team_outcome else "",
             team_outcome["data"].get("next_steps", "") if team_outcome else "",
-            " ".join(papers), cells[:MAX_CELL_TEXT])
+            " ".join(papers), cells)
 
 
 def fts_query(text: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -212,10 +212,12 @@ CHECKS: tuple[Callable[[Workspace], Check], ...] = (_roster, _templates, _kernel
                                                     _site_url, _authors)
 
 
-def run_checks(ws: Workspace, settings_errors: list[str] | None = None) -> list[Check]:
-    """Every check, each reported; `settings_errors` are the settings lenient_workspace could not use."""
+def run_checks(ws: Workspace, settings_errors: list[str] | None = None,
+               more: Iterable[Callable[[Workspace], Check]] = ()) -> list[Check]:
+    """Every check, each reported; `settings_errors` are the settings lenient_workspace could not use; `more` are
+    checks of the layers above (the bot's), handed in by the command so that this module never imports them."""
     out = _settings(ws, settings_errors)
-    for check in CHECKS:
+    for check in (*CHECKS, *more):
         if check is _site and not ws.workbooks.is_dir() and ws.workbooks.exists():
             out.append(Check("site", "skipped", "the workbooks folder is not a folder (see workbooks)"))
             continue

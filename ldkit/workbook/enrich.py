@@ -17,6 +17,7 @@ class Enrichment:
     papers: list[dict[str, Any]] = field(default_factory=list)
     roles: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # role -> cells replacing it
     title: str | None = None
+    offline_title: str | None = None  # the paper's id: names the workbook when its title could not be fetched
     warnings: list[str] = field(default_factory=list)
 
 
@@ -60,6 +61,7 @@ def enrich(template: Template, arxiv: str | None, doi: str | None, url: str | No
             out.params["doi"] = meta.get("doi") or ref.id
         out.params.setdefault("paper_url", meta.get("abs_url") or ref.links()["abs"])
         out.title = meta.get("title") or None
+        out.offline_title = ref.id + ref.version
         out.roles["paper"] = [markdown_cell("paper", paper_markdown(meta))]
         bib = meta.get("bibtex") or "% metadata not fetched: add the BibTeX entry by hand"
         out.roles["references"] = [markdown_cell("references", f"## References\n\n```bibtex\n{bib}\n```")]

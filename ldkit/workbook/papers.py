@@ -16,6 +16,7 @@ from ldkit.core.errors import InputError, LdkitError
 from ldkit.core.files import atomic_write, locked, make_folder
 from ldkit.core.net import NetworkError, request
 from ldkit.core.text import escape_markdown
+from ldkit.records.papers import cache_dir, cache_file, cached_meta
 
 ARXIV_API = "http://export.arxiv.org/api/query"
 DOI_RESOLVER = "https://doi.org"
@@ -100,25 +101,12 @@ def is_paper_link(url: str) -> bool:
 
 # ---------------------------------------------------------------- cache
 
-def cache_dir() -> Path:
-    override = os.environ.get("LDKIT_CACHE_DIR")
-    if override:
-        return Path(override).expanduser()
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("ldkit"))
-
-
 def _cache_file(ref: PaperRef) -> Path:
-    return cache_dir() / "papers" / (re.sub(r"[^A-Za-z0-9._-]", "_", ref.key) + ".json")
+    return cache_file(ref.key)
 
 
 def cached(ref: PaperRef) -> dict[str, Any] | None:
-    try:
-        data = json.loads(_cache_file(ref).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None  # a missing or corrupt cache entry is fetched again
-    return data if isinstance(data, dict) and data.get("title") else None
+    return cached_meta(ref.key)  # a missing or corrupt cache entry is fetched again
 
 
 def _store(ref: PaperRef, meta: dict[str, Any]) -> None:

@@ -147,19 +147,28 @@ def fill_roles(cells: list[dict[str, Any]], replacements: dict[str, list[dict[st
 
 
 def header_markdown(identity: dict[str, Any], template: Template) -> str:
-    text = (f"# {escape_markdown(identity['title'])}\n\n"
+    text = (f"{header_title_line(identity['title'])}\n\n"
             f"**{escape_markdown(identity['author'])}** · {identity['week']} · learning day "
             f"{identity['learning_day']} · *{escape_markdown(template.display_name)}*\n\n"
             f"{escape_markdown(template.description)}")
     paper = identity.get("paper")
     if isinstance(paper, dict):
-        name = escape_markdown(paper.get("title") or paper.get("id", ""))
-        link = f"[{name}](<{paper['abs_url']}>)" if paper.get("abs_url") else name
-        authors = ", ".join(paper.get("authors") or [])
-        year = (paper.get("published") or "")[:4]
-        details = " · ".join(escape_markdown(x) for x in (authors, year) if x)
-        text += f"\n\n**Paper:** {link}" + (f" · {details}" if details else "")
+        text += "\n\n" + header_paper_line(paper)
     return text
+
+
+def header_title_line(title: str) -> str:
+    return f"# {escape_markdown(title)}"
+
+
+def header_paper_line(paper: dict[str, Any]) -> str:
+    """The header's line naming the paper: its title linked, authors and year."""
+    name = escape_markdown(paper.get("title") or paper.get("id", ""))
+    link = f"[{name}](<{paper['abs_url']}>)" if paper.get("abs_url") else name
+    authors = ", ".join(paper.get("authors") or [])
+    year = (paper.get("published") or "")[:4]
+    details = " · ".join(escape_markdown(x) for x in (authors, year) if x)
+    return f"**Paper:** {link}" + (f" · {details}" if details else "")
 
 
 def workbook_path(workspace: Workspace, week: Week, author: str, title: str) -> Path:

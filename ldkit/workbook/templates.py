@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.core.errors import TemplateError
+from ldkit.core.layout import builtin_templates_dir
 from ldkit.records.parameters import RESERVED  # noqa: F401 - the one list, re-exported for templates' readers
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "builtin_templates"
@@ -46,10 +47,7 @@ class Template:
 
 
 def builtin_dir() -> Path:
-    # A wheel ships templates/ as ldkit/builtin_templates; an editable install reads the source tree's templates/.
-    if any(BUILTIN_DIR.glob("*.ipynb")):
-        return BUILTIN_DIR
-    return Path(__file__).resolve().parent.parent.parent / "templates"
+    return builtin_templates_dir()  # the path rule is ldkit.core.layout's
 
 
 def catalog(workspace_templates: Path | None = None) -> dict[str, Template]:

@@ -60,13 +60,13 @@ def feed(entries: list[Entry], *, title: str, path: str, site_url: str | None, f
         if outcome is None:
             continue
         item = _el(root, "entry")
-        _el(item, "title", f"{e.author} — {e.view.title} ({outcome.status})")
+        _el(item, "title", f"{e.name or e.author} — {e.view.title} ({outcome.status})")
         _el(item, "id", f"urn:uuid:{e.view.id}" if _uuid(e.view.id) else
             f"urn:ldkit:{hashlib.sha1(e.view.id.encode('utf-8', 'surrogatepass')).hexdigest()}")
         _el(item, "updated", _rfc3339(outcome.saved_at))
         _el(item, "link", rel="alternate", type="text/html", href=href(e.link))
         who = _el(item, "author")
-        _el(who, "name", e.author)
+        _el(who, "name", e.name or e.author)
         if e.view.plan is not None:
             _el(item, "category", term=e.view.plan.category)
         _el(item, "content", learner_html(outcome.summary), type="html")  # sanitized HTML, escaped as text

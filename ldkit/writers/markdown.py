@@ -18,11 +18,11 @@ def text(model: WeekModel) -> str:
     if t["results"]["total"]:
         lines[0] += f", {t['results']['text']}"
     for person, line in person_lines(model, _plain, lambda said: f"({_plain(said)})"):
-        lines.append(f"• *{_plain(person.author)}* — {line}")
-    waiting = model.accountability.planned_no_outcome
+        lines.append(f"• *{_plain(model.name_of(person.author))}* — {line}")
+    waiting = [model.name_of(a) for a in model.accountability.planned_no_outcome]
     if waiting:
         lines.append(f"Planned, no outcome yet: {', '.join(_plain(a) for a in waiting)}")
-    missing = model.accountability.no_workbook
+    missing = [model.name_of(a) for a in model.accountability.no_workbook]
     if missing:
         lines.append(f"No workbook this week: {', '.join(_plain(a) for a in missing)}")
     if model.problems:
