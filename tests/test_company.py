@@ -227,3 +227,64 @@ def test_who_has_studied_diffusion(company, run):
     topic = json.loads(run("who", "other", "--json").stdout)  # a topic: the plans' category
     assert len(topic["people"]) == 4
     assert "--team 'nope' is not a team" in run("who", "x", "--team", "nope", code=2).stderr
+
+
+def test_two_team_repositories_joined_into_one_company_site(tmp_path, run, monkeypatch):
+    from ldkit.workbook.setup import init_workspace
+
+    company = init_workspace(tmp_path / "company")
+    for slug, who in (("robotics", "ada"), ("vision", "chen")):
+        team = init_workspace(company.root / "teams" / slug)  # checked out side by side, as CI does
+        monkeypatch.chdir(team.root)
+        run("team", "add", who)
+        path = json.loads(run("new", "blank", "--title", f"{who} on diffusion", "--week", WEEK, "--author", who,
+                              "--json").stdout)["path"]
+        run("log", "outcome", path, "--summary", f"{who} learned diffusion", "--hours", "2")
+        secret = json.loads(run("new", "blank", "--title", SECRET, "--week", WEEK, "--author", who,
+                                "--json").stdout)["path"]
+        run("log", "outcome", secret, "--summary", SECRET, "--private")
+    monkeypatch.chdir(company.root)
+    for slug in ("robotics", "vision"):
+        run("team", "add-team", slug, "--name", slug.title())
+    config = company.root / "ldkit.toml"
+    config.write_text(config.read_text().replace('robotics = {name = "Robotics"}',
+                                                 'robotics = {name = "Robotics", workspace = "teams/robotics"}')
+                      .replace('vision = {name = "Vision"}', 'vision = {name = "Vision", workspace = "teams/vision"}'))
+    result = run("site", "--quiet")
+    assert "joined the workspaces of robotics, vision" in result.stdout
+    site = company.root / "site"
+    seen, broken = crawl(site)
+    assert broken == []
+    robotics = (site / "teams" / "robotics" / "index.html").read_text()
+    assert "ada" in robotics and "chen" not in robotics
+    assert "ada on diffusion" in (site / "people" / "ada" / "index.html").read_text()
+    for path in site.rglob("*"):
+        if path.is_file():
+            assert SECRET not in path.read_text(errors="replace"), path
+    again = run("site", "--quiet")
+    assert "0 files updated" in again.stdout
+    (company.root / "teams" / "vision" / "ldkit.toml").unlink()
+    gone = run("site", code=2)
+    assert "team vision:" in gone.stderr and "is not an ldkit workspace" in gone.stderr
+
+
+def test_ci_checks_out_team_repositories_and_passes_each_team_webhook(company, run):
+    import yaml
+
+    config = company.root / "ldkit.toml"
+    config.write_text(config.read_text().replace(
+        'robotics = {name = "Robotics", webhook_env = "ROBOTICS_WEBHOOK"}',
+        'robotics = {name = "Robotics", webhook_env = "ROBOTICS_WEBHOOK", workspace = "teams/robotics", '
+        'repository = "acme/robotics-ld"}'))
+    run("ci", "github")
+    flow = yaml.safe_load((company.root / ".github" / "workflows" / "learning-day.yml").read_text())
+    steps = flow["jobs"]["site"]["steps"]
+    assert steps[1]["with"]["repository"] == "acme/robotics-ld" and steps[1]["with"]["path"] == "teams/robotics"
+    env = next(s for s in steps if s.get("name", "").startswith("Post the digest"))["env"]
+    assert env["VISION_WEBHOOK"] == "${{ secrets.VISION_WEBHOOK }}" and "LEARNING_DAY_WEBHOOK" in env
+    remind_env = flow["jobs"]["remind"]["steps"][-1]["env"]
+    assert set(remind_env) == {"LEARNING_DAY_WEBHOOK", "INFRA_WEBHOOK", "ROBOTICS_WEBHOOK", "VISION_WEBHOOK"}
+    run("ci", "gitlab")
+    text = (company.root / ".gitlab-ci.yml").read_text()
+    assert "git clone --depth 1 acme/robotics-ld teams/robotics" in text and "ROBOTICS_WEBHOOK" in text
+    yaml.safe_load(text)

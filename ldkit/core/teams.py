@@ -14,7 +14,7 @@ from ldkit.core.errors import InputError, WorkspaceError
 from ldkit.core.registry import CHAT_SERVICES
 from ldkit.core.text import author_slug
 
-TEAM_KEYS = ("name", "webhook_env", "chat")
+TEAM_KEYS = ("name", "webhook_env", "chat", "workspace", "repository")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -24,6 +24,8 @@ class Team:
     name: str = ""
     webhook_env: str = ""  # the NAME of the environment variable that holds the team's webhook URL
     chat: str = ""  # slack, mattermost or teams; empty: the workspace's `chat`
+    workspace: str = ""  # for a company of several repositories: the team's own workspace, a path from this one
+    repository: str = ""  # where CI checks that workspace out (GitHub owner/name, or a git URL)
 
     @property
     def title(self) -> str:
@@ -81,7 +83,13 @@ def parse_teams(table: object, where: str) -> tuple[Team, ...]:
         if value.get("chat") and value["chat"] not in CHAT_SERVICES:
             raise WorkspaceError(f"{where}: team {key!r}: chat must be {CHAT_SERVICES.spoken()}, "
                                  f"not {value['chat']!r}")
-        teams.append(Team(str(key), value.get("name", ""), value.get("webhook_env", ""), value.get("chat", "")))
+        if value.get("workspace"):
+            rel = value["workspace"]
+            if rel.startswith(("/", "~")) or "\\" in rel or not rel.strip():
+                raise WorkspaceError(f"{where}: team {key!r}: workspace must be a relative path such as "
+                                     f"'teams/{key}' or '../{key}', not {rel!r}")
+        teams.append(Team(str(key), value.get("name", ""), value.get("webhook_env", ""), value.get("chat", ""),
+                          value.get("workspace", ""), value.get("repository", "")))
     return tuple(sorted(teams, key=lambda t: t.slug))
 
 

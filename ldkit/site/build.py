@@ -298,9 +298,12 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
     site_url = workspace.settings.site_url
     feed_id = "urn:ldkit:site:" + hashlib.sha1(str(workspace.root).encode("utf-8")).hexdigest()
     atom.write(history.outcomes, staging, SITE_FEED, title="Learning Day", site_url=site_url, feed_id=feed_id)
+    by_author: dict[str, list[Any]] = {}  # once, not a filter over every outcome per person (people x outcomes)
+    for entry in history.outcomes:
+        by_author.setdefault(entry.author, []).append(entry)
     for person in history.people:
         feed_path = site_person_feed(person.author)
-        atom.write([e for e in history.outcomes if e.author == person.author], staging, feed_path,
+        atom.write(by_author.get(person.author, []), staging, feed_path,
                    title=f"Learning Day — {person.author}", site_url=site_url, feed_id=f"{feed_id}:{person.slug}")
     made = {str(week) for week, *_ in plans}
     carried = [str(w) for w in weeks if str(w) not in made] + [str(w) for w in keep]
