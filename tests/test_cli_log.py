@@ -43,12 +43,36 @@ def test_records_survive_in_the_journal_when_the_notebook_loses_them(new_workboo
     assert json.loads(run("show", path, "--json").stdout)["plan"]["goal"] == "kept by the journal"
 
 
-def test_records_travel_in_a_copied_notebook(new_workbook, run, ws):
+def test_log_writes_only_the_journal_never_the_notebook(new_workbook, run):
+    """A rewritten .ipynb makes a git conflict when two clones log to one workbook; an appended journal does not."""
     path = new_workbook()
-    run("log", "plan", path, "--goal", "in the metadata")
+    before = path.read_bytes()
+    run("log", "plan", path, "--goal", "in the journal")
+    run("log", "outcome", path, "--summary", "also in the journal")
+    assert path.read_bytes() == before
+    assert len(journal.journal_path(path).read_text().splitlines()) == 2
+
+
+def test_records_travel_with_a_copied_notebook_and_its_journal(new_workbook, run, ws):
+    path = new_workbook()
+    run("log", "plan", path, "--goal", "in the journal")
+    (ws.root / "copies").mkdir()
+    copy = ws.root / "copies" / "copy.ipynb"
+    shutil.copy(path, copy)
+    assert json.loads(run("show", copy, "--json").stdout)["plan"] is None  # the notebook alone: as the README says
+    shutil.copy(journal.journal_path(path), journal.journal_path(copy))
+    assert json.loads(run("show", copy, "--json").stdout)["plan"]["goal"] == "in the journal"
+
+
+def test_records_an_older_ldkit_kept_in_the_metadata_are_still_read(new_workbook, run, ws):
+    path = new_workbook()
+    run("log", "plan", path, "--goal", "old style")
+    record = json.loads(journal.journal_path(path).read_text())
+    nb = json.loads(path.read_text())
+    nb["metadata"]["ldkit"]["records"] = [record]
     copy = ws.root / "copy.ipynb"
-    shutil.copy(path, copy)  # no journal beside the copy
-    assert json.loads(run("show", copy, "--json").stdout)["plan"]["goal"] == "in the metadata"
+    copy.write_text(json.dumps(nb), encoding="utf-8")  # no journal beside the copy
+    assert json.loads(run("show", copy, "--json").stdout)["plan"]["goal"] == "old style"
 
 
 def test_summary_from_a_file_and_stdin(new_workbook, run, tmp_path):

@@ -273,7 +273,7 @@ def test_a_save_to_the_journal_alone_reaches_the_next_digest(ws, run, new_workbo
     path = new_workbook("blank", "Journal only", "--week", WEEK)
     build(run)
     wid = json.loads(path.read_text())["metadata"]["ldkit"]["id"]
-    save_record(path, make_record("outcome", wid, "alice", outcome_data("FROM-THE-FORM")), into_notebook=False)
+    save_record(path, make_record("outcome", wid, "alice", outcome_data("FROM-THE-FORM")))
     build(run)
     assert "FROM-THE-FORM" in page(ws)
     (ws.root / ".ldkit-cache" / "digest" / "workbooks.sqlite").write_bytes(b"garbage, not sqlite")

@@ -73,7 +73,7 @@ def test_two_people_share_a_repository_without_conflicts_or_lost_records(team_re
         local = clone / shared.relative_to(ada)
         wid = json.loads(local.read_text())["metadata"]["ldkit"]["id"]
         for n in range(3):
-            save_record(local, make_record("outcome", wid, who, outcome_data(f"{who} note {n}")), into_notebook=False)
+            save_record(local, make_record("outcome", wid, who, outcome_data(f"{who} note {n}")))
     git(bob, "add", "-A")
     git(bob, "commit", "-q", "-m", "bob's week")
     git(bob, "push", "-q")
@@ -229,3 +229,109 @@ def test_two_clones_know_their_author_from_git_s_user_email(default_git):
     assert done.returncode == 2 and "'carol-danvers' is not on the team's roster (ada, bob)" in done.stderr
     assert "ldkit team add carol-danvers --email carol@example.org" in done.stderr and "Traceback" not in done.stderr
     assert not (clones["carol"] / "workbooks").exists() or not any((clones["carol"] / "workbooks").rglob("*.ipynb"))
+
+
+def two_clones_and_a_shared_workbook(tmp: Path) -> tuple[dict[str, Path], Path]:
+    """A bare remote, a roster of ada and bob (by email), their two clones on a default git, and one workbook of
+    ada's that both have; returns the clones and the workbook's path inside a clone."""
+    remote = tmp / "team.git"
+    git(tmp, "init", "-q", "--bare", str(remote))
+    git(remote, "symbolic-ref", "HEAD", "refs/heads/main")
+    organizer = tmp / "org"
+    ldkit(tmp, "init", "--git", str(organizer))
+    for slug, name in (("ada", "Ada L."), ("bob", "Bob M.")):
+        ldkit(organizer, "team", "add", slug, "--name", name, "--email", f"{slug}@example.org")
+    git(organizer, "config", "user.name", "Org")
+    git(organizer, "config", "user.email", "org@example.org")
+    git(organizer, "add", "-A")
+    git(organizer, "commit", "-q", "-m", "roster")
+    git(organizer, "remote", "add", "origin", str(remote))
+    git(organizer, "push", "-q", "-u", "origin", "main")
+    clones = {}
+    for slug, name in (("ada", "Ada Lovelace"), ("bob", "Bob Marley")):
+        git(tmp, "clone", "-q", str(remote), slug)
+        git(tmp / slug, "config", "user.name", name)
+        git(tmp / slug, "config", "user.email", f"{slug}@example.org")
+        clones[slug] = tmp / slug
+    made = json.loads(ldkit(clones["ada"], "new", "project", "--title", "Reading group", "--week", WEEK,
+                            "--json").stdout)
+    relative = Path(made["path"]).relative_to(clones["ada"])
+    git(clones["ada"], "add", "-A")
+    git(clones["ada"], "commit", "-q", "-m", "ada: reading group")
+    git(clones["ada"], "push", "-q")
+    git(clones["bob"], "pull", "-q", "--no-rebase")
+    return clones, relative
+
+
+def test_two_teammates_log_to_one_workbook_from_two_clones_without_a_conflict(default_git):
+    """`ldkit log` appends to the journal (merged by union) and never rewrites the .ipynb, so git merges cleanly."""
+    clones, relative = two_clones_and_a_shared_workbook(default_git)
+    committed = (clones["ada"] / relative).read_bytes()
+    for slug in ("ada", "bob"):  # bob logs last: his is the newest save
+        ldkit(clones[slug], "log", "plan", str(clones[slug] / relative), "--goal", f"{slug}'s plan")
+        ldkit(clones[slug], "log", "outcome", str(clones[slug] / relative), "--summary", f"{slug}'s summary")
+        assert (clones[slug] / relative).read_bytes() == committed  # the notebook is untouched
+    git(clones["bob"], "add", "-A")
+    git(clones["bob"], "commit", "-q", "-m", "bob logs")
+    git(clones["bob"], "push", "-q")
+    git(clones["ada"], "add", "-A")
+    git(clones["ada"], "commit", "-q", "-m", "ada logs")
+    git(clones["ada"], "pull", "-q", "--no-rebase", "--no-edit")  # a real merge of two histories
+    assert "Unmerged" not in git(clones["ada"], "status") and not git(clones["ada"], "diff", "--name-only",
+                                                                        "--diff-filter=U")
+    git(clones["ada"], "push", "-q")
+    git(clones["bob"], "pull", "-q", "--no-rebase")
+    for clone in clones.values():
+        assert (clone / relative).read_bytes() == committed
+        done = ldkit(clone, "show", str(clone / relative), "--json")
+        view = json.loads(done.stdout)
+        assert view["plan"]["goal"] == "bob's plan" and view["outcome"]["summary"] == "bob's summary"  # newest
+        assert {h["data"].get("goal") or h["data"].get("summary") for h in view["history"]} == {
+            "ada's plan", "ada's summary"}
+        assert done.stderr == ""
+        status = json.loads(ldkit(clone, "status", "--week", WEEK, "--json").stdout)
+        assert status["problems"] == [] and status["totals"]["summarized"] == 1
+
+
+def test_a_notebook_with_git_conflict_markers_is_named_and_its_records_still_count(default_git):
+    clones, relative = two_clones_and_a_shared_workbook(default_git)
+    for slug in ("ada", "bob"):  # both edit the notebook's body (and log): a real conflict in the .ipynb
+        path = clones[slug] / relative
+        nb = json.loads(path.read_text())
+        nb["cells"][0]["source"] = f"{slug}'s own first cell"
+        path.write_text(json.dumps(nb, indent=1, sort_keys=True) + "\n")
+        ldkit(clones[slug], "log", "plan", str(path), "--goal", f"{slug}'s plan")
+        ldkit(clones[slug], "log", "outcome", str(path), "--summary", f"{slug}'s summary")
+        git(clones[slug], "add", "-A")
+        git(clones[slug], "commit", "-q", "-m", f"{slug} edits")
+    git(clones["bob"], "push", "-q")
+    merged = subprocess.run(["git", "pull", "-q", "--no-rebase", "--no-edit"], cwd=clones["ada"],
+                            capture_output=True, text=True)
+    assert merged.returncode != 0 and "CONFLICT" in merged.stdout + merged.stderr
+    assert git(clones["ada"], "diff", "--name-only", "--diff-filter=U").split() == [str(relative)]  # not the journal
+    path = clones["ada"] / relative
+    assert "<<<<<<<" in path.read_text()
+    before = path.read_bytes()
+    named = "has git conflict markers (from a merge); resolve it with `git checkout --theirs"
+    status = json.loads(ldkit(clones["ada"], "status", "--week", WEEK, "--json").stdout)
+    assert [p["path"] for p in status["problems"]] == [str(path)] and named in status["problems"][0]["error"]
+    assert "invalid JSON" not in json.dumps(status) and status["totals"]["summarized"] == 1
+    shown = ldkit(clones["ada"], "show", str(path), "--json")
+    view = json.loads(shown.stdout)
+    assert view["outcome"]["summary"] == "bob's summary"  # the newest of both clones' journals (merged by union)
+    assert {h["data"].get("goal") or h["data"].get("summary") for h in view["history"]} == {
+        "ada's plan", "ada's summary"}
+    assert shown.stderr.count(named) == 1 and "invalid JSON" not in shown.stderr
+    done = ldkit(clones["ada"], "digest", "--week", WEEK, "--format", "md")
+    assert done.stderr.count("git conflict markers") <= 1 and "invalid JSON" not in done.stderr
+    page = (clones["ada"] / "digests" / WEEK / "index.html").read_text()
+    markdown = (clones["ada"] / "digests" / WEEK / "digest.md").read_text()
+    assert "bob&#x27;s summary" in page or "bob's summary" in page
+    assert "git conflict markers" in page and "bob's summary" in markdown
+    assert "own first cell" not in page  # the body is not shown until resolved
+    assert path.read_bytes() == before  # nothing resolved behind the user's back
+    git(clones["ada"], "checkout", "--theirs", str(relative))  # the fix the message gives
+    git(clones["ada"], "add", "-A")
+    git(clones["ada"], "commit", "-q", "--no-edit")
+    status = json.loads(ldkit(clones["ada"], "status", "--week", WEEK, "--json").stdout)
+    assert status["problems"] == [] and status["totals"]["summarized"] == 1

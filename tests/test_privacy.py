@@ -35,7 +35,7 @@ def private_workbook(run, new_workbook, private: str, author: str = "bob") -> Pa
         *(["--private"] if private == "outcome" else []))
     wid = nb["metadata"]["ldkit"]["id"]
     save_record(path, make_record("result", wid, author, {"name": f"{MARK}claim", "paper": 1.0, "mine": 1.0,
-                                                           "note": f"{MARK}note"}), into_notebook=False)
+                                                           "note": f"{MARK}note"}))
     return path
 
 

@@ -59,7 +59,7 @@ def team(ws, run, new_workbook):
     wid = json.loads(books[("alice", "2026-W48")].read_text())["metadata"]["ldkit"]["id"]
     for name, paper, mine in (("top-1", 76.1, 75.9), ("top-5", 93.0, 90.0)):
         save_record(books[("alice", "2026-W48")], make_record("result", wid, "alice", {
-            "name": name, "paper": paper, "mine": mine, "tolerance": "1%"}), into_notebook=False)
+            "name": name, "paper": paper, "mine": mine, "tolerance": "1%"}))
     bob = new_workbook("blank", "Bob secret", "--week", "2026-W47", "--author", "bob")
     run("log", "plan", bob, "--goal", SECRETS[0], "--category", "engineering", "--private")
     run("log", "outcome", bob, "--summary", SECRETS[1], "--next", SECRETS[2], "--hours", "3", "--private")

@@ -33,8 +33,9 @@ def _this_weeks(notebook: Path) -> Path:
 def log() -> None:
     """Record a plan or an outcome in a workbook from the command line.
 
-    The record goes to the workbook's journal first (safe from then on),
-    then into the notebook's metadata. The forms in the notebook
+    The record is appended to the workbook's journal (<name>.ldkit.jsonl);
+    the notebook file is never rewritten, so two clones logging to one
+    workbook merge in git without a conflict. The forms in the notebook
     (ldkit.plan(), ldkit.outcome()) save the same records.
     """
 

@@ -38,6 +38,10 @@ class NotebookError(InputError):
     """A file that is not a readable ldkit workbook."""
 
 
+class ConflictError(NotebookError):
+    """A notebook holding git conflict markers (a merge of two clones' edits): not JSON until someone resolves it."""
+
+
 class RecordError(InputError):
     """A plan, outcome or result field that does not pass validation."""
 

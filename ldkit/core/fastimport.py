@@ -76,10 +76,15 @@ def import_nbconvert_for_rendering() -> None:
         import nbconvert.exporters.html  # noqa: F401
 
 
-def render_worker_init() -> None:
-    """A render worker: slow optional imports skipped, nbconvert imported lean, library warnings kept off the
-    user's terminal (ldkit reports what matters itself)."""
+def render_worker_init(parent: int | None = None, from_main_thread: bool = False) -> None:
+    """A render worker: dies with its parent (`parent`'s pid; see core.procs), slow optional imports skipped,
+    nbconvert imported lean, library warnings kept off the user's terminal (ldkit reports what matters itself)."""
     import warnings
+
+    if parent is not None:
+        from ldkit.core.procs import die_with_parent
+
+        die_with_parent(parent, from_main_thread)
 
     warnings.filterwarnings("ignore")
     skip_slow_optional_imports()

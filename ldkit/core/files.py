@@ -25,6 +25,64 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     _replace(Path(path), lambda handle: handle.write(payload))
 
 
+def write_whole(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so that even a process killed midway (kill -9) leaves no file behind: the bytes go
+    to an unnamed file in the same folder (Linux O_TMPFILE), which gets a name only once complete and fsynced, for
+    the instant of the rename. Elsewhere, atomic_write. Leftovers of a build killed in that instant, or by an older
+    ldkit, are removed by the next write of `path`."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    _sweep(path)
+    flag = getattr(os, "O_TMPFILE", None)
+    try:
+        fd = os.open(folder, flag | os.O_WRONLY, 0o644) if flag is not None else -1
+    except OSError:  # a file system without O_TMPFILE support
+        fd = -1
+    if fd < 0:
+        atomic_write(path, data)
+        return
+    tmp = folder / f".{path.name}.{os.getpid()}.ldkit-tmp"
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fchmod(fd, path.stat().st_mode & 0o7777 if path.exists() else 0o644)
+            os.fsync(fd)
+            _remove_quietly(str(tmp))
+            # linkat(AT_SYMLINK_FOLLOW): only given a folder fd does Python call linkat rather than link
+            folder_fd = os.open(folder, os.O_RDONLY)
+            try:
+                os.link(f"/proc/self/fd/{fd}", tmp.name, dst_dir_fd=folder_fd, follow_symlinks=True)
+            finally:
+                os.close(folder_fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except OSError as exc:
+        _remove_quietly(str(tmp))
+        raise WriteError(f"cannot write {path}: {exc.strerror}", reason=exc.strerror,
+                         hint=f"check the permissions of {folder} and the free disk space") from None
+    _fsync_folder(folder)
+
+
+def _sweep(path: Path, older_than: float = 10.0) -> None:
+    """Remove temporary files beside `path` that a killed writer left (not a running one's: those are young)."""
+    import time
+
+    now = time.time()
+    for stale in path.parent.glob(f".{glob_escape(path.name)}.*ldkit-tmp*"):
+        with contextlib.suppress(OSError):
+            if now - stale.lstat().st_mtime > older_than:
+                stale.unlink()
+
+
+def glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
+
+
 def atomic_write_chunks(path: Path, chunks: Iterable[str]) -> None:
     """Like atomic_write, but streams text chunks, so a large page never sits in memory whole."""
     def write(handle: Any) -> None:

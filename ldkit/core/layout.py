@@ -85,6 +85,41 @@ def site_link(source: str, target: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(source) or ".")
 
 
+# ---------------------------------------------------------------- the wall
+def inside(path: Path, root: Path) -> bool:
+    """True when `path`, with every link and '..' resolved, lies in `root` (or is it): THE rule of what ldkit may
+    read or write. A link that leads out of the workspace is never followed, by any reader or writer."""
+    try:
+        Path(path).resolve().relative_to(Path(root).resolve())
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a link loop (Python < 3.13)
+        return False
+    return True
+
+
+def outside_link(path: Path, root: Path) -> Path | None:
+    """The first link on the way from `root` down to `path` that leads out of `root` (the one a warning should
+    name: a week's or an author's folder, or the file itself), or None when `path` stays inside."""
+    path = Path(path)
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return None if inside(path, root) else path
+    step = Path(root)
+    for part in parts:
+        step = step / part
+        if step.is_symlink() and not inside(step, root):
+            return step
+    return None if inside(path, root) else path
+
+
+def link_target(path: Path) -> str:
+    """Where a link points, for a message."""
+    try:
+        return str(Path(path).resolve())
+    except (OSError, RuntimeError):
+        return "?"
+
+
 def relative(path: Path, root: Path) -> str:
     """`path` relative to the workspace root; resolving links only when the plain paths do not say (it costs)."""
     try:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.core.errors import InputError, WorkspaceError
-from ldkit.core.layout import digest_folder, site_week_path, week_folder
+from ldkit.core.layout import digest_folder, inside, site_week_path, week_folder
 from ldkit.core.registry import CHAT_SERVICES
 from ldkit.core.weeks import WEEKDAYS, parse_weekday
 
@@ -143,12 +143,8 @@ class Workspace:
         return digest_folder(self.digests, week)
 
     def contains(self, path: Path) -> bool:
-        """True when `path`, with links and '..' resolved, lies inside the workspace."""
-        try:
-            Path(path).resolve().relative_to(self.root.resolve())
-        except ValueError:
-            return False
-        return True
+        """True when `path`, with links and '..' resolved, lies inside the workspace (layout.inside)."""
+        return inside(path, self.root)
 
 
 

@@ -9,12 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ldkit.core.errors import NotebookError
+from ldkit.core.errors import ConflictError, NotebookError
 from ldkit.core.weeks import Week
 from ldkit.core.workspace import Workspace
 from ldkit.records.merge import merge
 from ldkit.records.notebook import parse_notebook
-from ldkit.records.scan import Problem, notebook_files, workbook_stamp
+from ldkit.records.scan import Problem, conflict_problem, notebook_files, workbook_stamp
 from ldkit.records.week import Collected, Entry, private_kinds, shared_entries  # noqa: F401 - re-exported
 from ldkit.records.workbook import Workbook, load_workbook
 from ldkit.render.cache import close_index, open_index
@@ -32,19 +32,20 @@ def collect(workspace: Workspace, week: Week, index: Path | None = None,
     found = Collected(week=week)
     seen = ReadCache(index)
     try:
-        for path in notebook_files(workspace.week_folder(week), workspace.members):
+        for path in notebook_files(workspace.week_folder(week), workspace.root, found.problems, workspace.members):
             try:
                 known = seen.get(path)
                 if known is None and on_change is not None:
                     on_change()
                     on_change = None
-                workbook, digest, files = known or seen.put(path, *_read(path))
+                workbook, digest, files = known or seen.put(path, *_read(path, workspace.root))
             except NotebookError as exc:
                 found.problems.append(Problem(path, exc.message))
                 continue
             except OSError as exc:
                 found.problems.append(Problem(path, f"cannot read it: {exc.strerror}"))
                 continue
+            found.problems.extend(conflict_problem(workbook))
             found.warnings.extend(workbook.warnings)
             hidden = private_kinds(workbook)
             images = stamp(path.parent, files)
@@ -66,10 +67,13 @@ def collect(workspace: Workspace, week: Week, index: Path | None = None,
     return found
 
 
-def _read(path: Path) -> tuple[Workbook, str, list[str]]:
+def _read(path: Path, root: Path) -> tuple[Workbook, str, list[str]]:
     raw = path.read_bytes()
-    nb = parse_notebook(raw, path)
-    return load_workbook(path, nb), content_hash(nb), referenced_files(nb, path.parent)
+    try:
+        nb = parse_notebook(raw, path)
+    except ConflictError:  # its records still count (from both sides and the journal); its body is not shown
+        return load_workbook(path, root=root), hashlib.sha256(raw).hexdigest(), []
+    return load_workbook(path, nb, root), content_hash(nb), referenced_files(nb, path.parent)
 
 
 def content_hash(nb: dict[str, Any]) -> str:

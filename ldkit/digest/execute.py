@@ -143,9 +143,13 @@ def _kernel_manager_class() -> Any:
     return QuickShutdownKernelManager
 
 
-def _worker_init() -> None:
-    """Each worker: forms save nothing, and kernels' own chatter on stderr stays out of the user's terminal."""
+def _worker_init(parent: int, from_main_thread: bool) -> None:
+    """Each worker: dies with its parent (core.procs), forms save nothing, and kernels' own chatter on stderr stays
+    out of the user's terminal."""
     from ldkit.core.fastimport import skip_slow_optional_imports
+    from ldkit.core.procs import die_with_parent
+
+    die_with_parent(parent, from_main_thread)
 
     skip_slow_optional_imports()
     os.environ[NO_SAVE_ENV] = "1"
@@ -274,7 +278,10 @@ def execute_all(jobs: list[ExecJob], build: Path, workers: int, rebuild: bool = 
     if unique and remote is not None:
         results.update(remote(unique, build, progress))
     elif unique:
-        with ProcessPoolExecutor(max_workers=max(1, min(workers, len(unique))), initializer=_worker_init) as pool:
+        from ldkit.core.procs import worker_args
+
+        with ProcessPoolExecutor(max_workers=max(1, min(workers, len(unique))), initializer=_worker_init,
+                                 initargs=worker_args()) as pool:
             futures = [pool.submit(run_one, job, build) for job in unique]
             for future in as_completed(futures):
                 finish(*future.result())

@@ -47,6 +47,8 @@ def skips_of(workspace: Workspace, week: Week, warnings: list[str] | None = None
     for path in sorted(workspace.week_folder(week).glob(f"*/{SKIP_FILE}")):
         if not workspace.counts(path.parent.name):
             continue  # another team's week off
+        if not workspace.contains(path):  # a link out of the workspace is not followed (the week's reader says so)
+            continue
         problem = None
         try:
             data: Any = json.loads(path.read_text(encoding="utf-8"))
@@ -106,7 +108,7 @@ class WeekData:
 def read_week(workspace: Workspace, week: Week, workbooks: list[Any] | None = None) -> WeekData:
     """A week's numbers; `workbooks` already read (the digest has them) saves reading them twice."""
     if workbooks is None:
-        workbooks, _ = scan(workspace.week_folder(week), workspace.members)
+        workbooks, _ = scan(workspace.week_folder(week), workspace.root, workspace.members)
     return WeekData(week=week, totals=week_totals(workbooks, week), skipped=skips_of(workspace, week))
 
 

@@ -113,7 +113,7 @@ class RecordForm:
         if saving_disabled():
             self.say("Not saved: this is a run for the digest, which never changes a workbook")
             return record
-        save_record(self.path, record, into_notebook=False)
+        save_record(self.path, record)
         self.record = record
         if self.handle is not None:
             self.handle.update(self.bundle(), raw=True)

@@ -35,7 +35,7 @@ def result(name: str, paper: float, mine: float, tolerance: float | str | None =
     workbook = load_workbook(path)
     record = make_record("result", workbook.id, workbook.author, data)
     if not saving_disabled():
-        save_record(path, record, into_notebook=False)
+        save_record(path, record)
     current = {**{k: v["data"] for k, v in workbook.records.results.items()}, data["name"]: data}
     table = results_markdown(list(current.values()))
     if kernel_namespace():

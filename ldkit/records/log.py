@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.core.errors import InputError, WorkspaceError
+from ldkit.core.layout import link_target
 from ldkit.core.workspace import Workspace, find_workspace
 from ldkit.records.claims import reproduced, tally, verdict
 from ldkit.records.journal import journal_path
@@ -22,20 +23,21 @@ def workspace_of(notebook: Path) -> Workspace:
                              hint="log to a workbook made by `ldkit new` inside a workspace") from None
     if not workspace.contains(path):
         raise WorkspaceError(f"{notebook} lies outside the workspace {workspace.root}; nothing was written")
+    jpath = journal_path(Path(notebook))
+    if not workspace.contains(jpath):
+        raise WorkspaceError(f"{jpath} is a link to {link_target(jpath)}, outside the workspace {workspace.root}; "
+                             "nothing was written", hint="replace the link with the journal file itself")
     return workspace
 
 
 def log_record(notebook: Path, kind: str, data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
-    """Validate against the workbook, then save: journal first, then the notebook's metadata.
+    """Validate against the workbook, then save to its journal (never rewriting the notebook: see save_record).
 
-    Returns the record and, when only the journal could be written, a warning saying so (the save counts)."""
+    Returns the record and a warning to say (None: nothing to warn about)."""
     workbook = load_workbook(Path(notebook))
     record = make_record(kind, workbook.id, workbook.author, data)
-    problem = save_record(Path(notebook), record)
-    if problem is None:
-        return record, None
-    return record, (f"saved (in the journal {journal_path(Path(notebook)).name}); the notebook itself could not be "
-                    f"updated: {problem} — `ldkit show {notebook}` has it. Do not save it again")
+    save_record(Path(notebook), record)
+    return record, None
 
 
 def flat(record: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -6,11 +6,12 @@ workbooks and need only `metadata.ldkit` and the record outputs.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ldkit.core.errors import NotebookError
+from ldkit.core.errors import ConflictError, NotebookError
 from ldkit.records.check import NOTEBOOK_FIX, Found
 from ldkit.records.schema import SchemaProblem, compile_schema
 
@@ -42,6 +43,8 @@ def parse_notebook(raw: bytes, path: Path) -> dict[str, Any]:
     try:
         nb = json.loads(text)
     except json.JSONDecodeError as exc:
+        if conflict_sides(text) is not None:
+            raise ConflictError(conflict_message(path)) from None
         raise NotebookError(f"{path} is not a notebook: invalid JSON at line {exc.lineno}, column {exc.colno} "
                             f"({exc.msg})", hint="if it was cut short, restore it from git or its backup") from None
     if not isinstance(nb, dict):
@@ -55,6 +58,42 @@ def parse_notebook(raw: bytes, path: Path) -> dict[str, Any]:
     if not isinstance(nb.get("cells"), list) or not isinstance(nb.get("metadata", {}), dict):
         raise NotebookError(f"{path} is not a notebook: 'cells' or 'metadata' has the wrong shape")
     return nb
+
+
+_MARKERS = re.compile(r"^(<{7}|\|{7}|={7}|>{7})(?: |$)")
+
+
+def conflict_message(path: Path) -> str:
+    return (f"{path} has git conflict markers (from a merge); resolve it with `git checkout --theirs {path}` or "
+            f"`git checkout --ours {path}`, or edit it, then commit")
+
+
+def conflict_sides(text: str) -> tuple[str, str] | None:
+    """(ours, theirs) of a text with git conflict markers (`<<<<<<<`, `|||||||` base, `=======`, `>>>>>>>`), each the
+    whole file as that side has it; None when the text has no complete conflict."""
+    ours: list[str] = []
+    theirs: list[str] = []
+    state = "both"
+    seen = False
+    for line in text.splitlines(keepends=True):
+        marker = _MARKERS.match(line)
+        kind = marker.group(1)[0] if marker else ""
+        if kind == "<" and state == "both":
+            state, seen = "ours", True
+        elif kind == "|" and state == "ours":
+            state = "base"
+        elif kind == "=" and state in ("ours", "base"):
+            state = "theirs"
+        elif kind == ">" and state == "theirs":
+            state = "both"
+        elif state == "both":
+            ours.append(line)
+            theirs.append(line)
+        elif state == "ours":
+            ours.append(line)
+        elif state == "theirs":
+            theirs.append(line)
+    return ("".join(ours), "".join(theirs)) if seen and state == "both" else None
 
 
 IDENTITY_VERSION = 1

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ldkit.core.errors import NotebookError
+from ldkit.core.layout import inside, link_target, outside_link
 from ldkit.records.workbook import Workbook, load_workbook
 
 
@@ -36,31 +37,70 @@ def workbook_stamp(path: Path) -> str:
     return "|".join(parts)
 
 
-def notebook_files(folder: Path, authors: Collection[str] | None = None) -> list[Path]:
+def notebook_files(folder: Path, root: Path | None = None, outside: list[Problem] | None = None,
+                   authors: Collection[str] | None = None) -> list[Path]:
     """The .ipynb files below `folder`, leaving out Jupyter's checkpoints, hidden folders and --force backups.
 
-    With `authors` (a team's members), only the workbooks under their folders of a week folder
-    (workbooks/<week>/<author>/) are looked at."""
+    With `authors` (a team's members), only their folders of a week folder (workbooks/<week>/<author>/) are
+    looked at.
+
+    Nothing that leads out of `root` (the workspace; `folder` itself when not given) is read: a notebook, a
+    week's or an author's folder that is a link to elsewhere is left out and named once in `outside`."""
+    root = Path(folder) if root is None else Path(root)
+    folder = Path(folder)
     if not folder.is_dir():
         return []
     if authors is not None:
-        return sorted(p for a in authors if (folder / a).is_dir() for p in notebook_files(folder / a))
-    found = []
-    for path in folder.rglob("*.ipynb"):
+        return sorted(p for a in authors if (folder / a).is_dir() for p in notebook_files(folder / a, root, outside))
+    found: list[Path] = []
+    named: set[Path] = set()
+
+    def refuse(link: Path) -> None:
+        if link not in named and outside is not None:
+            named.add(link)
+            what = "folder" if link.is_dir() else "file"
+            outside.append(Problem(link, f"not read: this {what} is a link to {link_target(link)}, outside the "
+                                         "workspace; move what it holds into the workspace, or remove the link"))
+
+    link = outside_link(folder, root)
+    if link is not None:
+        refuse(link)
+        return []
+    for path in folder.rglob("*"):
         parts = path.relative_to(folder).parts
-        if any(part.startswith(".") for part in parts) or BACKUP.search(path.stem):
+        if any(part.startswith(".") for part in parts):
+            continue
+        if path.is_symlink() and not inside(path, root):
+            if path.suffix == ".ipynb" or path.is_dir():
+                refuse(path)
+            continue
+        if path.suffix != ".ipynb" or BACKUP.search(path.stem) or not path.is_file():
             continue
         found.append(path)
     return sorted(found)
 
 
-def scan(folder: Path, authors: Collection[str] | None = None) -> tuple[list[Workbook], list[Problem]]:
-    """Every workbook below `folder` (of `authors` only, when given), read and checked."""
+def scan(folder: Path, root: Path | None = None,
+         authors: Collection[str] | None = None) -> tuple[list[Workbook], list[Problem]]:
+    """Every workbook below `folder` (of `authors` only, when given) and what could not be read; nothing outside
+    `root` (the workspace) is read."""
     workbooks: list[Workbook] = []
     problems: list[Problem] = []
-    for path in notebook_files(folder, authors):
+    for path in notebook_files(folder, root, problems, authors):
         try:
-            workbooks.append(load_workbook(path))
+            workbook = load_workbook(path, root=root)
         except NotebookError as exc:
             problems.append(Problem(path, exc.message))
+            continue
+        problems.extend(conflict_problem(workbook))
+        workbooks.append(workbook)
     return workbooks, problems
+
+
+def conflict_problem(workbook: Workbook) -> list[Problem]:
+    """A notebook with git conflict markers is a problem to name (once: taken out of its warnings), though its
+    records still count."""
+    if workbook.conflict is None:
+        return []
+    workbook.warnings = [w for w in workbook.warnings if w != workbook.conflict]
+    return [Problem(workbook.path, workbook.conflict)]

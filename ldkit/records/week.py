@@ -34,5 +34,6 @@ class Collected:
 
 
 def shared_entries(entries: list[Entry]) -> list[Entry]:
-    """The entries whose notebook may be executed, rendered and shown: never a private workbook's."""
-    return [e for e in entries if not workbook_private(e.workbook)]
+    """The entries whose notebook may be executed, rendered and shown: never a private workbook's, nor one with git
+    conflict markers (not a notebook until resolved; its records are still shown)."""
+    return [e for e in entries if not workbook_private(e.workbook) and e.workbook.conflict is None]

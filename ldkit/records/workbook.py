@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ldkit.core.errors import NotebookError, RecordError, WriteError
-from ldkit.core.files import atomic_write
+from ldkit.core.errors import ConflictError, NotebookError, RecordError, WriteError
+from ldkit.core.layout import inside, link_target
 from ldkit.records import journal
 from ldkit.records.check import Found, journal_fix
 from ldkit.records.merge import Merged, check_and_merge
+from ldkit.records.notebook import conflict_sides, identity, parse_notebook, read_notebook
 from ldkit.records.notebook import found_records as stored_records
-from ldkit.records.notebook import identity, read_notebook
 from ldkit.records.schema import SchemaProblem, validate_current
 
 
@@ -22,6 +22,7 @@ class Workbook:
     identity: dict[str, Any]
     records: Merged
     warnings: list[str] = field(default_factory=list)
+    conflict: str | None = None  # the notebook has git conflict markers: its records are read, its body is not
 
     @property
     def id(self) -> str:
@@ -33,18 +34,53 @@ class Workbook:
         return str(self.identity.get("author") or self.path.parent.name)
 
 
-def load_workbook(path: Path, nb: dict[str, Any] | None = None) -> Workbook:
-    """Read identity and records from the notebook (metadata and outputs) and its journal, each record checked."""
+def load_workbook(path: Path, nb: dict[str, Any] | None = None, root: Path | None = None) -> Workbook:
+    """Read identity and records from the notebook (metadata and outputs) and its journal, each record checked.
+
+    A journal that is a link leading out of `root` (the workspace; the notebook's own folder when not given) is
+    not read: a warning names it."""
     path = Path(path)
-    nb = read_notebook(path) if nb is None else nb
+    conflict: str | None = None
+    also: list[Found] = []  # records of a conflicted notebook's other side
+    if nb is None:
+        try:
+            nb = read_notebook(path)
+        except ConflictError as exc:
+            conflict = exc.message
+            nb, also = conflicted_sides(path, exc)
     ident = identity(nb, path)
     jpath = journal.journal_path(path)
-    lines, warnings = journal.read_lines(jpath)
-    found = [*stored_records(nb, path),
+    lines: list[tuple[int, Any]] = []
+    if journal_outside(jpath, root):
+        warnings = [f"{jpath}: not read: the journal is a link to {link_target(jpath)}, outside the "
+                    "workspace; replace the link with the file itself"]
+    else:
+        lines, warnings = journal.read_lines(jpath)
+    found = [*stored_records(nb, path), *also,
              *(Found(value, f"{jpath.name}: line {number}", journal_fix(jpath)) for number, value in lines)]
     merged, problems = check_and_merge(found, workbook_id=ident["id"])
-    return Workbook(path=path, identity=ident, records=merged, warnings=warnings + [
-        f"{path.parent}/{message}" for message in problems])
+    return Workbook(path=path, identity=ident, records=merged, conflict=conflict, warnings=[
+        *([conflict] if conflict else []), *warnings, *(f"{path.parent}/{message}" for message in problems)])
+
+
+def conflicted_sides(path: Path, exc: ConflictError) -> tuple[dict[str, Any], list[Found]]:
+    """A notebook with git conflict markers, read as far as it can be: the identity from the side that parses (ours
+    first; both sides are one workbook), and the records of both sides, which merge like any others."""
+    text = Path(path).read_bytes().decode("utf-8")
+    sides = []
+    for side in conflict_sides(text) or ():
+        try:
+            sides.append(parse_notebook(side.encode("utf-8"), path))
+        except NotebookError:
+            continue
+    if not sides:
+        raise exc
+    return sides[0], [found for side in sides[1:] for found in stored_records(side, path)]
+
+
+def journal_outside(jpath: Path, root: Path | None) -> bool:
+    """True when the journal is a link out of `root` (default: its notebook's folder), which nothing follows."""
+    return jpath.is_symlink() and not inside(jpath, jpath.parent if root is None else root)
 
 
 def dump_notebook(nb: dict[str, Any]) -> str:
@@ -52,12 +88,12 @@ def dump_notebook(nb: dict[str, Any]) -> str:
     return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def save_record(path: Path, record: dict[str, Any], into_notebook: bool = True) -> str | None:
-    """Journal first (the save is safe from then on), then `metadata.ldkit.records` in the file itself.
+def save_record(path: Path, record: dict[str, Any]) -> None:
+    """Append the record to the workbook's journal, under its lock: the one place every save (form, CLI) is written.
 
-    Both happen under the journal's lock, so concurrent writers neither lose records nor clobber the notebook.
-    Returns None, or — when the journal has the record but the notebook could not be rewritten (a full disk) —
-    why, for the caller to say as a warning: the save itself succeeded and must not be retried.
+    The notebook file itself is never rewritten: a journal is append-only and git merges it by union, so two
+    teammates saving to one workbook from two clones never make a conflict; a rewritten `.ipynb` would. (Records
+    that an older ldkit kept in `metadata.ldkit.records`, and the forms' cell outputs, are still read and merged.)
     """
     path = Path(path)
     try:
@@ -65,16 +101,8 @@ def save_record(path: Path, record: dict[str, Any], into_notebook: bool = True) 
     except SchemaProblem as exc:
         raise RecordError(f"not saved: the {record.get('kind')} record is not valid: {exc}") from None
     jpath = journal.journal_path(path)
+    if journal_outside(jpath, None):
+        raise WriteError(f"not saved: {jpath} is a link to {link_target(jpath)}, outside the workbook's folder; "
+                         "nothing was written", hint="replace the link with the journal file itself")
     with journal.locked(jpath) as handle:
         journal.append_locked(handle, record, jpath)
-        if not into_notebook:
-            return None
-        try:
-            nb = read_notebook(path)
-            meta = nb.setdefault("metadata", {}).setdefault("ldkit", {})
-            records = meta.get("records")
-            meta["records"] = [*(records if isinstance(records, list) else []), record]
-            atomic_write(path, dump_notebook(nb))
-        except (WriteError, NotebookError) as exc:
-            return (exc.reason or exc.message) if isinstance(exc, WriteError) else exc.message
-    return None

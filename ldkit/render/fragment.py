@@ -217,8 +217,11 @@ class RenderPool:
             from concurrent.futures import ProcessPoolExecutor
 
             from ldkit.core.fastimport import render_worker_init
+            from ldkit.core.procs import worker_args
 
-            self.executor = ProcessPoolExecutor(max_workers=self.workers, initializer=render_worker_init)
+            # the workers die with this process, even when it is killed (kill -9 leaves nothing running)
+            self.executor = ProcessPoolExecutor(max_workers=self.workers, initializer=render_worker_init,
+                                                initargs=worker_args())
             self.executor.submit(_ready)  # the first worker starts (and imports) now
         return self.executor
 

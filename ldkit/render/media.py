@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from ldkit.core.layout import inside
+
 MAX_IMAGE = 5 * 1024 * 1024
 _IMG = re.compile(r"<img\b[^>]*>", re.I)
 _LINK = re.compile(r"<a\b([^>]*)>(.*?)</a\s*>", re.I | re.S)
@@ -73,10 +75,9 @@ def _resolve(url: str, place: Place) -> tuple[Path | None, str]:
         return None, "an absolute path"
     try:
         target = (place.folder / relative).resolve()
-        root = place.root.resolve()
     except (OSError, RuntimeError):
         return None, "a path that cannot be resolved"
-    if target != root and root not in target.parents:
+    if not inside(target, place.root):
         return None, "outside the workspace"
     if not target.is_file():
         return None, "not found"

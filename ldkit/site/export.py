@@ -4,7 +4,7 @@ Tables `weeks`, `people`, `workbooks`, `plans`, `outcomes`, `results`, `expenses
 full-text search on the text columns, so `datasette FILE` is a searchable, faceted view with no code of ours.
 A private workbook (ldkit.totals.workbook_private) is a row of `workbooks` that says only
 that it exists (id, week, author, `private` = 1): no title, path, plan, outcome, result or expense. The file is
-written beside its final name and moved into place whole.
+built in memory and written whole: a killed export leaves the previous file and nothing beside it.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.core.errors import InputError
-from ldkit.core.files import atomic_path
+from ldkit.core.files import write_whole
 from ldkit.core.workspace import Workspace
 
 MARKER_TABLE = "_ldkit_export"
@@ -73,13 +73,32 @@ def export_sqlite(workspace: Workspace, target: Path, force: bool = False) -> Ex
         import sqlite_utils
     except ImportError:  # pragma: no cover - a dependency of ldkit
         raise InputError("ldkit export needs sqlite-utils", hint="pip install sqlite-utils") from None
-    with atomic_path(target) as tmp:
-        tmp.unlink()  # sqlite makes its own file
-        db = sqlite_utils.Database(tmp)
+    # built in memory and written whole (core.files.write_whole): an export killed at any point leaves the previous
+    # file as it was and no temporary file (nor sqlite journal) beside it
+    db = sqlite_utils.Database(memory=True)
+    try:
         counts = _fill(db, workspace)
         db.conn.commit()
+        data = _serialize(db.conn)
+    finally:
         db.conn.close()
+    write_whole(target, data)
     return Exported(target, counts)
+
+
+def _serialize(conn: sqlite3.Connection) -> bytes:
+    """The database file's bytes."""
+    if hasattr(conn, "serialize"):  # Python 3.11+
+        return bytes(conn.serialize())
+    import tempfile  # pragma: no cover - Python 3.10: through a private temporary file
+
+    with tempfile.TemporaryDirectory(prefix="ldkit-export-") as folder:
+        copy = sqlite3.connect(Path(folder) / "export.db")
+        try:
+            conn.backup(copy)
+        finally:
+            copy.close()
+        return (Path(folder) / "export.db").read_bytes()
 
 
 def _fill(db: Any, workspace: Workspace) -> dict[str, int]:

@@ -21,8 +21,7 @@ def test_site_pages_in_a_real_browser(ws, run, new_workbook, browser, artifacts)
             if author == "alice":
                 wid = json.loads(path.read_text())["metadata"]["ldkit"]["id"]
                 save_record(path, make_record("result", wid, "alice", {"name": f"accuracy {week}", "paper": 97.7,
-                                                                      "mine": 96.9 + n / 2, "tolerance": "1%"}),
-                            into_notebook=False)
+                                                                      "mine": 96.9 + n / 2, "tolerance": "1%"}))
     run("site", "--quiet")
     root = ws.root / "site"
     for width, suffix in ((1100, ""), (390, "-phone")):
