@@ -3,6 +3,7 @@ import json
 import pytest
 
 from ldkit.chat.slack import MAX_BLOCKS, blocks_for
+from ldkit.ledger.totals import Numbers, Tally
 from tests.fakeserver import Reply
 
 WEEK = "2026-W48"
@@ -163,8 +164,8 @@ def test_long_weeks_are_cut_within_slacks_limits():
 
     people = [PersonWeek(f"p{i}", [book(i)], 1, False, True, Streak(), took_part=True) for i in range(80)]
     model = WeekModel(week=WEEK, learning_day="2026-11-26", learning_weekday="thursday", generated_at="",
-                      team=[], people=people, totals={"people": 80, "planned": 0, "summarized": 80, "hours": 80,
-                                                      "results": {"total": 0, "text": ""}},
+                      team=[], people=people,
+                      totals=Numbers(people=80, workbooks=80, planned=0, summarized=80, hours=80, results=Tally()),
                       categories={}, accountability=Accountability([], [], {}), participation=[], expenses=[],
                       expense_totals={}, problems=[])
     blocks = blocks_for(model, "digests/2026-W48/index.html")

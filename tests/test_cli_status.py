@@ -13,7 +13,8 @@ def test_status_shows_each_author(ws, run, new_workbook, monkeypatch):
     report = json.loads(run("status", "--week", "2026-W48", "--json").stdout)
     assert report["week"] == "2026-W48" and report["learning_day"] == "2026-11-26"
     people = {p["author"]: p["workbooks"] for p in report["authors"]}
-    assert set(people) == {"alice", "bob"}
+    assert set(people) == {"alice", "bob", "chen"}  # chen wrote last week: on the team, missing this week
+    assert people["chen"] == [] and report["missing"] == ["chen"]
     assert people["alice"][0]["plan"] is True and people["alice"][0]["outcome"] == "partial"
     assert people["alice"][0]["hours"] == 4
     assert people["bob"][0]["plan"] is False and people["bob"][0]["outcome"] is None
@@ -22,7 +23,7 @@ def test_status_shows_each_author(ws, run, new_workbook, monkeypatch):
                                 "results": {"judged": 0, "reproduced": 0, "text": "0 of 0 claims reproduced",
                                             "total": 0}}
     text = run("status", "--week", "2026-W48").stdout
-    assert "alice" in text and "partial" in text and "1 took part, 1 planned, 1 summarized" in text
+    assert "alice" in text and "partial" in text and "1 took part, 1 planned, 1 summarized, 4 h" in text
 
 
 def test_status_reports_unreadable_files_and_goes_on(ws, run, new_workbook):
@@ -60,3 +61,19 @@ def test_status_reads_records_from_outputs_too(ws, run, new_workbook):
     save_record(path, {**rec, "saved_at": "2099-01-01T00:00:00.000000Z", "data": {**rec["data"], "status": "done"}})
     report = json.loads(run("status", "--week", "2026-W48", "--json").stdout)
     assert report["authors"][0]["workbooks"][0]["outcome"] == "done"
+
+
+def test_without_a_roster_status_and_the_digest_name_the_same_missing_people(ws, run, new_workbook):
+    """The team is who wrote in the last 8 weeks; status used to list nobody missing while the digest did."""
+    new_workbook("blank", "Old", "--week", "2026-W40", "--author", "dana")  # 8 weeks before W48: still on it
+    new_workbook("blank", "Older", "--week", "2026-W39", "--author", "erin")  # 9 weeks before: not any more
+    new_workbook("blank", "Last week", "--week", "2026-W47", "--author", "chen")
+    new_workbook("blank", "Off", "--week", "2026-W47", "--author", "finn")
+    run("skip", "--week", "2026-W48", "--author", "finn", "--reason", "conference")
+    new_workbook("blank", "This week", "--week", "2026-W48", "--author", "bob")
+    report = json.loads(run("status", "--week", "2026-W48", "--json").stdout)
+    assert report["team"] == ["bob", "chen", "dana", "finn"] and report["missing"] == ["chen", "dana"]
+    run("digest", "--week", "2026-W48", "--format", "json", "--quiet")
+    digest = json.loads((ws.root / "digests" / "2026-W48" / "digest.json").read_text())
+    assert digest["team"] == report["team"]
+    assert digest["accountability"]["no_workbook"] == report["missing"]

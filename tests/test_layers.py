@@ -132,3 +132,34 @@ def test_the_checker_sees_a_lazy_upward_import_and_a_circle(tmp_path):
     source.write_text("def f():\n    from ldkit.cli.main import cli\n")
     assert imports_of("ldkit.core.m", source, {"ldkit.cli.main"}) == {"ldkit.cli.main"}
     assert circle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+
+
+def test_every_error_is_one_of_the_family_in_core_errors():
+    import inspect
+
+    import ldkit.core.errors as errors
+
+    outside = []
+    for name, path in modules().items():
+        if name == "ldkit.core.errors":
+            continue
+        for node in ast.parse(path.read_text()).body:  # module level: a stand-in inside a function is not ours
+            if isinstance(node, ast.ClassDef) and not node.name.startswith("_") and any(
+                    getattr(base, "id", getattr(base, "attr", "")).endswith(("Error", "Exception"))
+                    for base in node.bases):
+                outside.append(f"{name}.{node.name}")
+    assert outside == []  # private control-flow exceptions (_Expired) may stay where they are raised and caught
+    family = [cls for _, cls in inspect.getmembers(errors, inspect.isclass) if issubclass(cls, Exception)]
+    assert all(issubclass(cls, errors.LdkitError) for cls in family)
+
+
+def test_every_package_ships():
+    """pyproject.toml lists the packages by hand: a new one left out would be missing from the wheel."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
+
+    listed = set(tomllib.loads((ROOT.parent / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {module_name(path) for path in ROOT.rglob("__init__.py")}
+    assert found <= listed, sorted(found - listed)

@@ -88,3 +88,23 @@ def test_a_newer_record_is_returned_untouched():
 def test_a_version_that_is_not_a_whole_number_is_an_upgrade_error(version):
     with pytest.raises(UpgradeError, match="schema must be a whole number"):
         upgrade({"schema": version, "kind": "plan"})
+
+
+def test_statuses_and_visibilities_are_the_schema_files():
+    import json
+
+    from ldkit.records import schema
+
+    doc = json.loads(schema.SCHEMA_FILE.read_text())
+    assert schema.STATUSES == ("done", "partial", "stuck", "dropped")
+    assert list(schema.STATUSES) == doc["$defs"]["outcome"]["properties"]["status"]["enum"]
+    assert schema.VISIBILITIES == ("team", "private")
+
+
+def test_the_privacy_rule(run):
+    from ldkit.records.privacy import is_private
+    from ldkit.records.schema import is_private_data
+
+    assert is_private({"data": {"visibility": "private"}}) and not is_private({"data": {"visibility": "team"}})
+    assert not is_private(None) and not is_private_data("private")
+    assert "[done|partial|stuck|dropped]" in run("log", "outcome", "--help").stdout

@@ -35,8 +35,8 @@ BUDGET = 2.0  # seconds a request may take before it is acknowledged and finishe
 NOTHING = object()  # a handler's "answer with an empty 200"
 
 
-class TooLarge(Exception):
-    pass
+class _TooLarge(Exception):
+    """A body over the limit: answered 413 where it is caught."""
 
 
 class Bot:
@@ -205,7 +205,7 @@ class Bot:
                     handle: Callable[[Any], Any], late: Callable[[Any, Any], None] | None = None) -> Response:
         try:
             body = await read_limited(request)
-        except TooLarge:
+        except _TooLarge:
             return PlainTextResponse("request body over 64 kB; nothing was read\n", status_code=413)
         headers = {k.lower(): v for k, v in request.headers.items()}
         parsed = check(body, headers)
@@ -252,12 +252,12 @@ def _respond(result: Any) -> Response:
 async def read_limited(request: Request) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > MAX_BODY:
-        raise TooLarge
+        raise _TooLarge
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > MAX_BODY:
-            raise TooLarge
+            raise _TooLarge
         chunks.append(chunk)
     return b"".join(chunks)
 

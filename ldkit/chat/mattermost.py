@@ -22,10 +22,8 @@ def _fit(lines: list[str]) -> str:
 
 
 def digest_payload(model: WeekModel, link: str) -> dict[str, Any]:
-    t = model.totals
     lines = [f"#### Learning Day {model.week}",
-             f"**{t['people']} took part** · {t['planned']} planned · {t['summarized']} summarized · {t['hours']:g} h"
-             + (f" · {t['results']['text']}" if t["results"]["total"] else "")]
+             model.totals.sentence(strong="**")]
     for person, said in person_lines(model, plain, lambda note: f"_({plain(note)})_"):
         lines.append(f"- **{plain(model.name_of(person.author))}** — {said}")
     missing = [model.name_of(a) for a in model.accountability.no_workbook]

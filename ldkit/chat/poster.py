@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from ldkit.core.errors import InputError, LdkitError
+from ldkit.core.errors import AlreadyPosted, InputError, LdkitError
 from ldkit.core.files import atomic_write, locked, make_folder
 from ldkit.core.net import MaybeDelivered, NotDelivered, post_json
 from ldkit.core.workspace import Workspace
@@ -73,10 +73,6 @@ def post_once(workspace: Workspace, week: str, kind: str, payload: dict[str, Any
             refuse(before, what)
         send(marker, before, week, kind, payload, url, what=what, service=service)
     return marker
-
-
-class AlreadyPosted(InputError):
-    """This week's message was posted before: nothing was sent. A rerun (CI) says so and succeeds (exit 0)."""
 
 
 def refuse(before: dict[str, Any], what: str) -> None:

@@ -16,12 +16,8 @@ def mrkdwn(text: str) -> str:
 
 
 def blocks_for(model: WeekModel, digest_path: str) -> list[dict[str, Any]]:
-    t = model.totals
     header = f"Learning Day {model.week}"[:MAX_HEADER]
-    numbers = (f"*{t['people']} took part* · {t['planned']} planned · {t['summarized']} summarized · "
-               f"{t['hours']:g} h")
-    if t["results"]["total"]:
-        numbers += f" · {t['results']['text']}"
+    numbers = model.totals.sentence(strong="*")
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": header}},
         {"type": "section", "text": {"type": "mrkdwn", "text": numbers}},
@@ -50,7 +46,7 @@ def blocks_for(model: WeekModel, digest_path: str) -> list[dict[str, Any]]:
 
 def digest_payload(model: WeekModel, digest_path: str) -> dict[str, Any]:
     """The whole message: blocks plus the plain-text fallback notifications show."""
-    fallback = f"Learning Day {model.week}: {model.totals['people']} took part"
+    fallback = f"Learning Day {model.week}: {model.totals.people} took part"
     return {"text": fallback, "blocks": blocks_for(model, digest_path)}
 
 

@@ -30,10 +30,8 @@ def _text(text: str, **style: Any) -> dict[str, Any]:
 
 
 def digest_payload(model: WeekModel, link: str) -> dict[str, Any]:
-    t = model.totals
     body = [_text(f"Learning Day {model.week}", size="Large", weight="Bolder"),
-            _text(f"{t['people']} took part · {t['planned']} planned · {t['summarized']} summarized · "
-                  f"{t['hours']:g} h" + (f" · {t['results']['text']}" if t["results"]["total"] else ""))]
+            _text(model.totals.sentence())]
     lines = []
     for person, said in person_lines(model, plain, lambda note: f"({plain(note)})"):
         lines.append(f"**{plain(model.name_of(person.author))}** — {said}")

@@ -11,7 +11,7 @@ from ldkit.core.errors import LdkitError
 from ldkit.core.text import display_text, escape_unsafe_json
 
 
-class UsageLine(click.ClickException):
+class _UsageLine(click.ClickException):
     """Click's usage errors as one line, like every other refusal: `ldkit: error: ... (see 'ldkit X --help')`."""
 
     exit_code = 2
@@ -28,7 +28,7 @@ def _one_line(error: click.UsageError) -> click.ClickException:
     # `ldkit` alone shows the help (click signals it as a usage error); keep that
     if type(error).__name__ == "NoArgsIsHelpError":
         return error
-    return UsageLine(error)
+    return _UsageLine(error)
 
 
 class _ErrorsToExit:

@@ -126,11 +126,12 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
     if execute:
         for _, wb in result.model.workbooks():
             if wb.failure:
-                warn(f"{wb.path}: {wb.failure['message']}")
+                warn(f"{wb.path}: {wb.failure.message}")
         say(f"{result.executed} ran, {result.failed} failed, {result.not_run} not run")
     if webhook:
         from ldkit.chat import service
-        from ldkit.chat.poster import AlreadyPosted, post_once
+        from ldkit.chat.poster import post_once
+        from ldkit.core.errors import AlreadyPosted
         from ldkit.core.layout import relative
 
         # with site_url the post links to the week's page on the site; else it says where the file is

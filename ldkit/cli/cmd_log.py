@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from ldkit.cli.base import LdkitGroup, say
-from ldkit.cli.options import json_option
+from ldkit.cli.options import json_option, status_choice
 from ldkit.core.text import plural
 
 notebook_argument = click.argument("notebook", type=click.Path(path_type=Path, dir_okay=False))
@@ -85,7 +85,7 @@ def log_plan(notebook: Path, goal: str, category: str | None, resources: tuple[s
 @workbook_argument
 @click.option("--summary", "-s", metavar="S", default=None, help="What you learned, in Markdown.")
 @click.option("--summary-file", metavar="F", default=None, help="Read the summary from a file (- for stdin).")
-@click.option("--status", type=click.Choice(["done", "partial", "stuck", "dropped"]), default="done",
+@click.option("--status", type=status_choice(), default="done",
               show_default=True, help="How it went.")
 @click.option("--hours", metavar="H", default=None, help="Hours spent, 0 to 24.")
 @click.option("--link", "links", metavar="L", multiple=True, help="A link to your work (repeatable).")

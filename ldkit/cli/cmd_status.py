@@ -28,6 +28,7 @@ def status(week: str | None, team: str | None, as_json: bool) -> None:
     from ldkit.cli.base import emit_json, warn
     from ldkit.core.workspace import find_workspace
     from ldkit.ledger.status import week_status
+    from ldkit.ledger.totals import Numbers
 
     workspace = find_workspace().for_team(team)
     report = week_status(workspace, workspace.read_week(week))
@@ -38,9 +39,8 @@ def status(week: str | None, team: str | None, as_json: bool) -> None:
     if as_json:
         emit_json(report)
         return
-    totals = report["totals"]
-    say(f"{report['week']} (learning day {report['learning_day']}): {totals['people']} took part, "
-               f"{totals['planned']} planned, {totals['summarized']} summarized, {totals['hours']:g} h")
+    numbers = Numbers.from_dict(report["totals"])
+    say(f"{report['week']} (learning day {report['learning_day']}): {numbers.sentence(', ')}")
     if not report["authors"]:
         say("No workbooks yet this week. Start one: ldkit new TEMPLATE --title T")
     for person in report["authors"]:

@@ -1,6 +1,7 @@
 """Options several commands share."""
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
@@ -22,25 +23,35 @@ author_option = click.option(
          "workspace's author, git's user.name, your login.")
 
 
-class RegistryChoice(click.Choice):
-    """A click Choice whose names are read from a registry each time (so a registered plug-in is offered too)."""
+class LazyChoice(click.Choice):
+    """A click Choice whose names are read when needed, from their one source: a registry (so a registered
+    plug-in is offered too) or a rule module that `ldkit --help` need not import."""
 
-    def __init__(self, registry: Any) -> None:
-        self.registry = registry
+    def __init__(self, names: Callable[[], Sequence[str]]) -> None:
+        self.names = names
         super().__init__((), case_sensitive=True)
 
     @property
     def choices(self) -> tuple[str, ...]:
-        return self.registry.names()
+        return tuple(self.names())
 
     @choices.setter
     def choices(self, value: Any) -> None:
         pass  # fixed by the registry
 
 
-def format_choice() -> RegistryChoice:
-    return RegistryChoice(WRITERS)
+def format_choice() -> LazyChoice:
+    return LazyChoice(WRITERS.names)
 
 
-def chat_choice() -> RegistryChoice:
-    return RegistryChoice(CHAT_SERVICES)
+def chat_choice() -> LazyChoice:
+    return LazyChoice(CHAT_SERVICES.names)
+
+
+def status_choice() -> LazyChoice:
+    def statuses() -> Sequence[str]:
+        from ldkit.records.schema import STATUSES
+
+        return STATUSES
+
+    return LazyChoice(statuses)

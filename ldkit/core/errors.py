@@ -60,3 +60,57 @@ class WriteError(LdkitError):
     def __init__(self, message: str, hint: str | None = None, reason: str | None = None) -> None:
         super().__init__(message, hint)
         self.reason = reason
+
+
+class NetworkError(LdkitError):
+    """A service could not be reached, or kept failing."""
+
+
+class NotDelivered(NetworkError):
+    """The request provably did not reach the service (refused connection, redirect, refusal): safe to send again."""
+
+
+class MaybeDelivered(NetworkError):
+    """The body was sent, but no success came back (timeout, 5xx): it may have arrived."""
+
+
+class PaperFetchError(NetworkError):
+    """The service answered something unusable (the workbook is still made)."""
+
+
+class FormError(LdkitError):
+    """A form or result cannot tell which workbook it belongs to."""
+
+
+class FolderTooLarge(LdkitError):
+    """A workbook's folder holds more than a run may copy; `limit` is that many bytes."""
+
+    def __init__(self, message: str, hint: str | None = None, limit: int | None = None) -> None:
+        super().__init__(message, hint)
+        self.limit = limit
+
+
+class UpgradeError(LdkitError, ValueError):
+    """A stored record whose version or shape no upgrade step understands."""
+
+
+class SchemaProblem(LdkitError, ValueError):
+    """Where a stored document breaks its JSON Schema, said for a person: the `field` and what it must be."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field} {message}" if field else message)
+        self.field = field
+        self.problem = message  # what is wrong, without the field
+
+
+class NotPlainAssignments(LdkitError, ValueError):
+    """A parameters cell with a statement other than `name = value` (papermill would run it before the values):
+    `line` (1-based) and its `text`."""
+
+    def __init__(self, line: int, text: str) -> None:
+        super().__init__(f"line {line}: {text}")
+        self.line, self.text = line, text
+
+
+class AlreadyPosted(InputError):
+    """This week's message was posted before: nothing was sent. A rerun (CI) says so and succeeds (exit 0)."""

@@ -15,23 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ldkit.core.errors import LdkitError
+from ldkit.core.errors import LdkitError, MaybeDelivered, NetworkError, NotDelivered  # noqa: F401 - re-exported
 
 MAX_BODY = 5 * 1024 * 1024
 MAX_RETRY_WAIT = 5.0  # the one wait a call may add to its deadline, Retry-After included
 DEFAULT_TIMEOUT = 10.0
-
-
-class NetworkError(LdkitError):
-    """A service could not be reached, or kept failing."""
-
-
-class NotDelivered(NetworkError):
-    """The request provably did not reach the service (refused connection, redirect, refusal): safe to send again."""
-
-
-class MaybeDelivered(NetworkError):
-    """The body was sent, but no success came back (timeout, 5xx): it may have arrived."""
 
 
 def timeout() -> float:

@@ -13,6 +13,7 @@ from ldkit.core.layout import relative
 from ldkit.core.weeks import Week
 from ldkit.core.workspace import Workspace
 from ldkit.digest.collect import collect
+from ldkit.model.failure import FailureKind, RunFailure
 from ldkit.model.week import WeekModel, build_model, recent_weeks
 from ldkit.records.week import shared_entries
 from ldkit.render.cache import FragmentCache
@@ -63,7 +64,7 @@ def _build(workspace: Workspace, week: Week, folder: Path, pool: RenderPool, for
     # runs come first and take the CPUs)
     on_change = pool.start if not execute else None
     found = collect(workspace, week, workspace.cache / "digest" / "workbooks.sqlite", on_change=on_change)
-    failures: dict[str, dict[str, Any]] = {}
+    failures: dict[str, RunFailure] = {}
     card_notes: dict[str, list[str]] = {}
     notes: list[str] = []
     executed = 0
@@ -96,12 +97,12 @@ def _build(workspace: Workspace, week: Week, folder: Path, pool: RenderPool, for
                         people=len(model.people),  # with a workbook (the page says who took part)
                         render_errors=sum(1 for r in rendered.values() if r.error),
                         problems=len(found.problems), warnings=found.warnings + notes,
-                        executed=executed, not_run=sum(1 for f in failures.values() if f.get("kind") == "not-run"),
-                        failed=sum(1 for f in failures.values() if f.get("kind") != "not-run"),
+                        executed=executed, not_run=sum(1 for f in failures.values() if not f.ran),
+                        failed=sum(1 for f in failures.values() if f.ran),
                         cached=sum(1 for r in rendered.values() if r.cached))
 
 
-def _execute(workspace: Workspace, found: Any, failures: dict[str, dict[str, Any]], notes: dict[str, list[str]],
+def _execute(workspace: Workspace, found: Any, failures: dict[str, RunFailure], notes: dict[str, list[str]],
              workers: int, rebuild: bool, show_progress: bool, timeout: float,
              notebook_limit: float, scheduler: str | None = None) -> tuple[int, list[str]]:
     """Run every workbook into the build folder and point each entry at its executed copy.
@@ -137,10 +138,10 @@ def _execute(workspace: Workspace, found: Any, failures: dict[str, dict[str, Any
             assignment_lines(params)  # the identity's schema checked the names; no value may become code either
             files = folder_files(entry.workbook.path, workspace.root)
         except InputError as exc:
-            failures[entry.key] = {"kind": "not-run", "message": f"not run: its stored parameters are unsafe ({exc})"}
+            failures[entry.key] = RunFailure(FailureKind.NOT_RUN, f"not run: its stored parameters are unsafe ({exc})")
             continue
         except FolderTooLarge as exc:
-            failures[entry.key] = {"kind": "not-run", "message": f"not run: {exc}"}
+            failures[entry.key] = RunFailure(FailureKind.NOT_RUN, f"not run: {exc}")
             continue
         jobs.append((entry, ExecJob(entry.workbook.path, entry.workbook.id, params, kernel,
                                     execution_key(nb, params, kernel, timeout, files), timeout, notebook_limit,

@@ -12,6 +12,7 @@ from typing import Any
 from ldkit.core.errors import ConflictError, NotebookError
 from ldkit.core.weeks import Week
 from ldkit.core.workspace import Workspace
+from ldkit.ledger.team import team_of
 from ldkit.records.merge import merge
 from ldkit.records.notebook import parse_notebook
 from ldkit.records.scan import Problem, conflict_problem, notebook_files, workbook_stamp
@@ -20,8 +21,6 @@ from ldkit.records.workbook import Workbook, load_workbook
 from ldkit.render.cache import close_index, open_index
 from ldkit.render.fragment import job_key
 from ldkit.render.media import referenced_files, stamp
-
-LOOKBACK_WEEKS = 8
 
 
 def collect(workspace: Workspace, week: Week, index: Path | None = None,
@@ -52,18 +51,7 @@ def collect(workspace: Workspace, week: Week, index: Path | None = None,
             found.entries.append(Entry(workbook, job_key(digest, hidden, images), digest, hidden, images))
     finally:
         seen.close()
-    roster = [m.slug for m in workspace.settings.team]
-    if roster:  # with a roster, the team is who is on it
-        found.team = sorted(roster)
-        return found
-    authors = {entry.author for entry in found.entries}
-    earlier = week
-    for _ in range(LOOKBACK_WEEKS):
-        earlier = earlier.previous()
-        folder = workspace.week_folder(earlier)
-        if folder.is_dir():
-            authors.update(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
-    found.team = sorted(authors)
+    found.team = team_of(workspace, week, (entry.author for entry in found.entries))
     return found
 
 

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.core import __version__
+from ldkit.core.errors import FolderTooLarge
+from ldkit.model.failure import FailureKind, RunFailure
 
 EXECUTE_VERSION = 2
 MAX_FOLDER = 200 * 1024 * 1024  # bytes of a workbook's folder copied for its run
@@ -44,13 +46,9 @@ class ExecJob:
 class Executed:
     key: str
     output: Path | None  # the executed copy
-    failure: dict[str, Any] | None  # {"kind", "message", "cell"}
+    failure: RunFailure | None
     cached: bool = False
     worker: str | None = None  # the Dask worker that ran it, with --scheduler
-
-
-class FolderTooLarge(Exception):
-    pass
 
 
 def folder_files(source: Path, root: Path | None) -> list[tuple[Path, Path]]:
@@ -74,7 +72,8 @@ def folder_files(source: Path, root: Path | None) -> list[tuple[Path, Path]]:
             total += size
             if total > MAX_FOLDER:
                 raise FolderTooLarge(f"its folder holds more than {MAX_FOLDER // 1_000_000} MB, the most a run "
-                                     "copies; move large data elsewhere and read it by an absolute path")
+                                     "copies; move large data elsewhere and read it by an absolute path",
+                                     limit=MAX_FOLDER)
             found.append((path, path.relative_to(folder)))
     return found
 
@@ -126,21 +125,9 @@ def _kernel_pids() -> list[int]:
 
 
 def _kernel_manager_class() -> Any:
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import Float
+    from ldkit.render.jupyter import kernel_manager_class
 
-    class QuickShutdownKernelManager(AsyncKernelManager):
-        """The default shutdown can wait ~3.4 s after the last cell; 1 s is plenty for a notebook run."""
-
-        shutdown_wait_time = Float(1.0).tag(config=True)
-
-        async def _async_post_start_kernel(self, **kw: Any) -> None:
-            await super()._async_post_start_kernel(**kw)
-            pid = getattr(getattr(self, "provisioner", None), "pid", None)
-            if pid:
-                _kernel_pids().append(pid)
-
-    return QuickShutdownKernelManager
+    return kernel_manager_class(_kernel_pids().append)
 
 
 def _worker_init(parent: int, from_main_thread: bool) -> None:
@@ -158,7 +145,7 @@ def _worker_init(parent: int, from_main_thread: bool) -> None:
     os.close(devnull)
 
 
-def run_one(job: ExecJob, build: Path) -> tuple[str, str | None, dict[str, Any] | None]:
+def run_one(job: ExecJob, build: Path) -> tuple[str, str | None, RunFailure | None]:
     """Worker side: copy the workbook's folder into build/<key>/work/, papermill the copy there (its folder the
     working directory), with a per-cell timeout and a whole-notebook limit. Nothing is written back."""
     import shutil
@@ -173,19 +160,20 @@ def run_one(job: ExecJob, build: Path) -> tuple[str, str | None, dict[str, Any] 
             (work / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, work / relative)
     except FolderTooLarge as exc:
-        return job.key, None, {"kind": "not-run", "message": f"not run: {exc}"}
+        return job.key, None, RunFailure(FailureKind.NOT_RUN, f"not run: {exc}")
     except OSError as exc:
-        return job.key, None, {"kind": "not-run", "message": f"not run: its folder could not be copied "
-                                                             f"({exc.strerror})"}
+        return job.key, None, RunFailure(FailureKind.NOT_RUN, f"not run: its folder could not be copied "
+                                                              f"({exc.strerror})")
     return (job.key, *run_in(work / Path(job.source).name, work, output, job))
 
 
-def run_in(source: Path, work: Path, output: Path, job: ExecJob) -> tuple[str | None, dict[str, Any] | None]:
+def run_in(source: Path, work: Path, output: Path, job: ExecJob) -> tuple[str | None, RunFailure | None]:
     """papermill `source` (inside its folder copy `work`) into `output`: (the output's path or None, failure)."""
     import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
-    failure: dict[str, Any] | None = None
+    failure: RunFailure | None = None
     _kernel_pids().clear()
     expired = threading.Event()
     done = threading.Event()
@@ -202,19 +190,17 @@ def run_in(source: Path, work: Path, output: Path, job: ExecJob) -> tuple[str | 
     try:
         _papermill_with_retry(papermill, source, output, job, work)
     except PapermillExecutionError as exc:
-        failure = {"kind": "error", "cell": exc.cell_index + 1,
-                   "message": f"failed at cell {exc.cell_index + 1}{_first_line(exc.source)}: {exc.ename}: "
-                              f"{str(exc.evalue)[:300]}"}
+        failure = RunFailure(FailureKind.ERROR, f"failed at cell {exc.cell_index + 1}{_first_line(exc.source)}: "
+                                                f"{exc.ename}: {str(exc.evalue)[:300]}", cell=exc.cell_index + 1)
     except Exception as exc:  # nbclient's timeout and dead-kernel errors, and anything a kernel can throw at us
-        name = type(exc).__name__
-        if expired.is_set():
-            failure = {"kind": "timeout", "message": f"timed out after {job.notebook_limit:g} s (whole notebook)"}
-        elif "Timeout" in name:
-            failure = {"kind": "timeout", "message": f"timed out after {job.timeout:g} s (one cell)"}
-        elif "DeadKernel" in name:
-            failure = {"kind": "dead", "message": "kernel died"}
+        if expired.is_set():  # the watchdog killed the kernel: whatever nbclient then raised, it was the clock
+            failure = RunFailure(FailureKind.TIMEOUT, f"timed out after {job.notebook_limit:g} s (whole notebook)")
+        elif isinstance(exc, CellTimeoutError):
+            failure = RunFailure(FailureKind.TIMEOUT, f"timed out after {job.timeout:g} s (one cell)")
+        elif isinstance(exc, DeadKernelError):
+            failure = RunFailure(FailureKind.DEAD, "kernel died")
         else:
-            failure = {"kind": "error", "message": f"could not run: {name}: {str(exc)[:300]}"}
+            failure = RunFailure(FailureKind.ERROR, f"could not run: {type(exc).__name__}: {str(exc)[:300]}")
     finally:
         done.set()
     return (str(output) if output.exists() else None), failure
@@ -263,7 +249,7 @@ def execute_all(jobs: list[ExecJob], build: Path, workers: int, rebuild: bool = 
             todo.append(job)
     unique = list({j.key: j for j in todo}.values())
 
-    def finish(key: str, output: str | None, failure: dict[str, Any] | None) -> None:
+    def finish(key: str, output: str | None, failure: RunFailure | None) -> None:
         folder = Path(build) / key
         folder.mkdir(parents=True, exist_ok=True)
         result = folder / "result.json"
@@ -298,4 +284,4 @@ def _cached(build: Path, key: str) -> Executed | None:
     output = Path(data["output"]) if data.get("output") else None
     if output is None or not output.exists():
         return None
-    return Executed(key, output, data.get("failure"), cached=True, worker=data.get("worker"))
+    return Executed(key, output, None, cached=True, worker=data.get("worker"))

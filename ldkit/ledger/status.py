@@ -5,6 +5,7 @@ from typing import Any
 
 from ldkit.core.weeks import Week, learning_day_of
 from ldkit.core.workspace import Workspace
+from ldkit.ledger.team import missing, not_on_roster, team_of
 from ldkit.ledger.totals import week_totals
 from ldkit.records.scan import scan
 
@@ -33,7 +34,9 @@ def week_status(workspace: Workspace, week: Week) -> dict[str, Any]:
     from ldkit.ledger.stats import skips_of
 
     skipped = skips_of(workspace, week)
-    for member in roster:  # with a roster everyone on it is listed, with a workbook or not
+    took_part = set(authors)
+    team = team_of(workspace, week, took_part)
+    for member in team:  # everyone on the team is listed, with a workbook or not
         authors.setdefault(member, [])
     on_roster = set(roster)  # a company roster has thousands of members: look them up, never scan the list
     people = [{"author": name, "workbooks": entries, "on_roster": name in on_roster if roster else None,
@@ -44,8 +47,9 @@ def week_status(workspace: Workspace, week: Week) -> dict[str, Any]:
         "learning_day": learning_day_of(week, workspace.weekday).isoformat(),
         "authors": people,
         "totals": week_totals(workbooks, week).as_dict(),
-        "missing": [p["author"] for p in people if not p["workbooks"] and p["week_off"] is None],
-        "not_on_roster": [p["author"] for p in people if roster and not p["on_roster"]],
+        "team": team,
+        "missing": missing(team, took_part, skipped),
+        "not_on_roster": not_on_roster(workspace, took_part),
         "problems": [p.as_dict() for p in problems],
         "warnings": warnings,
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ldkit.records.claims import tally
@@ -28,6 +28,50 @@ def day_held(week: Any, weekday: Any, today: dt.date | None = None) -> bool:
     from ldkit.core.weeks import learning_day_of
 
     return learning_day_of(week, weekday) <= (today or dt.date.today())
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Claims against the paper: "3 of 4 claims reproduced" (the rule is ldkit.records.claims.tally)."""
+
+    reproduced: int = 0
+    judged: int = 0
+    total: int = 0
+    text: str = "0 of 0 claims reproduced"
+
+    @classmethod
+    def of(cls, results: list[dict[str, Any]]) -> Tally:
+        return cls(**tally(results))
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """The numbers every output shows under "totals" (digest page, digest.md/json, chat, status, stats)."""
+
+    people: int  # who took part (WeekTotals.took_part)
+    workbooks: int
+    planned: int
+    summarized: int
+    hours: float
+    results: Tally
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Numbers:
+        """Back from as_dict (a status report, digest.json)."""
+        return cls(**{**data, "results": Tally(**data["results"])})
+
+    def phrases(self) -> list[str]:
+        """The numbers sentence, in parts: "2 took part", "1 planned", "1 summarized", "4 h"[, the claims]."""
+        return [f"{self.people} took part", f"{self.planned} planned", f"{self.summarized} summarized",
+                f"{self.hours:g} h"] + ([self.results.text] if self.results.total else [])
+
+    def sentence(self, separator: str = " · ", strong: str = "") -> str:
+        """The phrases joined; `strong` ("*", "**") marks the first, how many took part, in chat Markdown."""
+        first, *rest = self.phrases()
+        return separator.join([f"{strong}{first}{strong}", *rest])
 
 
 @dataclass
@@ -59,10 +103,13 @@ class WeekTotals:
             sums[cost["currency"]] = sums.get(cost["currency"], 0.0) + float(cost["amount"])
         return {currency: round(total, 2) for currency, total in sorted(sums.items())}
 
+    def numbers(self) -> Numbers:
+        return Numbers(people=len(self.took_part), workbooks=self.workbooks, planned=len(self.planned),
+                       summarized=len(self.summarized), hours=round(self.hours, 2), results=Tally.of(self.results))
+
     def as_dict(self) -> dict[str, Any]:
         """The numbers every output shows under "totals"."""
-        return {"people": len(self.took_part), "workbooks": self.workbooks, "planned": len(self.planned),
-                "summarized": len(self.summarized), "hours": round(self.hours, 2), "results": tally(self.results)}
+        return self.numbers().as_dict()
 
 
 def week_totals(workbooks: Iterable[Any], week: Any = None) -> WeekTotals:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from ldkit.core.layout import relative
@@ -15,7 +15,9 @@ from ldkit.core.roster import display_name
 from ldkit.core.text import display_text, display_tree
 from ldkit.core.weeks import learning_day_of
 from ldkit.core.workspace import Workspace
-from ldkit.ledger.totals import week_totals
+from ldkit.ledger.team import missing, not_on_roster
+from ldkit.ledger.totals import Numbers, week_totals
+from ldkit.model.failure import FailureKind, RunFailure  # noqa: F401 - the week's failures, re-exported
 from ldkit.records.claims import reproduced, tally, verdict
 from ldkit.records.papers import PaperOf, workbook_papers
 from ldkit.records.privacy import is_private, workbook_private
@@ -84,7 +86,7 @@ class WorkbookView:
     tally: dict[str, Any] | None
     fragment: str | None = None  # the rendered notebook's file
     render_error: str | None = None
-    failure: dict[str, Any] | None = None
+    failure: RunFailure | None = None
     notes: list[str] = field(default_factory=list)  # what the reader should know (a kernel that was replaced)
     private: bool = False  # a private workbook's view: nothing of it but that it exists
     papers: list[Paper] = field(default_factory=list)  # every paper of it (ldkit.records.papers.workbook_papers)
@@ -129,7 +131,7 @@ class WeekModel:
     generated_at: str
     team: list[str]
     people: list[PersonWeek]
-    totals: dict[str, Any]
+    totals: Numbers
     categories: dict[str, int]
     accountability: Accountability
     participation: list[dict[str, Any]]
@@ -173,7 +175,7 @@ def recent_weeks(workspace: Workspace, found: Collected) -> dict[str, Any]:
 
 
 def workbook_view(workspace: Workspace, wb: Any, rendered: Rendered | None = None,
-                  failure: dict[str, Any] | None = None, notes: list[str] | None = None) -> WorkbookView:
+                  failure: RunFailure | None = None, notes: list[str] | None = None) -> WorkbookView:
     """One workbook as any page shows it, display-safe; a private workbook gives a view with nothing of it."""
     if workbook_private(wb):
         return WorkbookView(anchor=notebook_anchor(f"private/{wb.id}"), id=wb.id, title="private workbook",
@@ -206,11 +208,12 @@ def workbook_view(workspace: Workspace, wb: Any, rendered: Rendered | None = Non
         results=results, tally=tally([asdict(r) for r in results]) if results else None,
         fragment=str(rendered.fragment) if rendered and rendered.fragment else None,
         render_error=display_text(rendered.error) if rendered and rendered.error else None,
-        failure=display_tree(failure) if failure else None, notes=display_tree(list(notes or [])))
+        failure=replace(failure, message=display_tree(failure.message)) if failure else None,
+        notes=display_tree(list(notes or [])))
 
 
 def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rendered],
-                failures: dict[str, dict[str, Any]] | None = None,
+                failures: dict[str, RunFailure] | None = None,
                 recent: dict[str, Any] | None = None, notes: dict[str, list[str]] | None = None) -> WeekModel:
     """Everything the week's outputs show, with private workbooks only counted."""
     from ldkit.ledger.stats import WeekData, skips_of, week_off
@@ -239,14 +242,13 @@ def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rend
         learning_weekday=workspace.settings.learning_day,
         generated_at=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         team=display_tree(found.team), took_part=display_tree(sorted(took_part)), people=people,
-        totals=totals.as_dict(),
+        totals=totals.numbers(),
         categories=display_tree(dict(totals.categories.most_common())),
         accountability=Accountability(
             planned_no_outcome=[p.author for p in people if p.planned and not p.summarized],
-            no_workbook=display_tree([a for a in found.team if a not in totals.people and a not in skipped]),
+            no_workbook=display_tree(missing(found.team, totals.people, skipped)),
             skipped=skipped,
-            not_on_roster=display_tree(sorted(a for a in totals.people if workspace.settings.team
-                                              and a not in found.team))),
+            not_on_roster=display_tree(not_on_roster(workspace, totals.people))),
         participation=[{"week": w["week"], "people": w["people"], "summarized": w["summarized"],
                         "team": len(found.team)} for w in recent["weeks"]],
         expenses=display_tree(totals.expenses), expense_totals=totals.expense_totals,

@@ -18,13 +18,12 @@ from ldkit.core.errors import LdkitError, RecordError, WorkspaceError
 from ldkit.core.workspace import Settings, find_workspace
 from ldkit.notebook.cards import empty_card, local_time, record_card
 from ldkit.records.notebook import MIME
-from ldkit.records.schema import make_record, outcome_data, plan_data
+from ldkit.records.schema import STATUSES, is_private_data, make_record, outcome_data, plan_data
 from ldkit.records.workbook import Workbook, load_workbook, save_record
 from ldkit.workbook.locate import FormError, locate_workbook, saving_disabled
 
 LABEL_WIDTH = "130px"
 FIELD_LAYOUT = {"width": "100%", "max_width": "780px"}
-STATUSES = ("done", "partial", "stuck", "dropped")
 
 
 # ---------------------------------------------------------------- the forms
@@ -213,7 +212,7 @@ class PlanForm(RecordForm):
             self.fields["Category"].options = [*self.fields["Category"].options, category]
         self.set(goal=data.get("goal", ""), category=category, resources=data.get("resources", []),
                  planned_hours="" if data.get("planned_hours") is None else f"{data['planned_hours']:g}",
-                 private=data.get("visibility") == "private")
+                 private=is_private_data(data))
         self.say(f"Saved at {local_time(record['saved_at']):%H:%M} on {local_time(record['saved_at']):%Y-%m-%d}")
 
 
@@ -250,7 +249,7 @@ class OutcomeForm(RecordForm):
         self.set(summary=data.get("summary", ""), status=data.get("status", "done"),
                  hours="" if data.get("hours") is None else f"{data['hours']:g}", links=data.get("links", []),
                  next_steps=data.get("next_steps", ""), expenses=expenses,
-                 private=data.get("visibility") == "private")
+                 private=is_private_data(data))
         self.say(f"Saved at {local_time(record['saved_at']):%H:%M} on {local_time(record['saved_at']):%Y-%m-%d}")
 
 

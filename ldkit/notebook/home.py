@@ -99,6 +99,7 @@ class HomePanel:
         """My workbooks this week (offered first), my streak and hours; the team's state; built pages."""
         from ldkit.ledger.stats import compute
         from ldkit.ledger.status import week_status
+        from ldkit.ledger.totals import Numbers
 
         week = self.workspace.read_week(self.week.value or "this", self.author.value)
         report = week_status(self.workspace, week)
@@ -123,9 +124,9 @@ class HomePanel:
                              f"{hours:g} h this week</p>"))
         self.team.clear_output()
         with self.team:
-            t = report["totals"]
+            numbers = Numbers.from_dict(report["totals"])
             missing = report.get("missing") or []
-            display(HTML(f"<p>{t['people']} took part · {t['planned']} planned · {t['summarized']} summarized"
+            display(HTML(f"<p>{html.escape(numbers.sentence())}"
                          + (f" · no workbook yet: {html.escape(', '.join(missing))}" if missing else "")
                          + "</p>" + self._built_links(week)))
 

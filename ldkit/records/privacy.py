@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-PRIVATE = "private"
+from ldkit.records.schema import is_private_data
+
 SHARED_KINDS = ("plan", "outcome")  # the record kinds that carry a visibility
 
 
 def is_private(record: Any) -> bool:
-    """One record (plan or outcome, as stored) marked private."""
-    data = record.get("data") if isinstance(record, dict) else None
-    return isinstance(data, dict) and data.get("visibility") == PRIVATE
+    """One record (plan or outcome, as stored) marked private (its data's visibility: records/schema)."""
+    return isinstance(record, dict) and is_private_data(record.get("data"))
 
 
 def workbook_private(workbook: Any) -> bool:

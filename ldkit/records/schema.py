@@ -6,18 +6,22 @@ form's save cannot afford. The tests check every record built here against the J
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from ldkit.core.errors import RecordError
+from ldkit.core.errors import RecordError, SchemaProblem, UpgradeError  # noqa: F401 - re-exported
 
 SCHEMA_VERSION = 1
 SCHEMA_FILE = Path(__file__).with_name("record.schema.json")
 KINDS = ("plan", "outcome", "result")
-STATUSES = ("done", "partial", "stuck", "dropped")
+_SCHEMA = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))  # the one source of the lists below
+STATUSES: tuple[str, ...] = tuple(_SCHEMA["$defs"]["outcome"]["properties"]["status"]["enum"])
+VISIBILITIES: tuple[str, ...] = tuple(_SCHEMA["$defs"]["visibility"]["enum"])  # ("team", "private")
+PRIVATE = "private"
 MAX_HOURS = 24
 MAX_GOAL = 5000
 MAX_SUMMARY = 50000
@@ -31,6 +35,12 @@ EXPENSE_FORM = "item = amount currency, e.g. 'Deep Learning book = 45.90 EUR'"
 def now_rfc3339() -> str:
     """UTC with microseconds, so two saves in one second still order."""
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def is_private_data(data: object) -> bool:
+    """The privacy rule: a plan or outcome marked private. Its workbook's title, notebook, records and notes then
+    stay out of every shared output; it is only counted."""
+    return isinstance(data, dict) and data.get("visibility") == PRIVATE
 
 
 def make_record(kind: str, workbook: str, author: str, data: dict[str, Any],
@@ -116,7 +126,7 @@ def plan_data(goal: object, category: object = None, resources: object = None, p
                           field="Category")
     return {"goal": goal_text, "category": chosen, "resources": split_lines(resources),
             "planned_hours": parse_hours(planned_hours, "Planned hours"),
-            "visibility": "private" if private else "team"}
+            "visibility": PRIVATE if private else "team"}
 
 
 def outcome_data(summary: object, status: object = "done", hours: object = None, links: object = None,
@@ -133,7 +143,7 @@ def outcome_data(summary: object, status: object = "done", hours: object = None,
             "links": split_lines(links),
             "next_steps": _text(next_steps, "Next steps", MAX_NEXT, False, ""),
             "expenses": [parse_expense(line, default_currency) for line in lines],
-            "visibility": "private" if private else "team"}
+            "visibility": PRIVATE if private else "team"}
 
 
 # ---------------------------------------------------------------- reading stored records
@@ -142,8 +152,6 @@ def outcome_data(summary: object, status: object = "done", hours: object = None,
 # against record.schema.json: the same file the tests hold every written record to. A record newer than this
 # ldkit is kept as it is and never rewritten.
 
-class UpgradeError(ValueError):
-    """A stored record whose version or shape no upgrade step understands."""
 
 
 def _from_v0(old: dict[str, Any]) -> dict[str, Any]:
@@ -213,15 +221,6 @@ def validate_current(record: dict[str, Any]) -> None:
     if _validator is None:
         _validator = compile_schema(SCHEMA_FILE)
     _validator(record)
-
-
-class SchemaProblem(ValueError):
-    """Where a stored document breaks its JSON Schema, said for a person: the field and what it must be."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field} {message}" if field else message)
-        self.field = field
-        self.message = message
 
 
 def compile_schema(path: Path) -> Callable[[Any], Any]:

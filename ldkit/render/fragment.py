@@ -127,11 +127,9 @@ def _get_exporter(bytecode_dir: Path | None = None) -> Any:
     global _exporter
     if _exporter is None:
         import jinja2
-        from nbconvert import HTMLExporter
-        from nbconvert.exporters.templateexporter import TemplateExporter
-        from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
         from ldkit.render.highlight import highlight_html
+        from ldkit.render.jupyter import fragment_exporter
         from ldkit.render.markdown import render as render_markdown
 
         @jinja2.pass_context
@@ -140,31 +138,7 @@ def _get_exporter(bytecode_dir: Path | None = None) -> Any:
             attachments = cell.get("attachments") if isinstance(cell, dict) else None
             return render_markdown(source, escape=False, attachments=attachments or None)
 
-        class FragmentExporter(HTMLExporter):
-            """nbconvert's basic template with ldkit's filters: Markdown with MathML, one Pygments formatter, no
-            bleach pass (nh3 sanitizes the whole fragment once), and no closing BeautifulSoup pass (it only adds alt
-            text and tabindex, and nh3 re-parses the fragment anyway)."""
-
-            def default_filters(self) -> Any:
-                for name, function in super().default_filters():
-                    if name not in ("markdown2html", "clean_html", "highlight_code"):
-                        yield name, function
-                yield "markdown2html", markdown2html
-                yield "clean_html", lambda html: html
-                yield "highlight_code", lambda source, language=None, metadata=None: highlight_html(
-                    source, language or self._language, metadata)
-
-            def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
-                langinfo = nb.metadata.get("language_info", {})
-                self._language = langinfo.get("pygments_lexer", langinfo.get("name", None)) or "ipython3"
-                resources = self._init_resources(resources)
-                self.register_filter("filter_data_type", WidgetsDataTypeFilter(
-                    notebook_metadata=nb.metadata, parent=self, resources=resources))
-                return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-
-        _exporter = FragmentExporter(template_name="basic", exclude_input_prompt=True,
-                                     exclude_output_prompt=True, exclude_anchor_links=True,
-                                     optimistic_validation=True)
+        _exporter = fragment_exporter(markdown2html, highlight_html)
         if bytecode_dir is not None:
             # compiling nbconvert's templates costs ~0.1 s per process; their bytecode keeps across runs
             from ldkit.render.cache import bytecode_cache
@@ -177,7 +151,8 @@ def render_notebook(raw: bytes, hide_kinds: Iterable[str] = (), bytecode_dir: Pa
                     place: Place | None = None) -> str:
     """bytes of an .ipynb -> a sanitized HTML fragment (raises on a notebook nbconvert cannot read)."""
     import nbformat
-    from nbformat.v4.rwbase import rejoin_lines
+
+    from ldkit.render.jupyter import rejoin_lines
 
     node = nbformat.from_dict(json.loads(raw.decode("utf-8")))
     rejoin_lines(node)  # multi-line strings are stored as lists of lines by nbformat and JupyterLab
@@ -216,8 +191,8 @@ class RenderPool:
         if self.executor is None:
             from concurrent.futures import ProcessPoolExecutor
 
-            from ldkit.core.fastimport import render_worker_init
             from ldkit.core.procs import worker_args
+            from ldkit.render.jupyter import render_worker_init
 
             # the workers die with this process, even when it is killed (kill -9 leaves nothing running)
             self.executor = ProcessPoolExecutor(max_workers=self.workers, initializer=render_worker_init,

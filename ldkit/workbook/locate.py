@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ldkit.core.errors import LdkitError, NotebookError, WorkspaceError
+from ldkit.core.errors import FormError, LdkitError, NotebookError, WorkspaceError  # noqa: F401 - FormError re-exported
 from ldkit.core.workspace import find_workspace
 from ldkit.records.notebook import identity, read_notebook
 
@@ -13,10 +13,6 @@ from ldkit.records.notebook import identity, read_notebook
 def saving_disabled() -> bool:
     """True inside `ldkit digest --execute`: a run for the digest shows forms and results but saves nothing."""
     return bool(os.environ.get("LDKIT_DIGEST_RUN"))
-
-
-class FormError(LdkitError):
-    """A form or result cannot tell which workbook it belongs to."""
 
 
 def kernel_namespace() -> dict[str, Any]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ldkit.core.errors import InputError, LdkitError
+from ldkit.core.errors import InputError, LdkitError, PaperFetchError
 from ldkit.core.files import atomic_write, locked, make_folder
 from ldkit.core.net import NetworkError, request
 from ldkit.core.text import escape_markdown
@@ -29,10 +29,6 @@ _OLD_ID = re.compile(r"^(?P<archive>[a-z][a-z\-]*(?:\.[A-Z]{2})?)/(?P<num>\d{7})
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 ID_FORMS = ("an arXiv id (1803.02999, 1803.02999v2, arXiv:1803.02999, hep-th/9901001, an arxiv.org/abs or /pdf "
             "link) or a DOI (10.1000/xyz, a doi.org link)")
-
-
-class PaperFetchError(NetworkError):
-    """The service answered something unusable (the workbook is still made)."""
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ldkit.core.errors import TemplateError
+from ldkit.core.errors import NotPlainAssignments, TemplateError  # noqa: F401 - re-exported
 from ldkit.core.layout import builtin_templates_dir
 from ldkit.records.parameters import RESERVED  # noqa: F401 - the one list, re-exported for templates' readers
 
@@ -123,12 +123,6 @@ def parameters_cell_index(nb: dict[str, Any]) -> int | None:
     return None
 
 
-class NotPlainAssignments(ValueError):
-    """A parameters cell with a statement other than `name = value` (papermill would run it before the values)."""
-
-    def __init__(self, line: int, text: str) -> None:
-        super().__init__(f"line {line}: {text}")
-        self.line, self.text = line, text
 
 
 def read_parameters(source: str) -> list[Parameter]:

@@ -12,11 +12,7 @@ FILENAME = DIGEST_MARKDOWN
 
 
 def text(model: WeekModel) -> str:
-    t = model.totals
-    lines = [f"*Learning Day {model.week}* ({model.learning_day}): {t['people']} took part, "
-             f"{t['planned']} planned, {t['summarized']} summarized, {t['hours']:g} h"]
-    if t["results"]["total"]:
-        lines[0] += f", {t['results']['text']}"
+    lines = [f"*Learning Day {model.week}* ({model.learning_day}): {model.totals.sentence(', ')}"]
     for person, line in person_lines(model, _plain, lambda said: f"({_plain(said)})"):
         lines.append(f"• *{_plain(model.name_of(person.author))}* — {line}")
     waiting = [model.name_of(a) for a in model.accountability.planned_no_outcome]

@@ -8,6 +8,7 @@ from typing import Any
 from ldkit.core.files import atomic_write_chunks
 from ldkit.core.layout import DIGEST_PAGE
 from ldkit.model.week import WeekModel
+from ldkit.writers.charts import category_bars as chart
 from ldkit.writers.environment import environment, pygments_css
 
 FILENAME = DIGEST_PAGE
@@ -28,14 +29,6 @@ class Fragment:
             return Markup(Path(self.path).read_text(encoding="utf-8"))  # sanitized when it was rendered
         except OSError:
             return Markup("<p class='ld-missing'>This notebook's rendering went missing; build the digest again.</p>")
-
-
-def chart(categories: dict[str, int]) -> dict[str, Any]:
-    """Bar geometry for the inline SVG chart of categories."""
-    top = max(categories.values(), default=0)
-    bars = [{"name": name, "count": count, "width": 0 if not top else round(300 * count / top)}
-            for name, count in categories.items()]
-    return {"bars": bars, "height": 26 * len(bars) + 8}
 
 
 def template(cache: Path | None = None) -> Any:

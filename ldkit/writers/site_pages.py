@@ -6,40 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.core.layout import PAPERS_INDEX, PEOPLE_INDEX, SITE_INDEX, TOPICS_INDEX
-from ldkit.model.history import History, WeekSummary, person_page, slug, topic_page
+from ldkit.model.history import History, person_page, slug, topic_page
+from ldkit.writers.charts import week_bars
 from ldkit.writers.environment import environment, pygments_css
 
 # colours for categories in charts, in a fixed order (readable on white, distinct in greyscale too)
 PALETTE = ["#1f6feb", "#1a7f37", "#9a6700", "#cf222e", "#8250df", "#0a7ea4", "#bf3989", "#57606a", "#6e7781",
            "#953800"]
-
-
-def _chart(label: str, weeks: list[WeekSummary], series: dict[str, list[float]], colours: dict[str, str],
-           unit: str = "") -> dict[str, Any]:
-    """Geometry of a (stacked) bar chart over weeks, oldest left; drawn by the template as inline SVG."""
-    ordered = list(reversed(weeks))
-    totals = [sum(values[i] for values in series.values()) for i in range(len(ordered))]
-    top = max(totals, default=0) or 1
-    width, height, base = max(300, 26 * len(ordered) + 20), 150, 130
-    bar_width = max(6, min(22, (width - 20) // max(1, len(ordered)) - 4))
-    step = (width - 20) / max(1, len(ordered))
-    bars = []
-    for i, week in enumerate(ordered):
-        y: float = base
-        segments = []
-        for name, values in series.items():
-            h = round(values[i] / top * (base - 16), 1)
-            if h > 0:
-                y -= h
-                segments.append({"y": round(y, 1), "height": h, "colour": colours[name],
-                                 "title": f"{name} {values[i]:g}{unit}"})
-        bars.append({"x": round(10 + i * step, 1), "label": week.week, "segments": segments})
-    every = max(1, len(ordered) // 6)
-    ticks = [{"x": round(10 + i * step + bar_width / 2, 1), "label": w.week[5:]} for i, w in enumerate(ordered)
-             if i % every == 0]
-    legend = [(name, colours[name]) for name in series] if len(series) > 1 else []
-    return {"label": label, "width": width, "height": height, "base": base, "bar_width": bar_width, "bars": bars,
-            "ticks": ticks, "legend": legend, "top_label": f"{max(totals, default=0):g}{unit}"}
 
 
 def charts(history: History) -> dict[str, Any]:
@@ -48,13 +21,13 @@ def charts(history: History) -> dict[str, Any]:
     categories = sorted({c for w in weeks for c in w.categories})
     colours = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(categories)}
     return {
-        "participation": _chart("People who took part, per week", weeks,
+        "participation": week_bars("People who took part, per week", weeks,
                                 {"summarized": [w.summarized for w in ordered],
                                  "planned only": [max(0, w.people - w.summarized) for w in ordered]},
                                 {"summarized": "#1a7f37", "planned only": "#9a6700"}),
-        "hours": _chart("Hours per week", weeks, {"hours": [w.hours for w in ordered]}, {"hours": "#1f6feb"},
+        "hours": week_bars("Hours per week", weeks, {"hours": [w.hours for w in ordered]}, {"hours": "#1f6feb"},
                         " h"),
-        "categories": _chart("Plans per category, per week", weeks,
+        "categories": week_bars("Plans per category, per week", weeks,
                              {c: [w.categories.get(c, 0) for w in ordered] for c in categories}, colours),
     }
 
@@ -77,7 +50,7 @@ def pages(history: History, generated_at: str | None = None) -> dict[str, str]:
         categories = sorted({c for counts in p.categories_by_week.values() for c in counts})
         colours = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(categories)}
         ordered = list(reversed(weeks))
-        chart = _chart(f"{p.author}'s plans per category", weeks,
+        chart = week_bars(f"{p.author}'s plans per category", weeks,
                        {c: [p.categories_by_week.get(w.week, {}).get(c, 0) for w in ordered] for c in categories},
                        colours)
         out[person_page(p.author)] = person.render(p=p, root="../../", chart=chart, **common)
