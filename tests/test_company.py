@@ -288,3 +288,11 @@ def test_ci_checks_out_team_repositories_and_passes_each_team_webhook(company, r
     text = (company.root / ".gitlab-ci.yml").read_text()
     assert "git clone --depth 1 acme/robotics-ld teams/robotics" in text and "ROBOTICS_WEBHOOK" in text
     yaml.safe_load(text)
+
+
+def test_a_team_without_members_is_empty_not_everyone(company, run):
+    run("team", "add-team", "newcomers", "--name", "Newcomers")
+    status = json.loads(run("status", "--week", WEEK, "--team", "newcomers", "--json").stdout)
+    assert status["authors"] == [] and status["missing"] == [] and status["totals"]["people"] == 0
+    run("site", "--quiet")
+    assert 'href="../teams/index.html">Teams</a>' in (company.root / "site" / "people" / "index.html").read_text()

@@ -89,6 +89,10 @@ class Workspace:
 
         raise unknown_team(slug, self.settings.teams)
 
+    def team_by_author(self) -> dict[str, str]:
+        """author -> their company team's slug, for the roster members a team names."""
+        return {m.slug: m.team for m in self.settings.team if m.team}
+
     def counts(self, author: str) -> bool:
         """Whether `author`'s workbooks belong to this view (always, unless it is scoped to a team)."""
         return self.members is None or author in self.members

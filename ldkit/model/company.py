@@ -124,17 +124,14 @@ class TeamHistory:
         return round(sum(rates) / len(rates), 3) if rates else 0.0
 
 
-def team_histories(teams: tuple[Any, ...], roster: tuple[Any, ...], history: Any,
+def team_histories(teams: list[tuple[Any, list[str]]], history: Any,
                    weeks_read: Mapping[Any, Any]) -> list[TeamHistory]:
-    """Every team of `teams` from the site's history (model.history.History) and each week's totals."""
-    members: dict[str, list[str]] = {t.slug: [] for t in teams}
-    for m in roster:
-        if m.team in members:
-            members[m.team].append(m.slug)
+    """Every team — (Team, who is on it: ldkit.ledger.team's rule on the team's view) — from the site's history
+    (model.history.History) and each week's totals."""
     by_author = {p.author: p for p in history.people}
     out = []
-    for team in teams:
-        names = sorted(members[team.slug])
+    for team, on_team in teams:
+        names = sorted(on_team)
         mine = set(names)
         rows = []
         for week in sorted(weeks_read, reverse=True):

@@ -114,14 +114,14 @@ class History:
     papers: list[PaperLog]
     outcomes: list[Entry]  # every team-visible outcome, newest first (the feeds)
     team: list[str]
-    team_of: dict[str, str] = field(default_factory=dict)  # author -> team slug, for a company ([teams])
+    author_team: dict[str, str] = field(default_factory=dict)  # author -> team slug, for a company ([teams])
     teams: list[Any] = field(default_factory=list)  # a company's teams (model.company.TeamHistory), side by side
 
     def who(self, entries: list[Entry]) -> list[Any]:
         """Who studied what `entries` hold, with their team, weeks and hours (model.who)."""
         from ldkit.model.who import entry_matches, who_studied
 
-        return who_studied(entry_matches(entries), self.team_of)
+        return who_studied(entry_matches(entries), self.author_team)
 
     @property
     def summaries(self) -> int:
@@ -184,4 +184,4 @@ def build_history(workspace: Workspace, workbooks_by_week: dict[Week, list[Any]]
                    topics=dict(sorted(topics.items())),
                    papers=sorted(papers.values(), key=lambda log: log.entries[0].week, reverse=True),
                    outcomes=outcomes, team=sorted(people),
-                   team_of={m.slug: m.team for m in workspace.settings.team if m.team})
+                   author_team=workspace.team_by_author())

@@ -28,12 +28,13 @@ class WhoRow:
         return asdict(self)
 
 
-def who_studied(matches: Iterable[tuple[str, str, str, float | None]], team_of: Mapping[str, str]) -> list[WhoRow]:
+def who_studied(matches: Iterable[tuple[str, str, str, float | None]],
+                author_team: Mapping[str, str]) -> list[WhoRow]:
     """`matches`: (author, week, title, outcome hours or None) of each matching workbook -> one row per person,
     most hours first, then by name."""
     rows: dict[str, WhoRow] = {}
     for author, week, title, hours in matches:
-        row = rows.setdefault(author, WhoRow(author, team_of.get(author, "")))
+        row = rows.setdefault(author, WhoRow(author, author_team.get(author, "")))
         if week not in row.weeks:
             row.weeks.append(week)
         row.hours = round(row.hours + float(hours or 0), 2)

@@ -289,10 +289,14 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
     newest = history.outcomes[0].view.outcome if history.outcomes else None
     stamp = f"{newest.saved_at[:16].replace('T', ' ')} UTC" if newest else "now (no outcomes yet)"
     if workspace.settings.teams:  # a company: its teams side by side, and a page per team
+        from ldkit.core.weeks import parse_week
+        from ldkit.ledger.team import team_of
         from ldkit.model.company import team_histories
         from ldkit.writers import site_teams
 
-        history.teams = team_histories(workspace.settings.teams, workspace.settings.team, history, weeks_read)
+        last = max(weeks) if weeks else parse_week("this")
+        on_teams = [(t, team_of(workspace.for_team(t.slug), last, [])) for t in workspace.settings.teams]
+        history.teams = team_histories(on_teams, history, weeks_read)
         site_teams.write_all(history.teams, staging, stamp)
     site_pages.write_all(history, staging, stamp)
     site_url = workspace.settings.site_url

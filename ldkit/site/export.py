@@ -132,7 +132,7 @@ def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
         for author, h in data.totals.hours_by_author.items():
             hours[author] = hours.get(author, 0) + h
     authors = {p["author"]: p for p in stats["people"]}
-    team_of = {m.slug: m.team or None for m in workspace.settings.team}  # a company's teams; None without
+    author_team = workspace.team_by_author()  # a company's teams; None without
     for found in collected.values():
         for entry in found.entries:
             authors.setdefault(entry.author, {"author": entry.author})
@@ -141,7 +141,7 @@ def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
                                "best_streak": p.get("best_streak", 0),
                                "participation_rate": p.get("participation_rate", 0.0),
                                "weeks_with_outcome": p.get("weeks_with_outcome", 0),
-                               "hours": round(hours.get(author, 0), 2), "team": team_of.get(author)})
+                               "hours": round(hours.get(author, 0), 2), "team": author_team.get(author)})
     for week, found in collected.items():
         for entry in found.entries:
             wb = entry.workbook
@@ -149,7 +149,7 @@ def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
                 rows["workbooks"].append({"id": wb.id, "week": str(week), "author": wb.author, "title": "",
                                           "template": "", "path": "", "category": None, "created": None,
                                           "paper_id": None, "paper_title": None, "outcome_status": None,
-                                          "private": 1, "team": team_of.get(wb.author)})
+                                          "private": 1, "team": author_team.get(wb.author)})
                 continue
             ident = wb.identity
             papers = workbook_papers(ident)
@@ -161,7 +161,7 @@ def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
                 "paper_id": papers[0].id or None if papers else None,
                 "paper_title": papers[0].title or None if papers else None,
                 "outcome_status": outcome["data"].get("status") if outcome else None, "private": 0,
-                "team": team_of.get(wb.author)})
+                "team": author_team.get(wb.author)})
             if plan is not None:
                 d = plan["data"]
                 rows["plans"].append({"workbook_id": wb.id, "goal": d["goal"], "category": d["category"],

@@ -180,8 +180,7 @@ def who(workspace: Workspace, query: str) -> tuple[list[Any], list[str]]:
             f"SELECT path, author, week, title, hours FROM docs WHERE category = ?{scope}", (topic, *args))})
     finally:
         db.close()
-    team_of = {m.slug: m.team for m in workspace.settings.team if m.team}
-    return who_studied(found.values(), team_of), warnings
+    return who_studied(found.values(), workspace.team_by_author()), warnings
 
 
 def _relative(path: str, workspace: Workspace) -> str:

@@ -36,7 +36,7 @@ def pages(history: History, generated_at: str | None = None) -> dict[str, str]:
     """Every cross-week page as relative path -> HTML."""
     env = environment()
     stamp = generated_at or dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    common = {"generated_at": stamp, "pygments_css": pygments_css()}
+    common = {"generated_at": stamp, "pygments_css": pygments_css(), "has_teams": bool(history.teams)}
     topic_links = {name: topic_page(name) for name in history.topics}
     latest_entries = sorted((e for p in history.people for e in p.entries
                              if history.latest and e.week == history.latest.week), key=lambda e: e.author)
@@ -62,15 +62,13 @@ def pages(history: History, generated_at: str | None = None) -> dict[str, str]:
     for name, entries in history.topics.items():
         out[topic_page(name)] = listing.render(heading=f"Topic: {name}", intro="Everything studied in this "
                                                "category, newest first.", root="../../", links=[], entries=entries,
-                                               who=history.who(entries) if history.teams else [],
-                                               has_teams=bool(history.teams), **common)
+                                               who=history.who(entries) if history.teams else [], **common)
     out[TOPICS_INDEX] = listing.render(
         heading="Topics", intro="What the team studied, by category.", root="../",
         links=[(name, f"{slug(name)}/{SITE_INDEX}", f"{len(entries)} workbook{'s' if len(entries) != 1 else ''}")
                for name, entries in history.topics.items()], entries=[], **common)
     out[PAPERS_INDEX] = env.get_template("site_papers.html.j2").render(papers=history.papers, root="../",
-                                                                            who=history.who,
-                                                                            has_teams=bool(history.teams), **common)
+                                                                            who=history.who, **common)
     return out
 
 

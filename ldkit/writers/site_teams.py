@@ -13,23 +13,23 @@ from ldkit.writers.environment import environment, pygments_css
 
 def charts(team: TeamHistory) -> dict[str, Any]:
     from ldkit.model.history import WeekSummary
-    from ldkit.writers.site_pages import _chart
+    from ldkit.writers.charts import week_bars
 
     weeks = [WeekSummary(w.week, w.took_part, 0, w.summarized, w.hours, {}, [], {}) for w in team.weeks]
     ordered = list(reversed(team.weeks))
     return {
-        "participation": _chart(f"{team.name}: people who took part, per week", weeks,
+        "participation": week_bars(f"{team.name}: people who took part, per week", weeks,
                                 {"summarized": [w.summarized for w in ordered],
                                  "planned only": [max(0, w.took_part - w.summarized) for w in ordered]},
                                 {"summarized": "#1a7f37", "planned only": "#9a6700"}),
-        "hours": _chart(f"{team.name}: hours per week", weeks, {"hours": [w.hours for w in ordered]},
+        "hours": week_bars(f"{team.name}: hours per week", weeks, {"hours": [w.hours for w in ordered]},
                         {"hours": "#1f6feb"}, " h"),
     }
 
 
 def pages(teams: list[TeamHistory], generated_at: str) -> dict[str, str]:
     env = environment()
-    common = {"generated_at": generated_at, "pygments_css": pygments_css()}
+    common = {"generated_at": generated_at, "pygments_css": pygments_css(), "has_teams": True}
     out = {TEAMS_INDEX: env.get_template("site_teams.html.j2").render(teams=teams, root="../", **common)}
     page = env.get_template("site_team.html.j2")
     for team in teams:
