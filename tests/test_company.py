@@ -167,6 +167,17 @@ def test_reminders_go_to_each_team_once(company, run, fake_server, monkeypatch, 
     assert (company.cache / "posted" / f"{WEEK}.vision.remind-outcome.json").is_file()
 
 
+def test_a_dry_run_of_the_company_reminders_says_where_each_would_go(company, run, monkeypatch):
+    import time_machine
+
+    monkeypatch.setenv("VISION_WEBHOOK", "http://127.0.0.1:9/vision")
+    with time_machine.travel(ON_THE_DAY):
+        said = run("remind", "outcome", "--week", WEEK, "--dry-run").stdout
+    assert "vision: would name dana on slack, to its webhook" in said
+    assert "without a team: would name zed on slack, to --post" in said
+    assert "robotics: nobody to remind" in said and "(dry run: nothing sent)" in said
+
+
 def crawl(site):
     """Every page reachable from the site's index: (pages seen, internal links that resolve nowhere)."""
     from tests.test_site import internal, parse

@@ -109,13 +109,13 @@ def _company(workspace: Any, week: Any, kind: str, webhook: str | None, service:
              force: bool) -> None:
     """Every team's reminder on its own webhook; members without a team on --post."""
     from ldkit.cli.base import warn
+    from ldkit.core.workspace import NO_TEAM
     from ldkit.team.remind import company_views, reminder, send_company_reminders
 
     if dry_run:
-        for label, view, hook, own in company_views(workspace):
+        for label, view, hook, own, why in company_views(workspace):
             due = reminder(view, week, kind, at, force=force)
-            where = "its webhook" if hook else ("--post" if view.scope == workspace.without_team().scope
-                                                else "nowhere (its webhook variable is not set)")
+            where = "its webhook" if hook else ("--post" if view.scope == NO_TEAM else f"nowhere ({why})")
             say(f"{label}: " + (f"would name {', '.join(m.slug for m in due.due)} on {own or service}, to {where}"
                                 if due.due else due.nobody_line()))
         say("(dry run: nothing sent)")
