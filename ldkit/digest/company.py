@@ -39,12 +39,19 @@ class CompanyResult:
 def build_company_digest(workspace: Workspace, week: Week, *, out: Path | None = None,
                          formats: tuple[str, ...] = ("html",), **options: Any) -> CompanyResult:
     """Every team's digest, then the company page; `options` are build_digest's."""
+    from ldkit.render.fragment import RenderPool
+
     folder = output_folder(workspace, week, out)
     make_folder(folder)
     done = []
-    for team in workspace.settings.teams:
-        view = workspace.for_team(team.slug)
-        done.append((team, view, build_digest(view, week, out=folder / team.slug, formats=formats, **options)))
+    pool = RenderPool(options.get("jobs") or os.cpu_count() or 1)  # one set of render workers for every team
+    try:
+        for team in workspace.settings.teams:
+            view = workspace.for_team(team.slug)
+            done.append((team, view, build_digest(view, week, out=folder / team.slug, formats=formats, pool=pool,
+                                                  **options)))
+    finally:
+        pool.close()
     in_a_team = {m.slug for m in workspace.settings.team if m.team}
     week_folder = workspace.week_folder(week)
     authors = {p.name for p in week_folder.iterdir() if p.is_dir() and not p.name.startswith(".")} \
