@@ -78,3 +78,22 @@ def test_search_replaces_a_changed_workbook_and_forgets_a_deleted_one(ws, run, n
     assert [h["title"] for h in hits] == ["Alpha study"]
     two.unlink()
     assert [h["title"] for h in json.loads(run("search", "study", "--json").stdout)] == ["Alpha study"]
+
+
+def test_stats_read_an_unchanged_week_back_and_see_any_change(ws, run, new_workbook):
+    path = new_workbook("blank", "Counted", "--week", WEEK)
+    run("log", "plan", path, "--goal", "Count me", "--hours", "2")
+
+    def week():
+        stats = json.loads(run("stats", "--until", WEEK, "--json").stdout)
+        return next(w for w in stats["weeks"] if w["week"] == WEEK)
+
+    assert week()["summarized"] == 0
+    assert (ws.cache / "weeks" / f"{WEEK}.all.json").is_file()
+    assert week()["summarized"] == 0  # read back
+    run("log", "outcome", path, "--summary", "Done", "--hours", "3")
+    assert week()["summarized"] == 1 and week()["hours"] == 3
+    run("skip", "--week", WEEK, "--author", "bob", "--reason", "holiday")
+    assert week()["skipped"] == ["bob"]
+    (ws.cache / "weeks" / f"{WEEK}.all.json").write_text("{broken")
+    assert week()["hours"] == 3
