@@ -19,7 +19,7 @@ def plan(**values: Any) -> Any:
 
 
 def outcome(**values: Any) -> Any:
-    """Show the outcome form (Summary, Status, Hours, Links, Next steps, Expenses, Private)."""
+    """Show the outcome form (Summary, Status, Hours, Links, Next steps, Expenses, Pulled into work, Private)."""
     from ldkit.notebook.forms import outcome as _outcome
 
     return _outcome(**values)

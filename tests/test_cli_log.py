@@ -32,7 +32,7 @@ def test_saving_again_keeps_history(new_workbook, run):
     view = json.loads(run("show", path, "--json").stdout)
     assert view["plan"]["goal"] == "second"
     assert [h["data"]["goal"] for h in view["history"]] == ["first"]
-    assert view["history"][0]["kind"] == "plan" and view["history"][0]["schema"] == 1
+    assert view["history"][0]["kind"] == "plan" and view["history"][0]["schema"] == 2
 
 
 def test_records_survive_in_the_journal_when_the_notebook_loses_them(new_workbook, run):

@@ -68,7 +68,7 @@ def test_labels_are_the_documented_words(new_workbook):
     path = new_workbook()
     assert list(open_form(PlanForm, path).fields) == ["Goal", "Category", "Resources", "Planned hours", "Private"]
     assert list(open_form(OutcomeForm, path).fields) == [
-        "Summary", "Status", "Hours", "Links", "Next steps", "Expenses", "Private"]
+        "Summary", "Status", "Hours", "Links", "Next steps", "Expenses", "Pulled into work", "Private"]
     assert open_form(PlanForm, path).button.description == "Save plan"
     assert open_form(OutcomeForm, path).button.description == "Save outcome"
 

@@ -135,14 +135,14 @@ def test_records_of_version_0_and_1_read_and_a_newer_one_is_kept_not_counted(ws,
     wid = json.loads(bob.read_text())["metadata"]["ldkit"]["id"]
     append_line(bob, {"kind": "outcome", "workbook": wid, "timestamp": "2099-01-01T11:00:00+01:00",
                       "author": "bob", "summary": "a v0 outcome", "status": "partial", "hours": 4})
-    newer = {"schema": 2, "kind": "outcome", "workbook": wid, "saved_at": "2099-06-01T00:00:00Z", "author": "bob",
+    newer = {"schema": 3, "kind": "outcome", "workbook": wid, "saved_at": "2099-06-01T00:00:00Z", "author": "bob",
              "data": {"summary": {"markdown": "a v2 shape"}, "minutes": 30}}
     append_line(bob, newer)
     result = run("show", bob, "--json")
     view = json.loads(result.stdout)
     assert view["outcome"]["summary"] == "a v0 outcome" and view["outcome"]["hours"] == 4
     assert view["newer"] == [newer]
-    assert "written by a newer ldkit (schema v2; this ldkit reads v1)" in result.stderr
+    assert "written by a newer ldkit (schema v3; this ldkit reads v2)" in result.stderr
     assert "Written by a newer ldkit: 1 record (outcome)" in run("show", bob).stdout
     assert json.loads(run("status", "--week", WEEK, "--json").stdout)["totals"]["hours"] == 7
     raw = journal.journal_path(bob).read_text()
@@ -152,7 +152,7 @@ def test_records_of_version_0_and_1_read_and_a_newer_one_is_kept_not_counted(ws,
 
 
 def test_raising_the_version_still_reads_every_older_record(ws, run, week, monkeypatch):
-    """A fake v2 (hours in minutes) proves the chain: v0 -> v1 -> v2, applied in turn, nothing dropped."""
+    """A fake v3 (hours in minutes) proves the chain: v0 -> v1 -> v2 -> v3, applied in turn, nothing dropped."""
     from ldkit.records import schema
     from ldkit.records.workbook import load_workbook
 
@@ -161,25 +161,25 @@ def test_raising_the_version_still_reads_every_older_record(ws, run, week, monke
     append_line(bob, {"kind": "outcome", "workbook": wid, "timestamp": "2099-01-01T10:00:00Z", "author": "bob",
                       "summary": "v0", "hours": 2})
 
-    def v1_to_v2(record):
+    def v2_to_v3(record):
         data = dict(record["data"])
         if "hours" in data:
             data["minutes"] = None if data["hours"] is None else data.pop("hours") * 60
         if "planned_hours" in data:
             data["planned_minutes"] = None if data["planned_hours"] is None else data.pop("planned_hours") * 60
-        return {**record, "schema": 2, "data": data}
+        return {**record, "schema": 3, "data": data}
 
     seen = []
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema.UPGRADES, 1, v1_to_v2)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 3)
+    monkeypatch.setitem(schema.UPGRADES, 2, v2_to_v3)
     monkeypatch.setattr("ldkit.records.check.validate_current", lambda record: seen.append(record["schema"]))
-    monkeypatch.setattr("ldkit.records.check.SCHEMA_VERSION", 2)
+    monkeypatch.setattr("ldkit.records.check.SCHEMA_VERSION", 3)
     wb = load_workbook(bob)
     assert wb.warnings == []
-    assert wb.records.outcome["schema"] == 2 and wb.records.outcome["data"] == {
+    assert wb.records.outcome["schema"] == 3 and wb.records.outcome["data"] == {
         "summary": "v0", "minutes": 120, "status": "done", "links": [], "expenses": [], "next_steps": "",
         "visibility": "team"}
-    assert wb.records.plan["data"]["planned_minutes"] is None and set(seen) == {2}
+    assert wb.records.plan["data"]["planned_minutes"] is None and set(seen) == {3}
     assert len(wb.records.history) == 1  # bob's v1 outcome, upgraded too
     assert wb.records.history[0]["data"]["minutes"] == 120
 

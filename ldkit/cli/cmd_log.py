@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from ldkit.cli.base import LdkitGroup, say
-from ldkit.cli.options import json_option, status_choice
+from ldkit.cli.options import json_option, pulled_into_work_choice, status_choice
 from ldkit.core.text import plural
 
 notebook_argument = click.argument("notebook", type=click.Path(path_type=Path, dir_okay=False))
@@ -93,8 +93,12 @@ def log_plan(notebook: Path, goal: str, category: str | None, resources: tuple[s
 @click.option("--expense", "expenses", metavar="ITEM=AMOUNT[CUR]", multiple=True,
               help="A self-study expense, e.g. book=45.90EUR (repeatable).")
 @click.option("--private", is_flag=True, help="Keep this outcome out of the shared digest.")
+@click.option("--pulled-into-work", "pulled", type=pulled_into_work_choice(), default=None,
+              help="Was the day pulled into daily work? no, some or most (the organizer sees the share).")
+@click.option("--force", is_flag=True, help="Save it although its week is still to come.")
 def log_outcome(notebook: Path, summary: str | None, summary_file: str | None, status: str, hours: str | None,
-                links: tuple[str, ...], next_steps: str | None, expenses: tuple[str, ...], private: bool) -> None:
+                links: tuple[str, ...], next_steps: str | None, expenses: tuple[str, ...], private: bool,
+                pulled: str | None, force: bool) -> None:
     """Save the outcome of WORKBOOK: its path, or one of your workbooks of
     this week by its slug (maml) or title ("MAML").
 
@@ -115,7 +119,12 @@ def log_outcome(notebook: Path, summary: str | None, summary_file: str | None, s
         raise InputError("an outcome needs a summary", hint="give --summary TEXT or --summary-file FILE")
     workspace = workspace_of(notebook)
     data = outcome_data(text, status, hours, list(links), next_steps, list(expenses), private,
-                        workspace.settings.currency)
+                        workspace.settings.currency, pulled)
+    if not force:
+        from ldkit.ledger.health import refuse_future_week
+        from ldkit.records.notebook import identity, read_notebook
+
+        refuse_future_week(workspace, identity(read_notebook(notebook), notebook))
     record, problem = log_record(notebook, "outcome", data)
     if problem:
         from ldkit.cli.base import warn

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -40,8 +41,19 @@ def skip(week: str | None, author: str | None, reason: str) -> None:
 @click.option("--plot", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="FILE",
               help="Draw weekly participation and hours to FILE.svg or FILE.png (needs matplotlib).")
 @team_option
-def stats(since: str | None, until: str | None, as_json: bool, plot: Path | None, team: str | None) -> None:
+@click.option("--health", is_flag=True,
+              help="How the day is going over the last 8 learning days up to --until (default: the week just "
+                   "held): used for work, leaking into other days, fading; names who to invite back.")
+def stats(since: str | None, until: str | None, as_json: bool, plot: Path | None, team: str | None,
+          health: bool) -> None:
     """Per week: people, plans, outcomes, hours, categories. Per person: streaks and participation.
+
+    \b
+    With --health, the organizer's view of the three ways a Learning Day
+    dies: the share of outcomes saying the day was pulled into work, of
+    saves made outside the learning day (in each author's zone), the
+    participation trend, and who planned without an outcome, or had no
+    workbook, 3 learning days running (names only here, never on pages).
 
     \b
     A streak is consecutive weeks with an outcome; a week off (ldkit skip)
@@ -56,6 +68,7 @@ def stats(since: str | None, until: str | None, as_json: bool, plot: Path | None
       ldkit stats --team robotics --json
     """
     from ldkit.cli.base import emit_json
+    from ldkit.core.errors import InputError
     from ldkit.core.workspace import find_workspace
     from ldkit.ledger.stats import check_plot_path, compute
     from ldkit.ledger.stats import plot as draw
@@ -63,6 +76,12 @@ def stats(since: str | None, until: str | None, as_json: bool, plot: Path | None
     if plot is not None:
         check_plot_path(plot)
     workspace = find_workspace().for_team(team)
+    if health:
+        if since or plot:
+            raise InputError("--health looks at the last 8 learning days up to --until; --since and --plot do not "
+                             "go with it", hint="ldkit stats --health --until 2026-W49")
+        show_health(workspace, workspace.read_week(until or "held"), as_json)
+        return
     data = compute(workspace, workspace.read_week(since) if since else None,
                    workspace.read_week(until) if until else None)
     if plot is not None:
@@ -89,3 +108,33 @@ def stats(since: str | None, until: str | None, as_json: bool, plot: Path | None
             say("Most read papers: " + "; ".join(f"{p['paper']} ({p['count']})" for p in data["top_papers"][:5]))
     if plot is not None:
         say(f"wrote {plot}")
+
+
+def show_health(workspace: Any, until: Any, as_json: bool) -> None:
+    """The health report in words (or JSON): the numbers are ldkit.ledger.health's."""
+    from ldkit.cli.base import emit_json
+    from ldkit.core.text import plural
+    from ldkit.ledger.health import RUNNING, health
+
+    report = health(workspace, until)
+    if as_json:
+        emit_json(report.as_dict(names=True))
+        return
+    say(f"How the day is going, {plural(len(report.days), 'learning day')} up to {report.until}: "
+        f"participation is {report.trend}.")
+
+    def share(part: int, whole: int, word: str) -> str:
+        return f"{part} of {plural(whole, word)}" if whole else "-"
+
+    say(f"{'week':<10} {'took part':>10} {'used for work':>14} {'saved off the day':>18} {'hours before it':>16}")
+    for d in report.days:
+        work = share(d.pulled_into_work, d.outcomes, "outcome")
+        say(f"{d.week:<10} {share(d.took_part, d.team, 'person'):>10} {work:>14} "
+            f"{share(d.saved_off_day, d.saves, 'save'):>18} {d.hours_before_day:>16}")
+    if report.days:
+        last = report.days[-1]
+        say(f"\n{last.week}: used for work: {share(last.pulled_into_work, last.outcomes, 'outcome')} in {last.week}; "
+            f"saved outside the learning day: {share(last.saved_off_day, last.saves, 'save')} in {last.week}")
+    for names, what in ((report.plan_no_outcome, "planned but no outcome"), (report.no_workbook, "no workbook")):
+        if names:
+            say(f"invite back — {what} {RUNNING} learning days running: {', '.join(names)}")

@@ -55,3 +55,12 @@ def status_choice() -> LazyChoice:
         return STATUSES
 
     return LazyChoice(statuses)
+
+
+def pulled_into_work_choice() -> LazyChoice:
+    def answers() -> Sequence[str]:
+        from ldkit.records.schema import PULLED_INTO_WORK
+
+        return PULLED_INTO_WORK
+
+    return LazyChoice(answers)

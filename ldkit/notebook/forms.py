@@ -18,7 +18,14 @@ from ldkit.core.errors import LdkitError, RecordError, WorkspaceError
 from ldkit.core.workspace import Settings, find_workspace
 from ldkit.notebook.cards import empty_card, local_time, record_card
 from ldkit.records.notebook import MIME
-from ldkit.records.schema import STATUSES, is_private_data, make_record, outcome_data, plan_data
+from ldkit.records.schema import (
+    PULLED_INTO_WORK,
+    STATUSES,
+    is_private_data,
+    make_record,
+    outcome_data,
+    plan_data,
+)
 from ldkit.records.workbook import Workbook, load_workbook, save_record
 from ldkit.workbook.locate import FormError, locate_workbook, saving_disabled
 
@@ -220,7 +227,8 @@ class OutcomeForm(RecordForm):
     kind = "outcome"
     button_label = "Save outcome"
     names = {"summary": "Summary", "status": "Status", "hours": "Hours", "links": "Links",
-             "next_steps": "Next steps", "expenses": "Expenses", "private": "Private"}
+             "next_steps": "Next steps", "expenses": "Expenses", "pulled_into_work": "Pulled into work",
+             "private": "Private"}
 
     def _build_fields(self) -> dict[str, widgets.Widget]:
         return {
@@ -233,6 +241,11 @@ class OutcomeForm(RecordForm):
             "Links": _text("Links", "One per line: your code, notes, slides", rows=2),
             "Next steps": _text("Next steps", "What would you do next time?", rows=2),
             "Expenses": _text("Expenses", "One per line: item = amount currency, e.g. book = 45.90 EUR", rows=2),
+            # the seed's first failure mode, asked plainly; optional, and only the organizer sees the share
+            "Pulled into work": widgets.Dropdown(description="Pulled into work",
+                                                 options=[("(not said)", ""), *((a, a) for a in PULLED_INTO_WORK)],
+                                                 value="", style={"description_width": LABEL_WIDTH},
+                                                 layout=widgets.Layout(width="300px")),
             "Private": widgets.Checkbox(description="Private", value=False, indent=True,
                                         style={"description_width": LABEL_WIDTH}),
         }
@@ -240,7 +253,8 @@ class OutcomeForm(RecordForm):
     def _data(self) -> dict[str, Any]:
         f = self.fields
         return outcome_data(f["Summary"].value, f["Status"].value, f["Hours"].value, f["Links"].value,
-                            f["Next steps"].value, f["Expenses"].value, f["Private"].value, self.settings.currency)
+                            f["Next steps"].value, f["Expenses"].value, f["Private"].value, self.settings.currency,
+                            f["Pulled into work"].value)
 
     def prefill(self, record: dict[str, Any]) -> None:
         data = record["data"]
@@ -249,7 +263,7 @@ class OutcomeForm(RecordForm):
         self.set(summary=data.get("summary", ""), status=data.get("status", "done"),
                  hours="" if data.get("hours") is None else f"{data['hours']:g}", links=data.get("links", []),
                  next_steps=data.get("next_steps", ""), expenses=expenses,
-                 private=is_private_data(data))
+                 pulled_into_work=data.get("pulled_into_work", ""), private=is_private_data(data))
         self.say(f"Saved at {local_time(record['saved_at']):%H:%M} on {local_time(record['saved_at']):%Y-%m-%d}")
 
 
@@ -296,9 +310,9 @@ def plan(goal: str | None = None, category: str | None = None, resources: Any = 
 
 def outcome(summary: str | None = None, status: str | None = None, hours: Any = None, links: Any = None,
             next_steps: str | None = None, expenses: Any = None, private: bool | None = None, *,
-            notebook: str | os.PathLike | None = None) -> OutcomeForm:
+            pulled_into_work: str | None = None, notebook: str | os.PathLike | None = None) -> OutcomeForm:
     """Show the outcome form. Given `summary=`, it saves at once (for papermill runs), then shows the form."""
     values = {"summary": summary, "status": status, "hours": hours, "links": links, "next_steps": next_steps,
-              "expenses": expenses, "private": private}
+              "expenses": expenses, "private": private, "pulled_into_work": pulled_into_work}
     return _run(OutcomeForm, "summary", notebook, values)  # type: ignore[return-value]
 

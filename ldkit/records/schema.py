@@ -15,12 +15,13 @@ from typing import Any
 
 from ldkit.core.errors import RecordError, SchemaProblem, UpgradeError  # noqa: F401 - re-exported
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: an outcome may say whether the day was pulled into work
 SCHEMA_FILE = Path(__file__).with_name("record.schema.json")
 KINDS = ("plan", "outcome", "result")
 _SCHEMA = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))  # the one source of the lists below
 STATUSES: tuple[str, ...] = tuple(_SCHEMA["$defs"]["outcome"]["properties"]["status"]["enum"])
 VISIBILITIES: tuple[str, ...] = tuple(_SCHEMA["$defs"]["visibility"]["enum"])  # ("team", "private")
+PULLED_INTO_WORK: tuple[str, ...] = tuple(_SCHEMA["$defs"]["outcome"]["properties"]["pulled_into_work"]["enum"])
 PRIVATE = "private"
 MAX_HOURS = 24
 MAX_GOAL = 5000
@@ -131,19 +132,27 @@ def plan_data(goal: object, category: object = None, resources: object = None, p
 
 def outcome_data(summary: object, status: object = "done", hours: object = None, links: object = None,
                  next_steps: object = None, expenses: object = None, private: bool = False,
-                 default_currency: str = "EUR") -> dict[str, Any]:
-    """Validate what a learner typed into the outcome form or `ldkit log outcome`."""
+                 default_currency: str = "EUR", pulled_into_work: object = None) -> dict[str, Any]:
+    """Validate what a learner typed into the outcome form or `ldkit log outcome`; `pulled_into_work` (no, some,
+    most; optional) is how much of the day daily work took, the seed's first failure mode."""
     summary_text = _text(summary, "Summary", MAX_SUMMARY, True, "write a few lines on what you learned (Markdown)")
     state = str(status or "done").strip().lower()
     if state not in STATUSES:
         raise RecordError(f"Status: {status!r} is not a status", hint="use one of: " + ", ".join(STATUSES),
                           field="Status")
     lines = split_lines(expenses)
-    return {"summary": summary_text, "status": state, "hours": parse_hours(hours, "Hours"),
+    data = {"summary": summary_text, "status": state, "hours": parse_hours(hours, "Hours"),
             "links": split_lines(links),
             "next_steps": _text(next_steps, "Next steps", MAX_NEXT, False, ""),
             "expenses": [parse_expense(line, default_currency) for line in lines],
             "visibility": PRIVATE if private else "team"}
+    work = str(pulled_into_work or "").strip().lower()
+    if work:
+        if work not in PULLED_INTO_WORK:
+            raise RecordError(f"Pulled into work: {pulled_into_work!r} is not an answer",
+                              hint="use one of: " + ", ".join(PULLED_INTO_WORK), field="Pulled into work")
+        data["pulled_into_work"] = work
+    return data
 
 
 # ---------------------------------------------------------------- reading stored records
@@ -187,8 +196,13 @@ def _utc(stamp: object) -> str:
     return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _from_v1(old: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 only adds an optional field (an outcome's pulled_into_work): a version-1 record is one as it is."""
+    return {**old, "schema": 2}
+
+
 # version n -> the step that turns a version-n record into version n + 1
-UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _from_v0}
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _from_v0, 1: _from_v1}
 
 
 def record_version(record: dict[str, Any]) -> int:

@@ -1,0 +1,98 @@
+"""`ldkit stats --health`: the seed's failure modes (used for work, leaking, fading) against hand-counted weeks.
+
+Weeks lived with a pinned clock, in three zones: ada (Berlin) plans and summarizes on the day, except a plan saved on
+the Tuesday before W49 and a W46 outcome saved the evening before its day; bob (Los Angeles) only ever
+plans; chen (Tokyo) stopped after W46.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import snapshot
+
+
+@pytest.fixture
+def lived(ws, run, clock):
+    run("team", "add", "ada", "--tz", "Europe/Berlin")
+    run("team", "add", "bob", "--tz", "America/Los_Angeles")
+    run("team", "add", "chen", "--tz", "Asia/Tokyo")
+
+    def new(author, week, title):
+        return json.loads(run("new", "blank", "--title", title, "--week", week, "--author", author,
+                              "--json").stdout)["path"]
+
+    def at(instant, *args, code=0):
+        clock.at(instant)
+        return run(*args, code=code)
+
+    # W46 (Thursday 2026-11-12)
+    ada46, chen46 = new("ada", "2026-W46", "Ada W46"), new("chen", "2026-W46", "Chen W46")
+    at("2026-11-12T08:00:00Z", "log", "plan", ada46, "--goal", "g")
+    # the evening before the day: taken (it is the week itself), and counted as leaking
+    at("2026-11-11T20:00:00Z", "log", "outcome", ada46, "--summary", "s", "--hours", "2")
+    at("2026-11-12T05:00:00Z", "log", "outcome", chen46, "--summary", "s", "--hours", "3")
+    # W47 and W48: ada on the day, bob plans only
+    for week, day in (("2026-W47", "2026-11-19"), ("2026-W48", "2026-11-26")):
+        ada, bob = new("ada", week, f"Ada {week}"), new("bob", week, f"Bob {week}")
+        at(f"{day}T08:00:00Z", "log", "plan", ada, "--goal", "g")
+        at(f"{day}T16:00:00Z", "log", "outcome", ada, "--summary", "s", "--hours", "4")
+        at(f"{day}T17:00:00Z", "log", "plan", bob, "--goal", "g")
+    # W49 (Thursday 2026-12-03): ada plans on the Tuesday, says the day was mostly work
+    ada49, bob49 = new("ada", "2026-W49", "Ada W49"), new("bob", "2026-W49", "Bob W49")
+    at("2026-12-01T08:00:00Z", "log", "plan", ada49, "--goal", "g")
+    at("2026-12-03T16:00:00Z", "log", "outcome", ada49, "--summary", "s", "--hours", "6",
+       "--pulled-into-work", "most")
+    at("2026-12-03T17:00:00Z", "log", "plan", bob49, "--goal", "g")
+    clock.at("2026-12-04T12:00:00Z")  # the Friday after
+    return ws
+
+
+def test_health_against_hand_counted_weeks(lived, run):
+    report = json.loads(run("stats", "--health", "--json").stdout)
+    assert report["until"] == "2026-W49" and report["window"] == 8
+    days = {d["week"]: d for d in report["days"]}
+    assert list(days) == [f"2026-W{n}" for n in range(42, 50)]
+    assert [days[w]["took_part"] for w in days] == [0, 0, 0, 0, 2, 1, 1, 2]  # W49 is open: bob's plan counts
+    assert all(d["team"] == 3 for d in days.values())
+    assert report["trend"] == "rising"
+    w46, w47, w49 = days["2026-W46"], days["2026-W47"], days["2026-W49"]
+    assert (w46["saves"], w46["saved_off_day"], w46["hours_before_day"]) == (3, 1, 1)
+    assert (w47["saves"], w47["saved_off_day"], w47["leak_share"]) == (3, 0, 0.0)
+    assert (w49["saves"], w49["saved_off_day"], w49["leak_share"]) == (3, 1, 0.333)
+    assert (w49["outcomes"], w49["pulled_into_work"], w49["work_share"]) == (1, 1, 1.0)
+    assert days["2026-W42"]["work_share"] is None and days["2026-W42"]["participation"] == 0.0
+    assert report["plan_no_outcome"] == ["bob"] and report["no_workbook"] == ["chen"]
+
+
+def test_health_in_words_invites_people_back(lived, run):
+    text = run("stats", "--health").stdout
+    assert "How the day is going, 8 learning days up to 2026-W49" in text
+    assert "participation is rising" in text
+    assert "used for work: 1 of 1 outcome in 2026-W49" in text
+    assert "saved outside the learning day: 1 of 3 saves in 2026-W49" in text
+    assert "invite back — planned but no outcome 3 learning days running: bob" in text
+    assert "invite back — no workbook 3 learning days running: chen" in text
+
+
+def test_pulled_into_work_is_checked_and_shown(lived, run, new_workbook):
+    path = new_workbook("blank", "More work", "--week", "2026-W49", "--author", "ada")
+    before = snapshot(lived.root)
+    assert "'always' is not one of" in run("log", "outcome", path, "--summary", "s", "--pulled-into-work", "always",
+                                           code=2).stderr
+    assert snapshot(lived.root) == before
+    run("log", "outcome", path, "--summary", "s", "--pulled-into-work", "no")
+    shown = json.loads(run("show", path, "--json").stdout)
+    assert shown["outcome"]["pulled_into_work"] == "no"
+
+
+def test_a_future_weeks_outcome_is_refused_and_a_plan_is_not(ws, run, clock):
+    clock.at("2026-12-04T12:00:00Z")
+    path = json.loads(run("new", "blank", "--title", "Next", "--week", "next", "--json").stdout)["path"]
+    run("log", "plan", path, "--goal", "Plan ahead")  # planning ahead is the habit, not a leak to refuse
+    before = snapshot(ws.root)
+    result = run("log", "outcome", path, "--summary", "too early", code=2)
+    assert "2026-W50 is still to come (its learning day is 2026-12-10)" in result.stderr and "--force" in result.stderr
+    assert snapshot(ws.root) == before
+    run("log", "outcome", path, "--summary", "recorded anyway", "--force")
