@@ -746,8 +746,23 @@ def main() -> None:
     parser.add_argument("--only", action="append", choices=sorted(BENCHES), help="run only these (repeatable)")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per command (median is reported)")
     parser.add_argument("--json", dest="json_out", help="also write the figures to this JSON file")
+    parser.add_argument("--scale", type=int, action="append", metavar="N",
+                        help="a company of N workbooks (N/52 people x 52 weeks, 40 teams): search, site, status, "
+                             "stats, export, a 100,000-member roster, peak memory (repeatable; runs only these)")
     args = parser.parse_args()
     results = []
+    if args.scale:
+        sys.path.insert(0, str(ROOT / "scripts"))
+        from bench_scale import bench_scale
+
+        print(f"ldkit bench --scale on {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, one run each")
+        for n in args.scale:
+            with tempfile.TemporaryDirectory(prefix=f"ldkit-bench-scale-{n}-") as tmp:
+                print(f"scale {n}:")
+                results.extend(bench_scale(Path(tmp), n))
+        if args.json_out:
+            Path(args.json_out).write_text(json.dumps(results, indent=2))
+        return
     print(f"ldkit bench on {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, median of {args.runs} runs")
     for name in args.only or list(BENCHES):
         with tempfile.TemporaryDirectory(prefix=f"ldkit-bench-{name}-") as tmp:

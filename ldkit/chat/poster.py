@@ -32,7 +32,10 @@ def check_webhook(url: str, option: str = "--post") -> None:
 
 
 def marker_path(workspace: Workspace, week: str, kind: str) -> Path:
-    return workspace.cache / "posted" / f"{week}.{kind}.json"
+    """One marker per workspace, week and kind — and per team, for a view of one team (each posts to its own
+    webhook, once)."""
+    team = f"{workspace.scope}." if workspace.scope else ""
+    return workspace.cache / "posted" / f"{week}.{team}{kind}.json"
 
 
 def read_marker(path: Path) -> dict[str, Any] | None:

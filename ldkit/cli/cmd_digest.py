@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ldkit.cli.base import say
-from ldkit.cli.options import chat_choice, format_choice, week_option
+from ldkit.cli.options import chat_choice, format_choice, team_option, week_option
 from ldkit.cli.types import SCHEDULER
 from ldkit.core.text import plural
 
@@ -39,10 +40,11 @@ from ldkit.core.text import plural
 @click.option("--chat", "chat", type=chat_choice(), default=None,
               help="With --post: the service the webhook belongs to. Default: the workspace's `chat` setting.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@team_option
 def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: float, scheduler: str | None,
            strict: bool,
            jobs: int | None, rebuild: bool, out: Path | None, formats: tuple[str, ...], webhook: str | None,
-           repost: bool, chat: str | None, quiet: bool) -> None:
+           repost: bool, chat: str | None, quiet: bool, team: str | None) -> None:
     """Build the week's digest: one self-contained, script-free HTML page.
 
     \b
@@ -70,6 +72,15 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
       ldkit digest --execute --jobs 2 --timeout 120 --strict
       ldkit digest --execute --scheduler tcp://dask.example.org:8786
       ldkit digest --week last --post "$SLACK_WEBHOOK"
+
+    \b
+    For a company ([teams] in ldkit.toml) each team gets its own digest in
+    digests/<week>/<team>/ and digests/<week>/index.html shows every team
+    side by side; --post sends each team's digest to the webhook in the
+    variable its webhook_env names, and the company summary to WEBHOOK_URL.
+    --team SLUG builds (and posts) one team's digest only.
+      ldkit digest --week held --post "$LEARNING_DAY_WEBHOOK"
+      ldkit digest --team robotics --format md
     """
     from ldkit.core.fastimport import skip_slow_optional_imports
 
@@ -88,10 +99,17 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
         check_webhook(webhook)
     if scheduler and not execute:
         raise InputError("--scheduler goes with --execute", hint="ldkit digest --execute --scheduler local:2")
-    workspace = find_workspace()
+    workspace = find_workspace().for_team(team)
     the_week = workspace.read_week(week)
     if execute and not scheduler:
         scheduler = default_scheduler(workspace.settings.scheduler)
+    if team and out is None:
+        out = workspace.digest_folder(the_week) / team
+    if workspace.settings.teams and not team:
+        _company(workspace, the_week, out, tuple(formats), webhook, chat, repost, strict,
+                 jobs=jobs, rebuild=rebuild, show_progress=progress_enabled() and not quiet, execute=execute,
+                 timeout=timeout, notebook_timeout=notebook_timeout, scheduler=scheduler)
+        return
     result = build_digest(workspace, the_week, out=out, formats=tuple(formats) or ("html",), jobs=jobs,
                           rebuild=rebuild, show_progress=progress_enabled() and not quiet, execute=execute,
                           timeout=timeout, notebook_timeout=notebook_timeout, scheduler=scheduler)
@@ -129,3 +147,33 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
     if strict and (result.failed or result.render_errors):
         ctx = click.get_current_context()
         ctx.exit(1)
+
+
+def _company(workspace: Any, week: Any, out: Path | None, formats: tuple[str, ...], webhook: str | None,
+             chat: str | None, repost: bool, strict: bool, **options: Any) -> None:
+    """Every team's digest and the company page; with a webhook, each team's post and the company summary."""
+    from ldkit.cli.base import warn
+    from ldkit.core.layout import relative
+    from ldkit.digest.company import build_company_digest, post_company
+
+    result = build_company_digest(workspace, week, out=out, formats=formats or ("html",), **options)
+    for message in result.warnings:
+        warn(message)
+    for team, _, done in result.teams:
+        for problem in done.model.problems:
+            warn(f"{problem['path']}: {problem['error']} (named in {team.slug}'s digest; the rest was built)")
+    say(f"{result.model.sentence()} → {relative(result.files['html'], workspace.root)}")
+    for t in result.model.teams:
+        say(f"  {t.slug:<16} {t.people} of {t.members} took part, {t.hours:g} h → "
+            f"{relative(result.folder / t.link, workspace.root)}")
+    failed: list[Any] = []
+    if webhook:
+        said, warnings, failed = post_company(workspace, week, result, webhook, chat, repost)
+        for message in warnings:
+            warn(message)
+        for line in said:
+            say(line)
+    if failed:
+        raise failed[0]
+    if strict and any(d.failed or d.render_errors for _, _, d in result.teams):
+        click.get_current_context().exit(1)

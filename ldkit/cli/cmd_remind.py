@@ -1,10 +1,12 @@
 """`ldkit remind plan|outcome`: nudge who has not planned or summarized, once each."""
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from ldkit.cli.base import say
-from ldkit.cli.options import chat_choice, week_option
+from ldkit.cli.options import chat_choice, team_option, week_option
 from ldkit.cli.types import CLOCK_TIME
 
 
@@ -24,8 +26,9 @@ from ldkit.cli.types import CLOCK_TIME
 @click.option("--dm", is_flag=True,
               help="Send each member due a Slack direct message with a button that opens the form "
                    "(SLACK_BOT_TOKEN; needs the bot extra) instead of one channel message.")
+@team_option
 def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, at_local: str | None,
-           dry_run: bool, force: bool, dm: bool) -> None:
+           dry_run: bool, force: bool, dm: bool, team: str | None) -> None:
     """Remind who has not planned (KIND plan) or summarized (KIND outcome).
 
     \b
@@ -42,6 +45,14 @@ def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, a
       ldkit remind outcome --post "$WEBHOOK" --at-local 16:00 --chat teams
       ldkit remind plan --dry-run
       ldkit remind plan --dm --at-local 09:30                   # a Slack DM each
+
+    \b
+    For a company ([teams] in ldkit.toml) each team's reminder goes to the
+    webhook in the variable its webhook_env names, once per team; members
+    without a team are reminded on --post. --team SLUG reminds one team
+    (on --post, else on its own webhook).
+      ldkit remind plan --post "$LEARNING_DAY_WEBHOOK" --at-local 09:00
+      ldkit remind outcome --team robotics
     """
     from ldkit.core.errors import InputError
     from ldkit.core.workspace import find_workspace
@@ -51,6 +62,16 @@ def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, a
     the_week = workspace.read_week(week)
     at = parse_at(at_local)
     service = chat or workspace.settings.chat
+    if workspace.settings.teams and not team and not dm:  # a direct message goes to its person, team or not
+        _company(workspace, the_week, kind, webhook, service, at, dry_run, force)
+        return
+    if team:
+        from ldkit.digest.company import team_webhook
+
+        workspace = workspace.for_team(team)
+        info = workspace.team_info(team)
+        webhook = webhook or team_webhook(info)
+        service = chat or info.chat or service
     if dry_run:
         due = reminder(workspace, the_week, kind, at, force=force)
         if not due.due:
@@ -82,3 +103,25 @@ def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, a
         say(f"reminded {', '.join(m.slug for m in due.due)} to {'plan' if kind == 'plan' else 'summarize'}")
     else:
         say(due.nobody_line())
+
+
+def _company(workspace: Any, week: Any, kind: str, webhook: str | None, service: str, at: Any, dry_run: bool,
+             force: bool) -> None:
+    """Every team's reminder on its own webhook; members without a team on --post."""
+    from ldkit.cli.base import warn
+    from ldkit.core.workspace import NO_TEAM
+    from ldkit.team.remind import company_views, reminder, send_company_reminders
+
+    if dry_run:
+        for label, view, hook, own, why in company_views(workspace):
+            due = reminder(view, week, kind, at, force=force)
+            where = "its webhook" if hook else ("--post" if view.scope == NO_TEAM else f"nowhere ({why})")
+            say(f"{label}: " + (f"would name {', '.join(m.slug for m in due.due)} on {own or service}, to {where}"
+                                if due.due else due.nobody_line()))
+        say("(dry run: nothing sent)")
+        return
+    done, warnings = send_company_reminders(workspace, week, kind, webhook, service, at, force)
+    for message in warnings:
+        warn(message)
+    for label, due in done:
+        say(f"{label}: " + (f"reminded {', '.join(m.slug for m in due.due)}" if due.due else due.nobody_line()))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from ldkit.cli.base import say
-from ldkit.cli.options import json_option, week_option
+from ldkit.cli.options import json_option, team_option, week_option
 
 
 @click.command()
@@ -13,9 +13,10 @@ from ldkit.cli.options import json_option, week_option
 @click.option("--author", "-a", metavar="NAME", default=None, help="Only this person's workbooks.")
 @click.option("--category", "-c", metavar="C", default=None, help="Only plans of this category.")
 @click.option("--limit", "-n", type=click.IntRange(1, 1000), default=20, show_default=True, help="At most N hits.")
+@team_option
 @json_option
 def search(query: tuple[str, ...], week: str | None, author: str | None, category: str | None, limit: int,
-           as_json: bool) -> None:
+           team: str | None, as_json: bool) -> None:
     """Search every week: titles, plans, summaries, next steps, papers, notes.
 
     \b
@@ -30,13 +31,14 @@ def search(query: tuple[str, ...], week: str | None, author: str | None, categor
       ldkit search diffusion
       ldkit search "attention transform*" --author alice
       ldkit search backprop --category ml-fundamentals --json
+      ldkit search diffusion --team robotics
     """
     from ldkit.cli.base import emit_json, warn
     from ldkit.core.text import author_slug
     from ldkit.core.workspace import find_workspace
     from ldkit.site.search import search as run_search
 
-    workspace = find_workspace()
+    workspace = find_workspace().for_team(team)
     hits, warnings = run_search(workspace, " ".join(query), str(workspace.read_week(week)) if week else None,
                                 author_slug(author) if author else None, category, limit)
     for message in warnings:

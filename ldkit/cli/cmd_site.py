@@ -43,6 +43,11 @@ def site(out: Path | None, since: str | None, until: str | None, rebuild: bool, 
       ldkit site                      # -> site/index.html
       ldkit site --since 2026-W01 --out public
       ldkit site --rebuild
+
+    \b
+    A company whose teams keep their own repositories names each one's
+    workspace in [teams] (workspace = "teams/robotics", checked out side by
+    side; `ldkit ci` writes the checkouts): the site joins them all.
     """
     from ldkit.core.fastimport import skip_slow_optional_imports
 
@@ -51,9 +56,15 @@ def site(out: Path | None, since: str | None, until: str | None, rebuild: bool, 
     from ldkit.core.layout import relative
     from ldkit.core.workspace import find_workspace
     from ldkit.site.build import build_site
+    from ldkit.site.join import join_workspaces
 
     workspace = find_workspace()
-    result = build_site(workspace, out, workspace.read_week(since) if since else None,
+    joined = join_workspaces(workspace)  # a company of several repositories: one workspace of them all
+    for message in joined.warnings:
+        warn(message)
+    if joined.teams:
+        say(f"joined the workspaces of {', '.join(joined.teams)}")
+    result = build_site(joined.workspace, out or workspace.site, workspace.read_week(since) if since else None,
                         workspace.read_week(until) if until else None,
                         rebuild=rebuild, jobs=jobs, show_progress=progress_enabled() and not quiet)
     for message in dict.fromkeys(result.warnings):

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from ldkit.cli.base import say
-from ldkit.cli.options import json_option
+from ldkit.cli.options import json_option, team_option
 from ldkit.cli.types import WEEK
 
 
@@ -17,10 +17,12 @@ from ldkit.cli.types import WEEK
 @json_option
 @click.option("--plot", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="FILE",
               help="Draw weekly participation and hours to FILE.svg or FILE.png (needs matplotlib).")
+@team_option
 @click.option("--health", is_flag=True,
               help="How the day is going over the last 8 learning days up to --until (default: the week just "
                    "held): used for work, leaking into other days, fading; names who to invite back.")
-def stats(since: str | None, until: str | None, as_json: bool, plot: Path | None, health: bool) -> None:
+def stats(since: str | None, until: str | None, as_json: bool, plot: Path | None, team: str | None,
+          health: bool) -> None:
     """Per week: people, plans, outcomes, hours, categories. Per person: streaks and participation.
 
     \b
@@ -40,6 +42,7 @@ def stats(since: str | None, until: str | None, as_json: bool, plot: Path | None
       ldkit stats
       ldkit stats --since 2026-W40 --json
       ldkit stats --plot participation.svg
+      ldkit stats --team robotics --json
     """
     from ldkit.cli.base import emit_json
     from ldkit.core.errors import InputError
@@ -49,7 +52,7 @@ def stats(since: str | None, until: str | None, as_json: bool, plot: Path | None
 
     if plot is not None:
         check_plot_path(plot)
-    workspace = find_workspace()
+    workspace = find_workspace().for_team(team)
     if health:
         if since or plot:
             raise InputError("--health looks at the last 8 learning days up to --until; --since and --plot do not "

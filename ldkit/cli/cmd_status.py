@@ -4,13 +4,14 @@ from __future__ import annotations
 import click
 
 from ldkit.cli.base import say
-from ldkit.cli.options import json_option, week_option
+from ldkit.cli.options import json_option, team_option, week_option
 
 
 @click.command()
 @week_option
+@team_option
 @json_option
-def status(week: str | None, as_json: bool) -> None:
+def status(week: str | None, team: str | None, as_json: bool) -> None:
     """Show each author of the week with their workbooks, plan and outcome.
 
     \b
@@ -22,13 +23,14 @@ def status(week: str | None, as_json: bool) -> None:
     Examples:
       ldkit status
       ldkit status --week last --json
+      ldkit status --team robotics
     """
     from ldkit.cli.base import emit_json, warn
     from ldkit.core.workspace import find_workspace
     from ldkit.ledger.status import week_status
     from ldkit.ledger.totals import Numbers
 
-    workspace = find_workspace()
+    workspace = find_workspace().for_team(team)
     report = week_status(workspace, workspace.read_week(week))
     for problem in report["problems"]:
         warn(f"{problem['path']}: {problem['error']}")

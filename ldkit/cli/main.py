@@ -20,6 +20,7 @@ from ldkit.cli.cmd_skip import skip
 from ldkit.cli.cmd_stats import stats
 from ldkit.cli.cmd_status import status
 from ldkit.cli.cmd_team import team
+from ldkit.cli.cmd_who import who
 from ldkit.cli.cmd_workspace import init, templates
 from ldkit.core import __version__
 
@@ -48,7 +49,7 @@ def cli() -> None:
 
 
 for command in (init, templates, new, log, show, status, skip, digest, stats, expenses, paper, site, search, export,
-                team, remind, ci, doctor, bot):
+                team, who, remind, ci, doctor, bot):
     cli.add_command(command)
 
 new_workbook = new

@@ -13,6 +13,9 @@ from ldkit.core.weeks import WEEK_HELP
 week_option = click.option(
     "--week", "-w", "week", type=WEEK, metavar="W", default=None,
     help=WEEK_HELP + " Default: this week.")
+team_option = click.option(
+    "--team", "team", metavar="SLUG", default=None,
+    help="Only this team's members (a table of [teams] in ldkit.toml; the roster's `team` says who is on it).")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 author_option = click.option(
     "--author", "-a", metavar="NAME", default=None,

@@ -49,6 +49,7 @@ SITE_INDEX = "index.html"
 PEOPLE_INDEX = "people/index.html"
 TOPICS_INDEX = "topics/index.html"
 PAPERS_INDEX = "papers/index.html"
+TEAMS_INDEX = "teams/index.html"  # a company's teams side by side (only with [teams])
 SITE_FEED = "feed.xml"
 
 
@@ -68,6 +69,11 @@ def site_person_path(author: str) -> str:
 
 def site_person_feed(author: str) -> str:
     return f"people/{url_slug(author)}/{SITE_FEED}"
+
+
+def site_team_path(team: str) -> str:
+    """A company team's page on the site."""
+    return f"teams/{url_slug(team)}/{SITE_INDEX}"
 
 
 def site_topic_path(category: str) -> str:

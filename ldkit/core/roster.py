@@ -1,13 +1,14 @@
-"""Reading the roster (`[team]` in ldkit.toml): each member checked — name, chat id, time zone, email (editing:
+"""Reading the roster (`[team]` in ldkit.toml): each member checked — name, chat id, time zone, email, team (editing:
 ldkit.team.roster)."""
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 from ldkit.core.errors import InputError, WorkspaceError
 from ldkit.core.text import author_slug
 
-MEMBER_KEYS = ("name", "chat", "tz", "email")
+MEMBER_KEYS = ("name", "chat", "tz", "email", "team")
 
 
 @dataclass(frozen=True)
@@ -17,9 +18,13 @@ class Member:
     chat: str = ""  # the id used for mentions (Slack U024BE7LH, a Mattermost username, a Teams UPN)
     tz: str = ""  # an IANA zone, e.g. Europe/Berlin
     email: str = ""  # git's user.email on their machine: `ldkit new` then knows them without --author
+    team: str = ""  # the slug of their team (a table of `[teams]`), for a company
 
     def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+        data = asdict(self)
+        if not self.team:  # a workspace without [teams] reads as it always has
+            data.pop("team")
+        return data
 
 
 def display_name(slug: str, members: tuple[Member, ...] | list[Member] = ()) -> str:
@@ -42,10 +47,13 @@ def check_zone(zone: str, where: str) -> str:
     return zone
 
 
+_EMAIL = re.compile(r"[^@\s\x00-\x1f]+@[^\s\x00-\x1f]*[^@\s\x00-\x1f]")  # one @, not at either end
+
+
 def check_email(email: str, where: str) -> str:
     text = email.strip()
-    if "@" not in text or any(ch.isspace() or ord(ch) < 32 for ch in text) or text.startswith("@") \
-            or text.endswith("@"):
+    if not _EMAIL.fullmatch(text) and ("@" not in text or any(ch.isspace() or ord(ch) < 32 for ch in text)
+                                       or text.startswith("@") or text.endswith("@")):
         raise InputError(f"{where}: {email!r} is not an email address", hint="e.g. ada@example.org, as in "
                          "`git config user.email`")
     return text
@@ -84,5 +92,5 @@ def parse_team(table: object, where: str) -> tuple[Member, ...]:
                 raise WorkspaceError(f"{where}: team members {twin!r} and {key!r} have the same email "
                                      f"{value['email']!r}", hint="an email names one person; remove one of them")
         members.append(Member(slug, value.get("name", ""), value.get("chat", ""), value.get("tz", ""),
-                              value.get("email", "").strip()))
+                              value.get("email", "").strip(), value.get("team", "")))
     return tuple(sorted(members, key=lambda m: m.slug))

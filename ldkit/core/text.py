@@ -11,11 +11,16 @@ MAX_SLUG = 80
 MAX_TITLE = 200
 
 
+_PLAIN_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # already a slug: nothing to do (a roster's 100,000 keys)
+
+
 def slugify(text: str, max_length: int = MAX_SLUG) -> str:
     """Lower-case letters and digits joined by '-'; never '.', '/', or '..', so it stays a plain name.
 
     Accents are dropped (Résumé -> resume); other scripts are kept (注意 stays 注意).
     """
+    if len(text) <= max_length and _PLAIN_SLUG.fullmatch(text):
+        return text
     decomposed = unicodedata.normalize("NFKD", str(text))
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     words = re.split(r"[^\w]+|_", plain.lower())

@@ -18,6 +18,8 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 CONFIG_FILE = "ldkit.toml"
+CACHE_DIR = ".ldkit-cache"
+NO_TEAM = "_no-team"  # the scope of members without a team: never a team slug (slugs have no "_")
 DEFAULT_CATEGORIES = (
     "paper-reading", "paper-reimplementation", "tutorial", "side-project", "fundamentals",
     "ml-fundamentals", "engineering", "management", "mechanical", "other",
@@ -37,11 +39,13 @@ class Settings:
     scheduler: str | None = None  # a Dask scheduler address (or local:N) for `digest --execute`
     team: tuple[Any, ...] = ()  # the roster (ldkit.core.roster.Member), empty when there is none
     chat: str = "slack"  # the chat service webhooks speak: slack, mattermost or teams
+    teams: tuple[Any, ...] = ()  # a company's teams (ldkit.core.teams.Team), empty when there are none
 
 
 _TYPES: dict[str, type | tuple[type, ...]] = {
     "learning_day": str, "categories": list, "author": str, "workbooks_dir": str,
     "digests_dir": str, "currency": str, "kernel": str, "site_url": str, "scheduler": str, "team": dict, "chat": str,
+    "teams": dict,
 }
 
 
@@ -50,6 +54,48 @@ class Workspace:
     root: Path
     settings: Settings = field(default_factory=Settings)
     config_file: Path | None = None
+    scope: str | None = None  # a team's slug: this view of the workspace holds only that team's members
+    members: frozenset[str] | None = None  # with a scope: the authors whose workbooks count
+
+    def for_team(self, slug: str | None) -> Workspace:
+        """The workspace as one team sees it: its roster members only (their workbooks, weeks off, the team
+        rule). `None` is the whole workspace; an unknown slug is refused in one line naming the teams."""
+        if slug is None:
+            return self
+        from dataclasses import replace
+
+        from ldkit.core.teams import unknown_team
+
+        if slug not in {t.slug for t in self.settings.teams}:
+            raise unknown_team(slug, self.settings.teams)
+        roster = tuple(m for m in self.settings.team if m.team == slug)
+        return replace(self, settings=replace(self.settings, team=roster), scope=slug,
+                       members=frozenset(m.slug for m in roster))
+
+    def without_team(self) -> Workspace:
+        """The roster members no team names (a company's reminders for them go to the workspace's webhook)."""
+        from dataclasses import replace
+
+        roster = tuple(m for m in self.settings.team if not m.team)
+        return replace(self, settings=replace(self.settings, team=roster), scope=NO_TEAM,
+                       members=frozenset(m.slug for m in roster))
+
+    def team_info(self, slug: str) -> Any:
+        """The `Team` named `slug` (ldkit.core.teams.Team)."""
+        for found in self.settings.teams:
+            if found.slug == slug:
+                return found
+        from ldkit.core.teams import unknown_team
+
+        raise unknown_team(slug, self.settings.teams)
+
+    def team_by_author(self) -> dict[str, str]:
+        """author -> their company team's slug, for the roster members a team names."""
+        return {m.slug: m.team for m in self.settings.team if m.team}
+
+    def counts(self, author: str) -> bool:
+        """Whether `author`'s workbooks belong to this view (always, unless it is scoped to a team)."""
+        return self.members is None or author in self.members
 
     @property
     def workbooks(self) -> Path:
@@ -75,7 +121,7 @@ class Workspace:
 
     @property
     def cache(self) -> Path:
-        return self.root / ".ldkit-cache"
+        return self.root / CACHE_DIR
 
     @property
     def weekday(self) -> int:
@@ -147,15 +193,25 @@ def config_in(folder: Path) -> Path | None:
 
 
 def load_workspace(root: Path, config: Path) -> Workspace:
+    from ldkit.core import settings_cache
+
     try:
-        data = tomllib.loads(config.read_text(encoding="utf-8"))
+        raw = config.read_bytes()
+        key = settings_cache.key_of(raw, config) if len(raw) >= settings_cache.CACHE_FROM_BYTES else None
+        known = settings_cache.cached(root / CACHE_DIR, key, Settings) if key else None
+        if known is not None:  # a large roster, read and checked before: the same bytes give the same settings
+            return Workspace(root=root, settings=known, config_file=config)
+        data = tomllib.loads(raw.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise WorkspaceError(f"{config} is not valid TOML: {exc}", hint="fix the file and try again") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise WorkspaceError(f"cannot read {config}: {exc}") from None
     table = data.get("tool", {}).get("ldkit", {}) if config.name == "pyproject.toml" else data
     where = f"{config} [tool.ldkit]" if config.name == "pyproject.toml" else str(config)
-    return Workspace(root=root, settings=parse_settings(table, where), config_file=config)
+    settings = parse_settings(table, where)
+    if key:
+        settings_cache.keep(root / CACHE_DIR, key, settings)
+    return Workspace(root=root, settings=settings, config_file=config)
 
 
 def parse_settings(table: object, where: str) -> Settings:
@@ -195,6 +251,14 @@ def parse_settings(table: object, where: str) -> Settings:
         from ldkit.core.roster import parse_team
 
         values["team"] = parse_team(values["team"], where)
+    if "teams" in values:
+        from ldkit.core.teams import parse_teams
+
+        values["teams"] = parse_teams(values["teams"], where)
+    if values.get("team"):
+        from ldkit.core.teams import check_members_teams
+
+        check_members_teams(values["team"], values.get("teams", ()), where)  # type: ignore[arg-type]
     if "site_url" in values:
         from urllib.parse import urlparse
 

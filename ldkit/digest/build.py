@@ -44,17 +44,21 @@ def output_folder(workspace: Workspace, week: Week, out: Path | None) -> Path:
 def build_digest(workspace: Workspace, week: Week, *, out: Path | None = None, formats: tuple[str, ...] = ("html",),
                  jobs: int | None = None, rebuild: bool = False, show_progress: bool = False,
                  execute: bool = False, timeout: float = 600, notebook_timeout: float = 3600,
-                 scheduler: str | None = None) -> DigestResult:
-    """The page is always written; `md` and `json` are added on request. No workbook is ever modified."""
+                 scheduler: str | None = None, pool: RenderPool | None = None) -> DigestResult:
+    """The page is always written; `md` and `json` are added on request. No workbook is ever modified.
+
+    `pool`: render workers to share (a company's digests, one per team); the caller closes it."""
     folder = output_folder(workspace, week, out)
     make_folder(folder)
     workers = jobs or os.cpu_count() or 1
-    pool = RenderPool(workers)
+    own = pool is None
+    pool = RenderPool(workers) if pool is None else pool
     try:
         return _build(workspace, week, folder, pool, formats, workers, rebuild, show_progress, execute, timeout,
                       notebook_timeout, scheduler)
     finally:
-        pool.close()
+        if own:
+            pool.close()
 
 
 def _build(workspace: Workspace, week: Week, folder: Path, pool: RenderPool, formats: tuple[str, ...], workers: int,

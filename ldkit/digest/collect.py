@@ -31,7 +31,7 @@ def collect(workspace: Workspace, week: Week, index: Path | None = None,
     found = Collected(week=week)
     seen = ReadCache(index)
     try:
-        for path in notebook_files(workspace.week_folder(week), workspace.root, found.problems):
+        for path in notebook_files(workspace.week_folder(week), workspace.root, found.problems, workspace.members):
             try:
                 known = seen.get(path)
                 if known is None and on_change is not None:

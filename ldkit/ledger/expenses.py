@@ -80,7 +80,7 @@ def expense_report(workspace: Workspace, since: Week | None = None, until: Week 
         if since is not None and week < since or until is not None and week > until:
             continue
         day = learning_day_of(week, workspace.weekday).isoformat()
-        workbooks, problems = scan(workspace.week_folder(week))
+        workbooks, problems = scan(workspace.week_folder(week), workspace.root, workspace.members)
         report.warnings.extend(f"{p.path}: {p.reason}" for p in problems)
         for wb in sorted(workbooks, key=lambda w: (w.author, str(w.path))):
             if author is not None and wb.author != author:

@@ -89,12 +89,16 @@ class Health:
                 "days": [d.as_dict() for d in self.days], **people}
 
 
-def zone_of(workspace: Workspace, author: str) -> dt.tzinfo:
-    """The author's own zone (their roster `tz`), else UTC: where "the learning day" is a calendar date."""
+def zones_of(workspace: Workspace) -> dict[str, dt.tzinfo]:
+    """Each member's own zone (their roster `tz`); read once, a company roster has thousands of members."""
     from zoneinfo import ZoneInfo
 
-    own = [m.tz for m in workspace.settings.team if m.slug == author and m.tz]
-    return ZoneInfo(own[0]) if own else dt.timezone.utc
+    return {m.slug: ZoneInfo(m.tz) for m in workspace.settings.team if m.tz}
+
+
+def zone_of(workspace: Workspace, author: str) -> dt.tzinfo:
+    """The author's own zone, else UTC: where "the learning day" is a calendar date."""
+    return zones_of(workspace).get(author, dt.timezone.utc)
 
 
 def saved_on(record: dict[str, Any], zone: dt.tzinfo) -> dt.date | None:
@@ -133,6 +137,7 @@ def refuse_future_week(workspace: Workspace, identity: dict[str, Any], now: dt.d
 def health(workspace: Workspace, until: Week, today: dt.date | None = None) -> Health:
     """The last WINDOW learning days held up to `until` (a day not yet begun is left out)."""
     today = today or dt.date.today()
+    zones = zones_of(workspace)
     report = Health(str(until))
     seen: list[tuple[DayHealth, set[str], set[str], set[str], list[str]]] = []
     for back in range(WINDOW - 1, -1, -1):
@@ -140,12 +145,12 @@ def health(workspace: Workspace, until: Week, today: dt.date | None = None) -> H
         day = learning_day_of(week, workspace.weekday)
         if day > today:
             continue
-        workbooks, _ = scan(workspace.week_folder(week))
+        workbooks, _ = scan(workspace.week_folder(week), workspace.root, workspace.members)
         data = read_week(workspace, week, workbooks)
         team = team_of(workspace, week, data.people)
         row = DayHealth(str(week), day.isoformat(), team=len(team), took_part=len(data.totals.took_part))
         for wb in workbooks:
-            zone = zone_of(workspace, wb.author)
+            zone = zones.get(wb.author, dt.timezone.utc)
             outcome = wb.records.outcome
             if outcome is not None:
                 row.outcomes += 1

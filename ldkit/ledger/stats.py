@@ -45,6 +45,8 @@ def skips_of(workspace: Workspace, week: Week, warnings: list[str] | None = None
 
     found: dict[str, str] = {}
     for path in sorted(workspace.week_folder(week).glob(f"*/{SKIP_FILE}")):
+        if not workspace.counts(path.parent.name):
+            continue  # another team's week off
         if not workspace.contains(path):  # a link out of the workspace is not followed (the week's reader says so)
             continue
         problem = None
@@ -106,7 +108,16 @@ class WeekData:
 def read_week(workspace: Workspace, week: Week, workbooks: list[Any] | None = None) -> WeekData:
     """A week's numbers; `workbooks` already read (the digest has them) saves reading them twice."""
     if workbooks is None:
-        workbooks, _ = scan(workspace.week_folder(week), workspace.root)
+        from ldkit.ledger import week_cache
+
+        key = week_cache.week_key(workspace, week)
+        known = week_cache.cached(workspace, week, key)
+        if known is not None:  # nothing in the week's folder changed: its numbers as they were
+            return WeekData(week=week, totals=known[0], skipped=known[1])
+        workbooks, _ = scan(workspace.week_folder(week), workspace.root, workspace.members)
+        data = WeekData(week=week, totals=week_totals(workbooks, week), skipped=skips_of(workspace, week))
+        week_cache.keep(workspace, week, key, data.totals, data.skipped)
+        return data
     return WeekData(week=week, totals=week_totals(workbooks, week), skipped=skips_of(workspace, week))
 
 

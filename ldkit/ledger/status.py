@@ -13,7 +13,7 @@ from ldkit.records.scan import scan
 
 def week_status(workspace: Workspace, week: Week) -> dict[str, Any]:
     """Per author their workbooks with plan yes/no, outcome status and hours; plus unreadable files."""
-    workbooks, problems = scan(workspace.week_folder(week), workspace.root)
+    workbooks, problems = scan(workspace.week_folder(week), workspace.root, workspace.members)
     authors: dict[str, list[dict[str, Any]]] = {}
     warnings: list[str] = []
     for wb in workbooks:

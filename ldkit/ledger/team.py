@@ -26,7 +26,7 @@ def team_of(workspace: Workspace, week: Week, authors: Iterable[str]) -> list[st
         folder = workspace.week_folder(earlier)
         if folder.is_dir():
             seen.update(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
-    return sorted(seen)
+    return sorted(a for a in seen if workspace.counts(a))  # a company team's view: only its own members
 
 
 def missing(team: Iterable[str], took_part: Iterable[str], weeks_off: Iterable[str]) -> list[str]:

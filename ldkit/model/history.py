@@ -114,6 +114,14 @@ class History:
     papers: list[PaperLog]
     outcomes: list[Entry]  # every team-visible outcome, newest first (the feeds)
     team: list[str]
+    author_team: dict[str, str] = field(default_factory=dict)  # author -> team slug, for a company ([teams])
+    teams: list[Any] = field(default_factory=list)  # a company's teams (model.company.TeamHistory), side by side
+
+    def who(self, entries: list[Entry]) -> list[Any]:
+        """Who studied what `entries` hold, with their team, weeks and hours (model.who)."""
+        from ldkit.model.who import entry_matches, who_studied
+
+        return who_studied(entry_matches(entries), self.author_team)
 
     @property
     def summaries(self) -> int:
@@ -175,4 +183,5 @@ def build_history(workspace: Workspace, workbooks_by_week: dict[Week, list[Any]]
     return History(weeks=weeks, people=sorted(people.values(), key=lambda p: p.author),
                    topics=dict(sorted(topics.items())),
                    papers=sorted(papers.values(), key=lambda log: log.entries[0].week, reverse=True),
-                   outcomes=outcomes, team=sorted(people))
+                   outcomes=outcomes, team=sorted(people),
+                   author_team=workspace.team_by_author())

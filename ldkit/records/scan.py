@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,8 +37,12 @@ def workbook_stamp(path: Path) -> str:
     return "|".join(parts)
 
 
-def notebook_files(folder: Path, root: Path | None = None, outside: list[Problem] | None = None) -> list[Path]:
+def notebook_files(folder: Path, root: Path | None = None, outside: list[Problem] | None = None,
+                   authors: Collection[str] | None = None) -> list[Path]:
     """The .ipynb files below `folder`, leaving out Jupyter's checkpoints, hidden folders and --force backups.
+
+    With `authors` (a team's members), only their folders of a week folder (workbooks/<week>/<author>/) are
+    looked at.
 
     Nothing that leads out of `root` (the workspace; `folder` itself when not given) is read: a notebook, a
     week's or an author's folder that is a link to elsewhere is left out and named once in `outside`."""
@@ -45,6 +50,8 @@ def notebook_files(folder: Path, root: Path | None = None, outside: list[Problem
     folder = Path(folder)
     if not folder.is_dir():
         return []
+    if authors is not None:
+        return sorted(p for a in authors if (folder / a).is_dir() for p in notebook_files(folder / a, root, outside))
     found: list[Path] = []
     named: set[Path] = set()
 
@@ -73,11 +80,13 @@ def notebook_files(folder: Path, root: Path | None = None, outside: list[Problem
     return sorted(found)
 
 
-def scan(folder: Path, root: Path | None = None) -> tuple[list[Workbook], list[Problem]]:
-    """Every workbook below `folder` and what could not be read; nothing outside `root` (the workspace) is read."""
+def scan(folder: Path, root: Path | None = None,
+         authors: Collection[str] | None = None) -> tuple[list[Workbook], list[Problem]]:
+    """Every workbook below `folder` (of `authors` only, when given) and what could not be read; nothing outside
+    `root` (the workspace) is read."""
     workbooks: list[Workbook] = []
     problems: list[Problem] = []
-    for path in notebook_files(folder, root, problems):
+    for path in notebook_files(folder, root, problems, authors):
         try:
             workbook = load_workbook(path, root=root)
         except NotebookError as exc:

@@ -68,6 +68,12 @@ def build_site(workspace: Workspace, out: Path | None = None, since: Week | None
     make_folder(folder.parent)
     with _site_lock(workspace, folder):
         _recover(folder)
+        inputs = _inputs(workspace, folder, weeks)
+        before = _read_manifest(folder)
+        if not rebuild and before.get("inputs") == _inputs_key(inputs, before.get("referenced", [])) \
+                and (folder / SITE_INDEX).is_file():
+            # nothing the site shows has changed (files, settings, ldkit, the date): the site stands as it is
+            return SiteResult(folder=folder, weeks=[str(w) for w in weeks], notebooks=before.get("notebooks", 0))
         try:
             staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(folder), dir=folder.parent))
         except OSError as exc:
@@ -76,7 +82,7 @@ def build_site(workspace: Workspace, out: Path | None = None, since: Week | None
         pool = RenderPool(jobs or os.cpu_count() or 1)
         try:
             _build(workspace, folder, staging, weeks, rebuild, pool, result, show_progress,
-                   keep=[w for w in known if w not in weeks])
+                   keep=[w for w in known if w not in weeks], inputs=inputs)
             result.changed = _differences(staging, folder)
             _swap(staging, folder)
         finally:
@@ -170,8 +176,54 @@ def _site_lock(workspace: Workspace, folder: Path) -> Iterator[None]:
         yield
 
 
+def _inputs(workspace: Workspace, folder: Path, weeks: list[Week]) -> str:
+    """A digest of everything a site build reads, at the cost of one stat per file: every file under workbooks/
+    (notebooks, journals, weeks off, images beside them), the settings file, ldkit's own code and templates, the
+    weeks asked for, where the site goes, and today's date (a week's open days and held days follow the date)."""
+    import datetime as dt
+
+    digest = hashlib.sha256()
+    digest.update(json.dumps([__version__, SITE_VERSION, str(folder.resolve()), [str(w) for w in weeks],
+                              dt.date.today().isoformat()]).encode())
+    if workspace.config_file is not None:
+        with contextlib.suppress(OSError):
+            digest.update(workspace.config_file.read_bytes())
+    package = Path(__file__).resolve().parent.parent
+    for top in (package, workspace.workbooks):
+        for here, dirs, files in os.walk(top):
+            dirs.sort()
+            for name in sorted(files):
+                with contextlib.suppress(OSError):
+                    info = os.stat(os.path.join(here, name))
+                    digest.update(f"{here}/{name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode("utf-8",
+                                                                                           "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _inputs_key(inputs: str, referenced: list[str]) -> str:
+    """`_inputs` and the size and mtime of each image the notebooks reference (they may lie outside workbooks/)."""
+    digest = hashlib.sha256(inputs.encode())
+    for name in referenced:
+        try:
+            info = os.stat(name)
+            digest.update(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+        except OSError:
+            digest.update(f"{name}\0-\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _referenced(collected: dict[Week, Collected]) -> list[str]:
+    """Every image file the collected notebooks reference, as a path."""
+    found = set()
+    for found_week in collected.values():
+        for e in found_week.entries:
+            for part in filter(None, e.files.split("|")):
+                found.add(str(e.workbook.path.parent / part.rsplit(":", 2)[0]))
+    return sorted(found)
+
+
 def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week], rebuild: bool, pool: RenderPool,
-           result: SiteResult, show_progress: bool, keep: Sequence[Week] = ()) -> None:
+           result: SiteResult, show_progress: bool, keep: Sequence[Week] = (), inputs: str = "") -> None:
     """Build the whole site into `staging`: pages made again, unchanged week pages (and those of weeks outside
     --since/--until) carried over from `folder`; whatever the site no longer produces is simply not there."""
     manifest = _read_manifest(folder)
@@ -236,13 +288,26 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
     # stamped with the newest record, not the clock: an unchanged history gives byte-identical pages
     newest = history.outcomes[0].view.outcome if history.outcomes else None
     stamp = f"{newest.saved_at[:16].replace('T', ' ')} UTC" if newest else "now (no outcomes yet)"
+    if workspace.settings.teams:  # a company: its teams side by side, and a page per team
+        from ldkit.core.weeks import parse_week
+        from ldkit.ledger.team import team_of
+        from ldkit.model.company import team_histories
+        from ldkit.writers import site_teams
+
+        last = max(weeks) if weeks else parse_week("this")
+        on_teams = [(t, team_of(workspace.for_team(t.slug), last, [])) for t in workspace.settings.teams]
+        history.teams = team_histories(on_teams, history, weeks_read)
+        site_teams.write_all(history.teams, staging, stamp)
     site_pages.write_all(history, staging, stamp)
     site_url = workspace.settings.site_url
     feed_id = "urn:ldkit:site:" + hashlib.sha1(str(workspace.root).encode("utf-8")).hexdigest()
     atom.write(history.outcomes, staging, SITE_FEED, title="Learning Day", site_url=site_url, feed_id=feed_id)
+    by_author: dict[str, list[Any]] = {}  # once, not a filter over every outcome per person (people x outcomes)
+    for entry in history.outcomes:
+        by_author.setdefault(entry.author, []).append(entry)
     for person in history.people:
         feed_path = site_person_feed(person.author)
-        atom.write([e for e in history.outcomes if e.author == person.author], staging, feed_path,
+        atom.write(by_author.get(person.author, []), staging, feed_path,
                    title=f"Learning Day — {person.author}", site_url=site_url, feed_id=f"{feed_id}:{person.slug}")
     made = {str(week) for week, *_ in plans}
     carried = [str(w) for w in weeks if str(w) not in made] + [str(w) for w in keep]
@@ -250,8 +315,11 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
         _carry(folder / week_page(week_name), staging / week_page(week_name))
     kept = {str(w) for w in keep}
     old_prints = {w: f for w, f in manifest.get("weeks", {}).items() if w in kept}
+    referenced = _referenced(collected)
     atomic_write(staging / MANIFEST, json.dumps({"version": SITE_VERSION, "ldkit": __version__,
-                                                 "weeks": {**old_prints, **fingerprints}},
+                                                 "weeks": {**old_prints, **fingerprints},
+                                                 "inputs": _inputs_key(inputs, referenced), "referenced": referenced,
+                                                 "notebooks": result.notebooks},
                                                 indent=1, sort_keys=True) + "\n")
 
 

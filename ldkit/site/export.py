@@ -24,10 +24,10 @@ SCHEMA: dict[str, tuple[dict[str, type], str, list[tuple[str, str, str]]]] = {
     "weeks": ({"week": str, "learning_day": str, "people": int, "planned": int, "summarized": int, "hours": float,
                "skipped": str}, "week", []),
     "people": ({"author": str, "current_streak": int, "best_streak": int, "participation_rate": float,
-                "weeks_with_outcome": int, "hours": float}, "author", []),
+                "weeks_with_outcome": int, "hours": float, "team": str}, "author", []),
     "workbooks": ({"id": str, "week": str, "author": str, "title": str, "template": str, "path": str,
                    "category": str, "created": str, "paper_id": str, "paper_title": str, "outcome_status": str,
-                   "private": int},
+                   "private": int, "team": str},
                   "id", [("week", "weeks", "week"), ("author", "people", "author")]),
     "plans": ({"workbook_id": str, "goal": str, "category": str, "planned_hours": float, "resources": str,
                "saved_at": str}, "workbook_id", [("workbook_id", "workbooks", "id")]),
@@ -132,6 +132,7 @@ def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
         for author, h in data.totals.hours_by_author.items():
             hours[author] = hours.get(author, 0) + h
     authors = {p["author"]: p for p in stats["people"]}
+    author_team = workspace.team_by_author()  # a company's teams; None without
     for found in collected.values():
         for entry in found.entries:
             authors.setdefault(entry.author, {"author": entry.author})
@@ -140,7 +141,7 @@ def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
                                "best_streak": p.get("best_streak", 0),
                                "participation_rate": p.get("participation_rate", 0.0),
                                "weeks_with_outcome": p.get("weeks_with_outcome", 0),
-                               "hours": round(hours.get(author, 0), 2)})
+                               "hours": round(hours.get(author, 0), 2), "team": author_team.get(author)})
     for week, found in collected.items():
         for entry in found.entries:
             wb = entry.workbook
@@ -148,7 +149,7 @@ def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
                 rows["workbooks"].append({"id": wb.id, "week": str(week), "author": wb.author, "title": "",
                                           "template": "", "path": "", "category": None, "created": None,
                                           "paper_id": None, "paper_title": None, "outcome_status": None,
-                                          "private": 1})
+                                          "private": 1, "team": author_team.get(wb.author)})
                 continue
             ident = wb.identity
             papers = workbook_papers(ident)
@@ -159,7 +160,8 @@ def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
                 "category": plan["data"].get("category") if plan else None, "created": ident.get("created"),
                 "paper_id": papers[0].id or None if papers else None,
                 "paper_title": papers[0].title or None if papers else None,
-                "outcome_status": outcome["data"].get("status") if outcome else None, "private": 0})
+                "outcome_status": outcome["data"].get("status") if outcome else None, "private": 0,
+                "team": author_team.get(wb.author)})
             if plan is not None:
                 d = plan["data"]
                 rows["plans"].append({"workbook_id": wb.id, "goal": d["goal"], "category": d["category"],

@@ -22,7 +22,8 @@ from ldkit.records.scan import notebook_files, workbook_stamp
 from ldkit.records.workbook import load_workbook
 from ldkit.records.written import written_text
 
-INDEX_VERSION = 3  # 2: a private workbook is indexed as nothing; 3: stemmed (porter), only what people wrote
+INDEX_VERSION = 4  # 2: a private workbook is indexed as nothing; 3: stemmed (porter), only what people wrote;
+# 4: outcome hours kept (for `ldkit who`)
 COLUMNS = ("title", "plan", "summary", "next_steps", "papers", "cells")
 MAX_CELL_TEXT = 200_000  # characters of written cell text indexed per notebook
 
@@ -66,7 +67,7 @@ def _open(path: Path) -> sqlite3.Connection:
 
 def _create(db: sqlite3.Connection) -> None:
     db.execute("CREATE VIRTUAL TABLE docs USING fts5(path UNINDEXED, stamp UNINDEXED, week UNINDEXED, "
-               "author UNINDEXED, category UNINDEXED, " + ", ".join(COLUMNS) +
+               "author UNINDEXED, category UNINDEXED, hours UNINDEXED, " + ", ".join(COLUMNS) +
                ", tokenize = 'porter unicode61 remove_diacritics 2')")  # porter: "gradients" finds "gradient"
 
 
@@ -94,26 +95,26 @@ def refresh(workspace: Workspace, db: sqlite3.Connection) -> list[str]:
             except OSError as exc:
                 warnings.append(f"{path}: not searchable: {exc.strerror}")
                 continue
-            db.execute(f"INSERT INTO docs (path, stamp, week, author, category, {', '.join(COLUMNS)}) "
-                       f"VALUES ({', '.join('?' * (5 + len(COLUMNS)))})", (key, stamp, *row))
+            db.execute(f"INSERT INTO docs (path, stamp, week, author, category, hours, {', '.join(COLUMNS)}) "
+                       f"VALUES ({', '.join('?' * (6 + len(COLUMNS)))})", (key, stamp, *row))
         for gone in set(known) - current:
             db.execute("DELETE FROM docs WHERE rowid = ?", (known[gone][0],))
     return warnings
 
 
-def _document(workspace: Workspace, path: Path) -> tuple[str, ...]:
-    """(week, author, category, title, plan, summary, next_steps, papers, cells) of one workbook."""
+def _document(workspace: Workspace, path: Path) -> tuple[Any, ...]:
+    """(week, author, category, hours, title, plan, summary, next_steps, papers, cells) of one workbook."""
     nb = parse_notebook(path.read_bytes(), path)
     wb = load_workbook(path, nb)
     week = str(wb.identity.get("week") or path.parent.parent.name)
     if workbook_private(wb):
-        return (week, wb.author, "", *("" for _ in COLUMNS))  # kept so its stamp is known; nothing to find
+        return (week, wb.author, "", None, *("" for _ in COLUMNS))  # kept so its stamp is known; nothing to find
     plan, outcome = wb.records.plan, wb.records.outcome
     team_plan, team_outcome = plan, outcome
     papers = [" ".join([p.title, p.id, *p.authors]) for p in workbook_papers(wb.identity)]
     cells = written_text(nb, str(wb.identity.get("template") or ""), workspace.templates, MAX_CELL_TEXT)
     return (week, wb.author, str(plan["data"].get("category", "")) if plan else "",
-            str(wb.identity.get("title") or path.stem),
+            outcome["data"].get("hours") if outcome else None, str(wb.identity.get("title") or path.stem),
             " ".join([team_plan["data"].get("goal", ""), *team_plan["data"].get("resources", [])]) if team_plan else "",
             team_outcome["data"].get("summary", "") if team_outcome else "",
             team_outcome["data"].get("next_steps", "") if team_outcome else "",
@@ -145,6 +146,10 @@ def search(workspace: Workspace, query: str, week: str | None = None, author: st
             if value:
                 where.append(f"{column} = ?")
                 args.append(value)
+        if workspace.members is not None:  # a team's view: its members' workbooks only
+            members = sorted(workspace.members)
+            where.append(f"author IN ({', '.join('?' * len(members))})" if members else "0")
+            args.extend(members)
         rows = db.execute(
             "SELECT week, author, title, path, category, snippet(docs, -1, '[', ']', '…', 12), bm25(docs) "
             f"FROM docs WHERE {' AND '.join(where)} ORDER BY bm25(docs) LIMIT ?", (*args, limit)).fetchall()
@@ -153,6 +158,29 @@ def search(workspace: Workspace, query: str, week: str | None = None, author: st
     hits = [Hit(r[0], r[1], r[2], _relative(r[3], workspace), r[4], " ".join(r[5].split()), round(r[6], 3))
             for r in rows]
     return hits, warnings
+
+
+def who(workspace: Workspace, query: str) -> tuple[list[Any], list[str]]:
+    """Who has studied `query` — a topic (a plan's category), a paper (its id or title) or any word — with their
+    team, weeks and hours (model.who), from the same index as `ldkit search`; a team's view keeps its members."""
+    from ldkit.model.who import who_studied
+
+    db = _open(index_path(workspace))
+    try:
+        warnings = refresh(workspace, db)
+        members = sorted(workspace.members) if workspace.members is not None else None
+        scope, args = "", []
+        if members is not None:
+            scope = f" AND author IN ({', '.join('?' * len(members))})" if members else " AND 0"
+            args = members
+        found = {row[0]: row[1:] for row in db.execute(
+            f"SELECT path, author, week, title, hours FROM docs WHERE docs MATCH ?{scope}", (fts_query(query), *args))}
+        topic = query.strip().lower().replace(" ", "-")
+        found.update({row[0]: row[1:] for row in db.execute(
+            f"SELECT path, author, week, title, hours FROM docs WHERE category = ?{scope}", (topic, *args))})
+    finally:
+        db.close()
+    return who_studied(found.values(), workspace.team_by_author()), warnings
 
 
 def _relative(path: str, workspace: Workspace) -> str:

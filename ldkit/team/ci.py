@@ -67,8 +67,31 @@ def install_line(spec: str) -> str:
     return f"python -m pip install {shlex.quote(check_install(spec))}"
 
 
+def team_secrets(workspace: Workspace, indent: str) -> str:
+    """A company's team webhooks, each from the CI secret of the same name as its `webhook_env`."""
+    names = sorted({t.webhook_env for t in workspace.settings.teams if t.webhook_env})
+    return "".join(f"\n{indent}{name}: ${{{{ secrets.{name} }}}}" for name in names)
+
+
+def team_checkouts(workspace: Workspace) -> str:
+    """For a company of several repositories: each team's repository checked out where its `workspace` says
+    (inside this one), read with TEAMS_READ_TOKEN when the repositories are private."""
+    steps = []
+    for t in workspace.settings.teams:
+        if t.workspace and t.repository:
+            steps.append(f"""
+      - uses: actions/checkout@v4
+        with:
+          repository: {_run(t.repository)}
+          path: {_run(t.workspace)}
+          token: ${{{{ secrets.TEAMS_READ_TOKEN || github.token }}}}""")
+    return "".join(steps)
+
+
 def github(workspace: Workspace, install: str) -> str:
     remind, digest = schedules(workspace)
+    secrets_remind = team_secrets(workspace, "          ")
+    checkouts = team_checkouts(workspace)
     return f"""{MARK} {__version__}
 # Written by `ldkit ci github`; run it again after upgrading ldkit or changing the learning day (ldkit doctor says
 # when). Secrets: LEARNING_DAY_WEBHOOK (Slack, Mattermost or Teams: the workspace's `chat` setting says which).
@@ -109,7 +132,7 @@ jobs:
         run: {_run(install_line(install))}
       - name: Remind who has not planned or summarized
         env:
-          LEARNING_DAY_WEBHOOK: ${{{{ secrets.LEARNING_DAY_WEBHOOK }}}}
+          LEARNING_DAY_WEBHOOK: ${{{{ secrets.LEARNING_DAY_WEBHOOK }}}}{secrets_remind}
         run: |
           ldkit remind plan --week held --post "$LEARNING_DAY_WEBHOOK" --at-local {PLAN_AT}
           ldkit remind outcome --week held --post "$LEARNING_DAY_WEBHOOK" --at-local {OUTCOME_AT}
@@ -117,7 +140,7 @@ jobs:
     if: github.event_name != 'schedule' || github.event.schedule != '{remind}'
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@v4{checkouts}
       - uses: actions/setup-python@v5
         with:
           python-version: "3.11"
@@ -131,7 +154,7 @@ jobs:
       - name: Post the digest of the week just held
         if: github.event_name == 'schedule' && github.event.schedule == '{digest}'
         env:
-          LEARNING_DAY_WEBHOOK: ${{{{ secrets.LEARNING_DAY_WEBHOOK }}}}
+          LEARNING_DAY_WEBHOOK: ${{{{ secrets.LEARNING_DAY_WEBHOOK }}}}{secrets_remind}
         run: ldkit digest --week held --quiet --post "$LEARNING_DAY_WEBHOOK"
       - name: Build the site
         run: ldkit site --quiet
@@ -152,9 +175,15 @@ jobs:
 
 def gitlab(workspace: Workspace, install: str) -> str:
     remind, digest = schedules(workspace)
+    names = sorted({t.webhook_env for t in workspace.settings.teams if t.webhook_env})
+    variables = "".join(f", {name}" for name in names)
+    schedules_at = " Pipeline schedules (Build -> Pipeline schedules, UTC):" if not names else \
+        "\n# Pipeline schedules (Build -> Pipeline schedules, UTC):"  # one team's file reads as it always has
+    clones = "".join(f"\n    - git clone --depth 1 {shlex.quote(t.repository)} {shlex.quote(t.workspace)}"
+                     for t in workspace.settings.teams if t.workspace and t.repository)
     return f"""{MARK} {__version__}
 # Written by `ldkit ci gitlab`; run it again after upgrading ldkit or changing the learning day (ldkit doctor says
-# when). CI/CD variables: LEARNING_DAY_WEBHOOK (masked). Pipeline schedules (Build -> Pipeline schedules, UTC):
+# when). CI/CD variables: LEARNING_DAY_WEBHOOK{variables} (masked).{schedules_at}
 #   "{remind}" with variable LEARNING_DAY_TASK=remind   (hourly over every zone's learning day)
 #   "{digest}" with variable LEARNING_DAY_TASK=digest   (when the day has ended everywhere)
 default:
@@ -163,7 +192,7 @@ default:
     key: ldkit
     paths: [.ldkit-cache/]
   before_script:
-    - {_run(install_line(install))}
+    - {_run(install_line(install))}{clones}
 
 pages:
   stage: deploy

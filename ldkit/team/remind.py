@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ldkit.core.errors import InputError
 from ldkit.core.weeks import Week, learning_day_of
-from ldkit.core.workspace import Workspace
+from ldkit.core.workspace import NO_TEAM, Workspace
 from ldkit.team.roster import Member
 
 KINDS = ("plan", "outcome")
@@ -134,3 +134,44 @@ def send_reminder(workspace: Workspace, week: Week, kind: str, url: str, chat: s
             send(marker, before, str(week), f"remind-{kind}", payload, url, what=f"the {kind} reminder of {week}",
                  service="the chat webhook", members=sorted(reminded | {m.slug for m in due.due}))
     return due
+
+
+def company_views(workspace: Workspace) -> list[tuple[str, Workspace, str | None, str, str]]:
+    """(label, the view, its webhook or None, its chat service, why there is no webhook) for each team, then the
+    members without a team (their webhook is the one given on the command line: None here)."""
+    from ldkit.digest.company import team_webhook
+
+    views: list[tuple[str, Workspace, str | None, str, str]] = [
+        (team.slug, workspace.for_team(team.slug), team_webhook(team), team.chat or "",
+         f"${team.webhook_env} is not set" if team.webhook_env else "it has no webhook_env")
+        for team in workspace.settings.teams]
+    rest = workspace.without_team()
+    if rest.settings.team:
+        views.append(("without a team", rest, None, "", "no --post was given"))
+    return views
+
+
+def send_company_reminders(workspace: Workspace, week: Week, kind: str, url: str | None, chat: str,
+                           at_local: dt.time | None = None, force: bool = False,
+                           now: dt.datetime | None = None) -> tuple[list[tuple[str, Reminder]], list[str]]:
+    """Each team's reminder to its own webhook (its `webhook_env`), once per team, week and kind; members without
+    a team to `url`. Returns ((label, reminder) sent or checked, warnings for teams that could not be posted).
+    A failure of one team's post does not stop the others: the first is raised once every team had its turn."""
+    from ldkit.core.errors import LdkitError
+
+    done: list[tuple[str, Reminder]] = []
+    warnings: list[str] = []
+    failed: list[LdkitError] = []
+    for label, view, hook, service, why in company_views(workspace):
+        target = url if view.scope == NO_TEAM else hook
+        if target is None:
+            warnings.append(f"team {label}: not reminded, {why}" if view.scope != NO_TEAM
+                            else f"members {label}: not reminded, {why}")
+            continue
+        try:
+            done.append((label, send_reminder(view, week, kind, target, service or chat, at_local, force, now)))
+        except LdkitError as exc:
+            failed.append(exc)
+    if failed:
+        raise failed[0]
+    return done, warnings

@@ -1,5 +1,5 @@
-"""The roster: `[team]` in ldkit.toml — who is expected on a learning day, their name, chat id, time zone and email
-(git's user.email, which tells ldkit who is at the keyboard).
+"""The roster: `[team]` in ldkit.toml — who is expected on a learning day, their name, chat id, time zone, email
+(git's user.email, which tells ldkit who is at the keyboard) and, for a company, their team (`[teams]`).
 
 With a roster, "missing" means a member with no workbook (not merely someone seen in the last weeks), and authors
 not on it are named. It is edited with `ldkit team add|remove` through tomlkit, so the file keeps its comments.
@@ -11,6 +11,7 @@ from typing import Any
 
 from ldkit.core.errors import InputError, WorkspaceError
 from ldkit.core.roster import MEMBER_KEYS, Member, check_email, check_zone, parse_team  # noqa: F401 - re-exported
+from ldkit.core.teams import TEAM_KEYS, Team, check_env_name, check_team_slug
 from ldkit.core.text import author_slug
 
 
@@ -51,7 +52,7 @@ def _save(config: Path, doc: Any) -> None:
 
 
 def add_member(config: Path | None, who: str, name: str | None = None, chat: str | None = None,
-               tz: str | None = None, email: str | None = None) -> Member:
+               tz: str | None = None, email: str | None = None, team: str | None = None) -> Member:
     """Add or update a member; the rest of the file (comments, order) stays as it was."""
     config = _settings_file(config)
     import tomlkit
@@ -62,20 +63,21 @@ def add_member(config: Path | None, who: str, name: str | None = None, chat: str
     if email:
         email = check_email(email, "--email")
     doc, table = _document(config)
-    team = table.get("team")
-    if team is None:
-        team = tomlkit.table()
-        table.add("team", team)
-    entry = team.get(slug)
+    roster = table.get("team")
+    if roster is None:
+        roster = tomlkit.table()
+        table.add("team", roster)
+    entry = roster.get(slug)
     values = dict(entry) if isinstance(entry, dict) else {}
-    for field, value in (("name", name), ("chat", chat), ("tz", tz), ("email", email)):
+    for field, value in (("name", name), ("chat", chat), ("tz", tz), ("email", email), ("team", team)):
         if value is not None:
             values[field] = value
     inline = tomlkit.inline_table()
     inline.update({k: values[k] for k in MEMBER_KEYS if values.get(k)})
-    team[slug] = inline
+    roster[slug] = inline
     _save(config, doc)
-    return Member(slug, values.get("name", ""), values.get("chat", ""), values.get("tz", ""), values.get("email", ""))
+    return Member(slug, values.get("name", ""), values.get("chat", ""), values.get("tz", ""), values.get("email", ""),
+                  values.get("team", ""))
 
 
 def remove_member(config: Path | None, who: str) -> str:
@@ -86,5 +88,48 @@ def remove_member(config: Path | None, who: str) -> str:
     if team is None or slug not in team:
         raise InputError(f"{slug} is not on the roster; nothing was changed", hint="ldkit team list shows it")
     del team[slug]
+    _save(config, doc)
+    return slug
+
+
+def add_team(config: Path | None, slug: str, name: str | None = None, webhook_env: str | None = None,
+             chat: str | None = None) -> Team:
+    """Add or update a company team (`[teams]`); the webhook itself is never written, only its variable's name."""
+    config = _settings_file(config)
+    import tomlkit
+
+    slug = check_team_slug(slug, "ldkit team add-team")
+    if webhook_env:
+        check_env_name(webhook_env, "--webhook-env")
+    doc, table = _document(config)
+    teams = table.get("teams")
+    if teams is None:
+        teams = tomlkit.table()
+        table.add("teams", teams)
+    entry = teams.get(slug)
+    values = dict(entry) if isinstance(entry, dict) else {}
+    for field, value in (("name", name), ("webhook_env", webhook_env), ("chat", chat)):
+        if value is not None:
+            values[field] = value
+    inline = tomlkit.inline_table()
+    inline.update({k: values[k] for k in TEAM_KEYS if values.get(k)})
+    teams[slug] = inline
+    _save(config, doc)
+    return Team(slug, values.get("name", ""), values.get("webhook_env", ""), values.get("chat", ""))
+
+
+def remove_team(config: Path | None, slug: str) -> str:
+    """Take a team out of `[teams]`; refused while a roster member still names it (they would name nothing)."""
+    config = _settings_file(config)
+    doc, table = _document(config)
+    teams = table.get("teams")
+    if teams is None or slug not in teams:
+        raise InputError(f"{slug} is not a team; nothing was changed", hint="ldkit team teams lists them")
+    named = sorted(k for k, v in (table.get("team") or {}).items() if isinstance(v, dict) and v.get("team") == slug)
+    if named:
+        raise InputError(f"team {slug} still has {len(named)} member(s) ({', '.join(named[:5])}"
+                         f"{', …' if len(named) > 5 else ''}); nothing was changed",
+                         hint="move them first: ldkit team add NAME --team OTHER")
+    del teams[slug]
     _save(config, doc)
     return slug

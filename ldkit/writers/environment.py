@@ -41,7 +41,8 @@ def site_paths() -> dict[str, Any]:
     from ldkit.core import layout
 
     return {"site_index": layout.SITE_INDEX, "people_index": layout.PEOPLE_INDEX, "topics_index": layout.TOPICS_INDEX,
-            "papers_index": layout.PAPERS_INDEX, "site_feed": layout.SITE_FEED, "week_path": layout.site_week_path}
+            "papers_index": layout.PAPERS_INDEX, "site_feed": layout.SITE_FEED, "week_path": layout.site_week_path,
+            "teams_index": layout.TEAMS_INDEX, "team_path": layout.site_team_path}
 
 
 def pygments_css() -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,17 +33,18 @@ def charts(history: History) -> dict[str, Any]:
     }
 
 
-def pages(history: History, generated_at: str | None = None) -> dict[str, str]:
-    """Every cross-week page as relative path -> HTML."""
+def each_page(history: History, generated_at: str | None = None) -> Iterator[tuple[str, str | Iterator[str]]]:
+    """Every cross-week page as (relative path, HTML or its chunks), one at a time: a company's topic and person
+    pages are large, and the site streams each to its file before the next is made."""
     env = environment()
     stamp = generated_at or dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    common = {"generated_at": stamp, "pygments_css": pygments_css()}
+    common = {"generated_at": stamp, "pygments_css": pygments_css(), "has_teams": bool(history.teams)}
     topic_links = {name: topic_page(name) for name in history.topics}
     latest_entries = sorted((e for p in history.people for e in p.entries
                              if history.latest and e.week == history.latest.week), key=lambda e: e.author)
-    out = {SITE_INDEX: env.get_template("site_index.html.j2").render(
+    yield SITE_INDEX, env.get_template("site_index.html.j2").render(
         h=history, root="", charts=charts(history), latest_entries=latest_entries[:12], topic_links=topic_links,
-        **common)}
+        **common)
     person = env.get_template("site_person.html.j2")
     listing = env.get_template("site_list.html.j2")
     for p in history.people:
@@ -53,32 +55,39 @@ def pages(history: History, generated_at: str | None = None) -> dict[str, str]:
         chart = week_bars(f"{p.author}'s plans per category", weeks,
                        {c: [p.categories_by_week.get(w.week, {}).get(c, 0) for w in ordered] for c in categories},
                        colours)
-        out[person_page(p.author)] = person.render(p=p, root="../../", chart=chart, **common)
-    out[PEOPLE_INDEX] = listing.render(
+        yield person_page(p.author), person.generate(p=p, root="../../", chart=chart, **common)
+    yield PEOPLE_INDEX, listing.render(
         heading="People", intro="Everyone who has taken part, with their streak and what they studied.", root="../",
         links=[(p.author, f"{slug(p.author)}/{SITE_INDEX}",
                 f"{p.workbooks} workbook{'s' if p.workbooks != 1 else ''} · streak {p.current_streak} "
                 f"(best {p.best_streak})") for p in history.people], entries=[], **common)
     for name, entries in history.topics.items():
-        out[topic_page(name)] = listing.render(heading=f"Topic: {name}", intro="Everything studied in this "
+        yield topic_page(name), listing.generate(heading=f"Topic: {name}", intro="Everything studied in this "
                                                "category, newest first.", root="../../", links=[], entries=entries,
-                                               **common)
-    out[TOPICS_INDEX] = listing.render(
+                                               who=history.who(entries) if history.teams else [], **common)
+    yield TOPICS_INDEX, listing.render(
         heading="Topics", intro="What the team studied, by category.", root="../",
         links=[(name, f"{slug(name)}/{SITE_INDEX}", f"{len(entries)} workbook{'s' if len(entries) != 1 else ''}")
                for name, entries in history.topics.items()], entries=[], **common)
-    out[PAPERS_INDEX] = env.get_template("site_papers.html.j2").render(papers=history.papers, root="../",
-                                                                            **common)
-    return out
+    yield PAPERS_INDEX, env.get_template("site_papers.html.j2").render(papers=history.papers, root="../",
+                                                                            who=history.who, **common)
+
+
+def pages(history: History, generated_at: str | None = None) -> dict[str, str]:
+    """Every cross-week page as relative path -> HTML."""
+    return {path: html if isinstance(html, str) else "".join(html) for path, html in each_page(history, generated_at)}
 
 
 def write_all(history: History, folder: Path, generated_at: str | None = None) -> list[Path]:
-    from ldkit.core.files import atomic_write, make_folder
+    from ldkit.core.files import atomic_write, atomic_write_chunks, make_folder
 
     written = []
-    for relative, html in pages(history, generated_at).items():
+    for relative, html in each_page(history, generated_at):
         path = Path(folder) / relative
         make_folder(path.parent)
-        atomic_write(path, html)
+        if isinstance(html, str):
+            atomic_write(path, html)
+        else:
+            atomic_write_chunks(path, html)
         written.append(path)
     return written

@@ -1,0 +1,115 @@
+"""A company's digest of a week: each team's own digest (digests/<week>/<team>/) and the company page
+(digests/<week>/index.html) with every team side by side; posting sends each team's message to its own webhook
+(the environment variable its `webhook_env` names) and the company summary to the workspace's webhook.
+
+Each team's digest is an ordinary digest of the workspace as that team sees it (`Workspace.for_team`): the same
+rules (who is on the team, private, totals) and the same caches, so a notebook is rendered once for all pages.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ldkit.core.files import make_folder
+from ldkit.core.layout import DIGEST_PAGE, relative
+from ldkit.core.weeks import Week
+from ldkit.core.workspace import Workspace
+from ldkit.digest.build import DigestResult, build_digest, output_folder
+from ldkit.model.company import CompanyWeek, company_week
+
+
+@dataclass
+class CompanyResult:
+    folder: Path
+    files: dict[str, Path]
+    model: CompanyWeek
+    teams: list[tuple[Any, Workspace, DigestResult]] = field(default_factory=list)  # (Team, its view, its digest)
+
+    @property
+    def notebooks(self) -> int:
+        return sum(r.notebooks for _, _, r in self.teams)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for _, _, r in self.teams for w in r.warnings]
+
+
+def build_company_digest(workspace: Workspace, week: Week, *, out: Path | None = None,
+                         formats: tuple[str, ...] = ("html",), **options: Any) -> CompanyResult:
+    """Every team's digest, then the company page; `options` are build_digest's."""
+    from ldkit.render.fragment import RenderPool
+
+    folder = output_folder(workspace, week, out)
+    make_folder(folder)
+    done = []
+    pool = RenderPool(options.get("jobs") or os.cpu_count() or 1)  # one set of render workers for every team
+    try:
+        for team in workspace.settings.teams:
+            view = workspace.for_team(team.slug)
+            done.append((team, view, build_digest(view, week, out=folder / team.slug, formats=formats, pool=pool,
+                                                  **options)))
+    finally:
+        pool.close()
+    in_a_team = {m.slug for m in workspace.settings.team if m.team}
+    week_folder = workspace.week_folder(week)
+    authors = {p.name for p in week_folder.iterdir() if p.is_dir() and not p.name.startswith(".")} \
+        if week_folder.is_dir() else set()
+    model = company_week([(t.slug, t.title, r.model, f"{t.slug}/{DIGEST_PAGE}") for t, _, r in done],
+                         without_team=len(authors - in_a_team))
+    from ldkit.writers.company import write
+
+    files = write(model, folder, formats, workspace.cache / "digest" / "templates",
+                  link=workspace.week_url(week))
+    return CompanyResult(folder=folder, files=files, model=model, teams=done)
+
+
+def team_webhook(team: Any) -> str | None:
+    """The team's webhook from the environment variable its `webhook_env` names (None when unset or empty)."""
+    return (os.environ.get(team.webhook_env) or "").strip() or None if team.webhook_env else None
+
+
+def post_company(workspace: Workspace, week: Week, result: CompanyResult, url: str, chat: str | None,
+                 repost: bool = False) -> tuple[list[str], list[str], list[Any]]:
+    """Each team's digest to its own webhook, the company summary to `url`: once per team, week and kind.
+
+    Returns (what was done, warnings, errors). A team whose variable is unset is named and skipped; a failure of
+    one team's post does not stop the others (the caller raises the first error once every team had its turn)."""
+    from ldkit.chat import service
+    from ldkit.chat.poster import AlreadyPosted, post_once
+    from ldkit.core.errors import LdkitError
+
+    said: list[str] = []
+    warnings: list[str] = []
+    failed: list[LdkitError] = []
+    for team, view, done in result.teams:
+        hook = team_webhook(team)
+        if hook is None:
+            warnings.append(f"team {team.slug}: not posted, "
+                            + (f"${team.webhook_env} is not set" if team.webhook_env else "it has no webhook_env"))
+            continue
+        where = done.model.page_url or relative(done.files["html"], workspace.root)
+        payload = service(team.chat or chat or workspace.settings.chat).digest_payload(done.model, where)
+        try:
+            post_once(view, str(week), "digest", payload, hook, what=f"the digest of {week} for {team.slug}",
+                      repost=repost)
+        except AlreadyPosted as exc:
+            said.append(f"ldkit: note: {exc.message} (pass --repost to post it again)")
+        except LdkitError as exc:
+            failed.append(exc)
+        else:
+            said.append(f"posted {week} of {team.slug} to ${team.webhook_env}")
+    from ldkit.writers.company import markdown
+
+    text = markdown(result.model, workspace.week_url(week) or relative(result.files["html"], workspace.root))
+    payload = service(chat or workspace.settings.chat).reminder_payload(text, [])
+    try:
+        post_once(workspace, str(week), "digest", payload, url, what=f"the company digest of {week}", repost=repost)
+    except AlreadyPosted as exc:
+        said.append(f"ldkit: note: {exc.message} (pass --repost to post it again)")
+    except LdkitError as exc:
+        failed.append(exc)
+    else:
+        said.append(f"posted the company summary of {week} to the chat webhook")
+    return said, warnings, failed

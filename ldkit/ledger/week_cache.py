@@ -1,0 +1,81 @@
+"""A week's numbers (its totals and weeks off) kept under `.ldkit-cache/weeks/`, keyed by one stat of every file in
+the week's folder, the team's view and whether the week is still open (the date's say), so `ldkit stats` over a
+company's year reads an unchanged week back instead of every notebook and journal again. A missing, stale or
+broken entry is only a slower read."""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from ldkit.core import __version__
+from ldkit.core.weeks import Week
+from ldkit.core.workspace import Workspace
+from ldkit.ledger.totals import WeekTotals, week_open
+
+VERSION = 1
+_CODE = Path(__file__).resolve().parent.parent  # the rules the numbers were computed with
+_SETS = ("people", "planned", "summarized")
+_COUNTERS = ("private", "categories", "resources", "papers")
+
+
+def _code_stamp() -> list[Any]:
+    stamps = []
+    for package in ("ledger", "records"):
+        for path in sorted((_CODE / package).glob("*.py")):
+            with contextlib.suppress(OSError):
+                info = path.stat()
+                stamps.append([path.name, info.st_size, info.st_mtime_ns])
+    return stamps
+
+
+def week_key(workspace: Workspace, week: Week) -> str:
+    digest = hashlib.sha256(json.dumps([VERSION, __version__, str(week), week_open(week), str(workspace.root),
+                                        sorted(workspace.members) if workspace.members is not None else None,
+                                        _code_stamp()]).encode())
+    for here, dirs, files in os.walk(workspace.week_folder(week)):
+        dirs.sort()
+        for name in sorted(files):
+            with contextlib.suppress(OSError):
+                info = os.stat(os.path.join(here, name))
+                digest.update(f"{here}/{name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode("utf-8",
+                                                                                          "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _path(workspace: Workspace, week: Week) -> Path:
+    return workspace.cache / "weeks" / f"{week}.{workspace.scope or 'all'}.json"
+
+
+def cached(workspace: Workspace, week: Week, key: str) -> tuple[WeekTotals, dict[str, str]] | None:
+    try:
+        data = json.loads(_path(workspace, week).read_text(encoding="utf-8"))
+        if data.get("key") != key:
+            return None
+        values = data["totals"]
+        for name in _SETS:
+            values[name] = set(values[name])
+        for name in _COUNTERS:
+            values[name] = Counter(values[name])
+        return WeekTotals(**values), dict(data["skipped"])
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def keep(workspace: Workspace, week: Week, key: str, totals: WeekTotals, skipped: dict[str, str]) -> None:
+    from ldkit.core.errors import LdkitError
+    from ldkit.core.files import atomic_write, make_folder
+
+    values: dict[str, Any] = {name: getattr(totals, name) for name in totals.__dataclass_fields__}
+    for name in _SETS:
+        values[name] = sorted(values[name])
+    for name in _COUNTERS:
+        values[name] = dict(values[name])
+    with contextlib.suppress(OSError, LdkitError, TypeError, ValueError):
+        path = _path(workspace, week)
+        make_folder(path.parent)
+        atomic_write(path, json.dumps({"key": key, "totals": values, "skipped": skipped}, separators=(",", ":")))

@@ -1,0 +1,93 @@
+"""Several repositories, one company site: a company workspace whose `[teams.<slug>]` name their own workspaces
+(`workspace = "teams/robotics"`, checked out side by side, as `ldkit ci` does) is joined into one workspace under
+`.ldkit-cache/joined/`: every file of each team's workbooks/ hard-linked there (copied across file systems), the
+team's roster members put in that team. The site is then built from it as from any workspace, with the same rules
+(private stays out); only what changed is linked again, so the caches keyed by size and mtime stay warm.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ldkit.core.errors import WorkspaceError
+from ldkit.core.files import make_folder
+from ldkit.core.roster import Member
+from ldkit.core.workspace import Workspace, config_in, load_workspace
+
+
+@dataclass
+class Joined:
+    workspace: Workspace  # the joined workspace (root under .ldkit-cache/joined)
+    teams: list[str] = field(default_factory=list)  # the teams whose workspaces were joined
+    warnings: list[str] = field(default_factory=list)
+
+
+def _files(top: Path) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    if top.is_dir():
+        for here, dirs, files in os.walk(top):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in files:
+                path = Path(here) / name
+                found[str(path.relative_to(top))] = path
+    return found
+
+
+def join_workspaces(workspace: Workspace) -> Joined:
+    """The company's own workbooks and those of every team that names a `workspace`, as one workspace."""
+    teams = [t for t in workspace.settings.teams if t.workspace]
+    if not teams:
+        return Joined(workspace)
+    root = workspace.cache / "joined"
+    wanted = {rel: (path, "") for rel, path in _files(workspace.workbooks).items()}
+    members = {m.slug: m for m in workspace.settings.team}
+    warnings: list[str] = []
+    for team in teams:
+        where = (workspace.root / team.workspace).resolve()
+        config = config_in(where)
+        if config is None:
+            raise WorkspaceError(f"team {team.slug}: {where} is not an ldkit workspace (no ldkit.toml)",
+                                 hint=f"check the team's repository out there (git clone … {team.workspace}), "
+                                      "or fix `workspace` in [teams]")
+        own = load_workspace(where, config)
+        for m in own.settings.team:
+            if m.slug not in members:
+                members[m.slug] = replace(m, team=team.slug)
+        for rel, path in _files(own.workbooks).items():
+            parts = Path(rel).parts
+            if len(parts) >= 2 and parts[1] not in members:  # an author without a roster: on the team they write in
+                members[parts[1]] = Member(parts[1], team=team.slug)
+            if rel in wanted:
+                warnings.append(f"team {team.slug}: {rel} is also in "
+                                f"{wanted[rel][1] or 'the company workspace'}; the first one is used")
+                continue
+            wanted[rel] = (path, team.slug)
+    target = root / "workbooks"
+    for rel, (source, _) in wanted.items():
+        _link(source, target / rel)
+    for rel, path in _files(target).items():
+        if rel not in wanted:
+            path.unlink(missing_ok=True)
+    settings = replace(workspace.settings, team=tuple(sorted(members.values(), key=lambda m: m.slug)),
+                       workbooks_dir="workbooks")
+    return Joined(Workspace(root=root, settings=settings, config_file=workspace.config_file),
+                  [t.slug for t in teams], warnings)
+
+
+def _link(source: Path, target: Path) -> None:
+    """`target` as `source` is now: left alone when it is the same file (or looks the same), else linked again."""
+    try:
+        want, have = source.stat(), target.stat()
+        if (want.st_ino, want.st_dev) == (have.st_ino, have.st_dev) or \
+                (want.st_size, want.st_mtime_ns) == (have.st_size, have.st_mtime_ns):
+            return
+    except OSError:
+        pass
+    make_folder(target.parent)
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)

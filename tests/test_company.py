@@ -1,0 +1,309 @@
+"""A company: several teams in one workspace — [teams] read and edited, --team filters, a digest per team and a
+company digest, each team's post on its own (fake, 127.0.0.1) webhook, private records absent everywhere."""
+import datetime as dt
+import json
+
+import pytest
+
+from tests.conftest import snapshot
+from tests.fakeserver import Reply
+
+WEEK = "2026-W48"  # learning day Thursday 2026-11-26
+ON_THE_DAY = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.timezone.utc)
+SECRET = "Dana's secret plan"
+TEAMS = {"robotics": ("ada", "bob"), "vision": ("chen", "dana"), "infra": ("eve",)}
+
+
+@pytest.fixture
+def company(ws, run, new_workbook, monkeypatch):
+    for slug in TEAMS:
+        run("team", "add-team", slug, "--name", slug.title(), "--webhook-env", f"{slug.upper()}_WEBHOOK")
+    for slug, members in TEAMS.items():
+        for who in members:
+            run("team", "add", who, "--team", slug, "--chat", f"U{who.upper()}")
+    run("team", "add", "zed")  # on the roster, in no team
+    for who in ("ada", "bob", "chen", "eve"):
+        path = new_workbook("blank", f"{who.title()} on diffusion", "--week", WEEK, "--author", who)
+        run("log", "plan", path, "--goal", f"{who} learns diffusion models", "--hours", "3")
+        run("log", "outcome", path, "--summary", f"{who} understood score matching", "--hours", "3")
+    secret = new_workbook("blank", SECRET, "--week", WEEK, "--author", "dana")
+    run("log", "plan", secret, "--goal", SECRET, "--private")
+    return ws
+
+
+def hooks(fake_server, monkeypatch):
+    for slug in (*TEAMS, "company"):
+        fake_server.route(f"/{slug}", Reply(body=b"ok"), method="POST")
+        monkeypatch.setenv(f"{slug.upper()}_WEBHOOK", f"{fake_server.url}/{slug}")
+    return f"{fake_server.url}/company"
+
+
+def posts(fake_server):
+    return [(r.path.strip("/"), r.body.decode()) for r in fake_server.requests if r.method == "POST"]
+
+
+def test_teams_are_read_and_edited(company, run):
+    listed = json.loads(run("team", "teams", "--json").stdout)
+    assert [(t["slug"], t["webhook_env"], t["members"]) for t in listed] == [
+        ("infra", "INFRA_WEBHOOK", 1), ("robotics", "ROBOTICS_WEBHOOK", 2), ("vision", "VISION_WEBHOOK", 2)]
+    assert {m["slug"]: m.get("team") for m in json.loads(run("team", "list", "--json").stdout)}["ada"] == "robotics"
+    text = (company.root / "ldkit.toml").read_text()
+    assert 'webhook_env = "ROBOTICS_WEBHOOK"' in text and "http" not in text.split("[teams]")[1]
+
+
+def test_bad_teams_are_refused_with_a_clear_message(company, run):
+    before = snapshot(company.root)
+    bad = run("team", "add", "ada", "--team", "nope", code=2)
+    assert "names team 'nope', which is not a table of [teams]" in bad.stderr and "infra, robotics" in bad.stderr
+    url = run("team", "add-team", "ops", "--webhook-env", "https://hooks.example.org/T000/B000/xyz", code=2)
+    assert "not the URL" in url.stderr and "hooks.example.org" not in url.stderr
+    busy = run("team", "remove-team", "vision", code=2)
+    assert "still has 2 member(s) (chen, dana)" in busy.stderr
+    assert snapshot(company.root) == before
+
+
+def test_a_settings_file_with_a_bad_team_is_refused_on_read(ws, run):
+    config = ws.root / "ldkit.toml"
+    config.write_text(config.read_text() + '\n[teams]\nrobotics = { name = "R", colour = "red" }\n')
+    assert "team 'robotics' has unknown field 'colour'" in run("status", code=2).stderr
+    config.write_text('[teams]\nrobotics = { webhook_env = "https://x.example/hook" }\n')
+    assert "not the URL" in run("status", code=2).stderr
+    config.write_text('[teams]\nrobotics = { name = "R" }\n[team]\nada = { team = "vision" }\n')
+    assert "names team 'vision'" in run("status", code=2).stderr
+
+
+def test_team_filters_status_stats_search(company, run):
+    status = json.loads(run("status", "--week", WEEK, "--team", "vision", "--json").stdout)
+    assert [p["author"] for p in status["authors"]] == ["chen", "dana"]
+    # a plan alone, in a week held, is not taking part
+    assert status["totals"]["people"] == 1 and status["totals"]["workbooks"] == 2
+    stats = json.loads(run("stats", "--until", WEEK, "--team", "robotics", "--json").stdout)
+    assert sorted(p["author"] for p in stats["people"]) == ["ada", "bob"]
+    hits = json.loads(run("search", "diffusion", "--team", "infra", "--json").stdout)
+    assert [h["author"] for h in hits] == ["eve"]
+    assert len(json.loads(run("search", "diffusion", "--json").stdout)) == 4
+    assert json.loads(run("search", "secret", "--json").stdout) == []
+
+
+@pytest.mark.parametrize("command", [("status",), ("stats",), ("digest",), ("remind", "plan", "--dry-run"),
+                                     ("search", "x")])
+def test_an_unknown_team_is_one_line_listing_the_teams(company, run, command):
+    result = run(*command, "--team", "nope", code=2)
+    assert result.stderr.strip().count("\n") == 0
+    assert "--team 'nope' is not a team" in result.stderr and "infra, robotics, vision" in result.stderr
+
+
+def test_export_has_the_team(company, run, tmp_path):
+    import sqlite3
+
+    run("export", "--sqlite", tmp_path / "ld.db")
+    db = sqlite3.connect(tmp_path / "ld.db")
+    assert dict(db.execute("SELECT author, team FROM people")) == {
+        "ada": "robotics", "bob": "robotics", "chen": "vision", "dana": "vision", "eve": "infra", "zed": None}
+    assert db.execute("SELECT team FROM workbooks WHERE private = 1").fetchall() == [("vision",)]
+
+
+def test_digest_per_team_and_company_posted_once_each_to_its_own_webhook(company, run, fake_server, monkeypatch):
+    url = hooks(fake_server, monkeypatch)
+    result = run("digest", "--week", WEEK, "--format", "md", "--format", "json", "--post", url)
+    folder = company.digests / WEEK
+    for slug in TEAMS:
+        for name in ("index.html", "digest.md", "digest.json"):
+            assert (folder / slug / name).is_file()
+    page = (folder / "index.html").read_text()
+    assert all(f'href="{slug}/index.html"' in page for slug in TEAMS) and "<script" not in page
+    assert "default-src 'none'" in page
+    robotics = (folder / "robotics" / "index.html").read_text()
+    assert "Ada on diffusion" in robotics and "Chen on diffusion" not in robotics
+    company_json = json.loads((folder / "digest.json").read_text())
+    assert {t["slug"]: t["people"] for t in company_json["teams"]} == {"infra": 1, "robotics": 2, "vision": 1}
+    sent = posts(fake_server)
+    assert sorted(path for path, _ in sent) == ["company", "infra", "robotics", "vision"]
+    by_path = dict(sent)
+    assert "ada" in by_path["robotics"] and "chen" not in by_path["robotics"]
+    assert "chen" in by_path["vision"] and "ada" not in by_path["vision"]
+    assert "Robotics" in by_path["company"] and "Vision" in by_path["company"]
+    for path in folder.rglob("*"):
+        if path.is_file():
+            assert SECRET not in path.read_text(), path
+    assert all(SECRET not in body for _, body in sent)
+    assert fake_server.url not in result.stdout + result.stderr
+    again = run("digest", "--week", WEEK, "--post", url)
+    assert len(posts(fake_server)) == 4 and again.stdout.count("already posted") == 4
+    markers = sorted(p.name for p in (company.cache / "posted").glob("*.json"))
+    assert markers == [f"{WEEK}.digest.json", f"{WEEK}.infra.digest.json", f"{WEEK}.robotics.digest.json",
+                       f"{WEEK}.vision.digest.json"]
+
+
+def test_a_team_without_its_webhook_is_named_and_the_rest_posted(company, run, fake_server, monkeypatch):
+    url = hooks(fake_server, monkeypatch)
+    monkeypatch.delenv("INFRA_WEBHOOK")
+    result = run("digest", "--week", WEEK, "--post", url)
+    assert "team infra: not posted, $INFRA_WEBHOOK is not set" in result.stderr
+    assert sorted(path for path, _ in posts(fake_server)) == ["company", "robotics", "vision"]
+
+
+def test_digest_of_one_team(company, run, fake_server, monkeypatch):
+    url = hooks(fake_server, monkeypatch)
+    run("digest", "--week", WEEK, "--team", "vision", "--post", url)
+    assert (company.digests / WEEK / "vision" / "index.html").is_file()
+    assert not (company.digests / WEEK / "index.html").exists()
+    [(path, body)] = posts(fake_server)
+    assert path == "company" and "chen" in body and "ada" not in body and SECRET not in body
+
+
+def test_reminders_go_to_each_team_once(company, run, fake_server, monkeypatch, new_workbook):
+    import time_machine
+
+    url = hooks(fake_server, monkeypatch)
+    with time_machine.travel(ON_THE_DAY):
+        result = run("remind", "outcome", "--week", WEEK, "--post", url)
+        sent = dict(posts(fake_server))
+        assert sorted(sent) == ["company", "vision"]  # robotics and infra are done; zed has no team
+        assert "UDANA" in sent["vision"] and "UCHEN" not in sent["vision"] and "zed" in sent["company"]
+        assert "vision: reminded dana" in result.stdout
+        run("remind", "outcome", "--week", WEEK, "--post", url)
+        assert len(posts(fake_server)) == 2
+    assert (company.cache / "posted" / f"{WEEK}.vision.remind-outcome.json").is_file()
+
+
+def test_a_dry_run_of_the_company_reminders_says_where_each_would_go(company, run, monkeypatch):
+    import time_machine
+
+    monkeypatch.setenv("VISION_WEBHOOK", "http://127.0.0.1:9/vision")
+    with time_machine.travel(ON_THE_DAY):
+        said = run("remind", "outcome", "--week", WEEK, "--dry-run").stdout
+    assert "vision: would name dana on slack, to its webhook" in said
+    assert "without a team: would name zed on slack, to --post" in said
+    assert "robotics: nobody to remind" in said and "(dry run: nothing sent)" in said
+
+
+def crawl(site):
+    """Every page reachable from the site's index: (pages seen, internal links that resolve nowhere)."""
+    from tests.test_site import internal, parse
+
+    seen, broken, todo = set(), [], [site / "index.html"]
+    while todo:
+        page = todo.pop()
+        if page in seen:
+            continue
+        seen.add(page)
+        for href in parse(page).hrefs:
+            if not internal(href):
+                continue
+            target = (page.parent / href.split("#")[0]).resolve()
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)} -> {href}")
+            elif target.suffix == ".html":
+                todo.append(target)
+    return seen, broken
+
+
+def test_the_company_site_shows_teams_and_who_studied_what(company, run):
+    run("site", "--quiet")
+    site = company.root / "site"
+    seen, broken = crawl(site)
+    assert broken == []
+    names = {str(p.relative_to(site.resolve())) for p in seen}
+    assert {"teams/index.html", "teams/robotics/index.html", "teams/vision/index.html",
+            "teams/infra/index.html"} <= names
+    for path in site.rglob("*.html"):
+        text = path.read_text()
+        assert "<script" not in text and "default-src 'none'" in text, path
+        assert SECRET not in text, path
+    index = (site / "index.html").read_text()
+    assert "Teams side by side" in index and 'href="teams/robotics/index.html"' in index
+    robotics = (site / "teams" / "robotics" / "index.html").read_text()
+    assert 'href="../../people/ada/index.html"' in robotics and "chen" not in robotics
+    topic = (site / "topics" / "other" / "index.html").read_text()
+    assert "Who studied it" in topic and 'href="../../teams/vision/index.html"' in topic
+
+
+def test_without_teams_the_site_has_no_team_pages(ws, run, new_workbook):
+    path = new_workbook("blank", "Alone", "--week", WEEK)
+    run("log", "outcome", path, "--summary", "fine", "--hours", "1")
+    run("site", "--quiet")
+    assert not (ws.root / "site" / "teams").exists()
+    assert "Teams side by side" not in (ws.root / "site" / "index.html").read_text()
+
+
+def test_who_has_studied_diffusion(company, run):
+    answer = json.loads(run("who", "diffusion", "--json").stdout)
+    assert [(p["author"], p["team"], p["weeks"], p["hours"]) for p in answer["people"]] == [
+        ("ada", "robotics", [WEEK], 3.0), ("bob", "robotics", [WEEK], 3.0), ("chen", "vision", [WEEK], 3.0),
+        ("eve", "infra", [WEEK], 3.0)]
+    robotics = run("who", "diffusion", "--team", "robotics").stdout
+    assert "2 people, 6 h" in robotics and "chen" not in robotics
+    assert "Nobody has studied" in run("who", "secret").stdout  # a private workbook is never found
+    topic = json.loads(run("who", "other", "--json").stdout)  # a topic: the plans' category
+    assert len(topic["people"]) == 4
+    assert "--team 'nope' is not a team" in run("who", "x", "--team", "nope", code=2).stderr
+
+
+def test_two_team_repositories_joined_into_one_company_site(tmp_path, run, monkeypatch):
+    from ldkit.workbook.setup import init_workspace
+
+    company = init_workspace(tmp_path / "company")
+    for slug, who in (("robotics", "ada"), ("vision", "chen")):
+        team = init_workspace(company.root / "teams" / slug)  # checked out side by side, as CI does
+        monkeypatch.chdir(team.root)
+        run("team", "add", who)
+        path = json.loads(run("new", "blank", "--title", f"{who} on diffusion", "--week", WEEK, "--author", who,
+                              "--json").stdout)["path"]
+        run("log", "outcome", path, "--summary", f"{who} learned diffusion", "--hours", "2")
+        secret = json.loads(run("new", "blank", "--title", SECRET, "--week", WEEK, "--author", who,
+                                "--json").stdout)["path"]
+        run("log", "outcome", secret, "--summary", SECRET, "--private")
+    monkeypatch.chdir(company.root)
+    for slug in ("robotics", "vision"):
+        run("team", "add-team", slug, "--name", slug.title())
+    config = company.root / "ldkit.toml"
+    config.write_text(config.read_text().replace('robotics = {name = "Robotics"}',
+                                                 'robotics = {name = "Robotics", workspace = "teams/robotics"}')
+                      .replace('vision = {name = "Vision"}', 'vision = {name = "Vision", workspace = "teams/vision"}'))
+    result = run("site", "--quiet")
+    assert "joined the workspaces of robotics, vision" in result.stdout
+    site = company.root / "site"
+    seen, broken = crawl(site)
+    assert broken == []
+    robotics = (site / "teams" / "robotics" / "index.html").read_text()
+    assert "ada" in robotics and "chen" not in robotics
+    assert "ada on diffusion" in (site / "people" / "ada" / "index.html").read_text()
+    for path in site.rglob("*"):
+        if path.is_file():
+            assert SECRET not in path.read_text(errors="replace"), path
+    again = run("site", "--quiet")
+    assert "0 files updated" in again.stdout
+    (company.root / "teams" / "vision" / "ldkit.toml").unlink()
+    gone = run("site", code=2)
+    assert "team vision:" in gone.stderr and "is not an ldkit workspace" in gone.stderr
+
+
+def test_ci_checks_out_team_repositories_and_passes_each_team_webhook(company, run):
+    import yaml
+
+    config = company.root / "ldkit.toml"
+    config.write_text(config.read_text().replace(
+        'robotics = {name = "Robotics", webhook_env = "ROBOTICS_WEBHOOK"}',
+        'robotics = {name = "Robotics", webhook_env = "ROBOTICS_WEBHOOK", workspace = "teams/robotics", '
+        'repository = "acme/robotics-ld"}'))
+    run("ci", "github")
+    flow = yaml.safe_load((company.root / ".github" / "workflows" / "learning-day.yml").read_text())
+    steps = flow["jobs"]["site"]["steps"]
+    assert steps[1]["with"]["repository"] == "acme/robotics-ld" and steps[1]["with"]["path"] == "teams/robotics"
+    env = next(s for s in steps if s.get("name", "").startswith("Post the digest"))["env"]
+    assert env["VISION_WEBHOOK"] == "${{ secrets.VISION_WEBHOOK }}" and "LEARNING_DAY_WEBHOOK" in env
+    remind_env = flow["jobs"]["remind"]["steps"][-1]["env"]
+    assert set(remind_env) == {"LEARNING_DAY_WEBHOOK", "INFRA_WEBHOOK", "ROBOTICS_WEBHOOK", "VISION_WEBHOOK"}
+    run("ci", "gitlab")
+    text = (company.root / ".gitlab-ci.yml").read_text()
+    assert "git clone --depth 1 acme/robotics-ld teams/robotics" in text and "ROBOTICS_WEBHOOK" in text
+    yaml.safe_load(text)
+
+
+def test_a_team_without_members_is_empty_not_everyone(company, run):
+    run("team", "add-team", "newcomers", "--name", "Newcomers")
+    status = json.loads(run("status", "--week", WEEK, "--team", "newcomers", "--json").stdout)
+    assert status["authors"] == [] and status["missing"] == [] and status["totals"]["people"] == 0
+    run("site", "--quiet")
+    assert 'href="../teams/index.html">Teams</a>' in (company.root / "site" / "people" / "index.html").read_text()

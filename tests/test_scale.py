@@ -1,0 +1,99 @@
+"""What keeps a company-sized workspace fast, and still right: a large roster's settings kept by content, a site
+with nothing changed left standing (and rebuilt on any change), search's index replaced row by row."""
+import json
+import os
+
+from ldkit.core import settings_cache
+from ldkit.core.workspace import find_workspace
+
+WEEK = "2026-W48"
+
+
+def big_roster(ws, members=3000, team="t0"):
+    config = ws.root / "ldkit.toml"
+    config.write_text(config.read_text() + f'\n[teams]\n{team} = {{ name = "T" }}\n\n[team]\n' + "".join(
+        f'm{i:05d} = {{ tz = "UTC", email = "m{i}@example.org", team = "{team}" }}\n' for i in range(members)))
+    assert config.stat().st_size >= settings_cache.CACHE_FROM_BYTES
+    return config
+
+
+def test_a_large_roster_is_read_back_from_its_cache_and_an_edit_is_seen(ws, run):
+    config = big_roster(ws)
+    first = find_workspace().settings
+    assert (ws.cache / settings_cache.CACHE_FILE).is_file()
+    again = find_workspace().settings
+    assert again == first and len(again.team) == 3000 and again.team[7].team == "t0"
+    config.write_text(config.read_text().replace('m00007 = { tz = "UTC"', 'm00007 = { tz = "Europe/Berlin"'))
+    assert find_workspace().settings.team[7].tz == "Europe/Berlin"
+    config.write_text(config.read_text() + 'm99999 = { team = "nope" }\n')  # a bad edit is refused, cache or not
+    assert "names team 'nope'" in run("status", code=2).stderr
+
+
+def test_a_broken_settings_cache_is_only_a_slower_read(ws):
+    big_roster(ws)
+    find_workspace()
+    (ws.cache / settings_cache.CACHE_FILE).write_text('{"key": "x", "settings": ')
+    assert len(find_workspace().settings.team) == 3000
+
+
+def test_an_unchanged_site_is_left_standing_and_any_change_rebuilds(ws, run, new_workbook):
+    path = new_workbook("blank", "One", "--week", WEEK)
+    run("log", "outcome", path, "--summary", "First words", "--hours", "1")
+    run("site", "--quiet")
+    index = ws.root / "site" / "index.html"
+    before = index.stat().st_ino
+    assert "0 files updated" in run("site", "--quiet").stdout and index.stat().st_ino == before
+    run("log", "outcome", path, "--summary", "Second words", "--hours", "2")  # the journal and notebook change
+    run("site", "--quiet")
+    assert "Second words" in (ws.root / "site" / "people" / "alice" / "index.html").read_text()
+    run("skip", "--week", "2026-W49", "--author", "bob")  # a week off alone is an input too
+    assert "2026-W49" in run("site", "--quiet").stdout or (ws.root / "site" / "weeks" / "2026-W49").is_dir()
+    config = ws.root / "ldkit.toml"
+    config.write_text(config.read_text().replace('# site_url = "https://your-team', 'site_url = "https://your-team'))
+    run("site", "--quiet")
+    assert "https://your-team.pages.example.com/learning-day/" in (ws.root / "site" / "feed.xml").read_text()
+
+
+def test_a_referenced_image_that_changes_rebuilds_its_week(ws, run, new_workbook):
+    path = new_workbook("blank", "Pictures", "--week", WEEK)
+    (path.parent / "fig.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"1" * 20)
+    nb = json.loads(path.read_text())
+    nb["cells"].append({"cell_type": "markdown", "id": "img1", "metadata": {}, "source": "![fig](fig.png)"})
+    path.write_text(json.dumps(nb))
+    run("site", "--quiet")
+    page = ws.root / "site" / "weeks" / WEEK / "index.html"
+    first = page.read_text()
+    (path.parent / "fig.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"2" * 40)
+    os.utime(path.parent / "fig.png", ns=(1, 1))
+    run("site", "--quiet")
+    assert page.read_text() != first
+
+
+def test_search_replaces_a_changed_workbook_and_forgets_a_deleted_one(ws, run, new_workbook):
+    one = new_workbook("blank", "Alpha study", "--week", WEEK)
+    two = new_workbook("blank", "Beta study", "--week", WEEK)
+    assert len(json.loads(run("search", "study", "--json").stdout)) == 2
+    run("log", "plan", one, "--goal", "gamma rays")
+    hits = json.loads(run("search", "gamma", "--json").stdout)
+    assert [h["title"] for h in hits] == ["Alpha study"]
+    two.unlink()
+    assert [h["title"] for h in json.loads(run("search", "study", "--json").stdout)] == ["Alpha study"]
+
+
+def test_stats_read_an_unchanged_week_back_and_see_any_change(ws, run, new_workbook):
+    path = new_workbook("blank", "Counted", "--week", WEEK)
+    run("log", "plan", path, "--goal", "Count me", "--hours", "2")
+
+    def week():
+        stats = json.loads(run("stats", "--until", WEEK, "--json").stdout)
+        return next(w for w in stats["weeks"] if w["week"] == WEEK)
+
+    assert week()["summarized"] == 0
+    assert (ws.cache / "weeks" / f"{WEEK}.all.json").is_file()
+    assert week()["summarized"] == 0  # read back
+    run("log", "outcome", path, "--summary", "Done", "--hours", "3")
+    assert week()["summarized"] == 1 and week()["hours"] == 3
+    run("skip", "--week", WEEK, "--author", "bob", "--reason", "holiday")
+    assert week()["skipped"] == ["bob"]
+    (ws.cache / "weeks" / f"{WEEK}.all.json").write_text("{broken")
+    assert week()["hours"] == 3
