@@ -189,3 +189,15 @@ def _fsync_folder(folder: Path) -> None:
     finally:
         os.close(fd)
 
+
+
+def stamp_tree(digest: Any, folder: Path) -> None:
+    """Feed `digest` (a hashlib object) the path, size and mtime of every file below `folder`, in a fixed order:
+    one stat per file says whether anything under it changed (the read caches of the site and the ledger)."""
+    for here, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            with contextlib.suppress(OSError):
+                info = os.stat(os.path.join(here, name))
+                digest.update(f"{here}/{name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode("utf-8",
+                                                                                          "surrogateescape"))

@@ -7,12 +7,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from ldkit.core import __version__
+from ldkit.core.files import stamp_tree
 from ldkit.core.weeks import Week
 from ldkit.core.workspace import Workspace
 from ldkit.ledger.totals import WeekTotals, week_open
@@ -37,13 +37,7 @@ def week_key(workspace: Workspace, week: Week) -> str:
     digest = hashlib.sha256(json.dumps([VERSION, __version__, str(week), week_open(week), str(workspace.root),
                                         sorted(workspace.members) if workspace.members is not None else None,
                                         _code_stamp()]).encode())
-    for here, dirs, files in os.walk(workspace.week_folder(week)):
-        dirs.sort()
-        for name in sorted(files):
-            with contextlib.suppress(OSError):
-                info = os.stat(os.path.join(here, name))
-                digest.update(f"{here}/{name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode("utf-8",
-                                                                                          "surrogateescape"))
+    stamp_tree(digest, workspace.week_folder(week))
     return digest.hexdigest()
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from ldkit.core import __version__
 from ldkit.core.errors import InputError, WriteError
-from ldkit.core.files import atomic_write, locked, make_folder
+from ldkit.core.files import atomic_write, locked, make_folder, stamp_tree
 from ldkit.core.layout import SITE_FEED, SITE_INDEX, site_link, site_person_feed, site_week_path
 from ldkit.core.weeks import Week
 from ldkit.core.workspace import Workspace
@@ -190,13 +190,7 @@ def _inputs(workspace: Workspace, folder: Path, weeks: list[Week]) -> str:
             digest.update(workspace.config_file.read_bytes())
     package = Path(__file__).resolve().parent.parent
     for top in (package, workspace.workbooks):
-        for here, dirs, files in os.walk(top):
-            dirs.sort()
-            for name in sorted(files):
-                with contextlib.suppress(OSError):
-                    info = os.stat(os.path.join(here, name))
-                    digest.update(f"{here}/{name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode("utf-8",
-                                                                                           "surrogateescape"))
+        stamp_tree(digest, top)
     return digest.hexdigest()
 
 

@@ -88,10 +88,26 @@ def team_checkouts(workspace: Workspace) -> str:
     return "".join(steps)
 
 
+def _github_setup(install: str) -> str:
+    """The steps both jobs start with: Python, the "already posted" markers kept in the cache, ldkit itself."""
+    return f"""      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - uses: actions/cache@v4
+        with:
+          path: .ldkit-cache
+          key: ldkit-${{{{ github.run_id }}}}-${{{{ github.run_attempt }}}}
+          restore-keys: ldkit-
+      - name: Install ldkit
+        run: {_run(install_line(install))}
+"""
+
+
 def github(workspace: Workspace, install: str) -> str:
     remind, digest = schedules(workspace)
     secrets_remind = team_secrets(workspace, "          ")
     checkouts = team_checkouts(workspace)
+    setup = _github_setup(install)
     return f"""{MARK} {__version__}
 # Written by `ldkit ci github`; run it again after upgrading ldkit or changing the learning day (ldkit doctor says
 # when). Secrets: LEARNING_DAY_WEBHOOK (Slack, Mattermost or Teams: the workspace's `chat` setting says which).
@@ -120,17 +136,7 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.11"
-      - uses: actions/cache@v4
-        with:
-          path: .ldkit-cache
-          key: ldkit-${{{{ github.run_id }}}}-${{{{ github.run_attempt }}}}
-          restore-keys: ldkit-
-      - name: Install ldkit
-        run: {_run(install_line(install))}
-      - name: Remind who has not planned or summarized
+{setup}      - name: Remind who has not planned or summarized
         env:
           LEARNING_DAY_WEBHOOK: ${{{{ secrets.LEARNING_DAY_WEBHOOK }}}}{secrets_remind}
         run: |
@@ -141,17 +147,7 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4{checkouts}
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.11"
-      - uses: actions/cache@v4
-        with:
-          path: .ldkit-cache
-          key: ldkit-${{{{ github.run_id }}}}-${{{{ github.run_attempt }}}}
-          restore-keys: ldkit-
-      - name: Install ldkit
-        run: {_run(install_line(install))}
-      - name: Post the digest of the week just held
+{setup}      - name: Post the digest of the week just held
         if: github.event_name == 'schedule' && github.event.schedule == '{digest}'
         env:
           LEARNING_DAY_WEBHOOK: ${{{{ secrets.LEARNING_DAY_WEBHOOK }}}}{secrets_remind}
