@@ -36,7 +36,9 @@ class Cluster:
         self.address = f"tcp://127.0.0.1:{self.port}"
         self.log = tmp / "dask.log"
         out = open(self.log, "ab")  # noqa: SIM115 - the cluster's log, open while it runs
-        env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+        self.tmp = tmp / "tmp"  # the cluster's TMPDIR: what a run leaves behind is found here
+        self.tmp.mkdir()
+        env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False", "TMPDIR": str(self.tmp)}
         self.scheduler = subprocess.Popen([dask_bin(), "scheduler", "--host", "127.0.0.1", "--port", str(self.port),
                                            "--no-dashboard"], stdout=out, stderr=out, env=env)
         self.workers = [self.start_worker(out, env) for _ in range(workers)]
@@ -155,6 +157,8 @@ def test_a_worker_killed_mid_run_is_rescheduled(ws, run, new_workbook, cluster):
     assert proc.returncode == 0, err
     assert out.strip().endswith("1 ran, 0 failed, 0 not run")
     assert "survived" in (ws.root / "digests" / WEEK / "index.html").read_text()
+    # the killed worker's run folder was in its dask scratch space, which its nanny purged: nothing is left
+    assert not list(cluster.tmp.rglob("ldkit-run-*"))
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(ws, run, six):

@@ -80,13 +80,17 @@ def run_packed(task: dict[str, Any]) -> dict[str, Any]:
 
     skip_slow_optional_imports()
     os.environ[NO_SAVE_ENV] = "1"  # forms and results in a digest run save nothing
+    scratch = None
     try:
         from distributed import get_worker
 
         worker = get_worker().address
-    except (ImportError, ValueError):
+        # inside the worker's own scratch space, which dask purges when it finds a dead worker's folder: a worker
+        # killed mid-run (SIGKILL, a lost node) cannot clean up after itself, so its run must not litter /tmp
+        scratch = get_worker().local_directory
+    except (ImportError, ValueError, AttributeError):
         worker = "local"
-    with tempfile.TemporaryDirectory(prefix="ldkit-run-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="ldkit-run-", dir=scratch) as tmp:
         work = Path(tmp) / "work"
         work.mkdir()
         with tarfile.open(fileobj=io.BytesIO(task["archive"]), mode="r:gz") as tar:
