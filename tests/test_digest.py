@@ -9,7 +9,7 @@ import pytest
 
 from ldkit.render.sanitize import sanitize
 from ldkit.writers.environment import CSP
-from tests.conftest import snapshot
+from tests.conftest import ldkit_process, snapshot
 from tests.hostile import PAYLOADS, make_hostile
 
 WEEK = "2026-W48"
@@ -287,3 +287,16 @@ def test_an_unwritable_cache_is_only_slower(ws, run, new_workbook, read_only):
     read_only(ws.root / ".ldkit-cache")
     result = build(run)
     assert "1 notebook, 1 person" in result.stdout and "No cache" in page(ws)
+
+
+def test_an_unwritable_cache_leaves_no_throwaway_folder_behind(ws, new_workbook, read_only, tmp_path):
+    new_workbook("blank", "No cache", "--week", WEEK)
+    (ws.root / ".ldkit-cache").mkdir()
+    read_only(ws.root / ".ldkit-cache")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    done = ldkit_process("digest", "--week", WEEK, "--quiet", cwd=ws.root,
+                         env={"TMPDIR": str(scratch), "LDKIT_HOME": str(ws.root)})
+    assert done.returncode == 0, done.stderr
+    assert "No cache" in page(ws)
+    assert list(scratch.iterdir()) == []  # the fragments lived in a throwaway folder, removed as the run ended

@@ -56,10 +56,14 @@ class FragmentCache:
             probe.write_bytes(b"")
             probe.unlink()
         except (LdkitError, OSError):
+            import atexit
+            import shutil
             import tempfile
 
             self.folder = Path(tempfile.mkdtemp(prefix="ldkit-digest-cache-"))
             make_folder(self.folder / "fragments")
+            # gone when the process ends, not at close(): the pages are written from its fragments after that
+            atexit.register(shutil.rmtree, self.folder, ignore_errors=True)
         self.files = self.folder / "fragments"
 
     def path(self, key: str) -> Path:
