@@ -7,6 +7,10 @@ if TYPE_CHECKING:
     from ldkit.model.history import WeekSummary
 
 
+CHART_WIDTH = 520  # the drawing's units; the page shows it at most this many pixels wide
+TICK_SPACING = 56  # the fewest units between two week labels ("W53" at 13 px needs about 30)
+
+
 def scale(value: float, top: float, length: float) -> float:
     """`value`'s share of `top` as a length (0 when there is nothing to show)."""
     return value / top * length if top else 0
@@ -26,9 +30,11 @@ def week_bars(label: str, weeks: list[WeekSummary], series: dict[str, list[float
     ordered = list(reversed(weeks))
     totals = [sum(values[i] for values in series.values()) for i in range(len(ordered))]
     top = max(totals, default=0) or 1
-    width, height, base = max(300, 26 * len(ordered) + 20), 150, 130
-    bar_width = max(6, min(22, (width - 20) // max(1, len(ordered)) - 4))
-    step = (width - 20) / max(1, len(ordered))
+    # one drawing width for every chart, so its labels come out the same size whether it holds 2 weeks or 52
+    # (the box scales the drawing to fit: a width that grew with the weeks shrank a year's labels to 5 px)
+    width, height, base = CHART_WIDTH, 150, 130
+    step = min(48, (width - 20) / max(1, len(ordered)))  # a few weeks stand side by side, not spread apart
+    bar_width = max(2, min(22, round(step) - 3))
     bars = []
     for i, week in enumerate(ordered):
         y: float = base
@@ -40,7 +46,7 @@ def week_bars(label: str, weeks: list[WeekSummary], series: dict[str, list[float
                 segments.append({"y": round(y, 1), "height": h, "colour": colours[name],
                                  "title": f"{name} {values[i]:g}{unit}"})
         bars.append({"x": round(10 + i * step, 1), "label": week.week, "segments": segments})
-    every = max(1, len(ordered) // 6)
+    every = max(1, -(-len(ordered) // (width // TICK_SPACING)))  # a label every TICK_SPACING units at most
     ticks = [{"x": round(10 + i * step + bar_width / 2, 1), "label": w.week[5:]} for i, w in enumerate(ordered)
              if i % every == 0]
     legend = [(name, colours[name]) for name in series] if len(series) > 1 else []
