@@ -129,21 +129,10 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
                 warn(f"{wb.path}: {wb.failure.message}")
         say(f"{result.executed} ran, {result.failed} failed, {result.not_run} not run")
     if webhook:
-        from ldkit.chat import service
-        from ldkit.chat.poster import post_once
-        from ldkit.core.errors import AlreadyPosted
-        from ldkit.core.layout import relative
+        from ldkit.digest.post import post_digest
 
-        # with site_url the post links to the week's page on the site; else it says where the file is
-        where = result.model.page_url or relative(result.files["html"], workspace.root)
-        payload = service(chat or workspace.settings.chat).digest_payload(result.model, where)
-        try:
-            post_once(workspace, str(the_week), "digest", payload, webhook, what=f"the digest of {the_week}",
-                      repost=repost)
-        except AlreadyPosted as exc:  # a rerun (CI) is not a failure: say why nothing was sent, exit 0
-            say(f"ldkit: note: {exc.message} (pass --repost to post it again)")
-        else:
-            say(f"posted {the_week} to the chat webhook")
+        say(post_digest(workspace, the_week, result, webhook, chat, what=f"the digest of {the_week}",
+                        posted=f"posted {the_week} to the chat webhook", repost=repost))
     if strict and (result.failed or result.render_errors):
         ctx = click.get_current_context()
         ctx.exit(1)

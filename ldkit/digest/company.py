@@ -79,6 +79,7 @@ def post_company(workspace: Workspace, week: Week, result: CompanyResult, url: s
     from ldkit.chat import service
     from ldkit.chat.poster import AlreadyPosted, post_once
     from ldkit.core.errors import LdkitError
+    from ldkit.digest.post import already_posted, post_digest
 
     said: list[str] = []
     warnings: list[str] = []
@@ -89,17 +90,12 @@ def post_company(workspace: Workspace, week: Week, result: CompanyResult, url: s
             warnings.append(f"team {team.slug}: not posted, "
                             + (f"${team.webhook_env} is not set" if team.webhook_env else "it has no webhook_env"))
             continue
-        where = done.model.page_url or relative(done.files["html"], workspace.root)
-        payload = service(team.chat or chat or workspace.settings.chat).digest_payload(done.model, where)
         try:
-            post_once(view, str(week), "digest", payload, hook, what=f"the digest of {week} for {team.slug}",
-                      repost=repost)
-        except AlreadyPosted as exc:
-            said.append(f"ldkit: note: {exc.message} (pass --repost to post it again)")
+            said.append(post_digest(view, week, done, hook, team.chat or chat, what=f"the digest of {week} for "
+                                    f"{team.slug}", posted=f"posted {week} of {team.slug} to ${team.webhook_env}",
+                                    repost=repost))
         except LdkitError as exc:
             failed.append(exc)
-        else:
-            said.append(f"posted {week} of {team.slug} to ${team.webhook_env}")
     from ldkit.writers.company import markdown
 
     text = markdown(result.model, workspace.week_url(week) or relative(result.files["html"], workspace.root))
@@ -107,7 +103,7 @@ def post_company(workspace: Workspace, week: Week, result: CompanyResult, url: s
     try:
         post_once(workspace, str(week), "digest", payload, url, what=f"the company digest of {week}", repost=repost)
     except AlreadyPosted as exc:
-        said.append(f"ldkit: note: {exc.message} (pass --repost to post it again)")
+        said.append(already_posted(exc))
     except LdkitError as exc:
         failed.append(exc)
     else:
