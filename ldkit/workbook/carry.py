@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.core.errors import InputError
-from ldkit.core.text import author_slug
+from ldkit.core.layout import url_slug
 from ldkit.core.weeks import Week, parse_week
 from ldkit.core.workspace import Workspace
 from ldkit.records.privacy import workbook_private
 from ldkit.records.scan import scan
-from ldkit.records.workbook import Workbook, load_workbook
+from ldkit.records.workbook import Workbook, load_workbook, track_of
 
 LOOK_BACK = 12  # weeks searched for the last next steps
 
@@ -27,12 +27,7 @@ def track_named(name: str) -> dict[str, str]:
     text = " ".join(str(name).split())
     if not text:
         raise InputError("--track needs a name, e.g. --track 'RL course'")
-    return {"slug": author_slug(text), "name": text[:200]}
-
-
-def track_of(identity: dict[str, Any]) -> dict[str, str] | None:
-    track = identity.get("track")
-    return track if isinstance(track, dict) and track.get("slug") else None
+    return {"slug": url_slug(text), "name": text[:200]}  # a name of no letters ("🚀") still gets a safe slug
 
 
 def carry_from(workbook: Workbook) -> dict[str, Any] | None:
