@@ -17,14 +17,9 @@ from ldkit.core.layout import site_track_path, url_slug
 from ldkit.core.text import display_text
 from ldkit.records.claims import tally
 from ldkit.records.privacy import workbook_private
-from ldkit.records.workbook import track_of
+from ldkit.records.workbook import track_key, track_of
 
-Key = tuple[str, str]  # (the metadata's slug, the name folded): what makes two workbooks one track
-
-
-def track_key(track: dict[str, str]) -> Key:
-    """Workbooks are one track when slug and name agree (the name without case or extra spaces)."""
-    return track["slug"], " ".join(track["name"].split()).casefold()
+Key = tuple[str, str]  # (the metadata's slug, the name folded): what makes two workbooks one track (track_key)
 
 
 @dataclass

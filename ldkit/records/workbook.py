@@ -44,6 +44,12 @@ def track_of(identity: dict[str, Any]) -> dict[str, str] | None:
     return {"slug": slug, "name": " ".join(str(track.get("name") or slug).split())[:200] or slug}
 
 
+def track_key(track: dict[str, str]) -> tuple[str, str]:
+    """Workbooks are one track when slug and name agree (the name without case or extra spaces): the pages and
+    the stats group by this, so "RL course" and "RL-Course!" (one slug) stay two tracks."""
+    return track["slug"], " ".join(track["name"].split()).casefold()
+
+
 def load_workbook(path: Path, nb: dict[str, Any] | None = None, root: Path | None = None) -> Workbook:
     """Read identity and records from the notebook (metadata and outputs) and its journal, each record checked.
 
