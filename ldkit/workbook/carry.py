@@ -39,6 +39,21 @@ def carry_from(workbook: Workbook) -> dict[str, Any] | None:
     return {"from": workbook.id, "week": str(workbook.identity.get("week") or ""), "next_steps": steps}
 
 
+def carried(identity: dict[str, Any]) -> dict[str, Any] | None:
+    """What a workbook was handed when it was made (`carry_over`: from, week, next_steps), or None."""
+    carry = identity.get("carry_over")
+    if isinstance(carry, dict) and str(carry.get("next_steps") or "").strip():
+        return carry
+    return None
+
+
+def offered_goal(workspace: Workspace, author: str, week: Week) -> dict[str, Any] | None:
+    """The goal offered to `author` starting `week` before any workbook exists (the home panel, the chat modal):
+    what `ldkit new` would carry over into it. The same rule as `continuing`, so every way of starting agrees."""
+    previous = last_workbook(workspace, author, week)
+    return carry_from(previous) if previous is not None else None
+
+
 def last_workbook(workspace: Workspace, author: str, before: Week) -> Workbook | None:
     """The member's most recent workbook with next steps in the LOOK_BACK weeks before `before`."""
     week = before
