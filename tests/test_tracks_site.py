@@ -155,3 +155,19 @@ def test_stats_per_track_against_hand_counted_figures(ws, run, course):
                           "--json").stdout)
     rl = next(t for t in team["tracks"] if t["name"] == "RL course")
     assert rl["people"] == ["bob"] and rl["hours"] == 2.5 and rl["weeks"] == 1
+
+
+def test_a_hand_edited_track_cannot_leave_the_site(ws, run, new_workbook):
+    path = new_workbook("blank", "Edited", "--week", "2026-W48")
+    run("log", "outcome", path, "--summary", "s", "--hours", "1")
+    nb = json.loads(path.read_text())
+    nb["metadata"]["ldkit"]["track"] = {"slug": "../../../escape", "name": "<img src=x onerror=alert(1)>"}
+    path.write_text(json.dumps(nb))
+    run("site", "--quiet")
+    root = ws.root / "site"
+    assert not list(ws.root.glob("escape*")) and not list((ws.root.parent).glob("escape*"))
+    [page] = list((root / "tracks").glob("*/index.html"))
+    assert page.parent.name == "escape"
+    html = page.read_text()
+    assert_inert(html)
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
