@@ -86,6 +86,9 @@ def test_the_panel_offers_last_times_next_steps_and_continues_the_track(ws, run,
                              "next_steps": "Continue with <b>PPO</b>"}
     assert "Last time (2026-W48):</b> Continue with &lt;b&gt;PPO&lt;/b&gt;" in panel.last_time.value
     assert panel.continue_track.description == "Continue the track “RL course”"
+    panel.week.value = "2026-W48"  # nothing before W48: nothing offered
+    assert panel.offered is None and panel.continue_track.layout.display == "none"
+    panel.week.value = "2026-W49"
     panel.template.value = "tutorial"
     panel.title.value = "RL course, week 2"
     panel.continue_track.value = True

@@ -72,6 +72,8 @@ class HomePanel:
         self.build_message = widgets.Output()
         self.building: threading.Thread | None = None
         self.template.observe(lambda change: self._show_fields(), names="value")
+        for field in (self.week, self.author):  # another week or author: another last time
+            field.observe(lambda change: self._reoffer(), names="value")
         self.start_button.on_click(lambda _b: self.start())
         self.build_button.on_click(lambda _b: self.build())
         self._show_fields()
@@ -124,7 +126,6 @@ class HomePanel:
 
     def refresh(self) -> None:
         """My workbooks this week (offered first), my streak and hours; the team's state; built pages."""
-        from ldkit.core.text import author_slug
         from ldkit.ledger.stats import compute
         from ldkit.ledger.status import week_status
         from ldkit.ledger.totals import Numbers
@@ -132,10 +133,7 @@ class HomePanel:
         week = self.workspace.read_week(self.week.value or "this", self.author.value)
         report = week_status(self.workspace, week)
         me = self.author.value
-        try:
-            self.offer(week, author_slug(me))
-        except LdkitError:
-            self.offer_none()
+        self._reoffer()
         mine = next((p for p in report["authors"] if p["author"] == me), None)
         self.mine.clear_output()
         with self.mine:
@@ -164,6 +162,15 @@ class HomePanel:
             display(HTML(f"<p>{html.escape(numbers.sentence())}"
                          + (f" · no workbook yet: {html.escape(', '.join(missing))}" if missing else "")
                          + "</p>" + self._built_links(week)))
+
+    def _reoffer(self) -> None:
+        from ldkit.core.text import author_slug
+
+        try:
+            self.offer(self.workspace.read_week(self.week.value or "this", self.author.value),
+                       author_slug(self.author.value))
+        except LdkitError:
+            self.offer_none()
 
     def offer_none(self) -> None:
         self.offered, self.continue_from, self.last_time.value = None, None, ""
