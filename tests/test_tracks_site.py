@@ -171,3 +171,10 @@ def test_a_hand_edited_track_cannot_leave_the_site(ws, run, new_workbook):
     html = page.read_text()
     assert_inert(html)
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_stats_text_shows_a_hostile_track_name_without_terminal_escapes(ws, run, new_workbook):
+    path = new_workbook("blank", "Escapes", "--week", "2026-W48", "--track", "Red\x1b[31m course")
+    run("log", "outcome", path, "--summary", "s", "--hours", "1")
+    text = run("stats", "--since", "2026-W48", "--until", "2026-W48").stdout
+    assert "\x1b" not in text and "course" in text

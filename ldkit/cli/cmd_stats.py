@@ -92,6 +92,9 @@ def stats(since: str | None, until: str | None, as_json: bool, plot: Path | None
 
 def show_tracks(tracks: list[dict[str, Any]]) -> None:
     """One line per track: weeks, people, hours, outcomes by status (private ones only counted)."""
+    from ldkit.core.text import display_text
+
+    tracks = [{**t, "name": display_text(t["name"])} for t in tracks]  # no terminal escapes from a hand-edited name
     width = min(30, max(len("track"), *(len(t["name"]) for t in tracks)))
     say(f"\n{'track':<{width}} {'weeks':>5} {'people':>6} {'hours':>7}  outcomes")
     for t in tracks:
