@@ -161,3 +161,33 @@ def test_mattermost_dialog_opens_and_its_signed_submission_is_saved(server, rost
     assert good.status_code == 200 and good.json() == {}
     plan = load_workbook(roster.root / "workbooks" / WEEK / "bob" / "finish-the-rust-book.ipynb").records.plan
     assert plan["data"]["category"] == "tutorial" and plan["author"] == "bob"
+
+
+def test_the_plan_form_offers_last_times_next_steps_as_the_goal(server, roster, slack_api, run, new_workbook):
+    """Slack's modal and Mattermost's dialog start the plan with last week's next steps (workbook/carry's rule);
+    a private workbook hands nothing on."""
+    last = new_workbook("tutorial", "RL course, week 1", "--week", "2026-W48", "--author", "ada",
+                        "--track", "RL course")
+    run("log", "outcome", last, "--summary", "Bandits.", "--next", "Continue with PPO <@U0BOB>")
+    secret = new_workbook("blank", "Secret", "--week", "2026-W48", "--author", "bob")
+    run("log", "outcome", secret, "--summary", "s", "--next", "SECRET-NEXT", "--private")
+    slack(server, "")
+    sent = json.loads(calls(slack_api, "/api/views.open")[-1].body)
+    view = sent["view"] if isinstance(sent["view"], dict) else json.loads(sent["view"])
+    goal = view["blocks"][0]["element"]
+    assert goal["initial_value"] == "Continue with PPO <@U0BOB>"
+    assert goal["placeholder"]["text"].startswith("Last time (2026-W48):")
+    good = post_interaction(server, submission(view, {"goal": goal["initial_value"], "category": "tutorial"}))
+    assert good.status_code == 200
+    made = load_workbook(roster.root / "workbooks" / WEEK / "ada" / "continue-with-ppo-u0bob.ipynb")
+    assert made.identity["carry_over"]["next_steps"] == "Continue with PPO <@U0BOB>"
+    body = mattermost_command("")
+    httpx.post(server.url + "/mattermost/commands", content=body, headers=mattermost_headers())
+    dialog = json.loads(calls(slack_api, "/api/v4/actions/dialogs/open")[-1].body)["dialog"]
+    assert dialog["elements"][0]["name"] == "goal" and dialog["elements"][0]["default"] == ""
+    assert "SECRET-NEXT" not in json.dumps(dialog)
+    run("log", "outcome", secret, "--summary", "s", "--next", "Finish the borrow checker chapter")  # now shared
+    httpx.post(server.url + "/mattermost/commands", content=mattermost_command("", trigger_id="again"),
+               headers=mattermost_headers())
+    dialog = json.loads(calls(slack_api, "/api/v4/actions/dialogs/open")[-1].body)["dialog"]
+    assert dialog["elements"][0]["default"] == "Finish the borrow checker chapter"

@@ -71,3 +71,38 @@ def test_upgrade_outside_a_workspace_changes_nothing(tmp_path, run):
     folder.mkdir()
     result = run("init", "--upgrade", str(folder), code=2)
     assert "is not an ldkit workspace" in result.stderr and list(folder.iterdir()) == []
+
+
+def test_the_panel_offers_last_times_next_steps_and_continues_the_track(ws, run, new_workbook, monkeypatch, clock):
+    from ldkit.notebook.home import HomePanel
+
+    clock.at("2026-12-03T10:00:00Z", tz="Europe/Berlin")  # 2026-W49
+    last = new_workbook("tutorial", "RL course, week 1", "--week", "2026-W48", "--track", "RL course")
+    run("log", "outcome", last, "--summary", "Bandits.", "--next", "Continue with <b>PPO</b>")
+    monkeypatch.chdir(ws.root)
+    panel = HomePanel()
+    assert panel.week.value == "2026-W49"
+    assert panel.offered == {"from": json.loads(last.read_text())["metadata"]["ldkit"]["id"], "week": "2026-W48",
+                             "next_steps": "Continue with <b>PPO</b>"}
+    assert "Last time (2026-W48):</b> Continue with &lt;b&gt;PPO&lt;/b&gt;" in panel.last_time.value
+    assert panel.continue_track.description == "Continue the track “RL course”"
+    panel.week.value = "2026-W48"  # nothing before W48: nothing offered
+    assert panel.offered is None and panel.continue_track.layout.display == "none"
+    panel.week.value = "2026-W49"
+    panel.template.value = "tutorial"
+    panel.title.value = "RL course, week 2"
+    panel.continue_track.value = True
+    made = json.loads(panel.start().read_text())["metadata"]["ldkit"]
+    assert made["track"] == {"slug": "rl-course", "name": "RL course"}
+    assert made["carry_over"]["next_steps"] == "Continue with <b>PPO</b>"  # the goal the panel offered
+
+
+def test_the_panel_offers_nothing_from_a_private_workbook(ws, run, new_workbook, monkeypatch, clock):
+    from ldkit.notebook.home import HomePanel
+
+    clock.at("2026-12-03T10:00:00Z", tz="Europe/Berlin")
+    secret = new_workbook("blank", "Secret", "--week", "2026-W48", "--track", "Hidden")
+    run("log", "outcome", secret, "--summary", "s", "--next", "SECRET-NEXT", "--private")
+    monkeypatch.chdir(ws.root)
+    panel = HomePanel()
+    assert panel.offered is None and panel.last_time.value == "" and panel.continue_track.layout.display == "none"

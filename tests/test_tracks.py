@@ -67,3 +67,16 @@ def test_bad_continuations_are_refused_and_nothing_is_written(ws, run, last_week
                  *[a.replace("{last}", str(last_week)) for a in args], code=2)
     assert message in result.stderr
     assert snapshot(ws.root) == before
+
+
+def test_the_plan_card_says_last_time(ws, run, new_workbook, last_week):
+    from ldkit.notebook.cards import record_card
+
+    path = new_workbook("blank", "Week two", "--week", "2026-W49")
+    form = open_form(PlanForm, path)
+    assert "**Last time (2026-W48):** Continue with PPO next week" in form.bundle()["text/markdown"]  # before saving
+    card = record_card(form.save(), identity(path)["carry_over"])
+    assert "- **Last time (2026-W48):** Continue with PPO next week\n- **Goal:** Continue with PPO next week" in card
+    assert "Last time" not in open_form(PlanForm, last_week).bundle()["text/markdown"]  # nothing was handed to it
+    hostile = record_card(form.save(), {"from": "x", "week": "<b>W</b>", "next_steps": "<script>alert(1)</script>"})
+    assert "<script>" not in hostile and "<b>" not in hostile

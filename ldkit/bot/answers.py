@@ -29,6 +29,7 @@ from ldkit.records.scan import notebook_files, scan
 from ldkit.records.schema import STATUSES, outcome_data, plan_data
 from ldkit.records.workbook import Workbook
 from ldkit.team.roster import Member
+from ldkit.workbook.carry import carried, offered_goal
 from ldkit.workbook.start import start_workbook
 from ldkit.workbook.templates import builtin_dir, load_template
 
@@ -294,9 +295,15 @@ def form_context(workspace: Workspace, member: Member, kind: str | None = None,
     if only is not None:
         record = only.records.plan if kind == "plan" else only.records.outcome
         current = dict(record["data"]) if record else {}
+    # last time's next steps, offered as the goal of a plan not yet written (workbook/carry: a private one hands
+    # nothing on): the workbook's own carry_over, or what starting one now would carry over
+    offered = None
+    if kind == "plan" and not current:
+        offered = carried(only.identity) if only is not None else \
+            offered_goal(workspace, member.slug, week) if not workbooks else None
     return {"kind": kind, "week": str(week), "categories": list(workspace.settings.categories),
             "workbooks": [(wb.id, _title(wb)) for wb in workbooks], "current": current,
-            "statuses": list(STATUSES)}
+            "statuses": list(STATUSES), "offered": offered}
 
 
 def status_text(workspace: Workspace, member: Member, week: Week, esc: Escape) -> str:

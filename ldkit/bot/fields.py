@@ -38,9 +38,11 @@ def form_fields(context: dict[str, Any]) -> list[Field]:
                             tuple((wid, title[:70]) for wid, title in context["workbooks"])))
     private = "private" if current.get("visibility") == "private" else ""
     if kind == "plan":
+        offered = context.get("offered") or {}  # last time's next steps (bot.answers.form_context)
         fields += [
-            Field("goal", "Goal", "textarea", False, initial=_text(current.get("goal")),
-                  hint="What you plan to learn today"),
+            Field("goal", "Goal", "textarea", False, initial=_text(current.get("goal") or offered.get("next_steps")),
+                  hint=f"Last time ({offered.get('week') or 'before'}): your next steps; change them as you like"
+                  if offered and not current.get("goal") else "What you plan to learn today"),
             Field("category", "Category", "select", False, tuple((c, c) for c in context["categories"]),
                   _text(current.get("category"))),
             Field("resources", "Resources", "textarea", initial=_text(current.get("resources")),

@@ -23,7 +23,8 @@ from ldkit.cli.types import WEEK
                    "held): used for work, leaking into other days, fading; names who to invite back.")
 def stats(since: str | None, until: str | None, as_json: bool, plot: Path | None, team: str | None,
           health: bool) -> None:
-    """Per week: people, plans, outcomes, hours, categories. Per person: streaks and participation.
+    """Per week: people, plans, outcomes, hours, categories. Per person: streaks and participation. Per track:
+    weeks, people, hours and outcomes by status.
 
     \b
     With --health, the organizer's view of the three ways a Learning Day
@@ -83,8 +84,23 @@ def stats(since: str | None, until: str | None, as_json: bool, plot: Path | None
                                                           for r in data["top_resources"][:5]))
         if data["top_papers"]:
             say("Most read papers: " + "; ".join(f"{p['paper']} ({p['count']})" for p in data["top_papers"][:5]))
+        if data["tracks"]:
+            show_tracks(data["tracks"])
     if plot is not None:
         say(f"wrote {plot}")
+
+
+def show_tracks(tracks: list[dict[str, Any]]) -> None:
+    """One line per track: weeks, people, hours, outcomes by status (private ones only counted)."""
+    from ldkit.core.text import display_text
+
+    tracks = [{**t, "name": display_text(t["name"])} for t in tracks]  # no terminal escapes from a hand-edited name
+    width = min(30, max(len("track"), *(len(t["name"]) for t in tracks)))
+    say(f"\n{'track':<{width}} {'weeks':>5} {'people':>6} {'hours':>7}  outcomes")
+    for t in tracks:
+        name = t["name"] if len(t["name"]) <= width else t["name"][:width - 1] + "…"
+        outcomes = ", ".join(f"{status} {n}" for status, n in t["outcomes"].items()) or "-"
+        say(f"{name:<{width}} {t['weeks']:>5} {len(t['people']):>6} {t['hours']:>7g}  {outcomes}")
 
 
 def show_health(workspace: Any, until: Any, as_json: bool) -> None:

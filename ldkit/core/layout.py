@@ -50,6 +50,7 @@ PEOPLE_INDEX = "people/index.html"
 TOPICS_INDEX = "topics/index.html"
 PAPERS_INDEX = "papers/index.html"
 TEAMS_INDEX = "teams/index.html"  # a company's teams side by side (only with [teams])
+TRACKS_INDEX = "tracks/index.html"  # every track (only when there is one)
 SITE_FEED = "feed.xml"
 
 
@@ -78,6 +79,11 @@ def site_team_path(team: str) -> str:
 
 def site_topic_path(category: str) -> str:
     return f"topics/{url_slug(category)}/{SITE_INDEX}"
+
+
+def site_track_path(slug: str) -> str:
+    """A track's page; `slug` is the one ldkit.model.tracks gave it (unique on the site), made safe once more here."""
+    return f"tracks/{url_slug(slug)}/{SITE_INDEX}"
 
 
 def site_link(source: str, target: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 from ldkit.records.claims import tally
 from ldkit.records.papers import workbook_papers
 from ldkit.records.privacy import is_private, workbook_private  # noqa: F401 - the rule, re-exported
+from ldkit.records.workbook import track_of
 
 
 def week_open(week: Any, today: dt.date | None = None) -> bool:
@@ -88,6 +89,8 @@ class WeekTotals:
     papers: Counter = field(default_factory=Counter)
     results: list[dict[str, Any]] = field(default_factory=list)  # result data, for the tally
     expenses: list[dict[str, Any]] = field(default_factory=list)  # team outcomes only: {author, workbook, item, ...}
+    # a workbook of a track each: {slug, name, author, status, hours, private}; a private one's status is withheld
+    tracks: list[dict[str, Any]] = field(default_factory=list)
 
     open: bool = False  # the week has not ended: a plan alone is taking part
 
@@ -129,6 +132,12 @@ def week_totals(workbooks: Iterable[Any], week: Any = None) -> WeekTotals:
             hours = float(outcome["data"].get("hours") or 0)
             totals.hours += hours
             totals.hours_by_author[author] = totals.hours_by_author.get(author, 0.0) + hours
+        track = track_of(wb.identity)
+        if track is not None:
+            totals.tracks.append({**track, "author": author, "private": private,
+                                  "status": None if private or outcome is None else outcome["data"].get("status"),
+                                  "outcome": outcome is not None,
+                                  "hours": float(outcome["data"].get("hours") or 0) if outcome else 0.0})
         if private:
             totals.private[author] += 1
             continue  # counted, nothing more

@@ -13,6 +13,7 @@ from ldkit.core.text import display_text
 from ldkit.core.weeks import Week
 from ldkit.core.workspace import Workspace
 from ldkit.ledger.stats import WeekData, compute
+from ldkit.model.tracks import build_tracks
 from ldkit.model.week import Outcome, Paper, Result, WorkbookView, workbook_view
 from ldkit.records.claims import tally
 from ldkit.records.privacy import workbook_private
@@ -116,6 +117,7 @@ class History:
     team: list[str]
     author_team: dict[str, str] = field(default_factory=dict)  # author -> team slug, for a company ([teams])
     teams: list[Any] = field(default_factory=list)  # a company's teams (model.company.TeamHistory), side by side
+    tracks: list[Any] = field(default_factory=list)  # workbooks tied across weeks (model.tracks.Track), newest first
 
     def who(self, entries: list[Entry]) -> list[Any]:
         """Who studied what `entries` hold, with their team, weeks and hours (model.who)."""
@@ -184,4 +186,5 @@ def build_history(workspace: Workspace, workbooks_by_week: dict[Week, list[Any]]
                    topics=dict(sorted(topics.items())),
                    papers=sorted(papers.values(), key=lambda log: log.entries[0].week, reverse=True),
                    outcomes=outcomes, team=sorted(people),
-                   author_team=workspace.team_by_author())
+                   author_team=workspace.team_by_author(),
+                   tracks=build_tracks(entries, (wb for books in workbooks_by_week.values() for wb in books)))

@@ -25,12 +25,22 @@ def _line(label: str, value: Any) -> str:
     return f"- **{label}:** {value}\n"
 
 
-def record_card(record: dict[str, Any]) -> str:
+def last_time(carry: dict[str, Any] | None) -> str:
+    """ "Last time (2026-W48): <next steps>" for a plan whose workbook was handed them (workbook/carry)."""
+    if not carry or not str(carry.get("next_steps") or "").strip():
+        return ""
+    week = escape_markdown(str(carry.get("week") or "before"))
+    return _line(f"Last time ({week})", escape_markdown(str(carry["next_steps"])))
+
+
+def record_card(record: dict[str, Any], carry: dict[str, Any] | None = None) -> str:
+    """The record as Markdown; `carry` (the workbook's carry_over) puts last time's next steps on a plan's card."""
     kind, data = record["kind"], display_tree(record["data"])
     saved = local_time(record["saved_at"]).strftime("%Y-%m-%d %H:%M")
     private = " · private" if is_private(record) else ""
     if kind == "plan":
         text = f"**Plan** · saved {saved}{private}\n\n"
+        text += last_time(carry)
         text += _line("Goal", escape_markdown(data["goal"]))
         text += _line("Category", escape_markdown(data["category"]))
         if data.get("planned_hours") is not None:
@@ -53,5 +63,6 @@ def record_card(record: dict[str, Any]) -> str:
     return f"**{kind}** · saved {saved}\n"
 
 
-def empty_card(kind: str) -> str:
-    return f"*No {kind} saved yet: fill in the form above and press Save {kind}.*"
+def empty_card(kind: str, carry: dict[str, Any] | None = None) -> str:
+    text = f"*No {kind} saved yet: fill in the form above and press Save {kind}.*"
+    return text + ("\n\n" + last_time(carry) if kind == "plan" and last_time(carry) else "")

@@ -27,6 +27,7 @@ from ldkit.records.schema import (
     plan_data,
 )
 from ldkit.records.workbook import Workbook, load_workbook, save_record
+from ldkit.workbook.carry import carried
 from ldkit.workbook.locate import FormError, locate_workbook, saving_disabled
 
 LABEL_WIDTH = "130px"
@@ -112,9 +113,10 @@ class RecordForm:
         self.message.value = f"<span style='color:{color}'>{html.escape(text)}</span>"
 
     def bundle(self) -> dict[str, Any]:
+        carry = carried(self.workbook.identity) if self.workbook is not None and self.kind == "plan" else None
         if self.record is None:
-            return {"text/markdown": empty_card(self.kind)}
-        return {MIME: self.record, "text/markdown": record_card(self.record)}
+            return {"text/markdown": empty_card(self.kind, carry)}
+        return {MIME: self.record, "text/markdown": record_card(self.record, carry)}
 
     def commit(self) -> dict[str, Any]:
         """Validate, journal, update the record output; raises LdkitError on any problem."""
@@ -186,8 +188,8 @@ class PlanForm(RecordForm):
 
     def offer(self) -> None:
         """Last time's next steps (metadata.ldkit.carry_over, see workbook/carry) offered as this week's goal."""
-        carry = self.workbook.identity.get("carry_over") if self.workbook else None
-        if isinstance(carry, dict) and carry.get("next_steps") and not self.fields["Goal"].value:
+        carry = carried(self.workbook.identity) if self.workbook else None
+        if carry is not None and not self.fields["Goal"].value:
             self.fields["Goal"].value = str(carry["next_steps"])
             self.say(f"Last time ({carry.get('week') or 'before'}): your next steps are offered as "
                      "the goal; change them as you like, then save.")

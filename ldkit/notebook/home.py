@@ -61,6 +61,10 @@ class HomePanel:
         self.start_button = widgets.Button(description="Start", button_style="primary", icon="play",
                                            layout=widgets.Layout(margin="6px 0 0 126px"))
         self.start_message = widgets.Output()
+        self.last_time = widgets.HTML()  # last time's next steps, offered as this week's goal (workbook/carry)
+        self.continue_track = widgets.Checkbox(value=False, indent=False, layout=widgets.Layout(display="none"))
+        self.offered: dict[str, Any] | None = None
+        self.continue_from: Path | None = None
         self.fields_box = widgets.VBox()
         self.mine = widgets.Output()
         self.team = widgets.Output()
@@ -68,6 +72,8 @@ class HomePanel:
         self.build_message = widgets.Output()
         self.building: threading.Thread | None = None
         self.template.observe(lambda change: self._show_fields(), names="value")
+        for field in (self.week, self.author):  # another week or author: another last time
+            field.observe(lambda change: self._reoffer(), names="value")
         self.start_button.on_click(lambda _b: self.start())
         self.build_button.on_click(lambda _b: self.build())
         self._show_fields()
@@ -83,8 +89,9 @@ class HomePanel:
 
     def _build(self) -> widgets.Widget:
         heading = widgets.HTML
-        start = widgets.VBox([heading("<h3>Start this week's workbook</h3>"), self.template, self.title,
-                              self.fields_box, self.week, self.author, self.start_button, self.start_message])
+        start = widgets.VBox([heading("<h3>Start this week's workbook</h3>"), self.last_time, self.template,
+                              self.title, self.fields_box, self.week, self.author, self.continue_track,
+                              self.start_button, self.start_message])
         week = widgets.VBox([heading("<h3>My week</h3>"), self.mine, heading("<h3>The team this week</h3>"),
                              self.team, self.build_button, self.build_message])
         note = heading("<p style='color:#5b6670'>To change a template for everyone, edit "
@@ -95,6 +102,28 @@ class HomePanel:
     def _show_fields(self) -> None:
         self.fields_box.children = [self.extra[option] for _, option in FIELDS.get(self.template.value, ())]
 
+    def offer(self, week: Any, author: str) -> None:
+        """Last time's next steps, offered as the goal of the week being started (the rule is workbook/carry's:
+        what `ldkit new` carries over, so the plan form offers the same); a workbook of a track may be continued."""
+        from ldkit.records.workbook import track_of
+        from ldkit.workbook.carry import carry_from, last_workbook
+
+        previous = last_workbook(self.workspace, author, week)
+        self.offered = carry_from(previous) if previous is not None else None
+        track = track_of(previous.identity) if previous is not None else None
+        self.continue_from = previous.path if previous is not None and track else None
+        if self.offered is None:
+            self.last_time.value = ""
+        else:
+            self.last_time.value = (
+                f"<p><b>Last time ({html.escape(self.offered['week'] or 'before')}):</b> "
+                f"{html.escape(self.offered['next_steps'])}<br><span style='color:#5b6670'>offered as this week's "
+                "goal: the plan form starts with it; change it as you like.</span></p>")
+        self.continue_track.description = f"Continue the track “{track['name']}”" if track else ""
+        self.continue_track.layout.display = None if track else "none"
+        if not track:
+            self.continue_track.value = False
+
     def refresh(self) -> None:
         """My workbooks this week (offered first), my streak and hours; the team's state; built pages."""
         from ldkit.ledger.stats import compute
@@ -104,6 +133,7 @@ class HomePanel:
         week = self.workspace.read_week(self.week.value or "this", self.author.value)
         report = week_status(self.workspace, week)
         me = self.author.value
+        self._reoffer()
         mine = next((p for p in report["authors"] if p["author"] == me), None)
         self.mine.clear_output()
         with self.mine:
@@ -133,6 +163,19 @@ class HomePanel:
                          + (f" · no workbook yet: {html.escape(', '.join(missing))}" if missing else "")
                          + "</p>" + self._built_links(week)))
 
+    def _reoffer(self) -> None:
+        from ldkit.core.text import author_slug
+
+        try:
+            self.offer(self.workspace.read_week(self.week.value or "this", self.author.value),
+                       author_slug(self.author.value))
+        except LdkitError:
+            self.offer_none()
+
+    def offer_none(self) -> None:
+        self.offered, self.continue_from, self.last_time.value = None, None, ""
+        self.continue_track.layout.display = "none"
+
     def _built_links(self, week: Any) -> str:
         links = []
         digest = self.workspace.digest_folder(week) / DIGEST_PAGE
@@ -158,7 +201,8 @@ class HomePanel:
                 made, warnings = start_workbook(
                     self.workspace, self.template.value, title=self.title.value.strip() or None,
                     week=self.workspace.read_week(self.week.value, author_slug(self.author.value)),
-                    author=author_slug(self.author.value), **options)
+                    author=author_slug(self.author.value),
+                    continue_from=self.continue_from if self.continue_track.value else None, **options)
             except LdkitError as exc:
                 display(HTML(f"<p style='color:#cf222e'>⚠ {html.escape(str(exc))}</p>"))
                 return None

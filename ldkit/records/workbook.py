@@ -34,6 +34,22 @@ class Workbook:
         return str(self.identity.get("author") or self.path.parent.name)
 
 
+def track_of(identity: dict[str, Any]) -> dict[str, str] | None:
+    """The workbook's track (`metadata.ldkit.track` = {slug, name}, see ldkit.workbook.carry), or None: the one
+    reading of it for the pages, the stats and `--continue`."""
+    track = identity.get("track")
+    if not isinstance(track, dict) or not str(track.get("slug") or "").strip():
+        return None
+    slug = str(track["slug"]).strip()
+    return {"slug": slug, "name": " ".join(str(track.get("name") or slug).split())[:200] or slug}
+
+
+def track_key(track: dict[str, str]) -> tuple[str, str]:
+    """Workbooks are one track when slug and name agree (the name without case or extra spaces): the pages and
+    the stats group by this, so "RL course" and "RL-Course!" (one slug) stay two tracks."""
+    return track["slug"], " ".join(track["name"].split()).casefold()
+
+
 def load_workbook(path: Path, nb: dict[str, Any] | None = None, root: Path | None = None) -> Workbook:
     """Read identity and records from the notebook (metadata and outputs) and its journal, each record checked.
 

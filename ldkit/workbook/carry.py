@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.core.errors import InputError
-from ldkit.core.text import author_slug
+from ldkit.core.layout import url_slug
 from ldkit.core.weeks import Week, parse_week
 from ldkit.core.workspace import Workspace
 from ldkit.records.privacy import workbook_private
 from ldkit.records.scan import scan
-from ldkit.records.workbook import Workbook, load_workbook
+from ldkit.records.workbook import Workbook, load_workbook, track_of
 
 LOOK_BACK = 12  # weeks searched for the last next steps
 
@@ -27,12 +27,7 @@ def track_named(name: str) -> dict[str, str]:
     text = " ".join(str(name).split())
     if not text:
         raise InputError("--track needs a name, e.g. --track 'RL course'")
-    return {"slug": author_slug(text), "name": text[:200]}
-
-
-def track_of(identity: dict[str, Any]) -> dict[str, str] | None:
-    track = identity.get("track")
-    return track if isinstance(track, dict) and track.get("slug") else None
+    return {"slug": url_slug(text), "name": text[:200]}  # a name of no letters ("🚀") still gets a safe slug
 
 
 def carry_from(workbook: Workbook) -> dict[str, Any] | None:
@@ -42,6 +37,21 @@ def carry_from(workbook: Workbook) -> dict[str, Any] | None:
     if not steps or workbook_private(workbook):
         return None
     return {"from": workbook.id, "week": str(workbook.identity.get("week") or ""), "next_steps": steps}
+
+
+def carried(identity: dict[str, Any]) -> dict[str, Any] | None:
+    """What a workbook was handed when it was made (`carry_over`: from, week, next_steps), or None."""
+    carry = identity.get("carry_over")
+    if isinstance(carry, dict) and str(carry.get("next_steps") or "").strip():
+        return carry
+    return None
+
+
+def offered_goal(workspace: Workspace, author: str, week: Week) -> dict[str, Any] | None:
+    """The goal offered to `author` starting `week` before any workbook exists (the home panel, the chat modal):
+    what `ldkit new` would carry over into it. The same rule as `continuing`, so every way of starting agrees."""
+    previous = last_workbook(workspace, author, week)
+    return carry_from(previous) if previous is not None else None
 
 
 def last_workbook(workspace: Workspace, author: str, before: Week) -> Workbook | None:

@@ -42,7 +42,8 @@ def site_paths() -> dict[str, Any]:
 
     return {"site_index": layout.SITE_INDEX, "people_index": layout.PEOPLE_INDEX, "topics_index": layout.TOPICS_INDEX,
             "papers_index": layout.PAPERS_INDEX, "site_feed": layout.SITE_FEED, "week_path": layout.site_week_path,
-            "teams_index": layout.TEAMS_INDEX, "team_path": layout.site_team_path}
+            "teams_index": layout.TEAMS_INDEX, "team_path": layout.site_team_path,
+            "tracks_index": layout.TRACKS_INDEX, "track_path": layout.site_track_path}
 
 
 def pygments_css() -> str:

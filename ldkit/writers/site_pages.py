@@ -1,4 +1,4 @@
-"""The site's pages that span weeks (index, people, topics, papers), each rendered from the History model."""
+"""The site's pages that span weeks (index, people, topics, papers, tracks), each rendered from the History model."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ldkit.core.layout import PAPERS_INDEX, PEOPLE_INDEX, SITE_INDEX, TOPICS_INDEX
+from ldkit.core.layout import PAPERS_INDEX, PEOPLE_INDEX, SITE_INDEX, TOPICS_INDEX, TRACKS_INDEX
 from ldkit.model.history import History, person_page, slug, topic_page
 from ldkit.writers.charts import week_bars
 from ldkit.writers.environment import environment, pygments_css
@@ -38,7 +38,8 @@ def each_page(history: History, generated_at: str | None = None) -> Iterator[tup
     pages are large, and the site streams each to its file before the next is made."""
     env = environment()
     stamp = generated_at or dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    common = {"generated_at": stamp, "pygments_css": pygments_css(), "has_teams": bool(history.teams)}
+    common = {"generated_at": stamp, "pygments_css": pygments_css(), "has_teams": bool(history.teams),
+              "has_tracks": bool(history.tracks)}
     topic_links = {name: topic_page(name) for name in history.topics}
     latest_entries = sorted((e for p in history.people for e in p.entries
                              if history.latest and e.week == history.latest.week), key=lambda e: e.author)
@@ -55,7 +56,8 @@ def each_page(history: History, generated_at: str | None = None) -> Iterator[tup
         chart = week_bars(f"{p.author}'s plans per category", weeks,
                        {c: [p.categories_by_week.get(w.week, {}).get(c, 0) for w in ordered] for c in categories},
                        colours)
-        yield person_page(p.author), person.generate(p=p, root="../../", chart=chart, **common)
+        tracks = [(t, *t.of_person(p.author)) for t in history.tracks if p.author in t.authors]
+        yield person_page(p.author), person.generate(p=p, root="../../", chart=chart, tracks=tracks, **common)
     yield PEOPLE_INDEX, listing.render(
         heading="People", intro="Everyone who has taken part, with their streak and what they studied.", root="../",
         links=[(p.author, f"{slug(p.author)}/{SITE_INDEX}",
@@ -71,6 +73,12 @@ def each_page(history: History, generated_at: str | None = None) -> Iterator[tup
                for name, entries in history.topics.items()], entries=[], **common)
     yield PAPERS_INDEX, env.get_template("site_papers.html.j2").render(papers=history.papers, root="../",
                                                                             who=history.who, **common)
+    if history.tracks:  # no tracks, no page: nothing would link to it
+        yield TRACKS_INDEX, env.get_template("site_tracks.html.j2").render(tracks=history.tracks, root="../",
+                                                                                **common)
+        one = env.get_template("site_track.html.j2")
+        for track in history.tracks:
+            yield track.link, one.render(t=track, root="../../", **common)
 
 
 def pages(history: History, generated_at: str | None = None) -> dict[str, str]:
