@@ -116,9 +116,14 @@ def day_has_come(workspace: Workspace, week: Week, author: str, now: dt.datetime
     return learning_day_of(week, workspace.weekday) <= now.astimezone(zone_of(workspace, author)).date()
 
 
-def refuse_future_week(workspace: Workspace, identity: dict[str, Any], now: dt.datetime | None = None) -> None:
+FORCE_HINT = "save it on or after the day, or pass --force to record it now anyway"
+
+
+def refuse_future_week(workspace: Workspace, identity: dict[str, Any], now: dt.datetime | None = None,
+                       hint: str = FORCE_HINT) -> None:
     """An outcome for a week still to come (in the author's zone) is refused: the day leaking into other days. Hours
-    saved earlier in the week itself are taken and counted as leaking (DayHealth.hours_before_day)."""
+    saved earlier in the week itself are taken and counted as leaking (DayHealth.hours_before_day). The command
+    line, the notebook's form and the chat bot all ask this; `hint` is the fix each can offer."""
     from ldkit.core.errors import InputError
     from ldkit.core.weeks import parse_week, week_of
 
@@ -131,7 +136,7 @@ def refuse_future_week(workspace: Workspace, identity: dict[str, Any], now: dt.d
         day = learning_day_of(week, workspace.weekday)
         raise InputError(f"{week} is still to come (its learning day is {day.isoformat()}): an outcome is what a "
                          "held day taught you, so nothing was saved",
-                         hint="save it on or after the day, or pass --force to record it now anyway")
+                         hint=hint)
 
 
 def health(workspace: Workspace, until: Week, today: dt.date | None = None) -> Health:
