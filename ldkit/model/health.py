@@ -200,5 +200,17 @@ def attach(history: Any, workspace: Workspace, until: Week | None, workbooks_by_
         return shown
 
     history.health = view(health(workspace, until, weeks=weeks))
+    if not history.teams:
+        return
+    # each team's workbooks, split once (a company has thousands of people in tens of teams)
+    by_author = workspace.team_by_author()
+    split: dict[str, dict[Week, tuple[list[Any], WeekData]]] = {team.slug: {} for team in history.teams}
+    for week, (workbooks, data) in weeks.items():
+        for slug in split:
+            split[slug][week] = ([], data)
+        for wb in workbooks:
+            mine = split.get(by_author.get(wb.author, ""))
+            if mine is not None:
+                mine[week][0].append(wb)
     for team in history.teams:
-        team.health = view(health(workspace.for_team(team.slug), until, weeks=weeks))
+        team.health = view(health(workspace.for_team(team.slug), until, weeks=split[team.slug]))
