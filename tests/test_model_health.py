@@ -225,3 +225,16 @@ def test_a_roster_without_any_workbook_is_invited_not_divided_by_zero(ws, run, c
     assert view.invitations() == ["2 people haven't had a Learning Day for 3 weeks — invite them back."]
     assert view.summary() == ["took part lately: 0%, steady", "pulled into work: –", "saved on another day: –",
                               "2 to invite back"]
+
+
+def test_a_site_cut_at_a_week_shows_the_health_up_to_it(eve, run):
+    """`ldkit site --until W` shows what `ldkit stats --health --until W` prints (weeks before the site's first
+    week, outside --since, are read for it)."""
+    run("site", "--quiet", "--since", "2026-W47", "--until", "2026-W48")
+    found = section(eve.root / "site" / "index.html")
+    assert "The last 8 learning days up to 2026-W48" in found.words
+    same_as_stats(found, json.loads(run("stats", "--health", "--until", "2026-W48", "--json").stdout))
+    linked = [r[0].split()[0] for r in found.rows[1:]]
+    assert linked[:2] == ["2026-W48", "2026-W47"]
+    html = (eve.root / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'href="weeks/2026-W47/index.html"' in html and 'href="weeks/2026-W46/index.html"' not in html
