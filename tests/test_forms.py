@@ -151,6 +151,17 @@ def test_an_outcome_for_a_week_still_to_come_is_refused_in_the_form(two_zones, n
     assert snapshot(two_zones.root) == before
 
 
+def test_a_digest_run_of_a_future_weeks_workbook_does_not_fail(two_zones, new_workbook, clock, monkeypatch):
+    """`ldkit digest --execute` saves nothing, so it has nothing to refuse: the run goes on."""
+    path = new_workbook("blank", "Next week", "--week", "2026-W50", "--author", "ada")
+    clock.at("2026-12-01T18:00:00Z")
+    monkeypatch.setenv("LDKIT_DIGEST_RUN", "1")
+    form = open_form(OutcomeForm, path)
+    form.set(summary="Shown, not saved")
+    assert form.commit() is not None and "run for the digest" in form.message.value
+    assert not journal.journal_path(path).exists()
+
+
 @pytest.mark.parametrize("author, tz, instant", [
     ("ada", "America/Los_Angeles", "2026-12-10T09:00:00Z"),  # 01:00 on the day in Los Angeles (UTC-8)
     ("bob", "Asia/Tokyo", "2026-12-09T16:00:00Z"),  # 01:00 on the day in Tokyo (UTC+9): still Wednesday in UTC

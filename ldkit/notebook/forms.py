@@ -135,10 +135,10 @@ class RecordForm:
         if self.path is None:
             raise FormError(self.problem or "this form is not linked to a workbook; nothing was saved")
         record = make_record(self.kind, self._workbook_id(), self._author(), self._data())
-        self.refuse()
         if saving_disabled():
             self.say("Not saved: this is a run for the digest, which never changes a workbook")
             return record
+        self.refuse()  # after: a digest's run saves nothing, so it has nothing to refuse
         save_record(self.path, record)
         self.record = record
         if self.handle is not None:
