@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -260,3 +261,34 @@ def test_under_jupyterhub_the_routes_sit_below_the_service_prefix(make_bot, monk
                        headers=slack_headers(body))
     assert "Saved your plan: Behind the hub" in reply.json()["text"]
     assert httpx.get(server.url + "/healthz").status_code == 404
+
+
+def test_an_outcome_for_a_week_still_to_come_is_not_saved_from_chat(roster, run):
+    """The chat's outcome (a `done` command, a modal naming its week) asks the same rule as `ldkit log outcome` and
+    the notebook's form (ldkit.ledger.health.refuse_future_week): a week whose days have not begun in the member's
+    zone gets no outcome; its learning day does."""
+    import datetime as dt
+
+    from ldkit.bot.answers import Form, answer, save_form
+    from ldkit.bot.words import parse_words
+    from ldkit.core.errors import InputError
+    from ldkit.core.workspace import find_workspace
+
+    path = json.loads(run("new", "blank", "--title", "Next", "--week", "2026-W50", "--author", "ada",
+                          "--json").stdout)["path"]
+    ws = find_workspace()
+    ada = next(m for m in ws.settings.team if m.slug == "ada")  # Europe/Berlin
+    before = snapshot(ws.root)
+    early = dt.datetime(2026, 12, 3, 10, tzinfo=dt.timezone.utc)  # W49's day: W50 is still to come
+    with pytest.raises(InputError, match=r"2026-W50 is still to come \(its learning day is 2026-12-10\)") as info:
+        save_form(ws, ada, Form("outcome", {"summary": "early", "status": "done", "week": "2026-W50"}), str, early)
+    assert "--force" not in info.value.one_line() and "on or after the day" in info.value.one_line()
+    assert snapshot(ws.root) == before
+    # Sunday 23:30 in UTC is Monday 00:30 of W50 in Berlin: the command itself sees W50, and saves
+    sunday = dt.datetime(2026, 12, 6, 23, 30, tzinfo=dt.timezone.utc)
+    said = answer(ws, ada, parse_words("done Learned it"), str, sunday)
+    assert said.saved == "outcome" and "2026-W50" in said.text
+    held = dt.datetime(2026, 12, 10, 12, tzinfo=dt.timezone.utc)
+    assert save_form(ws, ada, Form("outcome", {"summary": "on the day", "status": "done", "week": "2026-W50"}), str,
+                     held).saved == "outcome"
+    assert load_workbook(Path(path)).records.outcome["data"]["summary"] == "on the day"

@@ -81,6 +81,25 @@ def test_filters_by_week_and_author(ws, run, spent):
     assert "invalid week" in run("expenses", "--since", "soon", code=2).stderr
 
 
+def test_filters_by_team_like_status_and_stats(ws, run, spent):
+    """`--team T`: the roster's members of T only (Workspace.for_team, as status and stats); an unknown team is one
+    line naming the teams, exit 2."""
+    for slug in ("finance", "research"):
+        run("team", "add-team", slug, "--name", slug.title())
+    run("team", "add", "ada", "--team", "research")
+    run("team", "add", "bob", "--team", "research")
+    run("team", "add", "eve", "--team", "finance")
+    research = json.loads(run("expenses", "--team", "research", "--format", "json").stdout)
+    assert sorted({r["author"] for r in research["expenses"]}) == ["ada", "bob"]
+    assert research["totals"]["per_currency"] == {"EUR": 105.9, "USD": 12.5}
+    assert research["private_included"] == 1
+    rows = list(csv.DictReader(io.StringIO(run("expenses", "--team", "finance").stdout)))
+    assert [r["author"] for r in rows] == ["eve", "eve"]
+    bad = run("expenses", "--team", "nope", code=2)
+    assert bad.stdout == "" and bad.stderr.strip().count("\n") == 0
+    assert "--team 'nope' is not a team" in bad.stderr and "finance, research" in bad.stderr
+
+
 def test_nothing_spent_is_an_empty_report(ws, run):
     result = run("expenses")
     assert result.stdout == "week,learning_day,author,item,amount,currency,workbook,private\n"

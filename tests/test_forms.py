@@ -11,6 +11,7 @@ from jupyter_client.manager import start_new_kernel
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from ldkit.core.errors import LdkitError
 from ldkit.notebook.cards import record_card
 from ldkit.notebook.forms import OutcomeForm, PlanForm, _open
 from ldkit.records import journal
@@ -120,6 +121,72 @@ def test_outcome_problems_are_said_in_the_form(new_workbook, values, message):
     assert form.save() is None and message in form.message.value
     assert form.fields["Next steps"].value == "kept"
     assert not journal.journal_path(path).exists()
+
+
+@pytest.fixture
+def two_zones(ws, run):
+    """ada in Los Angeles (UTC-8 in December), bob in Tokyo (UTC+9); the learning day is Thursday."""
+    run("team", "add", "ada", "--tz", "America/Los_Angeles")
+    run("team", "add", "bob", "--tz", "Asia/Tokyo")
+    return ws
+
+
+def test_an_outcome_for_a_week_still_to_come_is_refused_in_the_form(two_zones, new_workbook, clock):
+    """The rule of `ldkit log outcome` (ldkit.ledger.health.refuse_future_week), said in the form's message area;
+    nothing is saved and every typed value stays."""
+    path = new_workbook("blank", "Next week", "--week", "2026-W50", "--author", "ada")  # its day: Thu 2026-12-10
+    clock.at("2026-12-01T18:00:00Z", tz="America/Los_Angeles")  # the Tuesday of the week before, in ada's zone
+    before = snapshot(two_zones.root)
+    form = open_form(OutcomeForm, path)
+    form.set(summary="Too early", hours="3", next_steps="kept")
+    assert form.save() is None
+    assert "2026-W50 is still to come (its learning day is 2026-12-10)" in form.message.value
+    assert "nothing was saved" in form.message.value and "on or after the day" in form.message.value
+    assert "--force" not in form.message.value  # a form has no --force to offer
+    assert form.fields["Next steps"].value == "kept" and form.record is None
+    assert snapshot(two_zones.root) == before
+    # a headless run (outcome(summary=...)) goes through commit(): it fails loudly, and saves nothing either
+    with pytest.raises(LdkitError, match="still to come"):
+        form.commit()
+    assert snapshot(two_zones.root) == before
+
+
+def test_a_digest_run_of_a_future_weeks_workbook_does_not_fail(two_zones, new_workbook, clock, monkeypatch):
+    """`ldkit digest --execute` saves nothing, so it has nothing to refuse: the run goes on."""
+    path = new_workbook("blank", "Next week", "--week", "2026-W50", "--author", "ada")
+    clock.at("2026-12-01T18:00:00Z")
+    monkeypatch.setenv("LDKIT_DIGEST_RUN", "1")
+    form = open_form(OutcomeForm, path)
+    form.set(summary="Shown, not saved")
+    assert form.commit() is not None and "run for the digest" in form.message.value
+    assert not journal.journal_path(path).exists()
+
+
+@pytest.mark.parametrize("author, tz, instant", [
+    ("ada", "America/Los_Angeles", "2026-12-10T09:00:00Z"),  # 01:00 on the day in Los Angeles (UTC-8)
+    ("bob", "Asia/Tokyo", "2026-12-09T16:00:00Z"),  # 01:00 on the day in Tokyo (UTC+9): still Wednesday in UTC
+])
+def test_on_the_learning_day_in_the_authors_zone_the_form_saves(two_zones, new_workbook, clock, author, tz, instant):
+    path = new_workbook("blank", "Held", "--week", "2026-W50", "--author", author)
+    clock.at(instant, tz=tz)
+    form = open_form(OutcomeForm, path)
+    form.set(summary="Learned it", hours="4")
+    record = form.save()
+    assert record is not None and "Saved at 01:00" in form.message.value
+    assert [value for _, value in journal.read_lines(journal.journal_path(path))[0]] == [record]
+
+
+def test_the_week_begins_in_the_authors_zone(two_zones, new_workbook, clock):
+    """Sunday evening in UTC is already Monday of the next week in Tokyo, still Sunday in Los Angeles; a save in
+    the week itself before its day is taken (as the command line takes it) and counted as leaking."""
+    ada = new_workbook("blank", "Ada", "--week", "2026-W50", "--author", "ada")
+    bob = new_workbook("blank", "Bob", "--week", "2026-W50", "--author", "bob")
+    clock.at("2026-12-06T20:00:00Z")
+    refused, taken = open_form(OutcomeForm, ada), open_form(OutcomeForm, bob)
+    for form in (refused, taken):
+        form.set(summary="Early", hours="1")
+    assert refused.save() is None and "still to come" in refused.message.value
+    assert taken.save() is not None and not journal.journal_path(ada).exists()
 
 
 def test_journal_deleted_while_the_kernel_runs_is_recreated(new_workbook):

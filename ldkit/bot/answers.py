@@ -20,6 +20,7 @@ from ldkit.core.errors import InputError, LdkitError, NotebookError, RecordError
 from ldkit.core.text import MAX_TITLE
 from ldkit.core.weeks import Week, parse_week, week_of
 from ldkit.core.workspace import Workspace
+from ldkit.ledger.health import refuse_future_week
 from ldkit.ledger.stats import skip_week
 from ldkit.ledger.status import week_status
 from ldkit.records.journal import journal_path
@@ -40,6 +41,7 @@ _locks_lock = threading.Lock()
 # Starting a workbook parses templates with `ast`, which CPython 3.11 does not parse safely from two threads at once
 # ("AST constructor recursion depth mismatch", gh-106905); it happens once per member and week, so one at a time.
 _templates_lock = threading.Lock()
+FUTURE_HINT = "send it on or after the day"
 
 
 @dataclass
@@ -132,7 +134,7 @@ def answer(workspace: Workspace, member: Member, words: Words, esc: Escape,
             if words.verb == "plan":
                 return _plan(workspace, member, week, words, esc)
             if words.verb in STATUSES:
-                return _outcome(workspace, member, week, words, esc)
+                return _outcome(workspace, member, week, words, esc, now)
             if words.verb == "skip":
                 path = skip_week(workspace, week, member.slug, words.text)
                 return Answer(f"Saved: you take {week} off" + (f" ({esc(words.text)})" if words.text else "")
@@ -179,7 +181,8 @@ def _plan(workspace: Workspace, member: Member, week: Week, words: Words, esc: E
     return _saved(path, title, "plan", data, changed, week, esc, f"`{COMMAND} plan GOAL`")
 
 
-def _outcome(workspace: Workspace, member: Member, week: Week, words: Words, esc: Escape) -> Answer:
+def _outcome(workspace: Workspace, member: Member, week: Week, words: Words, esc: Escape,
+             now: dt.datetime | None = None) -> Answer:
     workbooks, chosen, refusal = _choose(workspace, member, week, words, esc)
     if refusal:
         return refusal
@@ -190,6 +193,7 @@ def _outcome(workspace: Workspace, member: Member, week: Week, words: Words, esc
         return Answer(f"Not saved: you have {len(workbooks)} workbooks in {week}; say which: "
                       f"`{COMMAND} {words.verb} #N SUMMARY`\n" + _listing(workbooks, esc))
     data = _outcome_data(workspace, {"summary": words.text, "status": words.verb, "private": words.private})
+    refuse_future_week(workspace, chosen.identity, now, hint=FUTURE_HINT)
     return _saved(chosen.path, _title(chosen), "outcome", data, [], week, esc, f"`{COMMAND} {words.verb} SUMMARY`")
 
 
@@ -279,6 +283,7 @@ def save_form(workspace: Workspace, member: Member, form: Form, esc: Escape,
         if chosen is None:
             raise RecordError("choose the workbook this outcome belongs to" if workbooks else
                               f"you have no workbook in {week} yet: plan first", field="Workbook")
+        refuse_future_week(workspace, chosen.identity, now, hint=FUTURE_HINT)
         return _saved(chosen.path, _title(chosen), "outcome", data, [], week, esc, f"`{COMMAND} done SUMMARY`")
 
 

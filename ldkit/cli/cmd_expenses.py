@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from ldkit.cli.base import say
+from ldkit.cli.options import team_option
 from ldkit.cli.types import WEEK
 
 
@@ -11,9 +12,10 @@ from ldkit.cli.types import WEEK
 @click.option("--since", type=WEEK, metavar="W", default=None, help="First week (default: the first with a workbook).")
 @click.option("--until", type=WEEK, metavar="W", default=None, help="Last week (default: the last with a workbook).")
 @click.option("--author", "-a", metavar="NAME", default=None, help="Only this person's expenses.")
+@team_option
 @click.option("--format", "output", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
               help="CSV for a spreadsheet (formula-safe), or one JSON document with the totals.")
-def expenses(since: str | None, until: str | None, author: str | None, output: str) -> None:
+def expenses(since: str | None, until: str | None, author: str | None, team: str | None, output: str) -> None:
     """One row per self-study expense (books, courses, tutors): week, learning
     day, author, item, amount, currency, workbook; totals per person and per
     currency (on stderr with CSV, in the document with JSON).
@@ -28,13 +30,14 @@ def expenses(since: str | None, until: str | None, author: str | None, output: s
       ldkit expenses > expenses.csv
       ldkit expenses --since 2026-W40 --until 2026-W52 --author ada
       ldkit expenses --format json
+      ldkit expenses --team robotics
     """
     from ldkit.cli.base import emit_json, warn
     from ldkit.core.text import author_slug, plural
     from ldkit.core.workspace import find_workspace
     from ldkit.ledger.expenses import expense_report, to_csv
 
-    workspace = find_workspace()
+    workspace = find_workspace().for_team(team)
     report = expense_report(workspace, workspace.read_week(since) if since else None,
                             workspace.read_week(until) if until else None,
                             author_slug(author) if author else None)

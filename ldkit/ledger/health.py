@@ -12,13 +12,15 @@ counts here like any other (it took part, it may have leaked) and shows nothing 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ldkit.core.weeks import Week, learning_day_of
 from ldkit.core.workspace import Workspace
-from ldkit.ledger.stats import read_week, week_off
+from ldkit.ledger.stats import WeekData, read_week, week_off
 from ldkit.ledger.team import team_of
+from ldkit.ledger.totals import week_totals
 from ldkit.records.scan import scan
 
 WINDOW = 8  # learning days looked at
@@ -67,13 +69,20 @@ class Health:
     no_workbook: list[str] = field(default_factory=list)  # RUNNING days running: no workbook, no week off
 
     @property
-    def trend(self) -> str:
-        """rising, steady or falling: participation in the later half of the window against the earlier half."""
+    def halves(self) -> tuple[float, float] | None:
+        """Mean participation in the earlier and the later half of the window (None with fewer than 4 days)."""
         rates = [d.participation for d in self.days if d.participation is not None]
         if len(rates) < 4:
-            return "steady"
+            return None
         half = len(rates) // 2
-        before, after = sum(rates[:half]) / half, sum(rates[half:]) / (len(rates) - half)
+        return sum(rates[:half]) / half, sum(rates[half:]) / (len(rates) - half)
+
+    @property
+    def trend(self) -> str:
+        """rising, steady or falling: participation in the later half of the window against the earlier half."""
+        if self.halves is None:
+            return "steady"
+        before, after = self.halves
         if after - before >= TREND_STEP:
             return "rising"
         if before - after >= TREND_STEP:
@@ -116,9 +125,14 @@ def day_has_come(workspace: Workspace, week: Week, author: str, now: dt.datetime
     return learning_day_of(week, workspace.weekday) <= now.astimezone(zone_of(workspace, author)).date()
 
 
-def refuse_future_week(workspace: Workspace, identity: dict[str, Any], now: dt.datetime | None = None) -> None:
+FORCE_HINT = "save it on or after the day, or pass --force to record it now anyway"
+
+
+def refuse_future_week(workspace: Workspace, identity: dict[str, Any], now: dt.datetime | None = None,
+                       hint: str = FORCE_HINT) -> None:
     """An outcome for a week still to come (in the author's zone) is refused: the day leaking into other days. Hours
-    saved earlier in the week itself are taken and counted as leaking (DayHealth.hours_before_day)."""
+    saved earlier in the week itself are taken and counted as leaking (DayHealth.hours_before_day). The command
+    line, the notebook's form and the chat bot all ask this; `hint` is the fix each can offer."""
     from ldkit.core.errors import InputError
     from ldkit.core.weeks import parse_week, week_of
 
@@ -131,11 +145,16 @@ def refuse_future_week(workspace: Workspace, identity: dict[str, Any], now: dt.d
         day = learning_day_of(week, workspace.weekday)
         raise InputError(f"{week} is still to come (its learning day is {day.isoformat()}): an outcome is what a "
                          "held day taught you, so nothing was saved",
-                         hint="save it on or after the day, or pass --force to record it now anyway")
+                         hint=hint)
 
 
-def health(workspace: Workspace, until: Week, today: dt.date | None = None) -> Health:
-    """The last WINDOW learning days held up to `until` (a day not yet begun is left out)."""
+def health(workspace: Workspace, until: Week, today: dt.date | None = None,
+           weeks: Mapping[Week, tuple[Iterable[Any], WeekData]] | None = None) -> Health:
+    """The last WINDOW learning days held up to `until` (a day not yet begun is left out).
+
+    `weeks` holds weeks already read — (workbooks, their WeekData), as the site collected them for the whole
+    workspace — so nothing is read twice; a team's view (Workspace.for_team) keeps its own members' only. A week
+    not in it is read here."""
     today = today or dt.date.today()
     zones = zones_of(workspace)
     report = Health(str(until))
@@ -145,8 +164,7 @@ def health(workspace: Workspace, until: Week, today: dt.date | None = None) -> H
         day = learning_day_of(week, workspace.weekday)
         if day > today:
             continue
-        workbooks, _ = scan(workspace.week_folder(week), workspace.root, workspace.members)
-        data = read_week(workspace, week, workbooks)
+        workbooks, data = _week(workspace, week, weeks)
         team = team_of(workspace, week, data.people)
         row = DayHealth(str(week), day.isoformat(), team=len(team), took_part=len(data.totals.took_part))
         for wb in workbooks:
@@ -171,3 +189,17 @@ def health(workspace: Workspace, until: Week, today: dt.date | None = None) -> H
             a in planned and a not in summarized for _, planned, summarized, _, _ in recent))
         report.no_workbook = sorted(a for a in members if all(a not in present for _, _, _, present, _ in recent))
     return report
+
+
+def _week(workspace: Workspace, week: Week, weeks: Mapping[Week, tuple[Iterable[Any], WeekData]] | None
+          ) -> tuple[list[Any], WeekData]:
+    """A week's workbooks and numbers in `workspace`'s view: from `weeks` when it has them, else read."""
+    if weeks is not None and week in weeks:
+        given, data = weeks[week]
+        if workspace.members is None:
+            return list(given), data
+        mine = [wb for wb in given if workspace.counts(wb.author)]
+        return mine, WeekData(week, week_totals(mine, week),
+                              {a: r for a, r in data.skipped.items() if workspace.counts(a)})
+    workbooks, _ = scan(workspace.week_folder(week), workspace.root, workspace.members)
+    return workbooks, read_week(workspace, week, workbooks)

@@ -106,6 +106,7 @@ class TeamHistory:
     weeks: list[TeamWeekRow]  # newest first
     topics: dict[str, int]  # category -> plans (team-visible), most first
     people: list[TeamPerson]
+    health: Any = None  # how the day is going for this team (model.health.HealthView); set by the site
 
     @property
     def link(self) -> str:

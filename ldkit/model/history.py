@@ -118,6 +118,7 @@ class History:
     author_team: dict[str, str] = field(default_factory=dict)  # author -> team slug, for a company ([teams])
     teams: list[Any] = field(default_factory=list)  # a company's teams (model.company.TeamHistory), side by side
     tracks: list[Any] = field(default_factory=list)  # workbooks tied across weeks (model.tracks.Track), newest first
+    health: Any = None  # how the day is going (model.health.HealthView), in counts only; set by the site
 
     def who(self, entries: list[Entry]) -> list[Any]:
         """Who studied what `entries` hold, with their team, weeks and hours (model.who)."""

@@ -15,7 +15,7 @@ from IPython import get_ipython
 from IPython.display import display
 
 from ldkit.core.errors import LdkitError, RecordError, WorkspaceError
-from ldkit.core.workspace import Settings, find_workspace
+from ldkit.core.workspace import Settings, Workspace, find_workspace
 from ldkit.notebook.cards import empty_card, local_time, record_card
 from ldkit.records.notebook import MIME
 from ldkit.records.schema import (
@@ -31,6 +31,7 @@ from ldkit.workbook.carry import carried
 from ldkit.workbook.locate import FormError, locate_workbook, saving_disabled
 
 LABEL_WIDTH = "130px"
+FUTURE_HINT = "save it on or after the day; your values stay in the form"
 FIELD_LAYOUT = {"width": "100%", "max_width": "780px"}
 
 
@@ -53,8 +54,9 @@ class RecordForm:
     names: dict[str, str] = {}  # keyword argument -> field label
 
     def __init__(self, path: Path | None, problem: str | None = None, settings: Settings | None = None,
-                 workbook: Workbook | None = None) -> None:
+                 workbook: Workbook | None = None, workspace: Workspace | None = None) -> None:
         self.path = path
+        self.workspace = workspace
         self.problem = problem
         self.settings = settings or Settings()
         self.workbook = workbook
@@ -78,6 +80,18 @@ class RecordForm:
              widgets.HBox([self.button, self.message], layout=widgets.Layout(align_items="center"))],
             layout=widgets.Layout(border="1px solid var(--jp-border-color1, #ccc)", padding="10px 14px",
                                   max_width="820px"))
+
+    def refuse(self) -> None:
+        """A rule of the workspace that refuses this save (raises LdkitError); none by default."""
+
+    def _workspace(self) -> Workspace | None:
+        """The workbook's workspace (its roster's zones, its learning day), found from the path if not given."""
+        if self.workspace is None and self.path is not None:
+            try:
+                self.workspace = find_workspace(self.path.parent)
+            except WorkspaceError:
+                return None
+        return self.workspace
 
     def offer(self) -> None:
         """Before anything is saved: what the form offers to start from (the plan: last time's next steps)."""
@@ -126,6 +140,7 @@ class RecordForm:
         if saving_disabled():
             self.say("Not saved: this is a run for the digest, which never changes a workbook")
             return record
+        self.refuse()  # after: a digest's run saves nothing, so it has nothing to refuse
         save_record(self.path, record)
         self.record = record
         if self.handle is not None:
@@ -265,6 +280,15 @@ class OutcomeForm(RecordForm):
                                         style={"description_width": LABEL_WIDTH}),
         }
 
+    def refuse(self) -> None:
+        """An outcome for a week whose learning day has not come where the author lives is refused, as
+        `ldkit log outcome` refuses it (ldkit.ledger.health.refuse_future_week: one rule)."""
+        from ldkit.ledger.health import refuse_future_week
+
+        workspace = self._workspace()
+        if workspace is not None and self.workbook is not None:
+            refuse_future_week(workspace, self.workbook.identity, hint=FUTURE_HINT)
+
     def _data(self) -> dict[str, Any]:
         f = self.fields
         return outcome_data(f["Summary"].value, f["Status"].value, f["Hours"].value, f["Links"].value,
@@ -293,10 +317,11 @@ def _open(form_class: type[RecordForm], notebook: str | os.PathLike | None) -> R
     except LdkitError as exc:
         return form_class(None, problem=str(exc).replace("\n  ", " — "))
     try:
-        settings = find_workspace(path.parent).settings
+        workspace: Workspace | None = find_workspace(path.parent)
     except WorkspaceError:
-        settings = Settings()
-    return form_class(path, settings=settings, workbook=workbook)
+        workspace = None
+    return form_class(path, settings=workspace.settings if workspace else Settings(), workbook=workbook,
+                      workspace=workspace)
 
 
 def _run(form_class: type[RecordForm], required: str, notebook: Any, values: dict[str, Any]) -> RecordForm:

@@ -82,7 +82,7 @@ def build_site(workspace: Workspace, out: Path | None = None, since: Week | None
         pool = RenderPool(jobs or os.cpu_count() or 1)
         try:
             _build(workspace, folder, staging, weeks, rebuild, pool, result, show_progress,
-                   keep=[w for w in known if w not in weeks], inputs=inputs)
+                   keep=[w for w in known if w not in weeks], inputs=inputs, until=until)
             result.changed = _differences(staging, folder)
             _swap(staging, folder)
         finally:
@@ -217,7 +217,8 @@ def _referenced(collected: dict[Week, Collected]) -> list[str]:
 
 
 def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week], rebuild: bool, pool: RenderPool,
-           result: SiteResult, show_progress: bool, keep: Sequence[Week] = (), inputs: str = "") -> None:
+           result: SiteResult, show_progress: bool, keep: Sequence[Week] = (), inputs: str = "",
+           until: Week | None = None) -> None:
     """Build the whole site into `staging`: pages made again, unchanged week pages (and those of weeks outside
     --since/--until) carried over from `folder`; whatever the site no longer produces is simply not there."""
     manifest = _read_manifest(folder)
@@ -291,6 +292,10 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
         last = max(weeks) if weeks else parse_week("this")
         on_teams = [(t, team_of(workspace.for_team(t.slug), last, [])) for t in workspace.settings.teams]
         history.teams = team_histories(on_teams, history, weeks_read)
+    from ldkit.model.health import attach
+
+    attach(history, workspace, until, {w: [e.workbook for e in c.entries] for w, c in collected.items()}, weeks_read)
+    if history.teams:
         site_teams.write_all(history.teams, staging, stamp)
     site_pages.write_all(history, staging, stamp)
     site_url = workspace.settings.site_url
