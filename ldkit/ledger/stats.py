@@ -15,7 +15,8 @@ from ldkit.core.files import atomic_path, atomic_write, make_folder
 from ldkit.core.weeks import Week, parse_week
 from ldkit.core.workspace import Workspace
 from ldkit.ledger.totals import WeekTotals, day_held, week_totals
-from ldkit.records.scan import scan
+from ldkit.records.index import index_path
+from ldkit.records.scan import Problem, notebook_stamps, read_stamped
 from ldkit.records.schema import now_rfc3339
 
 SKIP_FILE = layout.SKIP_FILE
@@ -110,11 +111,16 @@ def read_week(workspace: Workspace, week: Week, workbooks: list[Any] | None = No
     if workbooks is None:
         from ldkit.ledger import week_cache
 
-        key = week_cache.week_key(workspace, week)
+        folder = workspace.week_folder(week)
+        others: dict[str, str] = {}
+        problems: list[Problem] = []
+        stamps = notebook_stamps(folder, workspace.root, problems, workspace.members, others=others)
+        key = week_cache.week_key(workspace, week, stamps, others)
         known = week_cache.cached(workspace, week, key)
         if known is not None:  # nothing in the week's folder changed: its numbers as they were
             return WeekData(week=week, totals=known[0], skipped=known[1])
-        workbooks, _ = scan(workspace.week_folder(week), workspace.root, workspace.members)
+        # what the site, the digest or an export read already is read back from the records index
+        workbooks = read_stamped(folder, stamps, workspace.root, index_path(workspace.cache), problems)
         data = WeekData(week=week, totals=week_totals(workbooks, week), skipped=skips_of(workspace, week))
         week_cache.keep(workspace, week, key, data.totals, data.skipped)
         return data

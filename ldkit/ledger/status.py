@@ -7,13 +7,16 @@ from ldkit.core.weeks import Week, learning_day_of
 from ldkit.core.workspace import Workspace
 from ldkit.ledger.team import missing, not_on_roster, team_of
 from ldkit.ledger.totals import week_totals
+from ldkit.records.index import index_path
 from ldkit.records.privacy import workbook_private
 from ldkit.records.scan import scan
 
 
 def week_status(workspace: Workspace, week: Week) -> dict[str, Any]:
     """Per author their workbooks with plan yes/no, outcome status and hours; plus unreadable files."""
-    workbooks, problems = scan(workspace.week_folder(week), workspace.root, workspace.members)
+    # what the site, the digest, an export or stats read already is read back from the records index
+    workbooks, problems = scan(workspace.week_folder(week), workspace.root, workspace.members,
+                               index_path(workspace.cache))
     authors: dict[str, list[dict[str, Any]]] = {}
     warnings: list[str] = []
     for wb in workbooks:

@@ -52,17 +52,19 @@ def notebook_files(folder: Path, root: Path | None = None, outside: list[Problem
 
 
 def notebook_stamps(folder: Path, root: Path | None = None, outside: list[Problem] | None = None,
-                    authors: Collection[str] | None = None, stamps: bool = True) -> list[tuple[str, str]]:
+                    authors: Collection[str] | None = None, stamps: bool = True,
+                    others: dict[str, str] | None = None) -> list[tuple[str, str]]:
     """(path, workbook_stamp) of every notebook `notebook_files` finds, in its order, from one walk of the folders
     (os.scandir: a company's 52,000 workbooks are a second of stat calls, not of pathlib objects). Without
-    `stamps`, the stamps are empty and nothing is stat-ed beyond what the walk needs."""
+    `stamps`, the stamps are empty and nothing is stat-ed beyond what the walk needs. `others` receives the stamp
+    of every other file the walk meets (weeks off, images), for a cache keyed by all of a folder's inputs."""
     root = Path(folder) if root is None else Path(root)
     folder = Path(folder)
     if not folder.is_dir():
         return []
     if authors is not None:
         return sorted((p for a in authors if (folder / a).is_dir()
-                       for p in notebook_stamps(folder / a, root, outside, None, stamps)), key=_order)
+                       for p in notebook_stamps(folder / a, root, outside, None, stamps, others)), key=_order)
     named: set[Path] = set()
 
     def refuse(link: Path) -> None:
@@ -95,11 +97,15 @@ def notebook_stamps(folder: Path, root: Path | None = None, outside: list[Proble
                             refuse(path)
                         continue
                     if not name.endswith(".ipynb") or not path.is_file():
+                        if others is not None and path.is_file():
+                            others[entry.path] = _file_stamp(entry.path)
                         continue  # a link to a folder inside the workspace is not walked twice
                 elif entry.is_dir(follow_symlinks=False):
                     walk(entry.path)
                     continue
                 elif not name.endswith(".ipynb") or not entry.is_file(follow_symlinks=False):
+                    if others is not None and not name.endswith(JOURNAL_SUFFIX) and entry.is_file():
+                        others[entry.path] = _file_stamp(entry.path, entry)
                     continue
             except OSError:
                 continue
@@ -123,21 +129,39 @@ def _order(item: tuple[str, str]) -> list[str]:
     return item[0].split(os.sep)
 
 
-def scan(folder: Path, root: Path | None = None,
-         authors: Collection[str] | None = None) -> tuple[list[Workbook], list[Problem]]:
+def scan(folder: Path, root: Path | None = None, authors: Collection[str] | None = None,
+         index: Path | None = None) -> tuple[list[Workbook], list[Problem]]:
     """Every workbook below `folder` (of `authors` only, when given) and what could not be read; nothing outside
-    `root` (the workspace) is read."""
-    workbooks: list[Workbook] = []
+    `root` (the workspace) is read. With `index` (records.index), an unchanged workbook is read back from it."""
     problems: list[Problem] = []
-    for path in notebook_files(folder, root, problems, authors):
-        try:
-            workbook = load_workbook(path, root=root)
-        except NotebookError as exc:
-            problems.append(Problem(path, exc.message))
-            continue
-        problems.extend(conflict_problem(workbook))
-        workbooks.append(workbook)
-    return workbooks, problems
+    stamps = notebook_stamps(folder, root, problems, authors)
+    return read_stamped(folder, stamps, root, index, problems), problems
+
+
+def read_stamped(folder: Path, stamps: list[tuple[str, str]], root: Path | None, index: Path | None,
+                 problems: list[Problem]) -> list[Workbook]:
+    """The workbooks `notebook_stamps` found below `folder`: from the records index where their stamp is the one
+    kept, else read (and kept); what cannot be read goes to `problems`."""
+    from ldkit.records.index import RecordsIndex
+
+    workbooks: list[Workbook] = []
+    with RecordsIndex(index if stamps else None) as kept:
+        rows = kept.rows_below(folder)
+        for name, stamp in stamps:
+            path = Path(name)
+            row = rows.get(name)
+            if row is not None and row.stamp == stamp:
+                workbooks.append(row.workbook(path))
+                continue
+            try:
+                workbook = load_workbook(path, root=root)
+            except NotebookError as exc:
+                problems.append(Problem(path, exc.message))
+                continue
+            problems.extend(conflict_problem(workbook))
+            kept.put(path, stamp, workbook)
+            workbooks.append(workbook)
+    return workbooks
 
 
 def conflict_problem(workbook: Workbook) -> list[Problem]:

@@ -107,11 +107,12 @@ def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
     from ldkit.ledger.stats import WeekData, compute, known_weeks, skips_of
     from ldkit.ledger.totals import week_totals
     from ldkit.records.claims import reproduced, verdict
+    from ldkit.records.index import index_path
     from ldkit.records.papers import workbook_papers
     from ldkit.records.privacy import workbook_private
 
     weeks = known_weeks(workspace)
-    index = workspace.cache / "digest" / "workbooks.sqlite"
+    index = index_path(workspace.cache)
     collected = {week: collect(workspace, week, index) for week in weeks}
     weeks_read = {w: WeekData(w, week_totals((e.workbook for e in c.entries), w), skips_of(workspace, w))
                   for w, c in collected.items()}
