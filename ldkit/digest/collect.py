@@ -97,9 +97,10 @@ class ReadCache:
     @staticmethod
     def known(path: Path, row: Row) -> tuple[Workbook, str, list[str]] | None:
         """The row as collect uses it, or None when it lacks the render's part."""
-        if row.sha256 is None or row.files is None:
+        files = row.files
+        if row.sha256 is None or files is None:
             return None
-        return row.workbook(path), row.sha256, row.files
+        return row.workbook(path), row.sha256, files
 
     def get(self, path: Path) -> tuple[Workbook, str, list[str]] | None:
         row = self.index.get(path, self._stamp(path))

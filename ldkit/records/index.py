@@ -37,11 +37,15 @@ class Row:
     stamp: str
     data: str  # JSON: [identity, merged records]
     sha256: str | None
-    files: list[str] | None
+    embeds: str | None  # JSON: the images the notebook embeds (decoded only by the readers that render)
 
     def workbook(self, path: Path) -> Workbook:
         identity, merged = json.loads(self.data)
         return Workbook(path=path, identity=identity, records=Merged(**merged))
+
+    @property
+    def files(self) -> list[str] | None:
+        return json.loads(self.embeds) if self.embeds is not None else None
 
 
 class RecordsIndex:
@@ -60,8 +64,7 @@ class RecordsIndex:
                                     "path < ?", (low, low[:-1] + chr(ord(os.sep) + 1))).fetchall()
         except sqlite3.Error:
             return {}
-        return {path: Row(stamp, data, sha256, json.loads(files) if files is not None else None)
-                for path, stamp, data, sha256, files in found}
+        return {path: Row(stamp, data, sha256, files) for path, stamp, data, sha256, files in found}
 
     def get(self, path: Path, stamp: str) -> Row | None:
         """The row of `path` if it was kept for this very `stamp`."""
@@ -74,7 +77,7 @@ class RecordsIndex:
             return None
         if found is None or found[0] != stamp:
             return None
-        return Row(found[0], found[1], found[2], json.loads(found[3]) if found[3] is not None else None)
+        return Row(found[0], found[1], found[2], found[3])
 
     def put(self, path: Path, stamp: str, workbook: Workbook, sha256: str | None = None,
             files: list[str] | None = None) -> None:
