@@ -63,8 +63,8 @@ def notebook_stamps(folder: Path, root: Path | None = None, outside: list[Proble
     if not folder.is_dir():
         return []
     if authors is not None:
-        return sorted((p for a in authors if (folder / a).is_dir()
-                       for p in notebook_stamps(folder / a, root, outside, None, stamps, others)), key=_order)
+        return [p for a in sorted(authors) if (folder / a).is_dir()
+                for p in notebook_stamps(folder / a, root, outside, None, stamps, others)]
     named: set[Path] = set()
 
     def refuse(link: Path) -> None:
@@ -86,7 +86,8 @@ def notebook_stamps(folder: Path, root: Path | None = None, outside: list[Proble
                 entries = {entry.name: entry for entry in listing}
         except OSError:
             return
-        for name, entry in entries.items():
+        for name in sorted(entries):  # each folder in name order: the order of sorted pathlib Paths, by parts
+            entry = entries[name]
             if name.startswith("."):  # hidden files and folders, Jupyter's checkpoints among them
                 continue
             try:
@@ -120,13 +121,7 @@ def notebook_stamps(folder: Path, root: Path | None = None, outside: list[Proble
                 "-" if journal is None else _file_stamp(journal.path, journal))))
 
     walk(str(folder))
-    found.sort(key=_order)
     return found
-
-
-def _order(item: tuple[str, str]) -> list[str]:
-    """The order of pathlib's Paths (by their parts), which the readers always gave."""
-    return item[0].split(os.sep)
 
 
 def scan(folder: Path, root: Path | None = None, authors: Collection[str] | None = None,
