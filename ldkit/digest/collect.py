@@ -10,6 +10,7 @@ from typing import Any
 from ldkit.core.errors import ConflictError, NotebookError
 from ldkit.core.weeks import Week
 from ldkit.core.workspace import Workspace
+from ldkit.ledger.stats import Walked, week_numbers
 from ldkit.ledger.team import team_of
 from ldkit.records.index import RecordsIndex, Row
 from ldkit.records.notebook import parse_notebook
@@ -27,7 +28,9 @@ def collect(workspace: Workspace, week: Week, index: Path | None = None,
     `on_change` is called (once) when the first workbook that must be read again is met."""
     found = Collected(week=week)
     folder = workspace.week_folder(week)
-    stamps = notebook_stamps(folder, workspace.root, found.problems, workspace.members)
+    walked = Walked(problems=found.problems)
+    walked.stamps = stamps = notebook_stamps(folder, workspace.root, found.problems, workspace.members,
+                                             others=walked.others)
     seen = ReadCache(index if stamps else None)
     try:
         rows = seen.index.rows_below(folder)  # the week's rows in one query, compared with the walk's stamps
@@ -53,6 +56,8 @@ def collect(workspace: Workspace, week: Week, index: Path | None = None,
             found.entries.append(Entry(workbook, job_key(digest, hidden, images), digest, hidden, images))
     finally:
         seen.close()
+    if index is not None:  # the week's numbers, kept for `ldkit stats` and the next reader (ledger.stats)
+        week_numbers(workspace, week, walked, lambda: [entry.workbook for entry in found.entries])
     found.team = team_of(workspace, week, (entry.author for entry in found.entries))
     return found
 

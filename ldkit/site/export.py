@@ -8,6 +8,7 @@ built in memory and written whole: a killed export leaves the previous file and 
 """
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -106,10 +107,9 @@ def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
     rows go into the database before the next week is read), and what the site or stats read already is read
     back from the records index."""
     from ldkit.core.weeks import learning_day_of, parse_week
-    from ldkit.ledger.stats import WeekData, compute, known_weeks, skips_of
-    from ldkit.ledger.totals import week_totals
+    from ldkit.ledger.stats import Walked, compute, known_weeks, week_numbers
     from ldkit.records.index import index_path
-    from ldkit.records.scan import scan
+    from ldkit.records.scan import notebook_stamps, read_stamped
 
     for name, (columns, pk, foreign_keys) in SCHEMA.items():
         db[name].create(columns, pk=pk, foreign_keys=foreign_keys)
@@ -120,8 +120,11 @@ def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
     weeks_read: dict[Any, Any] = {}
     seen: set[str] = set()
     for week in weeks:
-        workbooks, _ = scan(workspace.week_folder(week), workspace.root, workspace.members, index)
-        weeks_read[week] = WeekData(week, week_totals(workbooks, week), skips_of(workspace, week))
+        folder, walked = workspace.week_folder(week), Walked()
+        walked.stamps = notebook_stamps(folder, workspace.root, walked.problems, workspace.members,
+                                        others=walked.others)
+        workbooks = read_stamped(folder, walked.stamps, workspace.root, index, walked.problems)
+        weeks_read[week] = week_numbers(workspace, week, walked, functools.partial(list, workbooks))
         rows: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMA}
         for wb in workbooks:
             seen.add(wb.author)
