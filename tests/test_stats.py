@@ -76,3 +76,22 @@ def test_skip_is_shown_by_streaks_in_the_digest(ws, run, new_workbook):
     assert (ws.root / "workbooks" / "2026-W48" / "alice" / "skip.json").exists()
     data = compute(ws, until=parse_week("2026-W49"))
     assert next(p for p in data["people"] if p["author"] == "alice")["current_streak"] == 1
+
+
+def test_the_numbers_a_digest_read_are_what_stats_reads_back_and_a_change_is_seen(ws, run, new_workbook,
+                                                                                  monkeypatch):
+    from ldkit.ledger import stats as stats_module
+
+    path = week_with(ws, run, new_workbook, "2026-W46", "alice", outcome=False)
+    run("digest", "--week", "2026-W46", "--quiet")  # its collect keeps the week's numbers
+    assert list((ws.cache / "weeks").glob("2026-W46.*.json"))
+    computed = stats_module.week_totals
+    monkeypatch.setattr(stats_module, "week_totals", lambda *a, **k: (_ for _ in ()).throw(AssertionError))
+    week = next(w for w in json.loads(run("stats", "--until", "2026-W46", "--json").stdout)["weeks"]
+                if w["week"] == "2026-W46")
+    assert week["planned"] == 1 and week["summarized"] == 0  # read back: nothing was computed again
+    monkeypatch.setattr(stats_module, "week_totals", computed)
+    run("log", "outcome", path, "--summary", "s", "--hours", "2")
+    week = next(w for w in json.loads(run("stats", "--until", "2026-W46", "--json").stdout)["weeks"]
+                if w["week"] == "2026-W46")
+    assert week["summarized"] == 1 and week["hours"] == 2

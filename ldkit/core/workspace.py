@@ -201,7 +201,9 @@ def load_workspace(root: Path, config: Path) -> Workspace:
         known = settings_cache.cached(root / CACHE_DIR, key, Settings) if key else None
         if known is not None:  # a large roster, read and checked before: the same bytes give the same settings
             return Workspace(root=root, settings=known, config_file=config)
-        data = tomllib.loads(raw.decode("utf-8"))
+        from ldkit.core.tomlread import loads
+
+        data = loads(raw.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise WorkspaceError(f"{config} is not valid TOML: {exc}", hint="fix the file and try again") from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -15,6 +15,7 @@ from ldkit.core.workspace import Workspace
 from ldkit.digest.collect import collect
 from ldkit.model.failure import FailureKind, RunFailure
 from ldkit.model.week import WeekModel, build_model, recent_weeks
+from ldkit.records.index import index_path
 from ldkit.records.week import shared_entries
 from ldkit.render.cache import FragmentCache
 from ldkit.render.fragment import RenderJob, RenderPool, render_all
@@ -67,7 +68,7 @@ def _build(workspace: Workspace, week: Week, folder: Path, pool: RenderPool, for
     # a changed notebook will need a render worker: start it as soon as one is seen (not with --execute, whose
     # runs come first and take the CPUs)
     on_change = pool.start if not execute else None
-    found = collect(workspace, week, workspace.cache / "digest" / "workbooks.sqlite", on_change=on_change)
+    found = collect(workspace, week, index_path(workspace.cache), on_change=on_change)
     failures: dict[str, RunFailure] = {}
     card_notes: dict[str, list[str]] = {}
     notes: list[str] = []

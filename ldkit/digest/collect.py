@@ -1,10 +1,8 @@
 """Collect a week: its workbooks with their records (the fast reader), the team, and unreadable files."""
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,13 +10,13 @@ from typing import Any
 from ldkit.core.errors import ConflictError, NotebookError
 from ldkit.core.weeks import Week
 from ldkit.core.workspace import Workspace
+from ldkit.ledger.stats import Walked, week_numbers
 from ldkit.ledger.team import team_of
-from ldkit.records.merge import merge
+from ldkit.records.index import RecordsIndex, Row
 from ldkit.records.notebook import parse_notebook
-from ldkit.records.scan import Problem, conflict_problem, notebook_files, workbook_stamp
+from ldkit.records.scan import Problem, conflict_problem, notebook_stamps, workbook_stamp
 from ldkit.records.week import Collected, Entry, private_kinds, shared_entries  # noqa: F401 - re-exported
 from ldkit.records.workbook import Workbook, load_workbook
-from ldkit.render.cache import close_index, open_index
 from ldkit.render.fragment import job_key
 from ldkit.render.media import referenced_files, stamp
 
@@ -29,15 +27,22 @@ def collect(workspace: Workspace, week: Week, index: Path | None = None,
 
     `on_change` is called (once) when the first workbook that must be read again is met."""
     found = Collected(week=week)
-    seen = ReadCache(index)
+    folder = workspace.week_folder(week)
+    walked = Walked(problems=found.problems)
+    walked.stamps = stamps = notebook_stamps(folder, workspace.root, found.problems, workspace.members,
+                                             others=walked.others)
+    seen = ReadCache(index if stamps else None)
     try:
-        for path in notebook_files(workspace.week_folder(week), workspace.root, found.problems, workspace.members):
+        rows = seen.index.rows_below(folder)  # the week's rows in one query, compared with the walk's stamps
+        for name, mark in stamps:
+            path = Path(name)
             try:
-                known = seen.get(path)
+                row = rows.get(name)
+                known = seen.known(path, row) if row is not None and row.stamp == mark else None
                 if known is None and on_change is not None:
                     on_change()
                     on_change = None
-                workbook, digest, files = known or seen.put(path, *_read(path, workspace.root))
+                workbook, digest, files = known or seen.keep(path, mark, *_read(path, workspace.root))
             except NotebookError as exc:
                 found.problems.append(Problem(path, exc.message))
                 continue
@@ -51,6 +56,8 @@ def collect(workspace: Workspace, week: Week, index: Path | None = None,
             found.entries.append(Entry(workbook, job_key(digest, hidden, images), digest, hidden, images))
     finally:
         seen.close()
+    if index is not None:  # the week's numbers, kept for `ldkit stats` and the next reader (ledger.stats)
+        week_numbers(workspace, week, walked, lambda: [entry.workbook for entry in found.entries])
     found.team = team_of(workspace, week, (entry.author for entry in found.entries))
     return found
 
@@ -78,46 +85,40 @@ def content_hash(nb: dict[str, Any]) -> str:
 
 
 class ReadCache:
-    """What was read of each workbook, keyed by the size and mtime of the notebook and of its journal.
+    """What was read of each workbook, kept in the shared records index (records.index) with what rendering needs:
+    the notebook's content hash and the images it embeds. Keyed by the size and mtime of the notebook and of its
+    journal; a row that stats or status kept (records only) is read again here once, to add the render's part.
 
     Parsing a week's notebooks is most of a warm digest's time; a corrupt or missing index is only a slower run.
     """
 
     def __init__(self, index: Path | None) -> None:
-        self.db = None if index is None else open_index(
-            index, "workbooks_v3 (path TEXT PRIMARY KEY, stamp TEXT, sha256 TEXT, identity TEXT, records TEXT, "
-                   "files TEXT)")
+        self.index = RecordsIndex(index)
 
     @staticmethod
     def _stamp(path: Path) -> str:
         return workbook_stamp(path)
 
-    def get(self, path: Path) -> tuple[Workbook, str, list[str]] | None:
-        if self.db is None:
+    @staticmethod
+    def known(path: Path, row: Row) -> tuple[Workbook, str, list[str]] | None:
+        """The row as collect uses it, or None when it lacks the render's part."""
+        files = row.files
+        if row.sha256 is None or files is None:
             return None
-        try:
-            row = self.db.execute("SELECT stamp, sha256, identity, records, files FROM workbooks_v3 WHERE path = ?",
-                                  (str(path),)).fetchone()
-        except sqlite3.Error:
-            return None
-        if row is None or row[0] != self._stamp(path):
-            return None
-        identity = json.loads(row[2])
-        # only workbooks read without a warning are kept, as the records they were checked to be: no check again
-        merged = merge(json.loads(row[3]), identity["id"])
-        return Workbook(path=path, identity=identity, records=merged), row[1], json.loads(row[4])
+        return row.workbook(path), row.sha256, files
 
-    def put(self, path: Path, workbook: Workbook, digest: str, files: list[str]) -> tuple[Workbook, str, list[str]]:
-        if self.db is not None and not workbook.warnings:
-            merged = workbook.records
-            checked = [r for r in (merged.plan, merged.outcome) if r is not None]
-            checked += [*merged.results.values(), *merged.history]
-            with contextlib.suppress(sqlite3.Error, TypeError, ValueError):
-                self.db.execute("INSERT OR REPLACE INTO workbooks_v3 VALUES (?, ?, ?, ?, ?, ?)",
-                                (str(path), self._stamp(path), digest, json.dumps(workbook.identity),
-                                 json.dumps(checked), json.dumps(files)))
+    def get(self, path: Path) -> tuple[Workbook, str, list[str]] | None:
+        row = self.index.get(path, self._stamp(path))
+        return None if row is None else self.known(path, row)
+
+    def keep(self, path: Path, mark: str, workbook: Workbook, digest: str,
+             files: list[str]) -> tuple[Workbook, str, list[str]]:
+        """Keep what was read of `path`, under the stamp `mark` taken before it was read."""
+        self.index.put(path, mark, workbook, digest, files)
         return workbook, digest, files
 
+    def put(self, path: Path, workbook: Workbook, digest: str, files: list[str]) -> tuple[Workbook, str, list[str]]:
+        return self.keep(path, self._stamp(path), workbook, digest, files)
+
     def close(self) -> None:
-        close_index(self.db)
-        self.db = None
+        self.index.close()

@@ -5,6 +5,7 @@ import datetime as dt
 import json
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,8 @@ from ldkit.core.files import atomic_path, atomic_write, make_folder
 from ldkit.core.weeks import Week, parse_week
 from ldkit.core.workspace import Workspace
 from ldkit.ledger.totals import WeekTotals, day_held, week_totals
-from ldkit.records.scan import scan
+from ldkit.records.index import index_path
+from ldkit.records.scan import Problem, notebook_stamps, read_stamped
 from ldkit.records.schema import now_rfc3339
 
 SKIP_FILE = layout.SKIP_FILE
@@ -108,17 +110,39 @@ class WeekData:
 def read_week(workspace: Workspace, week: Week, workbooks: list[Any] | None = None) -> WeekData:
     """A week's numbers; `workbooks` already read (the digest has them) saves reading them twice."""
     if workbooks is None:
-        from ldkit.ledger import week_cache
-
-        key = week_cache.week_key(workspace, week)
-        known = week_cache.cached(workspace, week, key)
-        if known is not None:  # nothing in the week's folder changed: its numbers as they were
-            return WeekData(week=week, totals=known[0], skipped=known[1])
-        workbooks, _ = scan(workspace.week_folder(week), workspace.root, workspace.members)
-        data = WeekData(week=week, totals=week_totals(workbooks, week), skipped=skips_of(workspace, week))
-        week_cache.keep(workspace, week, key, data.totals, data.skipped)
-        return data
+        folder = workspace.week_folder(week)
+        walked = Walked()
+        walked.stamps = notebook_stamps(folder, workspace.root, walked.problems, workspace.members,
+                                        others=walked.others)
+        return week_numbers(workspace, week, walked, lambda: read_stamped(
+            folder, walked.stamps, workspace.root, index_path(workspace.cache), walked.problems))
     return WeekData(week=week, totals=week_totals(workbooks, week), skipped=skips_of(workspace, week))
+
+
+@dataclass
+class Walked:
+    """What one walk of a week's folder found (records.scan.notebook_stamps): the notebooks with their stamps, the
+    stamps of every other file, and what could not be read."""
+
+    stamps: list[tuple[str, str]] = field(default_factory=list)
+    others: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def week_numbers(workspace: Workspace, week: Week, walked: Walked, workbooks: Callable[[], Iterable[Any]]) -> WeekData:
+    """THE cached reading of a week's numbers: read back from the week cache when nothing the walk saw changed,
+    else computed from `workbooks()` (read after the walk, as every reader does) and kept. Whoever reads a
+    week — stats, the site's and digest's collect, an export — keeps its numbers for the next one."""
+    from ldkit.ledger import week_cache
+
+    key = week_cache.week_key(workspace, week, walked.stamps, walked.others)
+    known = week_cache.cached(workspace, week, key)
+    if known is not None:  # nothing in the week's folder changed: its numbers as they were
+        return WeekData(week=week, totals=known[0], skipped=known[1])
+    # what the site, the digest or an export read already is read back from the records index
+    data = WeekData(week=week, totals=week_totals(workbooks(), week), skipped=skips_of(workspace, week))
+    week_cache.keep(workspace, week, key, data.totals, data.skipped)
+    return data
 
 
 def weeks_between(since: Week, until: Week) -> list[Week]:

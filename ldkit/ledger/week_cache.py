@@ -1,5 +1,6 @@
-"""A week's numbers (its totals and weeks off) kept under `.ldkit-cache/weeks/`, keyed by one stat of every file in
-the week's folder, the team's view and whether the week is still open (the date's say), so `ldkit stats` over a
+"""A week's numbers (its totals and weeks off) kept under `.ldkit-cache/weeks/`, keyed by the stamps of the one walk
+that finds the week's notebooks (records.scan.notebook_stamps: every notebook, journal and other file of the
+members' folders), the team's view and whether the week is still open (the date's say), so `ldkit stats` over a
 company's year reads an unchanged week back instead of every notebook and journal again. A missing, stale or
 broken entry is only a slower read."""
 from __future__ import annotations
@@ -12,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.core import __version__
-from ldkit.core.files import stamp_tree
 from ldkit.core.weeks import Week
 from ldkit.core.workspace import Workspace
 from ldkit.ledger.totals import WeekTotals, week_open
 
-VERSION = 1
+VERSION = 2  # 2: keyed by the walk's stamps (one stat of each file, not two)
 _CODE = Path(__file__).resolve().parent.parent  # the rules the numbers were computed with
 _SETS = ("people", "planned", "summarized")
 _COUNTERS = ("private", "categories", "resources", "papers")
@@ -33,11 +33,16 @@ def _code_stamp() -> list[Any]:
     return stamps
 
 
-def week_key(workspace: Workspace, week: Week) -> str:
+def week_key(workspace: Workspace, week: Week, stamps: list[tuple[str, str]], others: dict[str, str]) -> str:
+    """The key of a week's numbers: `stamps` and `others` as notebook_stamps gave them for the week's folder."""
     digest = hashlib.sha256(json.dumps([VERSION, __version__, str(week), week_open(week), str(workspace.root),
                                         sorted(workspace.members) if workspace.members is not None else None,
                                         _code_stamp()]).encode())
-    stamp_tree(digest, workspace.week_folder(week))
+    for name, stamp in stamps:
+        digest.update(f"{name}\0{stamp}\n".encode("utf-8", "surrogateescape"))
+    digest.update(b"\0others\n")
+    for name in sorted(others):
+        digest.update(f"{name}\0{others[name]}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 

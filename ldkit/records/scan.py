@@ -1,13 +1,14 @@
 """Read every workbook of a week quickly: raw JSON, no nbformat; unreadable files are reported, not fatal."""
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from ldkit.core.errors import NotebookError
-from ldkit.core.layout import inside, link_target, outside_link
+from ldkit.core.layout import JOURNAL_SUFFIX, inside, link_target, outside_link
 from ldkit.records.workbook import Workbook, load_workbook
 
 
@@ -27,14 +28,15 @@ def workbook_stamp(path: Path) -> str:
     """The size and mtime of a workbook and of its journal: what caches compare to know it is unchanged."""
     from ldkit.records.journal import journal_path
 
-    parts = []
-    for file in (path, journal_path(path)):
-        try:
-            info = file.stat()
-            parts.append(f"{info.st_size}:{info.st_mtime_ns}")
-        except OSError:
-            parts.append("-")
-    return "|".join(parts)
+    return "|".join(_file_stamp(str(file)) for file in (path, journal_path(path)))
+
+
+def _file_stamp(name: str, entry: os.DirEntry[str] | None = None) -> str:
+    try:
+        info = entry.stat() if entry is not None else os.stat(name)
+    except OSError:
+        return "-"
+    return f"{info.st_size}:{info.st_mtime_ns}"
 
 
 def notebook_files(folder: Path, root: Path | None = None, outside: list[Problem] | None = None,
@@ -46,13 +48,23 @@ def notebook_files(folder: Path, root: Path | None = None, outside: list[Problem
 
     Nothing that leads out of `root` (the workspace; `folder` itself when not given) is read: a notebook, a
     week's or an author's folder that is a link to elsewhere is left out and named once in `outside`."""
+    return [Path(name) for name, _ in notebook_stamps(folder, root, outside, authors, stamps=False)]
+
+
+def notebook_stamps(folder: Path, root: Path | None = None, outside: list[Problem] | None = None,
+                    authors: Collection[str] | None = None, stamps: bool = True,
+                    others: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """(path, workbook_stamp) of every notebook `notebook_files` finds, in its order, from one walk of the folders
+    (os.scandir: a company's 52,000 workbooks are a second of stat calls, not of pathlib objects). Without
+    `stamps`, the stamps are empty and nothing is stat-ed beyond what the walk needs. `others` receives the stamp
+    of every other file the walk meets (weeks off, images), for a cache keyed by all of a folder's inputs."""
     root = Path(folder) if root is None else Path(root)
     folder = Path(folder)
     if not folder.is_dir():
         return []
     if authors is not None:
-        return sorted(p for a in authors if (folder / a).is_dir() for p in notebook_files(folder / a, root, outside))
-    found: list[Path] = []
+        return [p for a in sorted(authors) if (folder / a).is_dir()
+                for p in notebook_stamps(folder / a, root, outside, None, stamps, others)]
     named: set[Path] = set()
 
     def refuse(link: Path) -> None:
@@ -66,35 +78,85 @@ def notebook_files(folder: Path, root: Path | None = None, outside: list[Problem
     if link is not None:
         refuse(link)
         return []
-    for path in folder.rglob("*"):
-        parts = path.relative_to(folder).parts
-        if any(part.startswith(".") for part in parts):
-            continue
-        if path.is_symlink() and not inside(path, root):
-            if path.suffix == ".ipynb" or path.is_dir():
-                refuse(path)
-            continue
-        if path.suffix != ".ipynb" or BACKUP.search(path.stem) or not path.is_file():
-            continue
-        found.append(path)
-    return sorted(found)
+    found: list[tuple[str, str]] = []
 
-
-def scan(folder: Path, root: Path | None = None,
-         authors: Collection[str] | None = None) -> tuple[list[Workbook], list[Problem]]:
-    """Every workbook below `folder` (of `authors` only, when given) and what could not be read; nothing outside
-    `root` (the workspace) is read."""
-    workbooks: list[Workbook] = []
-    problems: list[Problem] = []
-    for path in notebook_files(folder, root, problems, authors):
+    def walk(here: str) -> None:
         try:
-            workbook = load_workbook(path, root=root)
-        except NotebookError as exc:
-            problems.append(Problem(path, exc.message))
-            continue
-        problems.extend(conflict_problem(workbook))
-        workbooks.append(workbook)
-    return workbooks, problems
+            with os.scandir(here) as listing:
+                entries = {entry.name: entry for entry in listing}
+        except OSError:
+            return
+        for name in sorted(entries):  # each folder in name order: the order of sorted pathlib Paths, by parts
+            entry = entries[name]
+            if name.startswith("."):  # hidden files and folders, Jupyter's checkpoints among them
+                continue
+            try:
+                if entry.is_symlink():
+                    path = Path(entry.path)
+                    if not inside(path, root):
+                        if name.endswith(".ipynb") or path.is_dir():
+                            refuse(path)
+                        continue
+                    if not name.endswith(".ipynb") or not path.is_file():
+                        if others is not None and path.is_file():
+                            others[entry.path] = _file_stamp(entry.path)
+                        continue  # a link to a folder inside the workspace is not walked twice
+                elif entry.is_dir(follow_symlinks=False):
+                    walk(entry.path)
+                    continue
+                elif not name.endswith(".ipynb") or not entry.is_file(follow_symlinks=False):
+                    if others is not None and not name.endswith(JOURNAL_SUFFIX) and entry.is_file():
+                        others[entry.path] = _file_stamp(entry.path, entry)
+                    continue
+            except OSError:
+                continue
+            stem = name[:-len(".ipynb")]
+            if BACKUP.search(stem):
+                continue
+            if not stamps:
+                found.append((entry.path, ""))
+                continue
+            journal = entries.get(stem + JOURNAL_SUFFIX)
+            found.append((entry.path, _file_stamp(entry.path, entry) + "|" + (
+                "-" if journal is None else _file_stamp(journal.path, journal))))
+
+    walk(str(folder))
+    return found
+
+
+def scan(folder: Path, root: Path | None = None, authors: Collection[str] | None = None,
+         index: Path | None = None) -> tuple[list[Workbook], list[Problem]]:
+    """Every workbook below `folder` (of `authors` only, when given) and what could not be read; nothing outside
+    `root` (the workspace) is read. With `index` (records.index), an unchanged workbook is read back from it."""
+    problems: list[Problem] = []
+    stamps = notebook_stamps(folder, root, problems, authors)
+    return read_stamped(folder, stamps, root, index, problems), problems
+
+
+def read_stamped(folder: Path, stamps: list[tuple[str, str]], root: Path | None, index: Path | None,
+                 problems: list[Problem]) -> list[Workbook]:
+    """The workbooks `notebook_stamps` found below `folder`: from the records index where their stamp is the one
+    kept, else read (and kept); what cannot be read goes to `problems`."""
+    from ldkit.records.index import RecordsIndex
+
+    workbooks: list[Workbook] = []
+    with RecordsIndex(index if stamps else None) as kept:
+        rows = kept.rows_below(folder)
+        for name, stamp in stamps:
+            path = Path(name)
+            row = rows.get(name)
+            if row is not None and row.stamp == stamp:
+                workbooks.append(row.workbook(path))
+                continue
+            try:
+                workbook = load_workbook(path, root=root)
+            except NotebookError as exc:
+                problems.append(Problem(path, exc.message))
+                continue
+            problems.extend(conflict_problem(workbook))
+            kept.put(path, stamp, workbook)
+            workbooks.append(workbook)
+    return workbooks
 
 
 def conflict_problem(workbook: Workbook) -> list[Problem]:

@@ -8,6 +8,7 @@ built in memory and written whole: a killed export leaves the previous file and 
 """
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -102,24 +103,37 @@ def _serialize(conn: sqlite3.Connection) -> bytes:
 
 
 def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
+    """Fill the tables, one week at a time: a company's 52,000 workbooks are never all in memory at once (each week's
+    rows go into the database before the next week is read), and what the site or stats read already is read
+    back from the records index."""
     from ldkit.core.weeks import learning_day_of, parse_week
-    from ldkit.digest.collect import collect
-    from ldkit.ledger.stats import WeekData, compute, known_weeks, skips_of
-    from ldkit.ledger.totals import week_totals
-    from ldkit.records.claims import reproduced, verdict
-    from ldkit.records.papers import workbook_papers
-    from ldkit.records.privacy import workbook_private
+    from ldkit.ledger.stats import Walked, compute, known_weeks, week_numbers
+    from ldkit.records.index import index_path
+    from ldkit.records.scan import notebook_stamps, read_stamped
 
+    for name, (columns, pk, foreign_keys) in SCHEMA.items():
+        db[name].create(columns, pk=pk, foreign_keys=foreign_keys)
+    counts = dict.fromkeys(SCHEMA, 0)
     weeks = known_weeks(workspace)
-    index = workspace.cache / "digest" / "workbooks.sqlite"
-    collected = {week: collect(workspace, week, index) for week in weeks}
-    weeks_read = {w: WeekData(w, week_totals((e.workbook for e in c.entries), w), skips_of(workspace, w))
-                  for w, c in collected.items()}
+    index = index_path(workspace.cache)
+    author_team = workspace.team_by_author()  # a company's teams; None without
+    weeks_read: dict[Any, Any] = {}
+    seen: set[str] = set()
+    for week in weeks:
+        folder, walked = workspace.week_folder(week), Walked()
+        walked.stamps = notebook_stamps(folder, workspace.root, walked.problems, workspace.members,
+                                        others=walked.others)
+        workbooks = read_stamped(folder, walked.stamps, workspace.root, index, walked.problems)
+        weeks_read[week] = week_numbers(workspace, week, walked, functools.partial(list, workbooks))
+        rows: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMA}
+        for wb in workbooks:
+            seen.add(wb.author)
+            _workbook_rows(rows, workspace, str(week), wb, author_team)
+        _insert(db, rows, counts)
+        del workbooks, rows
     stats = compute(workspace, since=weeks[0], until=weeks[-1], weeks_read=weeks_read) if weeks else \
         {"weeks": [], "people": []}
-    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in
-                                              ("weeks", "people", "workbooks", "plans", "outcomes", "results",
-                                               "expenses")}
+    rows = {name: [] for name in SCHEMA}
     for w in stats["weeks"]:
         if not (w["people"] or w["skipped"]):
             continue  # a week between two learning days that nobody took part in
@@ -132,63 +146,72 @@ def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
         for author, h in data.totals.hours_by_author.items():
             hours[author] = hours.get(author, 0) + h
     authors = {p["author"]: p for p in stats["people"]}
-    author_team = workspace.team_by_author()  # a company's teams; None without
-    for found in collected.values():
-        for entry in found.entries:
-            authors.setdefault(entry.author, {"author": entry.author})
+    for author in seen:
+        authors.setdefault(author, {"author": author})
     for author, p in sorted(authors.items()):
         rows["people"].append({"author": author, "current_streak": p.get("current_streak", 0),
                                "best_streak": p.get("best_streak", 0),
                                "participation_rate": p.get("participation_rate", 0.0),
                                "weeks_with_outcome": p.get("weeks_with_outcome", 0),
                                "hours": round(hours.get(author, 0), 2), "team": author_team.get(author)})
-    for week, found in collected.items():
-        for entry in found.entries:
-            wb = entry.workbook
-            if workbook_private(wb):  # counted, nothing more
-                rows["workbooks"].append({"id": wb.id, "week": str(week), "author": wb.author, "title": "",
-                                          "template": "", "path": "", "category": None, "created": None,
-                                          "paper_id": None, "paper_title": None, "outcome_status": None,
-                                          "private": 1, "team": author_team.get(wb.author)})
-                continue
-            ident = wb.identity
-            papers = workbook_papers(ident)
-            plan, outcome = wb.records.plan, wb.records.outcome
-            rows["workbooks"].append({
-                "id": wb.id, "week": str(week), "author": wb.author, "title": str(ident.get("title") or ""),
-                "template": str(ident.get("template") or ""), "path": str(wb.path.relative_to(workspace.root)),
-                "category": plan["data"].get("category") if plan else None, "created": ident.get("created"),
-                "paper_id": papers[0].id or None if papers else None,
-                "paper_title": papers[0].title or None if papers else None,
-                "outcome_status": outcome["data"].get("status") if outcome else None, "private": 0,
-                "team": author_team.get(wb.author)})
-            if plan is not None:
-                d = plan["data"]
-                rows["plans"].append({"workbook_id": wb.id, "goal": d["goal"], "category": d["category"],
-                                      "planned_hours": d.get("planned_hours"),
-                                      "resources": json.dumps(d.get("resources", []), ensure_ascii=False),
-                                      "saved_at": plan["saved_at"]})
-            if outcome is not None:
-                d = outcome["data"]
-                rows["outcomes"].append({"workbook_id": wb.id, "summary": d["summary"], "status": d["status"],
-                                         "hours": d.get("hours"), "next_steps": d.get("next_steps", ""),
-                                         "links": json.dumps(d.get("links", []), ensure_ascii=False),
-                                         "saved_at": outcome["saved_at"]})
-                for cost in d.get("expenses", []):
-                    rows["expenses"].append({"workbook_id": wb.id, "author": wb.author, **cost})
-            for record in wb.records.results.values():
-                d = record["data"]
-                rows["results"].append({"workbook_id": wb.id, "name": d["name"], "paper": d["paper"],
-                                        "mine": d["mine"], "tolerance": str(d.get("tolerance") or "") or None,
-                                        "unit": d.get("unit", ""), "note": d.get("note", ""),
-                                        "reproduced": reproduced(d), "verdict": verdict(d),
-                                        "saved_at": record["saved_at"]})
-    for name, (columns, pk, foreign_keys) in SCHEMA.items():
-        db[name].create(columns, pk=pk, foreign_keys=foreign_keys)
-        db[name].insert_all(rows[name])
+    _insert(db, rows, counts)
     db["workbooks"].enable_fts(["title", "paper_title"], create_triggers=True)
     db["plans"].enable_fts(["goal", "resources"], create_triggers=True)
     db["outcomes"].enable_fts(["summary", "next_steps"], create_triggers=True)
     db["results"].enable_fts(["name", "note"], create_triggers=True)
-    db[MARKER_TABLE].insert({"made_by": "ldkit export", "weeks": len(rows["weeks"])})
-    return {name: len(table) for name, table in rows.items()}
+    db[MARKER_TABLE].insert({"made_by": "ldkit export", "weeks": counts["weeks"]})
+    return counts
+
+
+def _insert(db: Any, rows: dict[str, list[dict[str, Any]]], counts: dict[str, int]) -> None:
+    for name, items in rows.items():
+        if items:
+            db[name].insert_all(items)
+            counts[name] += len(items)
+
+
+def _workbook_rows(rows: dict[str, list[dict[str, Any]]], workspace: Workspace, week: str, wb: Any,
+                   author_team: dict[str, str]) -> None:
+    """One workbook's rows of `workbooks`, `plans`, `outcomes`, `expenses` and `results`."""
+    from ldkit.records.claims import reproduced, verdict
+    from ldkit.records.papers import workbook_papers
+    from ldkit.records.privacy import workbook_private
+
+    if workbook_private(wb):  # counted, nothing more
+        rows["workbooks"].append({"id": wb.id, "week": week, "author": wb.author, "title": "",
+                                  "template": "", "path": "", "category": None, "created": None,
+                                  "paper_id": None, "paper_title": None, "outcome_status": None,
+                                  "private": 1, "team": author_team.get(wb.author)})
+        return
+    ident = wb.identity
+    papers = workbook_papers(ident)
+    plan, outcome = wb.records.plan, wb.records.outcome
+    rows["workbooks"].append({
+        "id": wb.id, "week": week, "author": wb.author, "title": str(ident.get("title") or ""),
+        "template": str(ident.get("template") or ""), "path": str(wb.path.relative_to(workspace.root)),
+        "category": plan["data"].get("category") if plan else None, "created": ident.get("created"),
+        "paper_id": papers[0].id or None if papers else None,
+        "paper_title": papers[0].title or None if papers else None,
+        "outcome_status": outcome["data"].get("status") if outcome else None, "private": 0,
+        "team": author_team.get(wb.author)})
+    if plan is not None:
+        d = plan["data"]
+        rows["plans"].append({"workbook_id": wb.id, "goal": d["goal"], "category": d["category"],
+                              "planned_hours": d.get("planned_hours"),
+                              "resources": json.dumps(d.get("resources", []), ensure_ascii=False),
+                              "saved_at": plan["saved_at"]})
+    if outcome is not None:
+        d = outcome["data"]
+        rows["outcomes"].append({"workbook_id": wb.id, "summary": d["summary"], "status": d["status"],
+                                 "hours": d.get("hours"), "next_steps": d.get("next_steps", ""),
+                                 "links": json.dumps(d.get("links", []), ensure_ascii=False),
+                                 "saved_at": outcome["saved_at"]})
+        for cost in d.get("expenses", []):
+            rows["expenses"].append({"workbook_id": wb.id, "author": wb.author, **cost})
+    for record in wb.records.results.values():
+        d = record["data"]
+        rows["results"].append({"workbook_id": wb.id, "name": d["name"], "paper": d["paper"],
+                                "mine": d["mine"], "tolerance": str(d.get("tolerance") or "") or None,
+                                "unit": d.get("unit", ""), "note": d.get("note", ""),
+                                "reproduced": reproduced(d), "verdict": verdict(d),
+                                "saved_at": record["saved_at"]})

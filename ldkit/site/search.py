@@ -18,12 +18,12 @@ from ldkit.core.workspace import Workspace
 from ldkit.records.notebook import parse_notebook
 from ldkit.records.papers import workbook_papers
 from ldkit.records.privacy import workbook_private
-from ldkit.records.scan import notebook_files, workbook_stamp
+from ldkit.records.scan import notebook_stamps
 from ldkit.records.workbook import load_workbook
 from ldkit.records.written import written_text
 
-INDEX_VERSION = 4  # 2: a private workbook is indexed as nothing; 3: stemmed (porter), only what people wrote;
-# 4: outcome hours kept (for `ldkit who`)
+INDEX_VERSION = 5  # 2: a private workbook is indexed as nothing; 3: stemmed (porter), only what people wrote;
+# 4: outcome hours kept (for `ldkit who`); 5: the stamps in a table of their own (a warm query reads only them)
 COLUMNS = ("title", "plan", "summary", "next_steps", "papers", "cells")
 MAX_CELL_TEXT = 200_000  # characters of written cell text indexed per notebook
 
@@ -53,6 +53,7 @@ def _open(path: Path) -> sqlite3.Connection:
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version != INDEX_VERSION:
             db.execute("DROP TABLE IF EXISTS docs")
+            db.execute("DROP TABLE IF EXISTS stamps")
             _create(db)
             db.execute(f"PRAGMA user_version = {INDEX_VERSION}")
         return db
@@ -69,24 +70,30 @@ def _create(db: sqlite3.Connection) -> None:
     db.execute("CREATE VIRTUAL TABLE docs USING fts5(path UNINDEXED, stamp UNINDEXED, week UNINDEXED, "
                "author UNINDEXED, category UNINDEXED, hours UNINDEXED, " + ", ".join(COLUMNS) +
                ", tokenize = 'porter unicode61 remove_diacritics 2')")  # porter: "gradients" finds "gradient"
+    # what a warm query compares, apart from the text: reading stamps out of the FTS table reads its rows whole
+    db.execute("CREATE TABLE stamps (path TEXT PRIMARY KEY, doc INTEGER, stamp TEXT)")
 
 
 def refresh(workspace: Workspace, db: sqlite3.Connection) -> list[str]:
-    """Bring the index up to date; returns warnings for files that could not be read."""
+    """Bring the index up to date; returns warnings for files that could not be read.
+
+    One walk stats every notebook and journal (records.scan.notebook_stamps) and compares them with the stamps
+    read in one query: a warm query reads no workbook, and a changed, new or deleted one is always seen."""
     warnings: list[str] = []
-    # rowid by path: a changed workbook's row is deleted by rowid, a new one's not at all (a DELETE by the path
+    # the FTS row by path: a changed workbook's row is deleted by rowid, a new one's not at all (a DELETE by the path
     # column, which FTS5 cannot index, scans the whole table: the first build was quadratic)
-    known = {row[1]: (row[0], row[2]) for row in db.execute("SELECT rowid, path, stamp FROM docs")}
-    current: set[str] = set()
+    known = {path: (doc, stamp) for path, doc, stamp in db.execute("SELECT path, doc, stamp FROM stamps")}
+    current = notebook_stamps(workspace.workbooks)
+    changed = [(key, stamp) for key, stamp in current if known.get(key, (None, None))[1] != stamp]
+    gone = set(known).difference(key for key, _ in current)
+    if not changed and not gone:
+        return warnings
     with db:
-        for path in notebook_files(workspace.workbooks):
-            key = str(path)
-            current.add(key)
-            stamp = workbook_stamp(path)
+        for key, stamp in changed:
             if key in known:
-                if known[key][1] == stamp:
-                    continue
                 db.execute("DELETE FROM docs WHERE rowid = ?", (known[key][0],))
+                db.execute("DELETE FROM stamps WHERE path = ?", (key,))
+            path = Path(key)
             try:
                 row = _document(workspace, path)
             except LdkitError as exc:
@@ -95,10 +102,12 @@ def refresh(workspace: Workspace, db: sqlite3.Connection) -> list[str]:
             except OSError as exc:
                 warnings.append(f"{path}: not searchable: {exc.strerror}")
                 continue
-            db.execute(f"INSERT INTO docs (path, stamp, week, author, category, hours, {', '.join(COLUMNS)}) "
-                       f"VALUES ({', '.join('?' * (6 + len(COLUMNS)))})", (key, stamp, *row))
-        for gone in set(known) - current:
-            db.execute("DELETE FROM docs WHERE rowid = ?", (known[gone][0],))
+            doc = db.execute(f"INSERT INTO docs (path, stamp, week, author, category, hours, {', '.join(COLUMNS)}) "
+                             f"VALUES ({', '.join('?' * (6 + len(COLUMNS)))})", (key, stamp, *row)).lastrowid
+            db.execute("INSERT INTO stamps VALUES (?, ?, ?)", (key, doc, stamp))
+        for key in gone:
+            db.execute("DELETE FROM docs WHERE rowid = ?", (known[key][0],))
+            db.execute("DELETE FROM stamps WHERE path = ?", (key,))
     return warnings
 
 

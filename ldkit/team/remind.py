@@ -82,10 +82,11 @@ def reminder(workspace: Workspace, week: Week, kind: str, at_local: dt.time | No
 
     from ldkit.digest.collect import collect
     from ldkit.ledger.stats import skips_of
+    from ldkit.records.index import index_path
 
     if kind not in KINDS:
         raise InputError(f"unknown reminder {kind!r}", hint="use plan or outcome")
-    found = collect(workspace, week, workspace.cache / "digest" / "workbooks.sqlite")
+    found = collect(workspace, week, index_path(workspace.cache))
     roster = {m.slug: m for m in workspace.settings.team} or {a: Member(a) for a in found.team}
     planned = {e.author for e in found.entries if e.workbook.records.plan is not None}
     summarized = {e.author for e in found.entries if e.workbook.records.outcome is not None}
