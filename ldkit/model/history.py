@@ -32,6 +32,7 @@ class Entry:
     week: str
     view: WorkbookView
     name: str = ""  # the author as pages name them (ldkit.core.roster.display_name)
+    digest: str = ""  # of all of the above, when the site keeps it (ldkit.site.slices): pages' keys use it
 
     @property
     def link(self) -> str:
@@ -116,6 +117,7 @@ class History:
     team: list[str]
     author_team: dict[str, str] = field(default_factory=dict)  # author -> team slug, for a company ([teams])
     teams: list[Any] = field(default_factory=list)  # a company's teams (model.company.TeamHistory), side by side
+    digest: str = ""  # of everything it was built from, when the site keeps it: the whole-history pages' key
 
     def who(self, entries: list[Entry]) -> list[Any]:
         """Who studied what `entries` hold, with their team, weeks and hours (model.who)."""
@@ -133,20 +135,28 @@ class History:
         return self.weeks[0] if self.weeks else None
 
 
+def history_entries(workspace: Workspace, week: Week, workbooks: list[Any]) -> list[Entry]:
+    """A week's entries in the history: its team-visible workbooks, by author and path."""
+    entries: list[Entry] = []
+    for wb in sorted(workbooks, key=lambda w: (w.author, str(w.path))):
+        if workbook_private(wb):
+            continue  # counted (weeks_read's totals), nothing more
+        entries.append(Entry(display_text(wb.author), str(week), workbook_view(workspace, wb),
+                             display_text(display_name(wb.author, workspace.settings.team))))
+    return entries
+
+
 def build_history(workspace: Workspace, workbooks_by_week: dict[Week, list[Any]],
-                  weeks_read: dict[Week, WeekData]) -> History:
-    """The history of the given weeks; `weeks_read` holds each week's totals (ldkit.ledger.totals), skips included."""
+                  weeks_read: dict[Week, WeekData], entries_by_week: dict[Week, list[Entry]] | None = None) -> History:
+    """The history of the given weeks; `weeks_read` holds each week's totals (ldkit.ledger.totals), skips included.
+    `entries_by_week` (history_entries of each week, kept by the site) stands in for `workbooks_by_week`."""
     if not weeks_read:
         return History([], [], {}, [], [], [])
     last = max(weeks_read)
     stats = compute(workspace, since=min(weeks_read), until=last, weeks_read=weeks_read)
-    entries: list[Entry] = []
-    for week in sorted(workbooks_by_week, reverse=True):
-        for wb in sorted(workbooks_by_week[week], key=lambda w: (w.author, str(w.path))):
-            if workbook_private(wb):
-                continue  # counted (weeks_read's totals), nothing more
-            entries.append(Entry(display_text(wb.author), str(week), workbook_view(workspace, wb),
-                                 display_text(display_name(wb.author, workspace.settings.team))))
+    if entries_by_week is None:
+        entries_by_week = {week: history_entries(workspace, week, wbs) for week, wbs in workbooks_by_week.items()}
+    entries: list[Entry] = [e for week in sorted(entries_by_week, reverse=True) for e in entries_by_week[week]]
     by_name = {str(week): data for week, data in weeks_read.items()}
     weeks = [WeekSummary(w["week"], w["people"], w["planned"], w["summarized"], w["hours"], w["categories"],
                          w["skipped"], by_name[w["week"]].totals.as_dict()["results"] if w["week"] in by_name
