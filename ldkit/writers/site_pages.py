@@ -85,7 +85,7 @@ def page_plans(history: History, generated_at: str | None = None) -> Iterator[tu
         return render
 
     for p in history.people:
-        shown = [asdict(w) for w in history.weeks if w.week in p.categories_by_week]
+        shown = [w.week for w in history.weeks if w.week in p.categories_by_week]  # the chart shows their names
         yield person_page(p.author), ["person", _people(p), entry_keys(p.entries), shown, common], \
             person_page_of(p)
     yield PEOPLE_INDEX, [PEOPLE_INDEX, *whole], lambda: listing.render(
