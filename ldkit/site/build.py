@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ldkit.core import __version__
 from ldkit.core.errors import InputError, LdkitError, WriteError
@@ -25,17 +25,14 @@ from ldkit.core.files import atomic_write, atomic_write_chunks, locked, make_fol
 from ldkit.core.layout import SITE_FEED, SITE_INDEX, site_link, site_person_feed, site_week_path
 from ldkit.core.weeks import Week
 from ldkit.core.workspace import Workspace
-from ldkit.digest.collect import collect
-from ldkit.ledger.stats import WeekData, compute, known_weeks, skips_of
-from ldkit.ledger.team import team_of
-from ldkit.ledger.totals import week_totals
-from ldkit.model.history import build_history, week_page
-from ldkit.model.week import build_model
-from ldkit.records.week import Collected, shared_entries
-from ldkit.render.cache import FragmentCache
-from ldkit.render.fragment import RenderJob, RenderPool, render_all
-from ldkit.render.media import Place
-from ldkit.site.slices import Slice, SliceStore, data_dict, digest_of, make_entries
+from ldkit.ledger.stats import known_weeks
+
+if TYPE_CHECKING:  # the rest is imported when a build is needed: "nothing changed" is a stat of every file
+    from ldkit.ledger.stats import WeekData
+    from ldkit.records.week import Collected
+    from ldkit.render.cache import FragmentCache
+    from ldkit.render.fragment import RenderPool
+    from ldkit.site.slices import Slice, SliceStore
 
 SITE_VERSION = 2  # 2: each page's key in the manifest (pages), and the history's
 MANIFEST = ".ldkit-site.json"
@@ -81,6 +78,8 @@ def build_site(workspace: Workspace, out: Path | None = None, since: Week | None
         except OSError as exc:
             raise WriteError(f"cannot write the site into {folder}: {exc.strerror}") from None
         result = SiteResult(folder=folder, weeks=[str(w) for w in weeks])
+        from ldkit.render.fragment import RenderPool
+
         pool = RenderPool(jobs or os.cpu_count() or 1)
         try:
             _build(workspace, folder, staging, weeks, rebuild, pool, result, show_progress,
@@ -220,12 +219,18 @@ def _context(workspace: Workspace, code: str) -> str:
     """What every slice depends on beyond its week's files: ldkit, its code, the settings, the workspace's view."""
     from dataclasses import asdict
 
+    from ldkit.site.slices import digest_of
+
     return digest_of([SITE_VERSION, __version__, code, asdict(workspace.settings), str(workspace.root),
                       workspace.scope, sorted(workspace.members) if workspace.members is not None else None])
 
 
 def _slice(workspace: Workspace, week: Week, key: str, found: Collected) -> Slice:
     """What the pages need of a week just collected."""
+    from ldkit.ledger.stats import WeekData, skips_of
+    from ldkit.ledger.totals import week_totals
+    from ldkit.site.slices import Slice, data_dict, digest_of, make_entries
+
     warnings = [*found.warnings, *(f"{p.path}: {p.reason}" for p in found.problems)]
     data = WeekData(week, week_totals((e.workbook for e in found.entries), week), skips_of(workspace, week, warnings))
     entries, raws = make_entries(workspace, week, [e.workbook for e in found.entries])
@@ -253,7 +258,11 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
     again only if its key (what it shows) changed; the rest is carried over from `folder`."""
     import datetime as dt
 
+    from ldkit.digest.collect import collect
+    from ldkit.ledger.team import team_of
     from ldkit.ledger.totals import week_open
+    from ldkit.render.cache import FragmentCache
+    from ldkit.site.slices import SliceStore, data_dict, digest_of
 
     inputs = inputs or _inputs(workspace, folder, weeks)
     manifest = _read_manifest(folder)
@@ -267,7 +276,7 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
     slices: dict[Week, Slice] = {}
     weeks_read: dict[Week, WeekData] = {}
     fingerprints: dict[str, str] = {}
-    prints: list[str] = []  # each week's numbers, in order: a week's streaks and rates follow every week before it
+    prints: list[list[str]] = []  # each week's numbers, in order: its streaks and rates follow every week before
     try:
         for i, week in enumerate(weeks):
             key = store.key(week, inputs.weeks.get(str(week), ""), week_open(week))
@@ -277,12 +286,14 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
                 found = collect(workspace, week, index, on_change=pool.start)
                 piece = _slice(workspace, week, key, found)
                 store.put(piece)
-                piece.raw_entries = []
+                piece.raw_entries, piece.entries = [], None  # read back when the history needs them: a cold
+                # build of a company's year does not hold every week's views while it renders the weeks
             slices[week] = piece
             weeks_read[week] = piece.data
             result.warnings.extend(piece.warnings)
-            prints.append(digest_of(data_dict(piece.data)))
-            recent, recent_print = _recent(workspace, store, week, weeks_read, digest_of([today, prints]))
+            prints.append([str(week), digest_of(data_dict(piece.data))])
+            recent, recent_print = _recent(workspace, store, week, weeks_read,
+                                           digest_of([store.context, today, prints]))
             here = site_week_path(week)
             links = {"home": site_link(here, SITE_INDEX)}
             if i > 0:
@@ -292,8 +303,9 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
             team = team_of(workspace, week, piece.authors)
             fingerprint = _fingerprint(piece, team, recent_print, links)
             fingerprints[str(week)] = fingerprint
-            if not rebuild and old_weeks.get(str(week)) == fingerprint and (folder / week_page(str(week))).is_file():
-                _carry(folder / week_page(str(week)), staging / week_page(str(week)))
+            page = site_week_path(str(week))
+            if not rebuild and old_weeks.get(str(week)) == fingerprint and (folder / page).is_file():
+                _carry(folder / page, staging / page)
                 continue
             if found is None:
                 found = collect(workspace, week, index, on_change=pool.start)
@@ -310,7 +322,7 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
                         rebuild, result)
     kept = {str(w) for w in keep}
     for week_name in kept:
-        _carry(folder / week_page(week_name), staging / week_page(week_name))
+        _carry(folder / site_week_path(week_name), staging / site_week_path(week_name))
     old_prints = {w: f for w, f in old_weeks.items() if w in kept}
     referenced = sorted({name for piece in slices.values() for name in piece.referenced})
     atomic_write(staging / MANIFEST, json.dumps({"version": SITE_VERSION, "ldkit": __version__,
@@ -324,7 +336,10 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
 def _recent(workspace: Workspace, store: SliceStore, week: Week, weeks_read: dict[Week, WeekData],
             key: str) -> tuple[Any, str]:
     """The streaks and participation of the 8 weeks up to `week` (ledger.stats.compute over every week up to it),
-    read back while no week up to it changed its numbers; as (the numbers or how to read them, their digest)."""
+    read back while no week up to it changed its numbers; as (the numbers, their digest)."""
+    from ldkit.ledger.stats import compute
+    from ldkit.site.slices import digest_of
+
     path = store.folder / f"{week}.recent.json"
     with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
         kept = json.loads(path.read_text(encoding="utf-8"))
@@ -343,6 +358,10 @@ def _week_page(workspace: Workspace, week: Week, found: Collected, recent: dict[
                staging: Path, cache: FragmentCache, templates: Path, rebuild: bool, pool: RenderPool,
                result: SiteResult, bar: Any) -> None:
     """Render what the week's page lacks (in the pool) and write the page."""
+    from ldkit.model.week import build_model
+    from ldkit.records.week import shared_entries
+    from ldkit.render.fragment import RenderJob, render_all
+    from ldkit.render.media import Place
     from ldkit.writers import page as page_writer
 
     jobs = [RenderJob(e.workbook.path, e.key, e.hide_kinds,
@@ -353,7 +372,7 @@ def _week_page(workspace: Workspace, week: Week, found: Collected, recent: dict[
     result.rendered += sum(1 for r in rendered.values() if not r.cached)
     model = build_model(workspace, found, rendered, {}, recent)
     model.links = links
-    target = staging / week_page(str(week))
+    target = staging / site_week_path(str(week))
     make_folder(target.parent)
     page_writer.write(model, target, templates)
 
@@ -364,6 +383,10 @@ def _cross_week(workspace: Workspace, folder: Path, staging: Path, weeks: list[W
     """The pages across weeks (index, people, topics, papers, teams, feeds), from the slices only; each made again
     only when its key changed, and none at all while no week changed what the history takes from it. Returns
     each page's key (and the history's, under "")."""
+    from ldkit.digest.collect import collect
+    from ldkit.model.history import build_history
+    from ldkit.site.slices import digest_of
+
     old: dict[str, str] = manifest.get("pages", {}) if isinstance(manifest.get("pages"), dict) else {}
     history_key = digest_of([inputs.code, store.context, today, workspace.settings.site_url, str(workspace.root),
                              [[str(w), slices[w].history_print] for w in weeks]])
@@ -447,7 +470,7 @@ def _removed(folder: Path, staging: Path) -> int:
         pages, weeks = manifest.get("pages"), manifest.get("weeks")
         pages = pages if isinstance(pages, dict) else {}
         weeks = weeks if isinstance(weeks, dict) else {}
-        return {p for p in pages if p} | {week_page(w) for w in weeks}
+        return {p for p in pages if p} | {site_week_path(w) for w in weeks}
 
     before, after = _read_manifest(folder), _read_manifest(staging)
     if not before and folder.is_dir():  # an older site without a manifest to go by: count its files
@@ -472,6 +495,8 @@ def _carry(source: Path, target: Path) -> None:
 
 def _fingerprint(piece: Slice, team: list[str], recent_print: str, links: dict[str, str]) -> str:
     """Everything a week's page shows, so an unchanged week keeps its page."""
+    from ldkit.site.slices import digest_of
+
     return digest_of({"entries": piece.page_print, "skipped": piece.data.skipped, "team": team,
                       "recent": recent_print, "links": links, "site": SITE_VERSION, "ldkit": __version__})
 
