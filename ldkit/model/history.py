@@ -8,12 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ldkit.core.layout import site_person_path, site_topic_path, site_week_path, url_slug
-from ldkit.core.roster import display_name
 from ldkit.core.text import display_text
 from ldkit.core.weeks import Week
 from ldkit.core.workspace import Workspace
 from ldkit.ledger.stats import WeekData, compute
-from ldkit.model.week import Outcome, Paper, Result, WorkbookView, workbook_view
+from ldkit.model.week import Outcome, Paper, Result, WorkbookView, names_of, workbook_view
 from ldkit.records.claims import tally
 from ldkit.records.privacy import workbook_private
 
@@ -138,11 +137,12 @@ class History:
 def history_entries(workspace: Workspace, week: Week, workbooks: list[Any]) -> list[Entry]:
     """A week's entries in the history: its team-visible workbooks, by author and path."""
     entries: list[Entry] = []
+    name_of = names_of(workspace)
     for wb in sorted(workbooks, key=lambda w: (w.author, str(w.path))):
         if workbook_private(wb):
             continue  # counted (weeks_read's totals), nothing more
         entries.append(Entry(display_text(wb.author), str(week), workbook_view(workspace, wb),
-                             display_text(display_name(wb.author, workspace.settings.team))))
+                             display_text(name_of(wb.author))))
     return entries
 
 
@@ -186,8 +186,9 @@ def build_history(workspace: Workspace, workbooks_by_week: dict[Week, list[Any]]
     for entry in entries:
         for paper in entry.view.papers:
             papers.setdefault(paper.key, PaperLog(paper, [])).entries.append(entry)
+    name_of = names_of(workspace)
     for person in people.values():
-        person.name = display_text(display_name(person.author, workspace.settings.team))
+        person.name = display_text(name_of(person.author))
     outcomes = [e for e in entries if isinstance(e.view.outcome, Outcome)]
     outcomes.sort(key=lambda e: e.view.outcome.saved_at if e.view.outcome else "", reverse=True)
     return History(weeks=weeks, people=sorted(people.values(), key=lambda p: p.author),
