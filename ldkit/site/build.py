@@ -1,10 +1,14 @@
 """`ldkit site`: every week's page, people, topics, papers and feeds, built incrementally and swapped in whole.
 
-A week whose workbooks, records, weeks off and neighbours did not change keeps its page (its fingerprint is in
-`.ldkit-site.json`); the pages that span weeks are made again from the collected records only, never by rendering
-a notebook. The whole site is built in a staging folder beside it (unchanged pages carried over as hard links) and
-swapped in with one atomic exchange at the end, so a build killed midway leaves the previous site whole, and a
-page the site no longer produces (a topic whose only workbook became private, a deleted person) is gone.
+One stat of every file says whether anything changed at all. A week whose folder did not change is read back from
+its slice (ldkit.site.slices: its numbers, what its page and the history take from it), not collected again; its
+page is kept while its fingerprint (in `.ldkit-site.json`: its workbooks, weeks off, streaks and neighbours) is the
+same. The pages that span weeks come from the slices only, never by rendering a notebook, and none is made while
+no week changed what the history takes from it; otherwise each is made only if its key — a digest of exactly what
+it shows (ldkit.writers.site_pages.page_plans) — changed. The whole site is built in a staging folder beside it
+(unchanged pages carried over as hard links) and swapped in with one atomic exchange at the end, so a build
+killed midway leaves the previous site whole, and a page the site no longer produces (a topic whose only workbook
+became private, a deleted person) is gone.
 """
 from __future__ import annotations
 
