@@ -213,11 +213,16 @@ def stamp_tree(digest: Any, folder: Path) -> None:
                 files.append(entry.name)
             elif not entry.is_symlink():
                 dirs.append(entry.name)
+        lines = []
         for name in sorted(files):
-            with contextlib.suppress(OSError):
-                info = os.stat(f"{here}/{name}")
-                digest.update(f"{here}/{name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode("utf-8",
-                                                                                          "surrogateescape"))
+            path = f"{here}/{name}"
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            lines.append(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n")
+        if lines:  # one update per folder: the same bytes as one per file
+            digest.update("".join(lines).encode("utf-8", "surrogateescape"))
         for name in sorted(dirs):
             walk(os.path.join(here, name))
 
