@@ -96,3 +96,23 @@ def test_broken_or_foreign_slices_are_only_a_slower_build(ws, run, team, tmp_pat
     team[("alice", "2026-W46")].write_text(json.dumps(nb))
     run("site", "--quiet")
     assert files(ws.root / "site") == rebuilt_whole(run, tmp_path)
+
+
+def test_the_kept_previous_site_is_built_into_and_nothing_stale_of_it_is_published(ws, run, team, tmp_path):  # noqa: F811
+    run("site", "--quiet")
+    run("log", "outcome", team[("chen", "2026-W47")], "--summary", "Chen wrote one.", "--hours", "1")
+    run("site", "--quiet")
+    spares = list((ws.root / ".ldkit-cache").glob("site-spare-*"))
+    assert len(spares) == 1 and (spares[0] / "index.html").is_file()  # the previous site, kept
+    ghost = spares[0] / "people" / "ghost" / "index.html"
+    ghost.parent.mkdir(parents=True)
+    ghost.write_text("stale")
+    stale = spares[0] / "people" / "alice" / "index.html"
+    stale.unlink()  # replaced, never written into: it may be a link to the live site's page
+    stale.write_text("stale")
+    run("log", "outcome", team[("chen", "2026-W48")], "--summary", "And another.", "--hours", "1")
+    run("site", "--quiet")
+    site = ws.root / "site"
+    assert not (site / "people" / "ghost").exists()
+    assert files(site) == rebuilt_whole(run, tmp_path)
+    assert not [p for p in ws.root.iterdir() if "ldkit-staging" in p.name]

@@ -77,10 +77,8 @@ def build_site(workspace: Workspace, out: Path | None = None, since: Week | None
                 and (folder / SITE_INDEX).is_file():
             # nothing the site shows has changed (files, settings, ldkit, the date): the site stands as it is
             return SiteResult(folder=folder, weeks=[str(w) for w in weeks], notebooks=before.get("notebooks", 0))
-        try:
-            staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(folder), dir=folder.parent))
-        except OSError as exc:
-            raise WriteError(f"cannot write the site into {folder}: {exc.strerror}") from None
+        spare = _spare(workspace, folder)
+        staging, reused = _staging(folder, spare)
         result = SiteResult(folder=folder, weeks=[str(w) for w in weeks])
         from ldkit.render.fragment import RenderPool
 
@@ -88,12 +86,70 @@ def build_site(workspace: Workspace, out: Path | None = None, since: Week | None
         try:
             _build(workspace, folder, staging, weeks, rebuild, pool, result, show_progress,
                    keep=[w for w in known if w not in weeks], inputs=inputs)
+            if reused:
+                _prune(staging)
             result.changed += _removed(folder, staging)
             _swap(staging, folder)
+            if spare is not None:  # the previous site is the next build's staging: its folders are kept
+                with contextlib.suppress(OSError):
+                    os.rename(staging, spare)
         finally:
             pool.close()
-            shutil.rmtree(staging, ignore_errors=True)  # after the swap it holds the previous site
+            shutil.rmtree(staging, ignore_errors=True)  # a build that failed, or a previous site not kept
     return result
+
+
+def _spare(workspace: Workspace, folder: Path) -> Path | None:
+    """Where the previous site is kept for the next build to build into (in the workspace cache), or None.
+
+    Building into it instead of a new folder spares making and removing a folder per person each build (on a
+    disk mounted with `discard`, removing a folder costs milliseconds). Only for a site beside the cache (the
+    workspace's own, or a company's), on the same disk: the cache never holds a copy of a folder elsewhere."""
+    try:
+        cache, parent = workspace.cache.resolve(), folder.parent.resolve()
+        if not cache.is_relative_to(parent):
+            return None
+        make_folder(cache)
+        if os.stat(cache).st_dev != os.stat(parent).st_dev:
+            return None
+    except (OSError, WriteError, ValueError):
+        return None
+    return cache / ("site-spare-" + hashlib.sha1(str(folder.resolve()).encode("utf-8")).hexdigest()[:12])
+
+
+def _staging(folder: Path, spare: Path | None) -> tuple[Path, bool]:
+    """A staging folder beside `folder`: the kept previous site if there is one (renamed, not copied; then True),
+    else a new one."""
+    import secrets
+
+    if spare is not None and spare.is_dir():
+        staging = folder.parent / f"{_staging_prefix(folder)}{secrets.token_hex(4)}"
+        try:
+            os.rename(spare, staging)
+            return staging, True
+        except OSError:
+            shutil.rmtree(spare, ignore_errors=True)
+    try:
+        return Path(tempfile.mkdtemp(prefix=_staging_prefix(folder), dir=folder.parent)), False
+    except OSError as exc:
+        raise WriteError(f"cannot write the site into {folder}: {exc.strerror}") from None
+
+
+def _prune(staging: Path) -> None:
+    """Remove from `staging` what the new site does not have (a previous site's files, when it was the spare):
+    its manifest lists every page it made or carried over."""
+    manifest = _read_manifest(staging)
+    pages, weeks = manifest.get("pages", {}), manifest.get("weeks", {})
+    wanted = {MANIFEST, *(p for p in pages if p), *(site_week_path(w) for w in weeks)}
+    for here, _, files in os.walk(staging, topdown=False):
+        for name in files:
+            path = os.path.join(here, name)
+            if os.path.relpath(path, staging) not in wanted:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+        if here != str(staging):
+            with contextlib.suppress(OSError):
+                os.rmdir(here)  # only if empty: a folder that still holds a page stays
 
 
 def _staging_prefix(folder: Path) -> str:
@@ -484,10 +540,24 @@ def _removed(folder: Path, staging: Path) -> int:
 
 
 def _carry(source: Path, target: Path) -> None:
-    """An unchanged page into the new site: a hard link (no bytes copied), else a copy."""
-    if not source.is_file():
+    """An unchanged page into the new site: a hard link (no bytes copied), else a copy. A file already at
+    `target` (a previous site's, building into it) stays if it is that very file, else is replaced (never
+    written into: it may be a link to a page of the live site)."""
+    try:
+        info = os.stat(source)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(target)
         return
-    make_folder(target.parent)
+    try:
+        there = os.lstat(target)
+    except OSError:
+        make_folder(target.parent)
+    else:
+        if (there.st_ino, there.st_dev) == (info.st_ino, info.st_dev):
+            return
+        with contextlib.suppress(OSError):
+            os.unlink(target)
     try:
         os.link(source, target)
     except OSError:
