@@ -116,3 +116,23 @@ def test_the_kept_previous_site_is_built_into_and_nothing_stale_of_it_is_publish
     assert not (site / "people" / "ghost").exists()
     assert files(site) == rebuilt_whole(run, tmp_path)
     assert not [p for p in ws.root.iterdir() if "ldkit-staging" in p.name]
+
+
+def test_an_entry_goes_to_json_as_asdict_would_and_comes_back_the_same():
+    from dataclasses import asdict
+
+    from ldkit.model.history import Entry
+    from ldkit.model.week import Outcome, Paper, Plan, Result, WorkbookView
+    from ldkit.site.slices import digest_of, entry_dict, entry_from
+
+    paper = Paper("A paper", ["Ada"], "https://arxiv.org/abs/1", "1", "arxiv", "arxiv:1")
+    view = WorkbookView(anchor="a", id="i", title="t", template="paper", path="p.ipynb", week="2026-W48",
+                        paper=paper, papers=[paper], plan=Plan("g", "tutorial", ["r"], 2.0, "s"), plan_private=False,
+                        outcome=Outcome("s", "done", 1.0, ["l"], "n", [{"item": "x", "amount": 1}], "t"),
+                        outcome_private=False, results=[Result("top-1", 1.0, 2.0, "1%", "", "", True, True, "ok")],
+                        tally={"text": "1 of 1"})
+    entry = Entry("alice", "2026-W48", view, "Alice")
+    raw = json.loads(json.dumps(entry_dict(entry)))
+    assert raw == json.loads(json.dumps({"author": "alice", "week": "2026-W48", "name": "Alice", "view": asdict(view)}))
+    back = entry_from(raw, digest_of(raw))
+    assert back.view == view and (back.author, back.week, back.name) == ("alice", "2026-W48", "Alice")

@@ -62,7 +62,17 @@ def data_from(week: Week, raw: dict[str, Any]) -> WeekData:
 
 
 def entry_dict(entry: Entry) -> dict[str, Any]:
-    view = asdict(entry.view)
+    """An entry as JSON: what dataclasses.asdict gives, made field by field (asdict deep-copies every value, and a
+    company's week has a thousand of them)."""
+    v = entry.view
+    if v.failure is not None:
+        return {"author": entry.author, "week": entry.week, "name": entry.name, "view": asdict(v)}
+    view = dict(vars(v))
+    view["plan"] = dict(vars(v.plan)) if v.plan is not None else None
+    view["outcome"] = dict(vars(v.outcome)) if v.outcome is not None else None
+    view["paper"] = dict(vars(v.paper)) if v.paper is not None else None
+    view["papers"] = [dict(vars(p)) for p in v.papers]
+    view["results"] = [dict(vars(r)) for r in v.results]
     return {"author": entry.author, "week": entry.week, "name": entry.name, "view": view}
 
 
