@@ -93,3 +93,24 @@ def test_the_lock_excludes_other_processes_and_a_forked_child_does_not_hold_it(t
                 os._exit(1)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_stamp_tree_says_what_an_os_walk_of_every_file_says(tmp_path):
+    """One stat per file in os.walk's order: the site's and the ledger's caches compare these digests."""
+    import hashlib
+
+    from ldkit.core.files import stamp_tree
+
+    for rel in ("b/2.txt", "b/c/3.txt", "a/1.txt", "top.txt", "b/a.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(rel)
+    (tmp_path / "link").symlink_to(tmp_path / "b", target_is_directory=True)  # not followed
+    expected = hashlib.sha256()
+    for here, dirs, files in os.walk(tmp_path):
+        dirs.sort()
+        for name in sorted(files):
+            info = os.stat(os.path.join(here, name))
+            expected.update(f"{here}/{name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    got = hashlib.sha256()
+    stamp_tree(got, tmp_path)
+    assert got.hexdigest() == expected.hexdigest()

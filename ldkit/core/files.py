@@ -193,11 +193,37 @@ def _fsync_folder(folder: Path) -> None:
 
 def stamp_tree(digest: Any, folder: Path) -> None:
     """Feed `digest` (a hashlib object) the path, size and mtime of every file below `folder`, in a fixed order:
-    one stat per file says whether anything under it changed (the read caches of the site and the ledger)."""
-    for here, dirs, files in os.walk(folder):
-        dirs.sort()
+    one stat per file says whether anything under it changed (the read caches of the site and the ledger).
+
+    The order and bytes are os.walk's (files of a folder sorted, then its sub-folders sorted; links to folders not
+    followed), read with one scandir per folder: "nothing changed" costs little more than the stats themselves."""
+    def walk(here: str) -> None:
+        try:
+            with os.scandir(here) as found:
+                entries = list(found)
+        except OSError:
+            return
+        files, dirs = [], []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                files.append(entry.name)
+            elif not entry.is_symlink():
+                dirs.append(entry.name)
+        lines = []
         for name in sorted(files):
-            with contextlib.suppress(OSError):
-                info = os.stat(os.path.join(here, name))
-                digest.update(f"{here}/{name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode("utf-8",
-                                                                                          "surrogateescape"))
+            path = f"{here}/{name}"
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            lines.append(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n")
+        if lines:  # one update per folder: the same bytes as one per file
+            digest.update("".join(lines).encode("utf-8", "surrogateescape"))
+        for name in sorted(dirs):
+            walk(os.path.join(here, name))
+
+    walk(os.fspath(folder))

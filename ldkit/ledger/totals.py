@@ -134,7 +134,7 @@ def week_totals(workbooks: Iterable[Any], week: Any = None) -> WeekTotals:
             totals.hours_by_author[author] = totals.hours_by_author.get(author, 0.0) + hours
         track = track_of(wb.identity)
         if track is not None:
-            totals.tracks.append({**track, "author": author, "private": private,
+            totals.tracks.append({**track, "workbook": wb.id, "author": author, "private": private,
                                   "status": None if private or outcome is None else outcome["data"].get("status"),
                                   "outcome": outcome is not None,
                                   "hours": float(outcome["data"].get("hours") or 0) if outcome else 0.0})

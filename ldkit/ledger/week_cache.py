@@ -17,7 +17,7 @@ from ldkit.core.weeks import Week
 from ldkit.core.workspace import Workspace
 from ldkit.ledger.totals import WeekTotals, week_open
 
-VERSION = 2  # 2: keyed by the walk's stamps (one stat of each file, not two)
+VERSION = 3  # 2: keyed by the walk's stamps (one stat of each file, not two); 3: a track row names its workbook
 _CODE = Path(__file__).resolve().parent.parent  # the rules the numbers were computed with
 _SETS = ("people", "planned", "summarized")
 _COUNTERS = ("private", "categories", "resources", "papers")

@@ -184,13 +184,31 @@ def health_view(report: Health) -> HealthView:
                       window=shared["window"], running=shared["running"])
 
 
-def attach(history: Any, workspace: Workspace, until: Week | None, workbooks_by_week: Mapping[Week, Iterable[Any]],
-           weeks_read: Mapping[Week, WeekData]) -> None:
-    """Set `history.health` (the whole workspace) and each company team's `health` (its view of the workspace),
-    from the weeks the site already read: no notebook is read again. `until` None is the week just held, as
-    `ldkit stats --health` takes it."""
+def attach(history: Any, workspace: Workspace, until: Week | None, weeks_read: Mapping[Week, WeekData],
+           workbooks_by_week: Mapping[Week, Iterable[Any]] | None = None) -> None:
+    """Set `history.health` (the whole workspace) and each company team's `health` (its view of the workspace).
+
+    The numbers are the ones the site keeps (`weeks_read`); what only the records tell (when each was saved, how
+    much was pulled into work) is read once for the window's weeks, from the records index, unless
+    `workbooks_by_week` has them already. `until` None is the week just held, as `ldkit stats --health` takes it."""
+    from ldkit.records.index import index_path
+    from ldkit.records.scan import scan
+
     until = until or workspace.read_week("held")
-    weeks = {week: (list(workbooks_by_week.get(week, ())), data) for week, data in weeks_read.items()}
+    given = workbooks_by_week or {}
+    weeks: dict[Week, tuple[list[Any], WeekData]] = {}
+    for back in range(WINDOW):
+        week = until.shift(-back)
+        if week not in weeks_read:
+            continue  # outside the site's weeks: health reads it itself
+        if week in given:
+            books = list(given[week])
+        elif workspace.week_folder(week).is_dir():
+            books, _ = scan(workspace.week_folder(week), workspace.root, workspace.members,
+                            index=index_path(workspace.cache))
+        else:
+            books = []
+        weeks[week] = (books, weeks_read[week])
     pages = {str(week) for week in weeks_read}
 
     def view(report: Health) -> HealthView:

@@ -8,13 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ldkit.core.layout import site_person_path, site_topic_path, site_week_path, url_slug
-from ldkit.core.roster import display_name
 from ldkit.core.text import display_text
 from ldkit.core.weeks import Week
 from ldkit.core.workspace import Workspace
 from ldkit.ledger.stats import WeekData, compute
 from ldkit.model.tracks import build_tracks
-from ldkit.model.week import Outcome, Paper, Result, WorkbookView, workbook_view
+from ldkit.model.week import Outcome, Paper, Result, WorkbookView, names_of, workbook_view
 from ldkit.records.claims import tally
 from ldkit.records.privacy import workbook_private
 
@@ -33,6 +32,7 @@ class Entry:
     week: str
     view: WorkbookView
     name: str = ""  # the author as pages name them (ldkit.core.roster.display_name)
+    digest: str = ""  # of all of the above, when the site keeps it (ldkit.site.slices): pages' keys use it
 
     @property
     def link(self) -> str:
@@ -119,6 +119,7 @@ class History:
     teams: list[Any] = field(default_factory=list)  # a company's teams (model.company.TeamHistory), side by side
     tracks: list[Any] = field(default_factory=list)  # workbooks tied across weeks (model.tracks.Track), newest first
     health: Any = None  # how the day is going (model.health.HealthView), in counts only; set by the site
+    digest: str = ""  # of everything it was built from, when the site keeps it: the whole-history pages' key
 
     def who(self, entries: list[Entry]) -> list[Any]:
         """Who studied what `entries` hold, with their team, weeks and hours (model.who)."""
@@ -136,20 +137,29 @@ class History:
         return self.weeks[0] if self.weeks else None
 
 
+def history_entries(workspace: Workspace, week: Week, workbooks: list[Any]) -> list[Entry]:
+    """A week's entries in the history: its team-visible workbooks, by author and path."""
+    entries: list[Entry] = []
+    name_of = names_of(workspace)
+    for wb in sorted(workbooks, key=lambda w: (w.author, str(w.path))):
+        if workbook_private(wb):
+            continue  # counted (weeks_read's totals), nothing more
+        entries.append(Entry(display_text(wb.author), str(week), workbook_view(workspace, wb),
+                             display_text(name_of(wb.author))))
+    return entries
+
+
 def build_history(workspace: Workspace, workbooks_by_week: dict[Week, list[Any]],
-                  weeks_read: dict[Week, WeekData]) -> History:
-    """The history of the given weeks; `weeks_read` holds each week's totals (ldkit.ledger.totals), skips included."""
+                  weeks_read: dict[Week, WeekData], entries_by_week: dict[Week, list[Entry]] | None = None) -> History:
+    """The history of the given weeks; `weeks_read` holds each week's totals (ldkit.ledger.totals), skips included.
+    `entries_by_week` (history_entries of each week, kept by the site) stands in for `workbooks_by_week`."""
     if not weeks_read:
         return History([], [], {}, [], [], [])
     last = max(weeks_read)
     stats = compute(workspace, since=min(weeks_read), until=last, weeks_read=weeks_read)
-    entries: list[Entry] = []
-    for week in sorted(workbooks_by_week, reverse=True):
-        for wb in sorted(workbooks_by_week[week], key=lambda w: (w.author, str(w.path))):
-            if workbook_private(wb):
-                continue  # counted (weeks_read's totals), nothing more
-            entries.append(Entry(display_text(wb.author), str(week), workbook_view(workspace, wb),
-                                 display_text(display_name(wb.author, workspace.settings.team))))
+    if entries_by_week is None:
+        entries_by_week = {week: history_entries(workspace, week, wbs) for week, wbs in workbooks_by_week.items()}
+    entries: list[Entry] = [e for week in sorted(entries_by_week, reverse=True) for e in entries_by_week[week]]
     by_name = {str(week): data for week, data in weeks_read.items()}
     weeks = [WeekSummary(w["week"], w["people"], w["planned"], w["summarized"], w["hours"], w["categories"],
                          w["skipped"], by_name[w["week"]].totals.as_dict()["results"] if w["week"] in by_name
@@ -179,8 +189,9 @@ def build_history(workspace: Workspace, workbooks_by_week: dict[Week, list[Any]]
     for entry in entries:
         for paper in entry.view.papers:
             papers.setdefault(paper.key, PaperLog(paper, [])).entries.append(entry)
+    name_of = names_of(workspace)
     for person in people.values():
-        person.name = display_text(display_name(person.author, workspace.settings.team))
+        person.name = display_text(name_of(person.author))
     outcomes = [e for e in entries if isinstance(e.view.outcome, Outcome)]
     outcomes.sort(key=lambda e: e.view.outcome.saved_at if e.view.outcome else "", reverse=True)
     return History(weeks=weeks, people=sorted(people.values(), key=lambda p: p.author),
@@ -188,4 +199,4 @@ def build_history(workspace: Workspace, workbooks_by_week: dict[Week, list[Any]]
                    papers=sorted(papers.values(), key=lambda log: log.entries[0].week, reverse=True),
                    outcomes=outcomes, team=sorted(people),
                    author_team=workspace.team_by_author(),
-                   tracks=build_tracks(entries, (wb for books in workbooks_by_week.values() for wb in books)))
+                   tracks=build_tracks(entries, (row for data in weeks_read.values() for row in data.totals.tracks)))

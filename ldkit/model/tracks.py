@@ -16,8 +16,7 @@ from typing import Any
 from ldkit.core.layout import site_track_path, url_slug
 from ldkit.core.text import display_text
 from ldkit.records.claims import tally
-from ldkit.records.privacy import workbook_private
-from ldkit.records.workbook import track_key, track_of
+from ldkit.records.workbook import track_key
 
 Key = tuple[str, str]  # (the metadata's slug, the name folded): what makes two workbooks one track (track_key)
 
@@ -116,19 +115,18 @@ def _saved(entry: Any) -> str:
     return max((r.saved_at for r in (view.plan, view.outcome) if r is not None), default="")
 
 
-def build_tracks(entries: Iterable[Any], workbooks: Iterable[Any]) -> list[Track]:
+def build_tracks(entries: Iterable[Any], rows: Iterable[dict[str, Any]]) -> list[Track]:
     """Every track with a team-visible workbook, newest activity first. `entries` are the history's (private
-    workbooks already left out); `workbooks` are every workbook read, for the tracks and the private count."""
+    workbooks already left out); `rows` are the weeks' track rows (ledger.totals: every workbook of a track, the
+    private ones too, by workbook id), so the site can build them from the numbers it keeps between builds."""
     track_by_id: dict[str, dict[str, str]] = {}
     private: dict[Key, int] = {}
-    for wb in workbooks:
-        track = track_of(wb.identity)
-        if track is None:
-            continue
-        if workbook_private(wb):
-            private[track_key(track)] = private.get(track_key(track), 0) + 1
-        else:
-            track_by_id[wb.id] = track
+    for row in rows:
+        named = {"slug": str(row["slug"]), "name": str(row["name"])}
+        if row.get("private"):
+            private[track_key(named)] = private.get(track_key(named), 0) + 1
+        elif row.get("workbook"):
+            track_by_id[str(row["workbook"])] = named
     groups: dict[Key, list[Any]] = {}
     names: dict[Key, tuple[tuple[str, str], str]] = {}  # the newest workbook's spelling of the name
     for entry in entries:

@@ -166,6 +166,15 @@ class WeekModel:
         return data
 
 
+def names_of(workspace: Workspace) -> Any:
+    """slug -> how pages name them (THE rule is ldkit.core.roster.display_name), each looked up among the roster
+    members of that slug only: a company's roster is not scanned once per person."""
+    members: dict[str, list[Any]] = {}
+    for member in workspace.settings.team:
+        members.setdefault(member.slug, []).append(member)
+    return lambda slug: display_name(slug, members.get(slug, ()))
+
+
 def recent_weeks(workspace: Workspace, found: Collected) -> dict[str, Any]:
     """Streaks and participation over the 8 weeks up to this one (this week from what was collected)."""
     from ldkit.ledger.stats import compute, read_week
@@ -232,6 +241,7 @@ def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rend
         books[entry.author].append(workbook_view(workspace, entry.workbook, rendered.get(entry.key),
                                                  failures.get(entry.key), (notes or {}).get(entry.key)))
     took_part = totals.took_part
+    name_of = names_of(workspace)
     people = [PersonWeek(display_text(author), books[author], totals.hours_by_author.get(author, 0),
                          author in totals.planned, author in totals.summarized, streak.get(author, Streak()),
                          totals.private.get(author, 0), author in took_part)
@@ -255,8 +265,7 @@ def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rend
         problems=display_tree([{"path": relative(p.path, workspace.root), "error": p.reason}
                                for p in found.problems]),
         page_url=workspace.week_url(week),
-        names=display_tree({slug: display_name(slug, workspace.settings.team)
-                            for slug in {*found.team, *totals.people, *skips}}))
+        names=display_tree({slug: name_of(slug) for slug in {*found.team, *totals.people, *skips}}))
 
 
 def _paper_view(paper: PaperOf) -> Paper:

@@ -1,10 +1,14 @@
 """`ldkit site`: every week's page, people, topics, papers and feeds, built incrementally and swapped in whole.
 
-A week whose workbooks, records, weeks off and neighbours did not change keeps its page (its fingerprint is in
-`.ldkit-site.json`); the pages that span weeks are made again from the collected records only, never by rendering
-a notebook. The whole site is built in a staging folder beside it (unchanged pages carried over as hard links) and
-swapped in with one atomic exchange at the end, so a build killed midway leaves the previous site whole, and a
-page the site no longer produces (a topic whose only workbook became private, a deleted person) is gone.
+One stat of every file says whether anything changed at all. A week whose folder did not change is read back from
+its slice (ldkit.site.slices: its numbers, what its page and the history take from it), not collected again; its
+page is kept while its fingerprint (in `.ldkit-site.json`: its workbooks, weeks off, streaks and neighbours) is the
+same. The pages that span weeks come from the slices only, never by rendering a notebook, and none is made while
+no week changed what the history takes from it; otherwise each is made only if its key — a digest of exactly what
+it shows (ldkit.writers.site_pages.page_plans) — changed. The whole site is built in a staging folder beside it
+(unchanged pages carried over as hard links) and swapped in with one atomic exchange at the end, so a build
+killed midway leaves the previous site whole, and a page the site no longer produces (a topic whose only workbook
+became private, a deleted person) is gone.
 """
 from __future__ import annotations
 
@@ -17,25 +21,24 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ldkit.core import __version__
-from ldkit.core.errors import InputError, WriteError
-from ldkit.core.files import atomic_write, locked, make_folder, stamp_tree
+from ldkit.core.errors import InputError, LdkitError, WriteError
+from ldkit.core.files import atomic_write, atomic_write_chunks, locked, make_folder, stamp_tree
 from ldkit.core.layout import SITE_FEED, SITE_INDEX, site_link, site_person_feed, site_week_path
 from ldkit.core.weeks import Week
 from ldkit.core.workspace import Workspace
-from ldkit.digest.collect import collect
-from ldkit.ledger.stats import WeekData, compute, known_weeks, skips_of
-from ldkit.ledger.totals import week_totals
-from ldkit.model.history import build_history, week_page
-from ldkit.model.week import build_model
-from ldkit.records.week import Collected, shared_entries
-from ldkit.render.cache import FragmentCache
-from ldkit.render.fragment import RenderJob, RenderPool, render_all
-from ldkit.render.media import Place
+from ldkit.ledger.stats import known_weeks
 
-SITE_VERSION = 1
+if TYPE_CHECKING:  # the rest is imported when a build is needed: "nothing changed" is a stat of every file
+    from ldkit.ledger.stats import WeekData
+    from ldkit.records.week import Collected
+    from ldkit.render.cache import FragmentCache
+    from ldkit.render.fragment import RenderPool
+    from ldkit.site.slices import Slice, SliceStore
+
+SITE_VERSION = 2  # 2: each page's key in the manifest (pages), and the history's
 MANIFEST = ".ldkit-site.json"
 
 
@@ -70,25 +73,83 @@ def build_site(workspace: Workspace, out: Path | None = None, since: Week | None
         _recover(folder)
         inputs = _inputs(workspace, folder, weeks)
         before = _read_manifest(folder)
-        if not rebuild and before.get("inputs") == _inputs_key(inputs, before.get("referenced", [])) \
+        if not rebuild and before.get("inputs") == _inputs_key(inputs.digest, before.get("referenced", [])) \
                 and (folder / SITE_INDEX).is_file():
             # nothing the site shows has changed (files, settings, ldkit, the date): the site stands as it is
             return SiteResult(folder=folder, weeks=[str(w) for w in weeks], notebooks=before.get("notebooks", 0))
-        try:
-            staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(folder), dir=folder.parent))
-        except OSError as exc:
-            raise WriteError(f"cannot write the site into {folder}: {exc.strerror}") from None
+        spare = _spare(workspace, folder)
+        staging, reused = _staging(folder, spare)
         result = SiteResult(folder=folder, weeks=[str(w) for w in weeks])
+        from ldkit.render.fragment import RenderPool
+
         pool = RenderPool(jobs or os.cpu_count() or 1)
         try:
             _build(workspace, folder, staging, weeks, rebuild, pool, result, show_progress,
                    keep=[w for w in known if w not in weeks], inputs=inputs, until=until)
-            result.changed = _differences(staging, folder)
+            if reused:
+                _prune(staging)
+            result.changed += _removed(folder, staging)
             _swap(staging, folder)
+            if spare is not None:  # the previous site is the next build's staging: its folders are kept
+                with contextlib.suppress(OSError):
+                    os.rename(staging, spare)
         finally:
             pool.close()
-            shutil.rmtree(staging, ignore_errors=True)  # after the swap it holds the previous site
+            shutil.rmtree(staging, ignore_errors=True)  # a build that failed, or a previous site not kept
     return result
+
+
+def _spare(workspace: Workspace, folder: Path) -> Path | None:
+    """Where the previous site is kept for the next build to build into (in the workspace cache), or None.
+
+    Building into it instead of a new folder spares making and removing a folder per person each build (on a
+    disk mounted with `discard`, removing a folder costs milliseconds). Only for a site beside the cache (the
+    workspace's own, or a company's), on the same disk: the cache never holds a copy of a folder elsewhere."""
+    try:
+        cache, parent = workspace.cache.resolve(), folder.parent.resolve()
+        if not cache.is_relative_to(parent):
+            return None
+        make_folder(cache)
+        if os.stat(cache).st_dev != os.stat(parent).st_dev:
+            return None
+    except (OSError, WriteError, ValueError):
+        return None
+    return cache / ("site-spare-" + hashlib.sha1(str(folder.resolve()).encode("utf-8")).hexdigest()[:12])
+
+
+def _staging(folder: Path, spare: Path | None) -> tuple[Path, bool]:
+    """A staging folder beside `folder`: the kept previous site if there is one (renamed, not copied; then True),
+    else a new one."""
+    import secrets
+
+    if spare is not None and spare.is_dir():
+        staging = folder.parent / f"{_staging_prefix(folder)}{secrets.token_hex(4)}"
+        try:
+            os.rename(spare, staging)
+            return staging, True
+        except OSError:
+            shutil.rmtree(spare, ignore_errors=True)
+    try:
+        return Path(tempfile.mkdtemp(prefix=_staging_prefix(folder), dir=folder.parent)), False
+    except OSError as exc:
+        raise WriteError(f"cannot write the site into {folder}: {exc.strerror}") from None
+
+
+def _prune(staging: Path) -> None:
+    """Remove from `staging` what the new site does not have (a previous site's files, when it was the spare):
+    its manifest lists every page it made or carried over."""
+    manifest = _read_manifest(staging)
+    pages, weeks = manifest.get("pages", {}), manifest.get("weeks", {})
+    wanted = {MANIFEST, *(p for p in pages if p), *(site_week_path(w) for w in weeks)}
+    for here, _, files in os.walk(staging, topdown=False):
+        for name in files:
+            path = os.path.join(here, name)
+            if os.path.relpath(path, staging) not in wanted:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+        if here != str(staging):
+            with contextlib.suppress(OSError):
+                os.rmdir(here)  # only if empty: a folder that still holds a page stays
 
 
 def _staging_prefix(folder: Path) -> str:
@@ -142,25 +203,6 @@ def _exchange(a: Path, b: Path) -> bool:
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
-def _differences(staging: Path, folder: Path) -> int:
-    """Files the new site adds, changes or no longer has, against the previous one."""
-    new = {p.relative_to(staging) for p in staging.rglob("*") if p.is_file()}
-    old = {p.relative_to(folder) for p in folder.rglob("*") if p.is_file()} if folder.is_dir() else set()
-    changed = len(old - new)
-    for relative in new:
-        if str(relative) == MANIFEST:
-            continue
-        try:
-            before, after = folder / relative, staging / relative
-            if relative in old and before.stat().st_size == after.stat().st_size and \
-                    before.read_bytes() == after.read_bytes():
-                continue
-        except OSError:
-            pass
-        changed += 1
-    return changed
-
-
 @contextlib.contextmanager
 def _site_lock(workspace: Workspace, folder: Path) -> Iterator[None]:
     """One build of a site folder at a time; a second waits for the first (it then finds little to do).
@@ -176,10 +218,20 @@ def _site_lock(workspace: Workspace, folder: Path) -> Iterator[None]:
         yield
 
 
-def _inputs(workspace: Workspace, folder: Path, weeks: list[Week]) -> str:
+@dataclass
+class Inputs:
+    """What `_inputs` found: the digest of it all, of ldkit's own code, and of each week's folder."""
+
+    digest: str
+    code: str
+    weeks: dict[str, str]
+
+
+def _inputs(workspace: Workspace, folder: Path, weeks: list[Week]) -> Inputs:
     """A digest of everything a site build reads, at the cost of one stat per file: every file under workbooks/
     (notebooks, journals, weeks off, images beside them), the settings file, ldkit's own code and templates, the
-    weeks asked for, where the site goes, and today's date (a week's open days and held days follow the date)."""
+    weeks asked for, where the site goes, and today's date (a week's open days and held days follow the date).
+    Each week's folder has its own digest too (its slice's key, ldkit.site.slices)."""
     import datetime as dt
 
     digest = hashlib.sha256()
@@ -188,10 +240,27 @@ def _inputs(workspace: Workspace, folder: Path, weeks: list[Week]) -> str:
     if workspace.config_file is not None:
         with contextlib.suppress(OSError):
             digest.update(workspace.config_file.read_bytes())
-    package = Path(__file__).resolve().parent.parent
-    for top in (package, workspace.workbooks):
-        stamp_tree(digest, top)
-    return digest.hexdigest()
+    code = hashlib.sha256()
+    stamp_tree(code, Path(__file__).resolve().parent.parent)
+    digest.update(code.digest())
+    stamps: dict[str, str] = {}
+    top = workspace.workbooks
+    try:
+        children = sorted(os.scandir(top), key=lambda e: e.name)
+    except OSError:
+        children = []
+    for child in children:
+        with contextlib.suppress(OSError):
+            if child.is_dir(follow_symlinks=False):
+                here = hashlib.sha256()
+                stamp_tree(here, Path(child.path))
+                stamps[child.name] = here.hexdigest()
+                digest.update(f"{child.name}/\0{stamps[child.name]}\n".encode("utf-8", "surrogateescape"))
+            else:
+                info = os.stat(child.path)
+                line = f"{child.name}\0{info.st_size}\0{info.st_mtime_ns}\n"
+                digest.update(line.encode("utf-8", "surrogateescape"))
+    return Inputs(digest.hexdigest(), code.hexdigest(), stamps)
 
 
 def _inputs_key(inputs: str, referenced: list[str]) -> str:
@@ -206,127 +275,309 @@ def _inputs_key(inputs: str, referenced: list[str]) -> str:
     return digest.hexdigest()
 
 
-def _referenced(collected: dict[Week, Collected]) -> list[str]:
-    """Every image file the collected notebooks reference, as a path."""
-    found = set()
-    for found_week in collected.values():
-        for e in found_week.entries:
-            for part in filter(None, e.files.split("|")):
-                found.add(str(e.workbook.path.parent / part.rsplit(":", 2)[0]))
-    return sorted(found)
+def _context(workspace: Workspace, code: str) -> str:
+    """What every slice depends on beyond its week's files: ldkit, its code, the settings, the workspace's view."""
+    from dataclasses import asdict
+
+    from ldkit.site.slices import digest_of
+
+    return digest_of([SITE_VERSION, __version__, code, asdict(workspace.settings), str(workspace.root),
+                      workspace.scope, sorted(workspace.members) if workspace.members is not None else None])
+
+
+def _slice(workspace: Workspace, week: Week, key: str, found: Collected) -> Slice:
+    """What the pages need of a week just collected."""
+    from ldkit.ledger.stats import WeekData, skips_of
+    from ldkit.ledger.totals import week_totals
+    from ldkit.site.slices import Slice, data_dict, digest_of, make_entries
+
+    warnings = [*found.warnings, *(f"{p.path}: {p.reason}" for p in found.problems)]
+    data = WeekData(week, week_totals((e.workbook for e in found.entries), week), skips_of(workspace, week, warnings))
+    entries, raws = make_entries(workspace, week, [e.workbook for e in found.entries])
+    shown = []
+    for e in sorted(found.entries, key=lambda e: str(e.workbook.path)):
+        records = e.workbook.records
+        shown.append([e.key, str(e.workbook.path), e.workbook.identity, records.plan, records.outcome,
+                      sorted(records.results.items())])
+    problems = [[str(p.path), p.reason] for p in found.problems]
+    history_entries = digest_of([e.digest for e in entries])
+    found_images = set()
+    for e in found.entries:
+        for part in filter(None, e.files.split("|")):
+            found_images.add(str(e.workbook.path.parent / part.rsplit(":", 2)[0]))
+    return Slice(week=week, key=key, data=data, page_print=digest_of({"entries": shown, "problems": problems}),
+                 history_print=digest_of([data_dict(data), history_entries, _health_facts(found)]),
+                 history_entries=history_entries,
+                 notebooks=len(found.entries), authors=sorted({e.author for e in found.entries}), problems=problems,
+                 warnings=warnings, referenced=sorted(found_images), entries=entries, raw_entries=raws)
+
+
+def _health_facts(found: Collected) -> list[Any]:
+    """What "How the day is going" reads of a week's records beyond its numbers (when each was saved, how much was
+    pulled into work), private ones too: a change to them must make the index and team pages again."""
+    facts = []
+    for e in found.entries:
+        records = e.workbook.records
+        for record in [*records.history, records.plan, records.outcome]:
+            if isinstance(record, dict):
+                data = record["data"] if isinstance(record.get("data"), dict) else {}
+                facts.append([e.workbook.author, record.get("kind"), record.get("saved_at"),
+                              data.get("pulled_into_work"), bool(data.get("hours"))])
+    return sorted(facts, key=str)
 
 
 def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week], rebuild: bool, pool: RenderPool,
-           result: SiteResult, show_progress: bool, keep: Sequence[Week] = (), inputs: str = "",
+           result: SiteResult, show_progress: bool, keep: Sequence[Week] = (), inputs: Inputs | None = None,
            until: Week | None = None) -> None:
-    """Build the whole site into `staging`: pages made again, unchanged week pages (and those of weeks outside
-    --since/--until) carried over from `folder`; whatever the site no longer produces is simply not there."""
+    """Build the whole site into `staging`, a week at a time: a week whose folder is unchanged is read back from its
+    slice (ldkit.site.slices), its page made again only if what it shows changed; a page across weeks is made
+    again only if its key (what it shows) changed; the rest is carried over from `folder`."""
+    import datetime as dt
+
+    from ldkit.digest.collect import collect
+    from ldkit.ledger.team import team_of
+    from ldkit.ledger.totals import week_open
+    from ldkit.render.cache import FragmentCache
+    from ldkit.site.slices import SliceStore, data_dict, digest_of
+
+    inputs = inputs or _inputs(workspace, folder, weeks)
     manifest = _read_manifest(folder)
+    old_weeks = manifest.get("weeks", {}) if isinstance(manifest.get("weeks"), dict) else {}
     index = workspace.cache / "digest" / "workbooks.sqlite"
-    collected: dict[Week, Collected] = {}
-    for week in weeks:
-        collected[week] = collect(workspace, week, index, on_change=pool.start)
-        result.warnings.extend(collected[week].warnings)
-        result.warnings.extend(f"{p.path}: {p.reason}" for p in collected[week].problems)
-    weeks_read = {week: WeekData(week, week_totals((e.workbook for e in found.entries), week),
-                                 skips_of(workspace, week, result.warnings))
-                  for week, found in collected.items()}
-    result.notebooks = sum(len(found.entries) for found in collected.values())
-
-    # which week pages must be made again
-    plans: list[tuple[Week, dict[str, Any], dict[str, str], str]] = []
-    fingerprints: dict[str, str] = {}
-    for i, week in enumerate(weeks):
-        recent = compute(workspace, since=week.shift(-7), until=week, weeks_read=weeks_read)
-        here = site_week_path(week)
-        links = {"home": site_link(here, SITE_INDEX)}
-        if i > 0:
-            links.update(previous=site_link(here, site_week_path(weeks[i - 1])), previous_week=str(weeks[i - 1]))
-        if i + 1 < len(weeks):
-            links.update(next=site_link(here, site_week_path(weeks[i + 1])), next_week=str(weeks[i + 1]))
-        fingerprint = _fingerprint(collected[week], weeks_read[week], recent, links)
-        fingerprints[str(week)] = fingerprint
-        page = folder / week_page(str(week))
-        if rebuild or manifest.get("weeks", {}).get(str(week)) != fingerprint or not page.is_file():
-            plans.append((week, recent, links, fingerprint))
-    result.rebuilt = [str(week) for week, *_ in plans]
-
-    # render what those weeks lack, all weeks at once (one pool, one cache)
-    jobs = [RenderJob(e.workbook.path, e.key, e.hide_kinds,
-                      Place(e.workbook.path.parent, workspace.root, workspace.week_folder(week)))
-            for week, *_ in plans for e in shared_entries(collected[week].entries)]
+    store = SliceStore(workspace.cache, _context(workspace, inputs.code))
+    today = dt.date.today().isoformat()
     cache = FragmentCache(workspace.cache / "digest")
+    templates = workspace.cache / "digest" / "templates"
+    bar = _progress(show_progress)
+    slices: dict[Week, Slice] = {}
+    weeks_read: dict[Week, WeekData] = {}
+    fingerprints: dict[str, str] = {}
+    prints: list[list[str]] = []  # each week's numbers, in order: its streaks and rates follow every week before
     try:
-        bar = _progress(len(jobs), show_progress)
-        rendered = render_all(jobs, cache, workers=pool.workers, rebuild=rebuild,
-                              progress=bar.update if bar else None, pool=pool)
-        if bar:
-            bar.close()
+        for i, week in enumerate(weeks):
+            key = store.key(week, inputs.weeks.get(str(week), ""), week_open(week))
+            piece = None if rebuild else store.get(week, key)
+            found = None
+            if piece is None:
+                found = collect(workspace, week, index, on_change=pool.start)
+                piece = _slice(workspace, week, key, found)
+                store.put(piece)
+                piece.raw_entries, piece.entries = [], None  # read back when the history needs them: a cold
+                # build of a company's year does not hold every week's views while it renders the weeks
+            slices[week] = piece
+            weeks_read[week] = piece.data
+            result.warnings.extend(piece.warnings)
+            prints.append([str(week), digest_of(data_dict(piece.data))])
+            recent, recent_print = _recent(workspace, store, week, weeks_read,
+                                           digest_of([store.context, today, prints]))
+            here = site_week_path(week)
+            links = {"home": site_link(here, SITE_INDEX)}
+            if i > 0:
+                links.update(previous=site_link(here, site_week_path(weeks[i - 1])), previous_week=str(weeks[i - 1]))
+            if i + 1 < len(weeks):
+                links.update(next=site_link(here, site_week_path(weeks[i + 1])), next_week=str(weeks[i + 1]))
+            team = team_of(workspace, week, piece.authors)
+            fingerprint = _fingerprint(piece, team, recent_print, links)
+            fingerprints[str(week)] = fingerprint
+            page = site_week_path(str(week))
+            if not rebuild and old_weeks.get(str(week)) == fingerprint and (folder / page).is_file():
+                _carry(folder / page, staging / page)
+                continue
+            if found is None:
+                found = collect(workspace, week, index, on_change=pool.start)
+            result.rebuilt.append(str(week))
+            _week_page(workspace, week, found, recent, links, staging, cache,
+                       templates, rebuild, pool, result, bar)
+            result.changed += 1
     finally:
         cache.close()
-    result.rendered = sum(1 for r in rendered.values() if not r.cached)
+        if bar:
+            bar.close()
+    result.notebooks = sum(piece.notebooks for piece in slices.values())
+    pages = _cross_week(workspace, folder, staging, weeks, slices, weeks_read, store, manifest, inputs, today,
+                        rebuild, result, until)
+    kept = {str(w) for w in keep}
+    for week_name in kept:
+        _carry(folder / site_week_path(week_name), staging / site_week_path(week_name))
+    old_prints = {w: f for w, f in old_weeks.items() if w in kept}
+    referenced = sorted({name for piece in slices.values() for name in piece.referenced})
+    atomic_write(staging / MANIFEST, json.dumps({"version": SITE_VERSION, "ldkit": __version__,
+                                                 "weeks": {**old_prints, **fingerprints},
+                                                 "inputs": _inputs_key(inputs.digest, referenced),
+                                                 "referenced": referenced, "notebooks": result.notebooks,
+                                                 "history": pages.pop("", ""), "pages": pages},
+                                                indent=1, sort_keys=True) + "\n")
+
+
+def _recent(workspace: Workspace, store: SliceStore, week: Week, weeks_read: dict[Week, WeekData],
+            key: str) -> tuple[Any, str]:
+    """The streaks and participation of the 8 weeks up to `week` (ledger.stats.compute over every week up to it),
+    read back while no week up to it changed its numbers; as (the numbers, their digest)."""
+    from ldkit.ledger.stats import compute
+    from ldkit.site.slices import digest_of
+
+    path = store.folder / f"{week}.recent.json"
+    with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+        kept = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(kept, dict) and kept.get("key") == key and isinstance(kept.get("recent"), dict):
+            return kept["recent"], str(kept["print"])
+    recent = compute(workspace, since=week.shift(-7), until=week, weeks_read=weeks_read)
+    recent_print = digest_of(recent)
+    with contextlib.suppress(OSError, LdkitError, TypeError, ValueError):
+        make_folder(store.folder)
+        atomic_write(path, json.dumps({"key": key, "print": recent_print, "recent": recent}, ensure_ascii=False,
+                                      separators=(",", ":")))
+    return recent, recent_print
+
+
+def _week_page(workspace: Workspace, week: Week, found: Collected, recent: dict[str, Any], links: dict[str, str],
+               staging: Path, cache: FragmentCache, templates: Path, rebuild: bool, pool: RenderPool,
+               result: SiteResult, bar: Any) -> None:
+    """Render what the week's page lacks (in the pool) and write the page."""
+    from ldkit.model.week import build_model
+    from ldkit.records.week import shared_entries
+    from ldkit.render.fragment import RenderJob, render_all
+    from ldkit.render.media import Place
     from ldkit.writers import page as page_writer
 
-    templates = workspace.cache / "digest" / "templates"
-    for week, recent, links, _ in plans:
-        model = build_model(workspace, collected[week], rendered, {}, recent)
-        model.links = links
-        target = staging / week_page(str(week))
-        make_folder(target.parent)
-        page_writer.write(model, target, templates)
+    jobs = [RenderJob(e.workbook.path, e.key, e.hide_kinds,
+                      Place(e.workbook.path.parent, workspace.root, workspace.week_folder(week)))
+            for e in shared_entries(found.entries)]
+    rendered = render_all(jobs, cache, workers=pool.workers, rebuild=rebuild,
+                          progress=bar.update if bar else None, pool=pool)
+    result.rendered += sum(1 for r in rendered.values() if not r.cached)
+    model = build_model(workspace, found, rendered, {}, recent)
+    model.links = links
+    target = staging / site_week_path(str(week))
+    make_folder(target.parent)
+    page_writer.write(model, target, templates)
 
-    # the pages across weeks, from the records only
-    from ldkit.writers import atom, site_pages
 
-    history = build_history(workspace, {w: [e.workbook for e in c.entries] for w, c in collected.items()},
-                            weeks_read)
+def _cross_week(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week], slices: dict[Week, Slice],
+                weeks_read: dict[Week, WeekData], store: SliceStore, manifest: dict[str, Any], inputs: Inputs,
+                today: str, rebuild: bool, result: SiteResult, until: Week | None = None) -> dict[str, str]:
+    """The pages across weeks (index, people, topics, papers, teams, feeds), from the slices only; each made again
+    only when its key changed, and none at all while no week changed what the history takes from it. Returns
+    each page's key (and the history's, under "")."""
+    from ldkit.digest.collect import collect
+    from ldkit.model.history import build_history
+    from ldkit.site.slices import digest_of
+
+    old: dict[str, str] = manifest.get("pages", {}) if isinstance(manifest.get("pages"), dict) else {}
+    history_key = digest_of([inputs.code, store.context, today, workspace.settings.site_url, str(workspace.root),
+                             [[str(w), slices[w].history_print] for w in weeks]])
+    if not rebuild and manifest.get("history") == history_key and old and \
+            all((folder / path).is_file() for path in old):
+        for path in old:
+            _carry(folder / path, staging / path)
+        return {"": history_key, **old}
+    entries: dict[Week, list[Any]] = {}
+    index = workspace.cache / "digest" / "workbooks.sqlite"
+    for week, piece in slices.items():
+        got = store.entries(piece)
+        if got is None:  # its views went missing: the week is read again (its slice with them)
+            piece = _slice(workspace, week, piece.key, collect(workspace, week, index))
+            store.put(piece)
+            got = piece.entries or []
+        entries[week] = got
+    history = build_history(workspace, {}, weeks_read, entries)
+    history.digest = history_key
     # stamped with the newest record, not the clock: an unchanged history gives byte-identical pages
     newest = history.outcomes[0].view.outcome if history.outcomes else None
     stamp = f"{newest.saved_at[:16].replace('T', ' ')} UTC" if newest else "now (no outcomes yet)"
+    from ldkit.writers import site_pages
+
+    plans: list[Iterator[tuple[str, Any, Any]]] = []
     if workspace.settings.teams:  # a company: its teams side by side, and a page per team
         from ldkit.core.weeks import parse_week
-        from ldkit.ledger.team import team_of
+        from ldkit.ledger.team import team_of as on_team
         from ldkit.model.company import team_histories
         from ldkit.writers import site_teams
 
         last = max(weeks) if weeks else parse_week("this")
-        on_teams = [(t, team_of(workspace.for_team(t.slug), last, [])) for t in workspace.settings.teams]
+        on_teams = [(t, on_team(workspace.for_team(t.slug), last, [])) for t in workspace.settings.teams]
         history.teams = team_histories(on_teams, history, weeks_read)
     from ldkit.model.health import attach
 
-    attach(history, workspace, until, {w: [e.workbook for e in c.entries] for w, c in collected.items()}, weeks_read)
+    attach(history, workspace, until, weeks_read)  # before the keys: the index and team pages show it
     if history.teams:
-        site_teams.write_all(history.teams, staging, stamp)
-    site_pages.write_all(history, staging, stamp)
+        plans.append(site_teams.page_plans(history.teams, stamp, history_key, bool(history.tracks)))
+    plans.append(site_pages.page_plans(history, stamp))
+    plans.append(_feeds(workspace, history))
+    keys: dict[str, str] = {"": history_key}
+    for plan in plans:
+        for path, shows, render in plan:
+            key = digest_of([inputs.code, shows])
+            keys[path] = key
+            if not rebuild and old.get(path) == key and (folder / path).is_file():
+                _carry(folder / path, staging / path)
+                continue
+            target = staging / path
+            make_folder(target.parent)
+            content = render()
+            if isinstance(content, (str, bytes)):
+                atomic_write(target, content)
+            else:
+                atomic_write_chunks(target, content)
+            result.changed += 1
+    return keys
+
+
+def _feeds(workspace: Workspace, history: Any) -> Iterator[tuple[str, Any, Any]]:
+    """The site's feed and each person's, as (path, what it shows, how to make it)."""
+    from ldkit.writers import atom
+    from ldkit.writers.site_pages import entry_keys
+
     site_url = workspace.settings.site_url
     feed_id = "urn:ldkit:site:" + hashlib.sha1(str(workspace.root).encode("utf-8")).hexdigest()
-    atom.write(history.outcomes, staging, SITE_FEED, title="Learning Day", site_url=site_url, feed_id=feed_id)
+
+    def feed(entries: list[Any], path: str, title: str, ident: str) -> tuple[str, Any, Any]:
+        shows = ["feed", title, site_url, ident, entry_keys(entries[:atom.MAX_ENTRIES])]
+        return path, shows, lambda: atom.feed(entries, title=title, path=path, site_url=site_url, feed_id=ident)
+
+    yield feed(history.outcomes, SITE_FEED, "Learning Day", feed_id)
     by_author: dict[str, list[Any]] = {}  # once, not a filter over every outcome per person (people x outcomes)
     for entry in history.outcomes:
         by_author.setdefault(entry.author, []).append(entry)
     for person in history.people:
-        feed_path = site_person_feed(person.author)
-        atom.write(by_author.get(person.author, []), staging, feed_path,
-                   title=f"Learning Day — {person.author}", site_url=site_url, feed_id=f"{feed_id}:{person.slug}")
-    made = {str(week) for week, *_ in plans}
-    carried = [str(w) for w in weeks if str(w) not in made] + [str(w) for w in keep]
-    for week_name in carried:
-        _carry(folder / week_page(week_name), staging / week_page(week_name))
-    kept = {str(w) for w in keep}
-    old_prints = {w: f for w, f in manifest.get("weeks", {}).items() if w in kept}
-    referenced = _referenced(collected)
-    atomic_write(staging / MANIFEST, json.dumps({"version": SITE_VERSION, "ldkit": __version__,
-                                                 "weeks": {**old_prints, **fingerprints},
-                                                 "inputs": _inputs_key(inputs, referenced), "referenced": referenced,
-                                                 "notebooks": result.notebooks},
-                                                indent=1, sort_keys=True) + "\n")
+        yield feed(by_author.get(person.author, []), site_person_feed(person.author),
+                   f"Learning Day — {person.author}", f"{feed_id}:{person.slug}")
+
+
+def _removed(folder: Path, staging: Path) -> int:
+    """Pages the previous site had and the new one does not (by their manifests: no page is read)."""
+    def listed(manifest: dict[str, Any]) -> set[str]:
+        pages, weeks = manifest.get("pages"), manifest.get("weeks")
+        pages = pages if isinstance(pages, dict) else {}
+        weeks = weeks if isinstance(weeks, dict) else {}
+        return {p for p in pages if p} | {site_week_path(w) for w in weeks}
+
+    before, after = _read_manifest(folder), _read_manifest(staging)
+    if not before and folder.is_dir():  # an older site without a manifest to go by: count its files
+        old = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST}
+        return len(old - listed(after))
+    return len(listed(before) - listed(after))
 
 
 def _carry(source: Path, target: Path) -> None:
-    """An unchanged page into the new site: a hard link (no bytes copied), else a copy."""
-    if not source.is_file():
+    """An unchanged page into the new site: a hard link (no bytes copied), else a copy. A file already at
+    `target` (a previous site's, building into it) stays if it is that very file, else is replaced (never
+    written into: it may be a link to a page of the live site)."""
+    try:
+        info = os.stat(source)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(target)
         return
-    make_folder(target.parent)
+    try:
+        there = os.lstat(target)
+    except OSError:
+        make_folder(target.parent)
+    else:
+        if (there.st_ino, there.st_dev) == (info.st_ino, info.st_dev):
+            return
+        with contextlib.suppress(OSError):
+            os.unlink(target)
     try:
         os.link(source, target)
     except OSError:
@@ -336,18 +587,12 @@ def _carry(source: Path, target: Path) -> None:
             raise WriteError(f"cannot write {target}: {exc.strerror}") from None
 
 
-def _fingerprint(found: Collected, data: WeekData, recent: dict[str, Any], links: dict[str, str]) -> str:
+def _fingerprint(piece: Slice, team: list[str], recent_print: str, links: dict[str, str]) -> str:
     """Everything a week's page shows, so an unchanged week keeps its page."""
-    entries = []
-    for e in sorted(found.entries, key=lambda e: str(e.workbook.path)):
-        records = e.workbook.records
-        entries.append([e.key, str(e.workbook.path), e.workbook.identity, records.plan, records.outcome,
-                        sorted(records.results.items())])
-    blob = json.dumps({"entries": entries, "skipped": data.skipped, "team": found.team,
-                       "problems": [[str(p.path), p.reason] for p in found.problems], "recent": recent,
-                       "links": links, "site": SITE_VERSION, "ldkit": __version__},
-                      sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()
+    from ldkit.site.slices import digest_of
+
+    return digest_of({"entries": piece.page_print, "skipped": piece.data.skipped, "team": team,
+                      "recent": recent_print, "links": links, "site": SITE_VERSION, "ldkit": __version__})
 
 
 def _read_manifest(folder: Path) -> dict[str, Any]:
@@ -358,11 +603,11 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) and data.get("version") == SITE_VERSION else {}
 
 
-def _progress(total: int, enabled: bool) -> Any:
-    if not enabled or total == 0:
+def _progress(enabled: bool) -> Any:
+    if not enabled:
         return None
     import sys
 
     from tqdm import tqdm
 
-    return tqdm(total=total, desc="render", unit="nb", file=sys.stderr, leave=False)
+    return tqdm(desc="render", unit="nb", file=sys.stderr, leave=False)

@@ -2,6 +2,7 @@
 (participation over weeks, topics, people), from the team histories (ldkit.model.company) only."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,15 +28,29 @@ def charts(team: TeamHistory) -> dict[str, Any]:
     }
 
 
-def pages(teams: list[TeamHistory], generated_at: str) -> dict[str, str]:
+def page_plans(teams: list[TeamHistory], generated_at: str, digest: str = "", has_tracks: bool = False
+               ) -> Iterator[tuple[str, Any, Any]]:
+    """(relative path, what it shows, how to make it) for each page, as ldkit.writers.site_pages.page_plans:
+    the teams side by side is keyed by the history's `digest`, a team's page by everything on it."""
+    from dataclasses import asdict
+
     env = environment()
-    common = {"generated_at": generated_at, "pygments_css": pygments_css(), "has_teams": True}
-    out = {TEAMS_INDEX: env.get_template("site_teams.html.j2").render(teams=teams, root="../", **common)}
+    common = {"generated_at": generated_at, "pygments_css": pygments_css(), "has_teams": True,
+              "has_tracks": has_tracks}  # the same site menu as every other page
+    yield TEAMS_INDEX, [TEAMS_INDEX, digest, [asdict(t) for t in teams], common], \
+        lambda: env.get_template("site_teams.html.j2").render(teams=teams, root="../", **common)
     page = env.get_template("site_team.html.j2")
-    for team in teams:
+
+    def team_page(team: TeamHistory) -> Any:
         topic_links = {name: topic_page(name) for name in team.topics}
-        out[team.link] = page.render(t=team, root="../../", charts=charts(team), topic_links=topic_links, **common)
-    return out
+        return lambda: page.render(t=team, root="../../", charts=charts(team), topic_links=topic_links, **common)
+
+    for team in teams:
+        yield team.link, ["team", asdict(team), common], team_page(team)
+
+
+def pages(teams: list[TeamHistory], generated_at: str) -> dict[str, str]:
+    return {path: render() for path, _, render in page_plans(teams, generated_at)}
 
 
 def write_all(teams: list[TeamHistory], folder: Path, generated_at: str) -> list[Path]:
