@@ -210,6 +210,13 @@ def _ready() -> None:
     return None
 
 
+def _size(job: RenderJob) -> int:
+    try:
+        return job.path.stat().st_size
+    except OSError:
+        return 0
+
+
 def render_all(jobs: list[RenderJob], cache: FragmentCache, workers: int, rebuild: bool = False,
                progress: Callable[[int], None] | None = None,
                meanwhile: Callable[[], Any] | None = None, pool: RenderPool | None = None) -> dict[str, Rendered]:
@@ -244,7 +251,10 @@ def render_all(jobs: list[RenderJob], cache: FragmentCache, workers: int, rebuil
     pool = pool or RenderPool(min(workers, len(unique)))
     try:
         executor = pool.start()
-        futures = [executor.submit(_render_into_cache, job, cache.folder) for job in unique]
+        # the largest first: the last to finish is then a small one, and no worker idles while one renders a
+        # big notebook alone at the end (real collections mix 5 KB and 4 MB notebooks)
+        futures = [executor.submit(_render_into_cache, job, cache.folder) for job in sorted(unique, key=_size,
+                                                                                              reverse=True)]
         if meanwhile:
             meanwhile()
         for future in as_completed(futures):

@@ -3,7 +3,8 @@
 The versions are pinned in pyproject.toml (nbconvert, nbclient, jupyter_client, nbformat, papermill: each below its
 next major); tests/test_jupyter.py checks that each private name used here still exists with the shape relied on.
 - the fragment exporter: nbconvert's HTMLExporter with ldkit's filters, re-doing `from_notebook_node` without the
-  BeautifulSoup pass (private `_init_resources`, `_language`);
+  BeautifulSoup pass, the deep copies and the validation (private `_init_resources`, `_preprocessors`, `_language`;
+  public `template`, `raw_mimetypes`, `output_mimetype` and the `exclude_*` traits);
 - the kernel manager: jupyter_client's AsyncKernelManager with a shorter shutdown and the kernel's pid noted
   (private `_async_post_start_kernel`), so a whole-notebook limit can stop it;
 - `rejoin_lines` from nbformat.v4.rwbase (lists of lines -> strings, as nbformat's reader does);
@@ -24,7 +25,6 @@ def fragment_exporter(markdown2html: Callable[..., str], highlight_html: Callabl
     pass (nh3 sanitizes the whole fragment once), and no closing BeautifulSoup pass (it only adds alt text and
     tabindex, and nh3 re-parses the fragment anyway)."""
     from nbconvert import HTMLExporter
-    from nbconvert.exporters.templateexporter import TemplateExporter
     from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
     class FragmentExporter(HTMLExporter):
@@ -38,12 +38,30 @@ def fragment_exporter(markdown2html: Callable[..., str], highlight_html: Callabl
                 source, language or self._language, metadata)
 
         def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
+            """TemplateExporter.from_notebook_node and Exporter's under it, without their two deep copies of the
+            notebook, the schema normalisation and the validation after the preprocessors: the node is the
+            renderer's own (read from bytes for this render, prepared by ldkit) — a sixth of a real render."""
             langinfo = nb.metadata.get("language_info", {})
             self._language = langinfo.get("pygments_lexer", langinfo.get("name", None)) or "ipython3"
             resources = self._init_resources(resources)
             self.register_filter("filter_data_type", WidgetsDataTypeFilter(
                 notebook_metadata=nb.metadata, parent=self, resources=resources))
-            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            if "language" in nb["metadata"]:
+                resources["language"] = nb["metadata"]["language"].lower()
+            for preprocessor in self._preprocessors:
+                nb, resources = preprocessor(nb, resources)
+            resources.setdefault("raw_mimetypes", self.raw_mimetypes)
+            resources.setdefault("output_mimetype", self.output_mimetype)
+            resources["global_content_filter"] = {
+                "include_code": not self.exclude_code_cell, "include_markdown": not self.exclude_markdown,
+                "include_raw": not self.exclude_raw, "include_unknown": not self.exclude_unknown,
+                "include_input": not self.exclude_input, "include_output": not self.exclude_output,
+                "include_output_stdin": not self.exclude_output_stdin,
+                "include_input_prompt": not self.exclude_input_prompt,
+                "include_output_prompt": not self.exclude_output_prompt,
+                "no_prompt": self.exclude_input_prompt and self.exclude_output_prompt,
+            }
+            return self.template.render(nb=nb, resources=resources).lstrip("\r\n"), resources
 
     return FragmentExporter(template_name="basic", exclude_input_prompt=True, exclude_output_prompt=True,
                             exclude_anchor_links=True, optimistic_validation=True)
