@@ -74,9 +74,9 @@ def _combined(rules: list[Any], flags: int) -> Any:
     parts, table, group = [], {}, 1
     for rexmatch, action, new_state in rules:
         compiled = getattr(rexmatch, "__self__", None)
-        pattern = getattr(compiled, "pattern", None)
-        if not isinstance(pattern, str):
+        if not isinstance(compiled, re.Pattern) or not isinstance(compiled.pattern, str):
             return None
+        pattern = compiled.pattern
         if pattern:
             if compiled.flags != re.compile(pattern, flags).flags:  # compiled with flags of its own
                 return None
