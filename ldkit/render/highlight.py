@@ -68,9 +68,9 @@ class _Shifted:
         return tuple(self.m.group(self.at + 1 + k) for k in range(self.count))
 
 
-def _combined(rules: list[Any], flags: int) -> Any:
+def _combined(rules: list[Any], flags: int) -> tuple[str, dict[int, Any]] | None:
     """One alternation for a state's rules, with a table from the wrapping group's number to the rule; or None
-    when a rule cannot sit in an alternation unchanged (back-references, named groups, inline global flags)."""
+    when a rule cannot sit in an alternation unchanged (back-references, named groups, conditionals)."""
     parts, table, group = [], {}, 1
     for rexmatch, action, new_state in rules:
         compiled = getattr(rexmatch, "__self__", None)
@@ -89,10 +89,7 @@ def _combined(rules: list[Any], flags: int) -> Any:
         parts.append(f"({pattern})")
         table[group] = (group, count, action, new_state)
         group += 1 + count
-    try:
-        return re.compile("|".join(parts), flags).match, table
-    except re.error:
-        return None
+    return "|".join(parts), table
 
 
 def fast_tokens(lexer: Any) -> Any:
@@ -104,12 +101,23 @@ def fast_tokens(lexer: Any) -> Any:
     if not isinstance(lexer, RegexLexer) or type(lexer).get_tokens_unprocessed is not \
             RegexLexer.get_tokens_unprocessed:
         return lexer
-    states = {}
+    plans = {}
     for name, rules in lexer._tokens.items():
-        combined = _combined(rules, lexer.flags)
-        if combined is None:
+        plan = _combined(rules, lexer.flags)
+        if plan is None:
             return lexer
-        states[name] = combined
+        plans[name] = plan
+
+    class States(dict):
+        """Each state's alternation compiled when the text first enters it: compiling them all up front cost
+        more than highlighting one notebook (a process that renders one changed notebook pays it)."""
+
+        def __missing__(self, name: str) -> Any:
+            pattern, table = plans[name]
+            self[name] = found = (re.compile(pattern, lexer.flags).match, table)
+            return found
+
+    states = States()
 
     def get_tokens_unprocessed(text: str, stack: Any = ("root",)) -> Any:
         pos = 0
