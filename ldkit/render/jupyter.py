@@ -25,17 +25,21 @@ def fragment_exporter(markdown2html: Callable[..., str], highlight_html: Callabl
     pass (nh3 sanitizes the whole fragment once), and no closing BeautifulSoup pass (it only adds alt text and
     tabindex, and nh3 re-parses the fragment anyway)."""
     from nbconvert import HTMLExporter
+    from nbconvert.filters.strings import strip_files_prefix
     from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
     class FragmentExporter(HTMLExporter):
         def default_filters(self) -> Any:
             for name, function in super().default_filters():
-                if name not in ("markdown2html", "clean_html", "highlight_code"):
+                if name not in ("markdown2html", "clean_html", "highlight_code", "strip_files_prefix"):
                     yield name, function
             yield "markdown2html", markdown2html
             yield "clean_html", lambda html: html
             yield "highlight_code", lambda source, language=None, metadata=None: highlight_html(
                 source, language or self._language, metadata)
+            # both of its patterns need "files/" in the text: without it, the same text back (no two regex scans
+            # of every markdown cell)
+            yield "strip_files_prefix", lambda text: strip_files_prefix(text) if "files/" in text else text
 
         def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
             """TemplateExporter.from_notebook_node and Exporter's under it, without their two deep copies of the
@@ -49,6 +53,8 @@ def fragment_exporter(markdown2html: Callable[..., str], highlight_html: Callabl
             if "language" in nb["metadata"]:
                 resources["language"] = nb["metadata"]["language"].lower()
             for preprocessor in self._preprocessors:
+                if type(preprocessor).__name__ == "CSSHTMLHeaderPreprocessor":
+                    continue  # it only makes resources["inlining"], the stylesheet of a full page: basic has none
                 nb, resources = preprocessor(nb, resources)
             resources.setdefault("raw_mimetypes", self.raw_mimetypes)
             resources.setdefault("output_mimetype", self.output_mimetype)
