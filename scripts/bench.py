@@ -856,6 +856,34 @@ def _editor(paths: list[Path]):
     return edit
 
 
+def _once(cmd: list[str], cwd: Path, env: dict, before=None) -> float:
+    """One run's wall time (abab's `timed` runs each command twice: a warm-up it throws away, then one)."""
+    if before:
+        before()
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, env={**os.environ, **env}, capture_output=True, text=True)
+    took = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(cmd)[:300]} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return took
+
+
+def pairs(mine: list[str], other: list[str], rounds: int, cwd: Path, env: dict, before_mine=None,
+          before_other=None) -> tuple[float, float]:
+    """Medians of `mine` and `other` run alternately once each per round (A B A B): both see the same load."""
+    a, b = [], []
+    for _ in range(max(1, rounds)):
+        a.append(_once(mine, cwd, env, before_mine))
+        b.append(_once(other, cwd, env, before_other))
+    print(f"    {len(a)} pairs: {' '.join(f'{x:.2f}/{y:.2f}' for x, y in zip(a, b, strict=True))}")
+    return statistics.median(a), statistics.median(b)
+
+
+# a user's install has its bytecode; a shell that says PYTHONDONTWRITEBYTECODE would make every ldkit process
+# compile its modules again (~0.2 s), which nbconvert's installed packages never do
+BYTECODE = {"PYTHONDONTWRITEBYTECODE": ""}
+
+
 def bench_render(base: Path, runs: int) -> list[dict]:
     """#20's render goals, each real corpus in turn: the cold digest and one notebook changed against
     `jupyter nbconvert --to html`, the page's bytes against nbconvert's lab pages, a warm digest against a cold one,
@@ -871,13 +899,14 @@ def bench_render(base: Path, runs: int) -> list[dict]:
     for name, sources in corpora.items():
         here = base / name
         ws, paths = _real_workspace(here, sources)
-        env = {"LDKIT_HOME": str(ws)}
+        env = {"LDKIT_HOME": str(ws), **BYTECODE}
         cache = ws / ".ldkit-cache"
         print(f"  {name}: {len(paths)} notebooks, {sum(p.stat().st_size for p in paths) / 1e6:.1f} MB")
         digest = [ldkit, "digest", "--week", "2026-W48", "--quiet"]
+        _once(digest, ws, env)  # unmeasured: bytecode written, files in the page cache, as for nbconvert
         lab = here / "lab"
         nbconvert = [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--output-dir", str(lab), *map(str, paths)]
-        cold, reference = abab(digest + ["--rebuild"], nbconvert, rounds, ws, env,
+        cold, reference = pairs(digest + ["--rebuild"], nbconvert, rounds, ws, env,
                                before_mine=lambda c=cache: shutil.rmtree(c, True))
         results.append(report(f"{name}: cold digest vs nbconvert --to html", cold, reference, "<= 0.12x", 0.12))
         page = (ws / "digests" / "2026-W48" / "index.html").stat().st_size
@@ -890,9 +919,9 @@ def bench_render(base: Path, runs: int) -> list[dict]:
                               page / 1e6, (lab_total + sum(f.stat().st_size for f in beside)) / 1e6,
                               "(reported)", float("inf"), "MB"))
         edit = _editor([paths[len(paths) // 2]])
-        one, reference2 = abab(digest, nbconvert, rounds, ws, env, before_mine=edit)
+        one, reference2 = pairs(digest, nbconvert, rounds, ws, env, before_mine=edit)
         results.append(report(f"{name}: one changed digest vs nbconvert", one, reference2, "<= 0.02x", 0.02))
-        warm, cold2 = abab(digest, digest + ["--rebuild"], rounds, ws, env,
+        warm, cold2 = pairs(digest, digest + ["--rebuild"], rounds, ws, env,
                            before_other=lambda c=cache: shutil.rmtree(c, True))
         results.append(report(f"{name}: warm digest vs cold digest", warm, cold2, "(reported)", float("inf")))
         if book_cmd is None:
@@ -906,20 +935,20 @@ def bench_render(base: Path, runs: int) -> list[dict]:
             shutil.rmtree(c, True)
             shutil.rmtree(s, True)
 
-        mine, other = abab(site, jb, rounds, ws, env, before_mine=cold_site,
+        mine, other = pairs(site, jb, rounds, ws, env, before_mine=cold_site,
                            before_other=lambda b=book: shutil.rmtree(b / "_build", True))
         results.append(report(f"{name}: cold site vs jupyter-book build", mine, other, "<= 0.10x", 0.10))
         middle = len(paths) // 2
         edit_site, edit_book = _editor([paths[middle]]), _editor([copies[middle]])
-        mine, other = abab(site, jb, rounds, ws, env, before_mine=edit_site, before_other=edit_book)
+        mine, other = pairs(site, jb, rounds, ws, env, before_mine=edit_site, before_other=edit_book)
         results.append(report(f"{name}: one changed site vs jupyter-book build", mine, other, "<= 0.05x", 0.05))
     # a synthetic week of 40 notebooks (~95 KB each): warm against cold; and the page of 20 against lab pages
     ws = make_workspace(base / "synthetic40")
     make_corpus(ws, 40)
-    env = {"LDKIT_HOME": str(ws)}
+    env = {"LDKIT_HOME": str(ws), **BYTECODE}
     digest = [ldkit, "digest", "--week", "2026-W48", "--quiet"]
     subprocess.run(digest, cwd=ws, env={**os.environ, **env}, check=True, capture_output=True)
-    warm, cold = abab(digest, digest + ["--rebuild"], max(3, rounds), ws, env,
+    warm, cold = pairs(digest, digest + ["--rebuild"], max(3, rounds), ws, env,
                       before_other=lambda c=ws / ".ldkit-cache": shutil.rmtree(c, True))
     results.append(report("synthetic 40: warm digest vs cold digest", warm, cold, "<= 0.10x", 0.10))
     small = make_workspace(base / "synthetic20")
