@@ -100,9 +100,11 @@ def rejoin_lines(node: Any) -> Any:
 
 
 # Modules nbconvert imports at import time that rendering never uses: nbclient and jupyter_client (to execute),
-# bs4 (for a pass ldkit skips), bleach (its sanitizer is off: nh3 is the one). ~0.15 s of a worker's start.
+# bs4 (for a pass ldkit skips), bleach (its sanitizer is off: nh3 is the one), jsonschema (nbformat's validation,
+# which the fragment exporter does not run: ~0.12 s with its specifications) and tornado (nbconvert's "serve"
+# post-processor, already optional there: a stand-in without it reads as not installed). ~0.3 s of a worker's start.
 _UNUSED_BY_RENDERING = ("nbclient", "nbclient.client", "nbclient.exceptions", "jupyter_client",
-                        "jupyter_client.manager", "bs4", "bleach")
+                        "jupyter_client.manager", "bs4", "bleach", "jsonschema", "jsonschema.exceptions", "tornado")
 
 
 def _stand_ins() -> dict[str, dict[str, object]]:
@@ -122,6 +124,13 @@ def _stand_ins() -> dict[str, dict[str, object]]:
     class CellExecutionError(Exception):
         pass
 
+    class ValidationError(Exception):  # nbformat subclasses it at import time
+        pass
+
+    class Validator:  # what nbformat would validate with: never, in a render worker
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            unavailable()
+
     return {
         "nbclient": {"NotebookClient": NotebookClient, "execute": unavailable},
         "nbclient.client": {"NotebookClient": NotebookClient, "execute": unavailable},
@@ -131,6 +140,9 @@ def _stand_ins() -> dict[str, dict[str, object]]:
         "bs4": {"BeautifulSoup": unavailable},
         "bleach": {"ALLOWED_TAGS": frozenset(), "ALLOWED_ATTRIBUTES": {}, "ALLOWED_STYLES": frozenset(),
                    "clean": unavailable},
+        "jsonschema": {"Draft4Validator": Validator, "ValidationError": ValidationError},
+        "jsonschema.exceptions": {"ValidationError": ValidationError, "ErrorTree": dict},
+        "tornado": {},
     }
 
 
