@@ -64,9 +64,9 @@ def build_digest(workspace: Workspace, week: Week, *, out: Path | None = None, f
 def _build(workspace: Workspace, week: Week, folder: Path, pool: RenderPool, formats: tuple[str, ...], workers: int,
            rebuild: bool, show_progress: bool, execute: bool, timeout: float,
            notebook_timeout: float, scheduler: str | None = None) -> DigestResult:
-    # a changed notebook will need a render worker: start it as soon as one is seen (not with --execute, whose
-    # runs come first and take the CPUs)
-    on_change = pool.start if not execute else None
+    # a changed notebook starts rendering as soon as collect has read it (below: `early`), which starts the first
+    # worker with it; a second starts only for a second notebook (not one more worker's start on the way of a
+    # single changed one). Not with --execute, whose runs come first and take the CPUs.
     week_folder = workspace.week_folder(week)
     cache = FragmentCache(workspace.cache / "digest")
 
@@ -80,7 +80,7 @@ def _build(workspace: Workspace, week: Week, folder: Path, pool: RenderPool, for
         if shared_entries([entry]) and (rebuild or cache.get(entry.key) is None):
             pool.prefetch(job_of(entry), cache.folder)
 
-    found = collect(workspace, week, workspace.cache / "digest" / "workbooks.sqlite", on_change=on_change,
+    found = collect(workspace, week, workspace.cache / "digest" / "workbooks.sqlite",
                     on_entry=early if not execute else None)
     failures: dict[str, RunFailure] = {}
     card_notes: dict[str, list[str]] = {}
