@@ -33,10 +33,18 @@ if (unclosed
     ("sql", "SELECT a, count(*) FROM t WHERE b = 'x' GROUP BY a;\n"),
 ])
 def test_the_same_html_as_pygments(language, source):
-    fast = hl.lexer(language)
+    fast = hl.fast_lexer(language)
     plain = type(fast)() if language in ("ipython3", "python") else get_lexer_by_name(language)
     assert highlight(source, fast, hl.formatter()) == highlight(source, plain, hl.formatter())
 
 
 def test_the_python_lexer_is_combined():
-    assert "get_tokens_unprocessed" in vars(hl.lexer("ipython3"))  # else the speed-up silently went away
+    assert "get_tokens_unprocessed" in vars(hl.fast_lexer("ipython3"))  # else the speed-up silently went away
+    assert "get_tokens_unprocessed" not in vars(hl.plain_lexer("ipython3"))
+
+
+def test_a_process_switches_to_the_combined_lexer_after_enough_code(monkeypatch):
+    monkeypatch.setattr(hl, "_volume", 0)
+    assert hl.lexer("python") is hl.plain_lexer("python")
+    monkeypatch.setattr(hl, "_volume", hl.FAST_AFTER)
+    assert hl.lexer("python") is hl.fast_lexer("python")

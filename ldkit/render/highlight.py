@@ -22,7 +22,7 @@ def formatter() -> Any:
 
 
 @lru_cache(maxsize=1)
-def _notebook_python_lexer() -> Any:
+def _notebook_python_lexer() -> type:
     """Python with IPython's line magics, shell escapes and help marks as their own tokens.
 
     IPython's own lexer costs ~90 ms to import (it imports IPython); code cells need only these few rules."""
@@ -40,7 +40,7 @@ def _notebook_python_lexer() -> Any:
             inherit,
         ]}
 
-    return NotebookPythonLexer()
+    return NotebookPythonLexer
 
 
 _UNSAFE_IN_ALTERNATION = re.compile(r"\\[1-9]|\(\?P[<=]|\(\?\(|\(\?[aiLmsux]+\)")
@@ -166,17 +166,34 @@ def fast_tokens(lexer: Any) -> Any:
     return lexer
 
 
-@lru_cache(maxsize=64)
+# Compiling a state's alternation costs about what it saves on ~100 KB of code: a process switches to the combined
+# lexers only after this much (a cold build's workers soon do; one changed notebook never pays for them)
+FAST_AFTER = 150_000
+_volume = 0
+
+
 def lexer(language: str) -> Any:
-    return fast_tokens(_lexer(language))
+    """This process's lexer for `language`: Pygments' own at first, the combined one (same tokens) once the
+    process has highlighted FAST_AFTER characters."""
+    return fast_lexer(language) if _volume >= FAST_AFTER else plain_lexer(language)
 
 
-def _lexer(language: str) -> Any:
+@lru_cache(maxsize=64)
+def plain_lexer(language: str) -> Any:
+    return _new_lexer(language)
+
+
+@lru_cache(maxsize=64)
+def fast_lexer(language: str) -> Any:
+    return fast_tokens(_new_lexer(language))
+
+
+def _new_lexer(language: str) -> Any:
     from pygments.lexers import get_lexer_by_name
     from pygments.util import ClassNotFound
 
     if language in ("ipython3", "ipython", "python", "python3", "py"):
-        return _notebook_python_lexer()
+        return _notebook_python_lexer()()
     try:
         return get_lexer_by_name(language)
     except ClassNotFound:
@@ -192,6 +209,8 @@ def highlight_html(source: str, language: str | None = "ipython3", metadata: Any
     language = (language or "ipython3").strip().lower()
     if language.startswith("ipython") and metadata and "magics_language" in metadata:
         language = str(metadata["magics_language"])
+    global _volume
+    _volume += len(source or "")
     return highlight(source or " ", lexer(language), formatter())
 
 
