@@ -735,8 +735,238 @@ def bench_bot(base: Path, runs: int) -> list[dict]:
             report("bot: server peak memory", peak[0] / 1e6, None, "<= 150 MB", 150, "MB")]
 
 
+# ---- render goals of #20 on real corpora (scripts/bench --only render) ------------------------------------------
+
+REAL_CORPORA = ("jakevdp+PythonDataScienceHandbook", "fastai+numerical-linear-algebra", "ageron+handson-ml2")
+JB_VENV = ROOT / ".venv-bench-jb"
+
+
+def real_corpora(base: Path) -> dict[str, list[Path]]:
+    """Each real corpus's notebooks by name: every LDKIT_BENCH_CORPUS folder (':'-separated) is one, else each
+    snapshot of REAL_CORPORA the search tool's `fetch` left under /work/.mirror, checked out under `base`."""
+    folders = {Path(p).name: Path(p) for p in os.environ.get("LDKIT_BENCH_CORPUS", "").split(":") if p}
+    if not folders:
+        for name in REAL_CORPORA:
+            repo = Path("/work/.mirror") / name / "repo"
+            if repo.exists():
+                target = base / "corpus" / name
+                if not target.exists():
+                    target.mkdir(parents=True)
+                    _checkout(repo, target)
+                folders[name.split("+")[-1]] = target
+    return {name: sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in str(p))
+            for name, folder in folders.items()}
+
+
+def _real_workspace(base: Path, sources: list[Path], week: str = "2026-W48") -> tuple[Path, list[Path]]:
+    """A workspace whose week holds `sources` as workbooks (with the folders beside them: figures, data)."""
+    sys.path.insert(0, str(ROOT))
+    from ldkit.core.weeks import parse_week
+    from ldkit.core.workspace import find_workspace
+    from ldkit.records.workbook import dump_notebook
+    from ldkit.workbook.scaffold import create_workbook
+    from ldkit.workbook.templates import get_template
+
+    ws_root = make_workspace(base)
+    os.environ["LDKIT_HOME"] = str(ws_root)
+    try:
+        ws = find_workspace()
+        template = get_template("blank", ws.templates)
+        paths = []
+        for n, source in enumerate(sources):
+            try:
+                nb = json.loads(source.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if nb.get("nbformat") != 4:
+                continue
+            made = create_workbook(ws, template, title=f"{source.stem} {n}", week=parse_week(week),
+                                   author=source.parent.name.lower()[:30] or "someone")
+            identity = json.loads(made.path.read_text())["metadata"]["ldkit"]
+            nb.setdefault("metadata", {})["ldkit"] = identity
+            nb["metadata"].pop("widgets", None)  # some saved widget states make nbconvert itself fail (KeyError)
+            made.path.write_text(dump_notebook(nb))
+            for extra in source.parent.iterdir():  # figures and data beside the notebooks
+                if extra.is_dir() and not (made.path.parent / extra.name).exists():
+                    shutil.copytree(extra, made.path.parent / extra.name, symlinks=True)
+            paths.append(made.path)
+    finally:
+        del os.environ["LDKIT_HOME"]
+    return ws_root, paths
+
+
+def _local_images(paths: list[Path]) -> set[Path]:
+    """The local image files the notebooks' markdown references (a lab page needs them beside it)."""
+    sys.path.insert(0, str(ROOT))
+    from ldkit.render.media import referenced_files
+
+    found = set()
+    for path in paths:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for name in referenced_files(nb, path.parent):
+            target = (path.parent / name).resolve()
+            if target.is_file():
+                found.add(target)
+    return found
+
+
+def jupyter_book() -> Path | None:
+    """Jupyter Book 1's command from a bench-only venv (.venv-bench-jb, made on first use; never ldkit's deps)."""
+    command = JB_VENV / "bin" / "jupyter-book"
+    if not command.exists():
+        print("  making .venv-bench-jb with jupyter-book<2 (first use only)")
+        subprocess.run([sys.executable, "-m", "venv", str(JB_VENV)], check=True)
+        done = subprocess.run([str(JB_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                               "--disable-pip-version-check", "jupyter-book<2"], capture_output=True, text=True)
+        if done.returncode != 0 or not command.exists():
+            print(f"  jupyter-book could not be installed (blocked):\n{done.stderr[-2000:]}")
+            return None
+    return command
+
+
+def _book(folder: Path, paths: list[Path]) -> list[Path]:
+    """A Jupyter Book of copies of `paths` (and the folders beside them), execution off; returns the copies."""
+    folder.mkdir(parents=True)
+    copies = []
+    for n, path in enumerate(paths):
+        copy = folder / f"nb{n:03d}.ipynb"
+        shutil.copyfile(path, copy)
+        copies.append(copy)
+        for extra in path.parent.iterdir():
+            if extra.is_dir() and not extra.name.startswith(".") and not (folder / extra.name).exists():
+                shutil.copytree(extra, folder / extra.name, symlinks=True)
+    (folder / "_config.yml").write_text("title: Learning Day\nauthor: bench\nexecute:\n  execute_notebooks: 'off'\n"
+                                        "only_build_toc_files: true\n")
+    chapters = "".join(f"  - file: {c.stem}\n" for c in copies[1:])
+    (folder / "_toc.yml").write_text(f"format: jb-book\nroot: {copies[0].stem}\n"
+                                     + (f"chapters:\n{chapters}" if chapters else ""))
+    return copies
+
+
+def _editor(paths: list[Path]):
+    """A function that gives each of `paths` the same new last cell source each call (new bytes every run)."""
+    edits = iter(range(1_000_000))
+
+    def edit() -> None:
+        n = next(edits)
+        for path in paths:
+            nb = json.loads(path.read_text())
+            nb["cells"][-1]["source"] = f"print('edit {n}')"
+            path.write_text(json.dumps(nb))
+    return edit
+
+
+def _once(cmd: list[str], cwd: Path, env: dict, before=None) -> float:
+    """One run's wall time (abab's `timed` runs each command twice: a warm-up it throws away, then one)."""
+    if before:
+        before()
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, env={**os.environ, **env}, capture_output=True, text=True)
+    took = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(cmd)[:300]} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return took
+
+
+def pairs(mine: list[str], other: list[str], rounds: int, cwd: Path, env: dict, before_mine=None,
+          before_other=None) -> tuple[float, float]:
+    """Medians of `mine` and `other` run alternately once each per round (A B A B): both see the same load."""
+    a, b = [], []
+    for _ in range(max(1, rounds)):
+        a.append(_once(mine, cwd, env, before_mine))
+        b.append(_once(other, cwd, env, before_other))
+    print(f"    {len(a)} pairs: {' '.join(f'{x:.2f}/{y:.2f}' for x, y in zip(a, b, strict=True))}")
+    return statistics.median(a), statistics.median(b)
+
+
+# a user's install has its bytecode; a shell that says PYTHONDONTWRITEBYTECODE would make every ldkit process
+# compile its modules again (~0.2 s), which nbconvert's installed packages never do
+BYTECODE = {"PYTHONDONTWRITEBYTECODE": ""}
+
+
+def bench_render(base: Path, runs: int) -> list[dict]:
+    """#20's render goals, each real corpus in turn: the cold digest and one notebook changed against
+    `jupyter nbconvert --to html`, the page's bytes against nbconvert's lab pages, a warm digest against a cold one,
+    and `ldkit site` against `jupyter-book build` (Jupyter Book 1, execution off) cold and with one changed; then a
+    synthetic week of 40 notebooks warm against cold. Paired alternating runs (abab), medians."""
+    results: list[dict] = []
+    rounds = max(1, runs)
+    ldkit = str(BIN / "ldkit")
+    book_cmd = jupyter_book()
+    corpora = real_corpora(base)
+    if not corpora:
+        print("  no real corpus here (fetch one, or set LDKIT_BENCH_CORPUS): real-notebook figures skipped")
+    for name, sources in corpora.items():
+        here = base / name
+        ws, paths = _real_workspace(here, sources)
+        env = {"LDKIT_HOME": str(ws), **BYTECODE}
+        cache = ws / ".ldkit-cache"
+        print(f"  {name}: {len(paths)} notebooks, {sum(p.stat().st_size for p in paths) / 1e6:.1f} MB")
+        digest = [ldkit, "digest", "--week", "2026-W48", "--quiet"]
+        _once(digest, ws, env)  # unmeasured: bytecode written, files in the page cache, as for nbconvert
+        lab = here / "lab"
+        nbconvert = [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--output-dir", str(lab), *map(str, paths)]
+        cold, reference = pairs(digest + ["--rebuild"], nbconvert, rounds, ws, env,
+                               before_mine=lambda c=cache: shutil.rmtree(c, True))
+        results.append(report(f"{name}: cold digest vs nbconvert --to html", cold, reference, "<= 0.12x", 0.12))
+        page = (ws / "digests" / "2026-W48" / "index.html").stat().st_size
+        lab_total = sum(p.stat().st_size for p in lab.glob("*.html"))
+        results.append(report(f"{name}: page bytes vs nbconvert lab pages", page / 1e6, lab_total / 1e6,
+                              "<= 0.25x", 0.25, "MB"))
+        # the lab pages only link the notebooks' local figures, which ldkit's one-file page carries
+        beside = _local_images(paths)
+        results.append(report(f"{name}: page bytes vs lab pages + the {len(beside)} local figures they link",
+                              page / 1e6, (lab_total + sum(f.stat().st_size for f in beside)) / 1e6,
+                              "(reported)", float("inf"), "MB"))
+        edit = _editor([paths[len(paths) // 2]])
+        one, reference2 = pairs(digest, nbconvert, rounds, ws, env, before_mine=edit)
+        results.append(report(f"{name}: one changed digest vs nbconvert", one, reference2, "<= 0.02x", 0.02))
+        warm, cold2 = pairs(digest, digest + ["--rebuild"], rounds, ws, env,
+                           before_other=lambda c=cache: shutil.rmtree(c, True))
+        results.append(report(f"{name}: warm digest vs cold digest", warm, cold2, "(reported)", float("inf")))
+        if book_cmd is None:
+            continue
+        book = here / "book"
+        copies = _book(book, paths)
+        site = [ldkit, "site", "--quiet"]
+        jb = [str(book_cmd), "build", str(book)]
+
+        def cold_site(c=cache, s=ws / "site") -> None:
+            shutil.rmtree(c, True)
+            shutil.rmtree(s, True)
+
+        mine, other = pairs(site, jb, rounds, ws, env, before_mine=cold_site,
+                           before_other=lambda b=book: shutil.rmtree(b / "_build", True))
+        results.append(report(f"{name}: cold site vs jupyter-book build", mine, other, "<= 0.10x", 0.10))
+        middle = len(paths) // 2
+        edit_site, edit_book = _editor([paths[middle]]), _editor([copies[middle]])
+        mine, other = pairs(site, jb, rounds, ws, env, before_mine=edit_site, before_other=edit_book)
+        results.append(report(f"{name}: one changed site vs jupyter-book build", mine, other, "<= 0.05x", 0.05))
+    # a synthetic week of 40 notebooks (~95 KB each): warm against cold; and the page of 20 against lab pages
+    ws = make_workspace(base / "synthetic40")
+    make_corpus(ws, 40)
+    env = {"LDKIT_HOME": str(ws), **BYTECODE}
+    digest = [ldkit, "digest", "--week", "2026-W48", "--quiet"]
+    subprocess.run(digest, cwd=ws, env={**os.environ, **env}, check=True, capture_output=True)
+    warm, cold = pairs(digest, digest + ["--rebuild"], max(3, rounds), ws, env,
+                      before_other=lambda c=ws / ".ldkit-cache": shutil.rmtree(c, True))
+    results.append(report("synthetic 40: warm digest vs cold digest", warm, cold, "<= 0.10x", 0.10))
+    small = make_workspace(base / "synthetic20")
+    small_paths = make_corpus(small, 20)
+    subprocess.run(digest, cwd=small, env={**os.environ, "LDKIT_HOME": str(small)}, check=True, capture_output=True)
+    page = (small / "digests" / "2026-W48" / "index.html").stat().st_size
+    lab = base / "synthetic20-lab"
+    subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--output-dir", str(lab),
+                    *map(str, small_paths)], check=True, capture_output=True)
+    lab_total = sum(p.stat().st_size for p in lab.glob("*.html"))
+    results.append(report("synthetic 20: page bytes vs nbconvert lab pages", page / 1e6, lab_total / 1e6,
+                          "<= 0.25x", 0.25, "MB"))
+    return results
+
+
 BENCHES = {"help": bench_help, "new": bench_new, "status": bench_status, "form": bench_form,
-           "paper": bench_paper, "digest": bench_digest, "maths": bench_maths, "real": bench_real, "site": bench_site,
+           "paper": bench_paper, "digest": bench_digest, "maths": bench_maths, "real": bench_real,
+           "render": bench_render, "site": bench_site,
            "search": bench_search,
            "memory": bench_memory, "execute": bench_execute, "cluster": bench_cluster, "bot": bench_bot}
 

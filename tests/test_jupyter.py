@@ -35,6 +35,12 @@ def test_the_exporter_internals_are_there():
 
     assert callable(HTMLExporter._init_resources)
     assert "resources" in inspect.signature(TemplateExporter.from_notebook_node).parameters
+    # what the fragment exporter's from_notebook_node re-does from TemplateExporter's (without the copies)
+    exporter = HTMLExporter(template_name="basic")
+    assert all(callable(p) for p in exporter._preprocessors) and exporter.template is not None
+    source = inspect.getsource(TemplateExporter.from_notebook_node)
+    for name in ("raw_mimetypes", "output_mimetype", "global_content_filter", "exclude_output_stdin", "no_prompt"):
+        assert name in source, name
     names = {name for name, _ in HTMLExporter().default_filters()}
     assert {"markdown2html", "clean_html"} <= names  # replaced by the fragment exporter (and highlight_code added)
 

@@ -16,7 +16,7 @@ from ldkit.digest.collect import collect
 from ldkit.model.failure import FailureKind, RunFailure
 from ldkit.model.week import WeekModel, build_model, recent_weeks
 from ldkit.records.index import index_path
-from ldkit.records.week import shared_entries
+from ldkit.records.week import Entry, shared_entries
 from ldkit.render.cache import FragmentCache
 from ldkit.render.fragment import RenderJob, RenderPool, render_all
 from ldkit.render.media import Place
@@ -65,10 +65,23 @@ def build_digest(workspace: Workspace, week: Week, *, out: Path | None = None, f
 def _build(workspace: Workspace, week: Week, folder: Path, pool: RenderPool, formats: tuple[str, ...], workers: int,
            rebuild: bool, show_progress: bool, execute: bool, timeout: float,
            notebook_timeout: float, scheduler: str | None = None) -> DigestResult:
-    # a changed notebook will need a render worker: start it as soon as one is seen (not with --execute, whose
-    # runs come first and take the CPUs)
-    on_change = pool.start if not execute else None
-    found = collect(workspace, week, index_path(workspace.cache), on_change=on_change)
+    # a changed notebook starts rendering as soon as collect has read it (below: `early`), which starts the first
+    # worker with it; a second starts only for a second notebook (not one more worker's start on the way of a
+    # single changed one). Not with --execute, whose runs come first and take the CPUs.
+    week_folder = workspace.week_folder(week)
+    cache = FragmentCache(workspace.cache / "digest")
+
+    def job_of(e: Entry) -> RenderJob:
+        return RenderJob(e.render_path or e.workbook.path, e.key, e.hide_kinds,
+                         Place(e.workbook.path.parent, workspace.root, week_folder))
+
+    def early(entry: Entry) -> None:
+        # a notebook the cache lacks starts rendering as soon as it is read, while the rest of the week is read
+        # (a private one is never rendered: the same rule as below, one entry at a time)
+        if shared_entries([entry]) and (rebuild or cache.get(entry.key) is None):
+            pool.prefetch(job_of(entry), cache.folder)
+
+    found = collect(workspace, week, index_path(workspace.cache), on_entry=early if not execute else None)
     failures: dict[str, RunFailure] = {}
     card_notes: dict[str, list[str]] = {}
     notes: list[str] = []
@@ -76,12 +89,8 @@ def _build(workspace: Workspace, week: Week, folder: Path, pool: RenderPool, for
     if execute:
         executed, notes = _execute(workspace, found, failures, card_notes, workers, rebuild, show_progress, timeout,
                                    notebook_timeout, scheduler)
-    cache = FragmentCache(workspace.cache / "digest")
     try:
-        week_folder = workspace.week_folder(week)
-        jobs_list = [RenderJob(e.render_path or e.workbook.path, e.key, e.hide_kinds,
-                               Place(e.workbook.path.parent, workspace.root, week_folder))
-                     for e in shared_entries(found.entries)]  # a private workbook is never rendered
+        jobs_list = [job_of(e) for e in shared_entries(found.entries)]  # a private workbook is never rendered
         bar = _progress(len(jobs_list), "render", show_progress)
         prepared: dict[str, Any] = {}
 

@@ -22,10 +22,12 @@ from ldkit.render.media import referenced_files, stamp
 
 
 def collect(workspace: Workspace, week: Week, index: Path | None = None,
-            on_change: Callable[[], Any] | None = None) -> Collected:
+            on_change: Callable[[], Any] | None = None,
+            on_entry: Callable[[Entry], Any] | None = None) -> Collected:
     """Read the week; with an `index`, a workbook whose file and journal are unchanged is not parsed again.
 
-    `on_change` is called (once) when the first workbook that must be read again is met."""
+    `on_change` is called (once) when the first workbook that must be read again is met; `on_entry` with each
+    entry as soon as it is read (to start its rendering while the rest is read)."""
     found = Collected(week=week)
     folder = workspace.week_folder(week)
     walked = Walked(problems=found.problems)
@@ -54,6 +56,8 @@ def collect(workspace: Workspace, week: Week, index: Path | None = None,
             hidden = private_kinds(workbook)
             images = stamp(path.parent, files)
             found.entries.append(Entry(workbook, job_key(digest, hidden, images), digest, hidden, images))
+            if on_entry is not None:
+                on_entry(found.entries[-1])
     finally:
         seen.close()
     if index is not None:  # the week's numbers, kept for `ldkit stats` and the next reader (ledger.stats)
@@ -68,14 +72,19 @@ def _read(path: Path, root: Path) -> tuple[Workbook, str, list[str]]:
         nb = parse_notebook(raw, path)
     except ConflictError:  # its records still count (from both sides and the journal); its body is not shown
         return load_workbook(path, root=root), hashlib.sha256(raw).hexdigest(), []
-    return load_workbook(path, nb, root), content_hash(nb), referenced_files(nb, path.parent)
+    return load_workbook(path, nb, root), content_hash(nb, raw), referenced_files(nb, path.parent)
 
 
-def content_hash(nb: dict[str, Any]) -> str:
+def content_hash(nb: dict[str, Any], raw: bytes | None = None) -> str:
     """What the rendering depends on: the notebook without the records `ldkit log` keeps in its metadata, so
-    saving a plan or outcome from the command line does not render the notebook again."""
+    saving a plan or outcome from the command line does not render the notebook again.
+
+    A notebook with no records there is its bytes (`raw`), hashed as they are: writing it out again as sorted
+    JSON first cost a third of a cold digest's reading (a re-formatted file only renders once more)."""
     meta: dict[str, Any] = nb["metadata"] if isinstance(nb.get("metadata"), dict) else {}
     ident = meta.get("ldkit") if isinstance(meta.get("ldkit"), dict) else None
+    if (ident is None or "records" not in ident) and raw is not None:
+        return hashlib.sha256(b"raw\0" + raw).hexdigest()
     if ident is None or "records" not in ident:
         view = nb
     else:

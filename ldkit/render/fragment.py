@@ -186,6 +186,13 @@ class RenderPool:
     def __init__(self, workers: int) -> None:
         self.workers = max(1, workers)
         self.executor: Any = None
+        self.early: dict[str, Any] = {}  # render key -> future, for jobs started before render_all saw them
+
+    def prefetch(self, job: RenderJob, cache_dir: Path) -> None:
+        """Start rendering `job` now, while the caller is still reading the rest of the week (the caller checked
+        that the cache lacks it and that it may be rendered); render_all then waits for it like any other."""
+        if job.key not in self.early:
+            self.early[job.key] = self.start().submit(_render_into_cache, job, cache_dir)
 
     def start(self) -> Any:
         if self.executor is None:
@@ -204,10 +211,18 @@ class RenderPool:
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None
+        self.early.clear()
 
 
 def _ready() -> None:
     return None
+
+
+def _size(job: RenderJob) -> int:
+    try:
+        return job.path.stat().st_size
+    except OSError:
+        return 0
 
 
 def render_all(jobs: list[RenderJob], cache: FragmentCache, workers: int, rebuild: bool = False,
@@ -216,8 +231,9 @@ def render_all(jobs: list[RenderJob], cache: FragmentCache, workers: int, rebuil
     """Render what the cache lacks in worker processes; `meanwhile` runs in this process as they work."""
     done: dict[str, Rendered] = {}
     todo: list[RenderJob] = []
+    early = pool.early if pool is not None else {}
     for job in jobs:
-        hit = None if rebuild else cache.get(job.key)
+        hit = None if rebuild or job.key in early else cache.get(job.key)
         if hit is not None:
             done[job.key] = Rendered(job.key, job.path, hit, cached=True)
             if progress:
@@ -244,7 +260,10 @@ def render_all(jobs: list[RenderJob], cache: FragmentCache, workers: int, rebuil
     pool = pool or RenderPool(min(workers, len(unique)))
     try:
         executor = pool.start()
-        futures = [executor.submit(_render_into_cache, job, cache.folder) for job in unique]
+        # the largest first: the last to finish is then a small one, and no worker idles while one renders a
+        # big notebook alone at the end (real collections mix 5 KB and 4 MB notebooks)
+        futures = [early.pop(job.key) if job.key in early else executor.submit(_render_into_cache, job, cache.folder)
+                   for job in sorted(unique, key=_size, reverse=True)]
         if meanwhile:
             meanwhile()
         for future in as_completed(futures):

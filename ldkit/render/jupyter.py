@@ -3,7 +3,8 @@
 The versions are pinned in pyproject.toml (nbconvert, nbclient, jupyter_client, nbformat, papermill: each below its
 next major); tests/test_jupyter.py checks that each private name used here still exists with the shape relied on.
 - the fragment exporter: nbconvert's HTMLExporter with ldkit's filters, re-doing `from_notebook_node` without the
-  BeautifulSoup pass (private `_init_resources`, `_language`);
+  BeautifulSoup pass, the deep copies and the validation (private `_init_resources`, `_preprocessors`, `_language`;
+  public `template`, `raw_mimetypes`, `output_mimetype` and the `exclude_*` traits);
 - the kernel manager: jupyter_client's AsyncKernelManager with a shorter shutdown and the kernel's pid noted
   (private `_async_post_start_kernel`), so a whole-notebook limit can stop it;
 - `rejoin_lines` from nbformat.v4.rwbase (lists of lines -> strings, as nbformat's reader does);
@@ -24,26 +25,49 @@ def fragment_exporter(markdown2html: Callable[..., str], highlight_html: Callabl
     pass (nh3 sanitizes the whole fragment once), and no closing BeautifulSoup pass (it only adds alt text and
     tabindex, and nh3 re-parses the fragment anyway)."""
     from nbconvert import HTMLExporter
-    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.strings import strip_files_prefix
     from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
     class FragmentExporter(HTMLExporter):
         def default_filters(self) -> Any:
             for name, function in super().default_filters():
-                if name not in ("markdown2html", "clean_html", "highlight_code"):
+                if name not in ("markdown2html", "clean_html", "highlight_code", "strip_files_prefix"):
                     yield name, function
             yield "markdown2html", markdown2html
             yield "clean_html", lambda html: html
             yield "highlight_code", lambda source, language=None, metadata=None: highlight_html(
                 source, language or self._language, metadata)
+            # both of its patterns need "files/" in the text: without it, the same text back (no two regex scans
+            # of every markdown cell)
+            yield "strip_files_prefix", lambda text: strip_files_prefix(text) if "files/" in text else text
 
         def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
+            """TemplateExporter.from_notebook_node and Exporter's under it, without their two deep copies of the
+            notebook, the schema normalisation and the validation after the preprocessors: the node is the
+            renderer's own (read from bytes for this render, prepared by ldkit) — a sixth of a real render."""
             langinfo = nb.metadata.get("language_info", {})
             self._language = langinfo.get("pygments_lexer", langinfo.get("name", None)) or "ipython3"
             resources = self._init_resources(resources)
             self.register_filter("filter_data_type", WidgetsDataTypeFilter(
                 notebook_metadata=nb.metadata, parent=self, resources=resources))
-            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            if "language" in nb["metadata"]:
+                resources["language"] = nb["metadata"]["language"].lower()
+            for preprocessor in self._preprocessors:
+                if type(preprocessor).__name__ == "CSSHTMLHeaderPreprocessor":
+                    continue  # it only makes resources["inlining"], the stylesheet of a full page: basic has none
+                nb, resources = preprocessor(nb, resources)
+            resources.setdefault("raw_mimetypes", self.raw_mimetypes)
+            resources.setdefault("output_mimetype", self.output_mimetype)
+            resources["global_content_filter"] = {
+                "include_code": not self.exclude_code_cell, "include_markdown": not self.exclude_markdown,
+                "include_raw": not self.exclude_raw, "include_unknown": not self.exclude_unknown,
+                "include_input": not self.exclude_input, "include_output": not self.exclude_output,
+                "include_output_stdin": not self.exclude_output_stdin,
+                "include_input_prompt": not self.exclude_input_prompt,
+                "include_output_prompt": not self.exclude_output_prompt,
+                "no_prompt": self.exclude_input_prompt and self.exclude_output_prompt,
+            }
+            return self.template.render(nb=nb, resources=resources).lstrip("\r\n"), resources
 
     return FragmentExporter(template_name="basic", exclude_input_prompt=True, exclude_output_prompt=True,
                             exclude_anchor_links=True, optimistic_validation=True)
@@ -76,9 +100,11 @@ def rejoin_lines(node: Any) -> Any:
 
 
 # Modules nbconvert imports at import time that rendering never uses: nbclient and jupyter_client (to execute),
-# bs4 (for a pass ldkit skips), bleach (its sanitizer is off: nh3 is the one). ~0.15 s of a worker's start.
+# bs4 (for a pass ldkit skips), bleach (its sanitizer is off: nh3 is the one), jsonschema (nbformat's validation,
+# which the fragment exporter does not run: ~0.12 s with its specifications) and tornado (nbconvert's "serve"
+# post-processor, already optional there: a stand-in without it reads as not installed). ~0.3 s of a worker's start.
 _UNUSED_BY_RENDERING = ("nbclient", "nbclient.client", "nbclient.exceptions", "jupyter_client",
-                        "jupyter_client.manager", "bs4", "bleach")
+                        "jupyter_client.manager", "bs4", "bleach", "jsonschema", "jsonschema.exceptions", "tornado")
 
 
 def _stand_ins() -> dict[str, dict[str, object]]:
@@ -98,6 +124,13 @@ def _stand_ins() -> dict[str, dict[str, object]]:
     class CellExecutionError(Exception):
         pass
 
+    class ValidationError(Exception):  # nbformat subclasses it at import time
+        pass
+
+    class Validator:  # what nbformat would validate with: never, in a render worker
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            unavailable()
+
     return {
         "nbclient": {"NotebookClient": NotebookClient, "execute": unavailable},
         "nbclient.client": {"NotebookClient": NotebookClient, "execute": unavailable},
@@ -107,6 +140,9 @@ def _stand_ins() -> dict[str, dict[str, object]]:
         "bs4": {"BeautifulSoup": unavailable},
         "bleach": {"ALLOWED_TAGS": frozenset(), "ALLOWED_ATTRIBUTES": {}, "ALLOWED_STYLES": frozenset(),
                    "clean": unavailable},
+        "jsonschema": {"Draft4Validator": Validator, "ValidationError": ValidationError},
+        "jsonschema.exceptions": {"ValidationError": ValidationError, "ErrorTree": dict},
+        "tornado": {},
     }
 
 

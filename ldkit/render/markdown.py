@@ -121,10 +121,17 @@ def render(text: str, *, escape: bool, attachments: dict[str, Any] | None = None
     """Markdown -> HTML (not yet sanitized). One parser per escape mode is kept; attachments get their own."""
     if attachments:
         return str(_markdown(escape, attachments)(text or ""))
+    return _render(text or "", escape)
+
+
+@lru_cache(maxsize=2048)
+def _render(text: str, escape: bool) -> str:
+    """The same text gives the same HTML (no attachments): a collection's repeated cells (a book's header and
+    navigation in every chapter) are parsed once per worker."""
     parser = _parsers.get(escape)
     if parser is None:
         parser = _parsers[escape] = _markdown(escape, None)
-    return str(parser(text or ""))
+    return str(parser(text))
 
 
 _MARKUP = re.compile(r"[\\`*_#\[\]<>!$|~&=+\-\n]|^\s*\d+[.)]|https?:|www\.|@")

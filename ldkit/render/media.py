@@ -14,6 +14,7 @@ import html
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -67,6 +68,14 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
+def _real(path: str) -> str:
+    """Path.resolve's answer (os.path.realpath: an lstat per component), once per path and process: a book's
+    navigation links name the same notebooks in every chapter. What is then read is this resolved path, never
+    the link again, so a link changed meanwhile cannot lead outside the workspace."""
+    return os.path.realpath(path)
+
+
 def _resolve(url: str, place: Place) -> tuple[Path | None, str]:
     """The file a relative URL names, or None and why it is not read."""
     parsed = urlparse(url)
@@ -74,8 +83,8 @@ def _resolve(url: str, place: Place) -> tuple[Path | None, str]:
     if not relative or relative.startswith("/"):
         return None, "an absolute path"
     try:
-        target = (place.folder / relative).resolve()
-    except (OSError, RuntimeError):
+        target = Path(_real(str(place.folder / relative)))
+    except (OSError, RuntimeError, ValueError):
         return None, "a path that cannot be resolved"
     if not inside(target, place.root):
         return None, "outside the workspace"

@@ -1,0 +1,50 @@
+"""The combined-alternation lexer gives exactly Pygments' tokens (it only runs the same rules faster)."""
+import pytest
+from pygments import highlight
+from pygments.lexers import get_lexer_by_name
+
+from ldkit.render import highlight as hl
+
+PYTHON = '''%matplotlib inline
+!pip install numpy
+np.linspace?
+@decorator(arg=1)
+class Model(nn.Module):
+    """Doc with 'quotes' and {braces}."""
+    def forward(self, x: int = 0x1F, *args, **kw) -> "Tensor":
+        s = f"{x!r:>10} and {{literal}} {kw['a']}" + rb'\\x00' + Rf"{x}" + u'ü'
+        return [i ** 2 for i in range(10) if i not in (1, 2) and i is not None]  # comment
+lambda: print(1.5e-3j, 1_000, ...)
+async def f():
+    await g()
+x = """multi
+line""" ; match x:
+    case [a, *_]: pass
+if (unclosed
+'''
+
+
+@pytest.mark.parametrize("language, source", [
+    ("ipython3", PYTHON),
+    ("python", PYTHON),
+    ("bash", 'for f in *.ipynb; do echo "$f" $(wc -c < "$f"); done # done\nexport PATH=$HOME/bin:$PATH\n'),
+    ("json", '{"a": [1, 2.5, true, null, "x\\"y"]}\n'),
+    ("r", 'df <- read.csv("x.csv")\nsummary(df$col) # note\n'),
+    ("sql", "SELECT a, count(*) FROM t WHERE b = 'x' GROUP BY a;\n"),
+])
+def test_the_same_html_as_pygments(language, source):
+    fast = hl.fast_lexer(language)
+    plain = type(fast)() if language in ("ipython3", "python") else get_lexer_by_name(language)
+    assert highlight(source, fast, hl.formatter()) == highlight(source, plain, hl.formatter())
+
+
+def test_the_python_lexer_is_combined():
+    assert "get_tokens_unprocessed" in vars(hl.fast_lexer("ipython3"))  # else the speed-up silently went away
+    assert "get_tokens_unprocessed" not in vars(hl.plain_lexer("ipython3"))
+
+
+def test_a_process_switches_to_the_combined_lexer_after_enough_code(monkeypatch):
+    monkeypatch.setattr(hl, "_volume", 0)
+    assert hl.lexer("python") is hl.plain_lexer("python")
+    monkeypatch.setattr(hl, "_volume", hl.FAST_AFTER)
+    assert hl.lexer("python") is hl.fast_lexer("python")
