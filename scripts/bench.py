@@ -978,7 +978,8 @@ def main() -> None:
     parser.add_argument("--json", dest="json_out", help="also write the figures to this JSON file")
     parser.add_argument("--scale", type=int, action="append", metavar="N",
                         help="a company of N workbooks (N/52 people x 52 weeks, 40 teams): search, site, status, "
-                             "stats, export, a 100,000-member roster, peak memory (repeatable; runs only these)")
+                             "stats, export, a 100,000-member roster, peak memory (repeatable; runs only these, "
+                             "and the --only ones if given: scripts/bench --scale 52000 --only render)")
     args = parser.parse_args()
     results = []
     if args.scale:
@@ -990,9 +991,10 @@ def main() -> None:
             with tempfile.TemporaryDirectory(prefix=f"ldkit-bench-scale-{n}-") as tmp:
                 print(f"scale {n}:")
                 results.extend(bench_scale(Path(tmp), n))
-        if args.json_out:
-            Path(args.json_out).write_text(json.dumps(results, indent=2))
-        return
+        if not args.only:  # --scale alone runs only the company; with --only NAME, those too, in the same run
+            if args.json_out:
+                Path(args.json_out).write_text(json.dumps(results, indent=2))
+            return
     print(f"ldkit bench on {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, median of {args.runs} runs")
     for name in args.only or list(BENCHES):
         with tempfile.TemporaryDirectory(prefix=f"ldkit-bench-{name}-") as tmp:

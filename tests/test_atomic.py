@@ -114,3 +114,26 @@ def test_stamp_tree_says_what_an_os_walk_of_every_file_says(tmp_path):
     got = hashlib.sha256()
     stamp_tree(got, tmp_path)
     assert got.hexdigest() == expected.hexdigest()
+
+
+def test_stamp_tree_leaves_out_the_folders_it_is_told_to(tmp_path):
+    """ldkit's code stamp skips __pycache__: a first run writing bytecode must not look like new code to the next."""
+    import hashlib
+
+    from ldkit.core.files import stamp_tree
+    from ldkit.site.build import CODE_SKIP
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "mod.py").write_text("x = 1\n")
+
+    def stamp() -> str:
+        got = hashlib.sha256()
+        stamp_tree(got, tmp_path, skip=CODE_SKIP)
+        return got.hexdigest()
+
+    before = stamp()
+    (tmp_path / "pkg" / "__pycache__").mkdir()
+    (tmp_path / "pkg" / "__pycache__" / "mod.cpython-311.pyc").write_bytes(b"\0" * 16)
+    assert stamp() == before
+    (tmp_path / "pkg" / "mod.py").write_text("x = 22\n")  # the code itself still counts
+    assert stamp() != before

@@ -191,12 +191,13 @@ def _fsync_folder(folder: Path) -> None:
 
 
 
-def stamp_tree(digest: Any, folder: Path) -> None:
+def stamp_tree(digest: Any, folder: Path, skip: frozenset[str] = frozenset()) -> None:
     """Feed `digest` (a hashlib object) the path, size and mtime of every file below `folder`, in a fixed order:
     one stat per file says whether anything under it changed (the read caches of the site and the ledger).
 
     The order and bytes are os.walk's (files of a folder sorted, then its sub-folders sorted; links to folders not
-    followed), read with one scandir per folder: "nothing changed" costs little more than the stats themselves."""
+    followed), read with one scandir per folder: "nothing changed" costs little more than the stats themselves.
+    Folders named in `skip` are left out (ldkit's own `__pycache__`: Python rewrites it, the code is the same)."""
     def walk(here: str) -> None:
         try:
             with os.scandir(here) as found:
@@ -211,7 +212,7 @@ def stamp_tree(digest: Any, folder: Path) -> None:
                 is_dir = False
             if not is_dir:
                 files.append(entry.name)
-            elif not entry.is_symlink():
+            elif not entry.is_symlink() and entry.name not in skip:
                 dirs.append(entry.name)
         lines = []
         for name in sorted(files):

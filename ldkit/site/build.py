@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # the rest is imported when a build is needed: "nothing chang
     from ldkit.site.slices import Slice, SliceStore
 
 SITE_VERSION = 2  # 2: each page's key in the manifest (pages), and the history's
+CODE_SKIP = frozenset({"__pycache__"})  # what the stamp of ldkit's own code leaves out
 MANIFEST = ".ldkit-site.json"
 
 
@@ -241,7 +242,8 @@ def _inputs(workspace: Workspace, folder: Path, weeks: list[Week]) -> Inputs:
         with contextlib.suppress(OSError):
             digest.update(workspace.config_file.read_bytes())
     code = hashlib.sha256()
-    stamp_tree(code, Path(__file__).resolve().parent.parent)
+    # the code, not its bytecode: a first run writing __pycache__ must not make the next build read every week again
+    stamp_tree(code, Path(__file__).resolve().parent.parent, skip=CODE_SKIP)
     digest.update(code.digest())
     stamps: dict[str, str] = {}
     top = workspace.workbooks
