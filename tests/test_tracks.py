@@ -54,6 +54,21 @@ def test_a_private_workbook_hands_nothing_on(ws, run, new_workbook):
     assert "carry_over" not in identity(new_workbook("blank", "After", "--week", "2026-W49"))
 
 
+def test_continuing_a_private_workbook_is_refused_and_its_title_reaches_no_page(ws, run, new_workbook):
+    secret = new_workbook("blank", "Eve ZEBRA-PRIVATE-4417", "--week", "2026-W48")
+    run("log", "outcome", secret, "--summary", "s", "--next", "n", "--private")
+    before = snapshot(ws.root)
+    result = run("new", "blank", "--title", "Open week", "--week", "2026-W49", "--continue", secret, code=2)
+    assert "that workbook is private, and a private workbook hands nothing on" in result.stderr
+    assert "--track NAME" in result.stderr and "ZEBRA" not in result.stderr
+    assert snapshot(ws.root) == before
+    run("new", "blank", "--title", "Open week", "--week", "2026-W49", "--track", "My own name")
+    run("site")
+    for page in (ws.root / "site").rglob("*"):
+        if page.is_file():
+            assert b"ZEBRA" not in page.read_bytes(), page
+
+
 @pytest.mark.parametrize("args, message", [
     (["--track", "RL course", "--continue", "{last}"], "--track and --continue do not go together"),
     (["--continue", "{last}", "--week", "2026-W48"], "it is not from an earlier week than 2026-W48"),

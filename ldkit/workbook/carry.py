@@ -87,6 +87,10 @@ def continuing(workspace: Workspace, author: str, week: Week, track: str | None 
                              hint="continue one of your own workbooks")
         if parse_week(str(previous.identity.get("week") or "")) >= week:
             raise InputError(f"--continue {path}: it is not from an earlier week than {week}")
+        if workbook_private(previous):  # its track's name or its title would name the new, shared workbook's track
+            raise InputError(f"--continue {path}: that workbook is private, and a private workbook hands nothing on "
+                             "(its track and title would show on the shared pages)",
+                             hint="start a track of your own here instead: --track NAME (without --continue)")
         fields["track"] = track_of(previous.identity) or track_named(str(previous.identity.get("title") or path.stem))
         fields["continues"] = previous.id
     else:
