@@ -124,13 +124,14 @@ def test_the_index_shows_the_hand_counted_figures_in_counts_only(eve, run):
                                               "0 of 4"]
     assert "Participation is rising: 0% took part in the earlier half of the last 8 learning days, 44% in the " \
            "later half." in words
-    # used for work: ada's "most" and eve's private "some", of 6 outcomes
-    assert "2 of 6 outcomes said the day was pulled into work (some or most) — 33%." in words
-    assert found.rows[1][2] == "2 of 2"
-    # leaking: ada's W46 outcome the evening before, ada's and eve's W49 plans on the Tuesday; 14 saves in all
-    assert "3 of 14 saves of plans and outcomes were made on another day than the learning day" in words
-    assert "— 21%." in words and "1 outcome logged hours before its learning day had come." in words
-    assert (found.rows[1][3], found.rows[4][3], found.rows[4][4]) == ("2 of 5", "1 of 3", "1")
+    # used for work: ada's "most", of 5 outcomes (eve's private "some" counts as taking part, and says nothing more)
+    assert "1 of 5 outcomes said the day was pulled into work (some or most) — 20%." in words
+    assert found.rows[1][2] == "1 of 1"
+    # leaking: ada's W46 outcome the evening before, ada's W49 plan on the Tuesday; 12 saves in all (eve's private
+    # plan on the Tuesday is not told)
+    assert "2 of 12 saves of plans and outcomes were made on another day than the learning day" in words
+    assert "— 17%." in words and "1 outcome logged hours before its learning day had come." in words
+    assert (found.rows[1][3], found.rows[4][3], found.rows[4][4]) == ("1 of 3", "1 of 3", "1")
     # fading, as an invitation: bob planned without an outcome, chen has had no workbook, 3 learning days running
     assert "1 person hasn't had a Learning Day for 3 weeks — invite them back." in words
     assert "1 person planned but wrote no outcome 3 learning days running — ask how it is going" in words
@@ -155,7 +156,7 @@ def test_team_pages_show_their_own_teams_figures(company, run):
     assert "1 person planned but wrote no outcome" in north and "hasn't had a Learning Day" not in north
     south = section(root / "teams" / "south" / "index.html").words
     assert "1 person hasn't had a Learning Day for 3 weeks — invite them back." in south
-    assert "1 of 2 outcomes said the day was pulled into work" in south  # eve's, counted though private
+    assert "0 of 1 outcome said the day was pulled into work" in south  # chen's: eve's private one tells nothing
     # the whole company on the index, as without teams
     same_as_stats(section(root / "index.html"), json.loads(run("stats", "--health", "--json").stdout))
 
@@ -169,9 +170,9 @@ def test_the_teams_table_has_each_teams_line(company, run):
     assert ('<span class="ld-nowrap">took part lately: 62%, rising</span><br><span class="ld-nowrap">pulled into work: '
             '25%</span><br><span class="ld-nowrap">saved on another day: 18%</span><br><span class="ld-nowrap">1 to '
             'invite back</span>') in teams
-    # south: chen's W46 outcome (no plan) and eve's W49 plan on the Tuesday and outcome ("some") on the day
-    assert "took part lately: 25%, rising" in teams and "pulled into work: 50%" in teams
-    assert "saved on another day: 33%" in teams
+    # south: chen's W46 outcome (no plan), on the day; eve's private W49 counts as taking part and tells nothing more
+    assert "took part lately: 25%, rising" in teams and "pulled into work: 0%" in teams
+    assert "saved on another day: 0%" in teams
     lines = re.findall(r'<td class="ld-health-line">(.*?)</td>', teams)
     assert len(lines) == 2
     for line in lines:

@@ -21,6 +21,7 @@ from ldkit.core.workspace import Workspace
 from ldkit.ledger.stats import WeekData, read_week, week_off
 from ldkit.ledger.team import team_of
 from ldkit.ledger.totals import week_totals
+from ldkit.records.privacy import workbook_private
 from ldkit.records.scan import scan
 
 WINDOW = 8  # learning days looked at
@@ -154,7 +155,9 @@ def health(workspace: Workspace, until: Week, today: dt.date | None = None,
 
     `weeks` holds weeks already read — (workbooks, their WeekData), as the site collected them for the whole
     workspace — so nothing is read twice; a team's view (Workspace.for_team) keeps its own members' only. A week
-    not in it is read here."""
+    not in it is read here. A private workbook counts as taking part, as everywhere, but what its records tell (pulled
+    into work, when it was saved) is left out: a team's row of one or two people would tell a private outcome's
+    answers, on the pages and here alike (one set of figures)."""
     today = today or dt.date.today()
     zones = zones_of(workspace)
     report = Health(str(until))
@@ -168,6 +171,8 @@ def health(workspace: Workspace, until: Week, today: dt.date | None = None,
         team = team_of(workspace, week, data.people)
         row = DayHealth(str(week), day.isoformat(), team=len(team), took_part=len(data.totals.took_part))
         for wb in workbooks:
+            if workbook_private(wb):
+                continue
             zone = zones.get(wb.author, dt.timezone.utc)
             outcome = wb.records.outcome
             if outcome is not None:
