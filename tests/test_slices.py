@@ -136,3 +136,28 @@ def test_an_entry_goes_to_json_as_asdict_would_and_comes_back_the_same():
     assert raw == json.loads(json.dumps({"author": "alice", "week": "2026-W48", "name": "Alice", "view": asdict(view)}))
     back = entry_from(raw, digest_of(raw))
     assert back.view == view and (back.author, back.week, back.name) == ("alice", "2026-W48", "Alice")
+
+
+def test_a_renamed_member_is_renamed_on_the_week_pages_too(ws, run, team, tmp_path):  # noqa: F811
+    """A week page names its members (the roster's names): a roster edit makes it again, as a full rebuild would."""
+    run("site", "--quiet")
+    run("team", "add", "alice", "--name", "Alice Renamed-Q7")
+    run("site", "--quiet")
+    assert "Alice Renamed-Q7" in (ws.root / "site" / "weeks" / "2026-W47" / "index.html").read_text()
+    assert files(ws.root / "site") == rebuilt_whole(run, tmp_path)
+
+
+def test_a_change_before_since_reaches_the_health_section(ws, run, team, new_workbook, tmp_path):  # noqa: F811
+    """`site --since` still shows the health of the 8 learning days up to its last week: a week before --since
+    that changes must make the index again, though no week of the site changed."""
+    first, last = WEEKS[1], WEEKS[-1]
+    run("site", "--quiet", "--since", first, "--until", last)
+    before = (ws.root / "site" / "index.html").read_text()
+    early = new_workbook("blank", "Early bird", "--week", WEEKS[0], "--author", "carol")
+    run("log", "outcome", early, "--summary", "s", "--hours", "1", "--pulled-into-work", "most")
+    run("site", "--quiet", "--since", first, "--until", last)
+    after = (ws.root / "site" / "index.html").read_text()
+    assert after != before
+    out = tmp_path / "whole"
+    run("site", "--quiet", "--rebuild", "--since", first, "--until", last, "--out", out)
+    assert _MADE_AT.sub(b"", after.encode()) == _MADE_AT.sub(b"", (out / "index.html").read_bytes())

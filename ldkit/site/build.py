@@ -379,7 +379,7 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
             if i + 1 < len(weeks):
                 links.update(next=site_link(here, site_week_path(weeks[i + 1])), next_week=str(weeks[i + 1]))
             team = team_of(workspace, week, piece.authors)
-            fingerprint = _fingerprint(piece, team, recent_print, links)
+            fingerprint = _fingerprint(piece, team, recent_print, links, store.context)
             fingerprints[str(week)] = fingerprint
             page = site_week_path(str(week))
             if not rebuild and old_weeks.get(str(week)) == fingerprint and (folder / page).is_file():
@@ -466,8 +466,16 @@ def _cross_week(workspace: Workspace, folder: Path, staging: Path, weeks: list[W
     from ldkit.site.slices import digest_of
 
     old: dict[str, str] = manifest.get("pages", {}) if isinstance(manifest.get("pages"), dict) else {}
+    # "How the day is going" reads its window's weeks, also those before --since: their folders are part of the key
+    # (the site's own weeks are, through what their slices took for it: _health_facts)
+    from ldkit.ledger.health import WINDOW
+
+    health_until = until or workspace.read_week("held")
+    shown = {str(w) for w in weeks}
+    window = [w for w in (str(health_until.shift(-back)) for back in range(WINDOW)) if w not in shown]
     history_key = digest_of([inputs.code, store.context, today, workspace.settings.site_url, str(workspace.root),
-                             [[str(w), slices[w].history_print] for w in weeks]])
+                             [[str(w), slices[w].history_print] for w in weeks],
+                             [[w, inputs.weeks.get(w, "")] for w in window]])
     if not rebuild and manifest.get("history") == history_key and old and \
             all((folder / path).is_file() for path in old):
         for path in old:
@@ -589,12 +597,14 @@ def _carry(source: Path, target: Path) -> None:
             raise WriteError(f"cannot write {target}: {exc.strerror}") from None
 
 
-def _fingerprint(piece: Slice, team: list[str], recent_print: str, links: dict[str, str]) -> str:
-    """Everything a week's page shows, so an unchanged week keeps its page."""
+def _fingerprint(piece: Slice, team: list[str], recent_print: str, links: dict[str, str], context: str) -> str:
+    """Everything a week's page shows, so an unchanged week keeps its page; `context` (the settings, the roster)
+    because the page shows members' names, the site's address and the learning day."""
     from ldkit.site.slices import digest_of
 
     return digest_of({"entries": piece.page_print, "skipped": piece.data.skipped, "team": team,
-                      "recent": recent_print, "links": links, "site": SITE_VERSION, "ldkit": __version__})
+                      "recent": recent_print, "links": links, "site": SITE_VERSION, "ldkit": __version__,
+                      "context": context})
 
 
 def _read_manifest(folder: Path) -> dict[str, Any]:
