@@ -102,6 +102,7 @@ def test_the_kept_previous_site_is_built_into_and_nothing_stale_of_it_is_publish
     run("site", "--quiet")
     run("log", "outcome", team[("chen", "2026-W47")], "--summary", "Chen wrote one.", "--hours", "1")
     run("site", "--quiet")
+    run("site", "--quiet", "--rebuild")  # now the first site is kept, to be built into next
     spares = list((ws.root / ".ldkit-cache").glob("site-spare-*"))
     assert len(spares) == 1 and (spares[0] / "index.html").is_file()  # the previous site, kept
     ghost = spares[0] / "people" / "ghost" / "index.html"
@@ -161,3 +162,23 @@ def test_a_change_before_since_reaches_the_health_section(ws, run, team, new_wor
     out = tmp_path / "whole"
     run("site", "--quiet", "--rebuild", "--since", first, "--until", last, "--out", out)
     assert _MADE_AT.sub(b"", after.encode()) == _MADE_AT.sub(b"", (out / "index.html").read_bytes())
+
+
+def test_a_link_planted_in_the_kept_site_takes_no_page_out_of_the_site(ws, run, team, tmp_path):  # noqa: F811
+    """The previous site kept in the cache is the next build's staging; a link planted in it (the cache is any
+    user's to write) must not carry pages elsewhere: the build starts from a new folder instead."""
+    run("site", "--quiet")
+    run("site", "--quiet", "--rebuild")  # now the first site is kept, to be built into next
+    spares = list((ws.root / ".ldkit-cache").glob("site-spare-*"))
+    assert len(spares) == 1 and (spares[0] / "people").is_dir()
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    import shutil
+
+    shutil.rmtree(spares[0] / "people")
+    (spares[0] / "people").symlink_to(victim, target_is_directory=True)
+    run("site", "--quiet", "--rebuild")
+    assert list(victim.iterdir()) == []
+    site = ws.root / "site"
+    assert not (site / "people").is_symlink() and (site / "people" / "alice" / "index.html").is_file()
+    assert files(site) == rebuilt_whole(run, tmp_path)

@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -123,6 +124,8 @@ def _staging(folder: Path, spare: Path | None) -> tuple[Path, bool]:
     else a new one."""
     import secrets
 
+    if spare is not None and spare.is_dir() and not _trusted(spare):
+        shutil.rmtree(spare, ignore_errors=True)  # someone else's, or links planted in it: start from a new folder
     if spare is not None and spare.is_dir():
         staging = folder.parent / f"{_staging_prefix(folder)}{secrets.token_hex(4)}"
         try:
@@ -134,6 +137,24 @@ def _staging(folder: Path, spare: Path | None) -> tuple[Path, bool]:
         return Path(tempfile.mkdtemp(prefix=_staging_prefix(folder), dir=folder.parent)), False
     except OSError as exc:
         raise WriteError(f"cannot write the site into {folder}: {exc.strerror}") from None
+
+
+def _trusted(spare: Path) -> bool:
+    """A kept previous site may be built into only if everything in it is ours and nothing is a link: pages are
+    written through the folders they find, and a link planted in the cache would take them out of the site."""
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    try:
+        info = os.lstat(spare)
+        if stat.S_ISLNK(info.st_mode) or (uid is not None and info.st_uid != uid):
+            return False
+        for here, dirs, files in os.walk(spare):
+            for name in (*dirs, *files):
+                info = os.lstat(os.path.join(here, name))
+                if stat.S_ISLNK(info.st_mode) or (uid is not None and info.st_uid != uid):
+                    return False
+    except OSError:
+        return False
+    return True
 
 
 def _prune(staging: Path) -> None:
