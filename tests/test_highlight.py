@@ -48,3 +48,40 @@ def test_a_process_switches_to_the_combined_lexer_after_enough_code(monkeypatch)
     assert hl.lexer("python") is hl.plain_lexer("python")
     monkeypatch.setattr(hl, "_volume", hl.FAST_AFTER)
     assert hl.lexer("python") is hl.fast_lexer("python")
+
+
+def test_irc_a_verbose_lexer_stays_pygments_own():
+    """A lexer compiled with re.VERBOSE may end a rule in a `# comment`: wrapped in a group it would not compile,
+    so it keeps Pygments' own loop (its render failed once a process had highlighted enough code)."""
+    fast = hl.fast_lexer("irc")
+    assert "get_tokens_unprocessed" not in vars(fast)
+    text = "[12:00] <ada> hi\n"
+    assert highlight(text, fast, hl.formatter()) == highlight(text, get_lexer_by_name("irc"), hl.formatter())
+
+
+def test_every_combined_lexer_compiles_in_every_state():
+    """Each Pygments lexer the fast path takes: every state's alternation compiles (they are compiled lazily, on
+    first entry, so a broken one would fail a render only on the text that reaches it)."""
+    import re
+
+    from pygments.lexers import get_all_lexers, get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    combined = 0
+    for _, aliases, _, _ in get_all_lexers():
+        if not aliases:
+            continue
+        try:
+            lexer = get_lexer_by_name(aliases[0])
+        except ClassNotFound:
+            continue
+        rules = getattr(lexer, "_tokens", None)
+        if not rules:
+            continue
+        plans = {name: hl._combined(state, lexer.flags) for name, state in rules.items()}
+        if any(plan is None for plan in plans.values()):
+            continue
+        combined += 1
+        for pattern, _ in plans.values():  # type: ignore[misc]
+            re.compile(pattern, lexer.flags)
+    assert combined > 300  # most of them: else the speed-up silently went away

@@ -71,6 +71,8 @@ class _Shifted:
 def _combined(rules: list[Any], flags: int) -> tuple[str, dict[int, Any]] | None:
     """One alternation for a state's rules, with a table from the wrapping group's number to the rule; or None
     when a rule cannot sit in an alternation unchanged (back-references, named groups, conditionals)."""
+    if flags & re.VERBOSE:  # a rule may end in a `# comment`, which would swallow the group's closing parenthesis
+        return None
     parts, table, group = [], {}, 1
     for rexmatch, action, new_state in rules:
         compiled = getattr(rexmatch, "__self__", None)
@@ -78,7 +80,7 @@ def _combined(rules: list[Any], flags: int) -> tuple[str, dict[int, Any]] | None
             return None
         pattern = compiled.pattern
         if pattern:
-            if compiled.flags != re.compile(pattern, flags).flags:  # compiled with flags of its own
+            if compiled.flags != re.compile(pattern, flags).flags or compiled.flags & re.VERBOSE:  # flags of its own
                 return None
             leading = _LEADING_FLAGS.match(pattern)
             if leading:  # a global (?i) at its start holds for this rule only: scoped, it means the same
