@@ -110,7 +110,8 @@ def test_stamp_tree_says_what_an_os_walk_of_every_file_says(tmp_path):
         dirs.sort()
         for name in sorted(files):
             info = os.stat(os.path.join(here, name))
-            expected.update(f"{here}/{name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+            expected.update(f"{here}/{name}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\0"
+                            f"{info.st_ctime_ns}\n".encode())
     got = hashlib.sha256()
     stamp_tree(got, tmp_path)
     assert got.hexdigest() == expected.hexdigest()

@@ -120,3 +120,39 @@ def test_a_read_only_cache_without_an_index_still_works(ws, run, two, read_only)
     read_only(ws.cache)
     assert status_of(run) == {"alice": "done", "bob": None}
     assert week_numbers(run)["summarized"] == 1
+
+
+def test_rows_another_ldkit_read_are_not_read_back(ws, run, two, monkeypatch):
+    """The rows hold for the code that read them: after an upgrade (another version, other records code) every
+    workbook is read again, since how records merge or what is private may have changed."""
+    from ldkit.records import index as index_module
+
+    run("digest", "--week", WEEK, "--quiet")
+    with RecordsIndex(index_path(ws.cache)) as index:
+        assert len(index.rows_below(ws.week_folder(WEEK))) == 2
+    monkeypatch.setattr(index_module, "code_stamp", lambda: "another ldkit")
+    with RecordsIndex(index_path(ws.cache)) as index:
+        assert index.rows_below(ws.week_folder(WEEK)) == {}  # dropped, not read
+    assert status_of(run) == {"alice": "done", "bob": None}  # read again, the same answers
+
+
+def test_a_same_size_rewrite_in_the_same_tick_is_still_seen(ws, run, two):
+    """A coarse clock (older kernels, NFS, FAT) can give a rewrite of the same size the same mtime: the stamp has
+    the inode and ctime too, so the index does not answer for the old bytes."""
+    import os
+
+    a, _ = two
+    run("digest", "--week", WEEK, "--quiet")  # the index holds both
+    with RecordsIndex(index_path(ws.cache)) as index:
+        assert str(a) in index.rows_below(ws.week_folder(WEEK))
+    info = os.stat(a)
+    text = a.read_text()
+    swapped = text.replace('"Alpha"', '"Omega"')
+    assert len(swapped) == len(text)
+    tmp = a.with_name(a.name + ".tmp")
+    tmp.write_text(swapped)
+    os.utime(tmp, ns=(info.st_atime_ns, info.st_mtime_ns))  # the same size and mtime, as in one coarse tick
+    os.replace(tmp, a)
+    titles = [e["title"] for p in json.loads(run("status", "--week", WEEK, "--json").stdout)["authors"]
+              for e in p["workbooks"]]
+    assert "Omega" in titles

@@ -221,7 +221,7 @@ def stamp_tree(digest: Any, folder: Path, skip: frozenset[str] = frozenset()) ->
                 info = os.stat(path)
             except OSError:
                 continue
-            lines.append(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n")
+            lines.append(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\0{info.st_ctime_ns}\n")
         if lines:  # one update per folder: the same bytes as one per file
             digest.update("".join(lines).encode("utf-8", "surrogateescape"))
         for name in sorted(dirs):

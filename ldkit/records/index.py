@@ -1,6 +1,7 @@
 """THE records index: what was read of each workbook (identity and merged records), kept in one SQLite file of the
-workspace cache and keyed by the stamp (size and mtime) of its notebook and journal, so a workbook one command read
-is not parsed again by the next: the site, digest, export, stats and status share it.
+workspace cache and keyed by the stamp (size, mtime, inode and ctime) of its notebook and journal, so a workbook one
+command read is not parsed again by the next: the site, digest, export, stats and status share it. The rows hold for
+the code that read them: another ldkit (its version, its records and core code) starts them again.
 
 A row is kept only for a workbook read without a warning (so reading it back needs no check, and warns of
 nothing). The render's extras (the notebook's content hash and the images it embeds) are filled by the readers that
@@ -10,6 +11,7 @@ row is never asked for, and a missing, corrupt, old-version or read-only index i
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import sqlite3
@@ -23,6 +25,22 @@ from ldkit.records.workbook import Workbook
 VERSION = 4  # 3: the digest's own index (records merged again on each read); 4: shared, merged records kept
 TABLE = f"workbooks_v{VERSION}"
 _COLUMNS = "path TEXT PRIMARY KEY, stamp TEXT, data TEXT, sha256 TEXT, files TEXT"
+
+
+def code_stamp() -> str:
+    """What read the rows: ldkit's version and the code that reads, merges and checks a workbook (records, core).
+    An upgrade that changes how records are merged or what is private must not be answered by the old rows."""
+    from ldkit.core import __version__
+
+    digest = hashlib.sha256(__version__.encode("utf-8"))
+    package = Path(__file__).resolve().parent.parent
+    for sub in ("records", "core"):
+        for path in sorted((package / sub).iterdir()):
+            with contextlib.suppress(OSError):
+                if path.is_file() and path.suffix in (".py", ".json"):
+                    info = path.stat()
+                    digest.update(f"{sub}/{path.name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
 
 
 def index_path(cache: Path) -> Path:
@@ -123,16 +141,26 @@ def _open(path: Path) -> sqlite3.Connection | None:
             with contextlib.suppress(OSError):
                 path.unlink()  # corrupt: start a new index
             continue
+        code = code_stamp()
         try:
             db.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} ({_COLUMNS})")
+            db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             db.execute("DROP TABLE IF EXISTS workbooks_v3")  # what an older ldkit kept: never read again
+            kept = db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()
+            if kept is None or kept[0] != code:  # rows another ldkit read: start again
+                db.execute(f"DELETE FROM {TABLE}")
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (code,))
             db.commit()
         except sqlite3.Error:  # read-only: read what is there, keep nothing
             with contextlib.suppress(sqlite3.Error):
                 db.rollback()
         try:
             db.execute(f"SELECT 1 FROM {TABLE} LIMIT 1").fetchall()
+            kept = db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()
         except sqlite3.Error:
+            db.close()
+            return None
+        if kept is None or kept[0] != code:  # read-only, and read by another ldkit: not to be trusted
             db.close()
             return None
         return db

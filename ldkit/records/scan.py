@@ -36,7 +36,9 @@ def _file_stamp(name: str, entry: os.DirEntry[str] | None = None) -> str:
         info = entry.stat() if entry is not None else os.stat(name)
     except OSError:
         return "-"
-    return f"{info.st_size}:{info.st_mtime_ns}"
+    # size and mtime, and the inode and ctime: a rewrite of the same size within the clock's tick (a coarse mtime:
+    # older kernels, NFS, FAT) still changes them (atomic saves make a new inode; any write moves the ctime)
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}:{info.st_ctime_ns}"
 
 
 def notebook_files(folder: Path, root: Path | None = None, outside: list[Problem] | None = None,
