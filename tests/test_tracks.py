@@ -60,9 +60,11 @@ def test_continuing_a_private_workbook_is_refused_and_its_title_reaches_no_page(
     before = snapshot(ws.root)
     result = run("new", "blank", "--title", "Open week", "--week", "2026-W49", "--continue", secret, code=2)
     assert "that workbook is private, and a private workbook hands nothing on" in result.stderr
-    assert "--track NAME" in result.stderr and "ZEBRA" not in result.stderr
+    assert "--continue … --track NAME" in result.stderr and "ZEBRA" not in result.stderr
     assert snapshot(ws.root) == before
-    run("new", "blank", "--title", "Open week", "--week", "2026-W49", "--track", "My own name")
+    on = new_workbook("blank", "Open week", "--week", "2026-W49", "--continue", secret, "--track", "My own name")
+    assert identity(on)["track"] == {"slug": "my-own-name", "name": "My own name"}
+    assert identity(on)["continues"] == identity(secret)["id"] and "carry_over" not in identity(on)
     run("site")
     for page in (ws.root / "site").rglob("*"):
         if page.is_file():

@@ -18,7 +18,7 @@ from ldkit.core.text import display_text
 from ldkit.records.claims import tally
 from ldkit.records.workbook import track_key
 
-Key = tuple[str, str]  # (the metadata's slug, the name folded): what makes two workbooks one track (track_key)
+Key = tuple[str, str]  # (the page's slug, the name folded): what makes two workbooks one track (track_key)
 
 
 @dataclass

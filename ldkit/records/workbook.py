@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.core.errors import ConflictError, NotebookError, RecordError, WriteError
-from ldkit.core.layout import inside, link_target
+from ldkit.core.layout import inside, link_target, url_slug
 from ldkit.records import journal
 from ldkit.records.check import Found, journal_fix
 from ldkit.records.merge import Merged, check_and_merge
@@ -45,9 +45,11 @@ def track_of(identity: dict[str, Any]) -> dict[str, str] | None:
 
 
 def track_key(track: dict[str, str]) -> tuple[str, str]:
-    """Workbooks are one track when slug and name agree (the name without case or extra spaces): the pages and
-    the stats group by this, so "RL course" and "RL-Course!" (one slug) stay two tracks."""
-    return track["slug"], " ".join(track["name"].split()).casefold()
+    """Workbooks are one track when their names agree (without case or extra spaces): the pages and the stats group
+    by this, so "RL course" and "RL-Course!" (one slug) stay two tracks, and one name stays one track whatever slug
+    an older ldkit stored for it (slugs were cut at 40 characters, now 60). First the page's slug, from the name."""
+    name = " ".join(track["name"].split())
+    return url_slug(name), name.casefold()
 
 
 def load_workbook(path: Path, nb: dict[str, Any] | None = None, root: Path | None = None) -> Workbook:

@@ -72,9 +72,6 @@ def last_workbook(workspace: Workspace, author: str, before: Week) -> Workbook |
 def continuing(workspace: Workspace, author: str, week: Week, track: str | None = None,
                continue_from: Path | None = None) -> dict[str, Any]:
     """The identity fields a new workbook of `author` in `week` gets: track, continues, carry_over."""
-    if track and continue_from:
-        raise InputError("--track and --continue do not go together: a continued workbook keeps its track",
-                         hint="ldkit new blank --continue workbooks/2026-W48/ada/rl-course.ipynb")
     fields: dict[str, Any] = {}
     previous: Workbook | None
     if continue_from is not None:
@@ -87,11 +84,16 @@ def continuing(workspace: Workspace, author: str, week: Week, track: str | None 
                              hint="continue one of your own workbooks")
         if parse_week(str(previous.identity.get("week") or "")) >= week:
             raise InputError(f"--continue {path}: it is not from an earlier week than {week}")
-        if workbook_private(previous):  # its track's name or its title would name the new, shared workbook's track
-            raise InputError(f"--continue {path}: that workbook is private, and a private workbook hands nothing on "
-                             "(its track and title would show on the shared pages)",
-                             hint="start a track of your own here instead: --track NAME (without --continue)")
-        fields["track"] = track_of(previous.identity) or track_named(str(previous.identity.get("title") or path.stem))
+        private = workbook_private(previous)
+        if track and not private:
+            raise InputError("--track and --continue do not go together: a continued workbook keeps its track",
+                             hint="ldkit new blank --continue workbooks/2026-W48/ada/rl-course.ipynb")
+        if private and not track:  # its track's name or its title would name the new, shared workbook's track
+            raise InputError(f"--continue {path}: that workbook is private, and a private workbook hands nothing "
+                             "on (its track and title would show on the shared pages)",
+                             hint="name the track yourself: --continue … --track NAME")
+        fields["track"] = track_named(track) if track else \
+            track_of(previous.identity) or track_named(str(previous.identity.get("title") or path.stem))
         fields["continues"] = previous.id
     else:
         previous = last_workbook(workspace, author, week)
