@@ -94,15 +94,18 @@ def test_slack_modal_opens_and_its_submission_is_saved(server, roster, slack_api
     view = json.loads(calls(slack_api, "/api/views.open")[-1].body)["view"]
     view = view if isinstance(view, dict) else json.loads(view)
     assert json.loads(view["private_metadata"])["kind"] == "outcome"
+    assert [b["block_id"] for b in view["blocks"]][-2:] == ["pulled_into_work", "private"]
+    assert [o["value"] for o in view["blocks"][-2]["element"]["options"]] == ["no", "some", "most"]
     bad = post_interaction(server, submission(view, {"summary": "Tactics!", "status": "finished"}))
     assert "status" in bad.json()["errors"]
     good = post_interaction(server, submission(view, {"summary": "Tactics! <!channel> <script>x</script>",
                                                       "status": "stuck", "hours": "4", "links": "javascript:alert(1)",
                                                       "next_steps": "<@U0BOB> `x`", "expenses": "book = 30 EUR",
-                                                      "private": True}))
+                                                      "pulled_into_work": "some", "private": True}))
     assert good.status_code == 200
     outcome = load_workbook(roster.root / "workbooks" / WEEK / "ada" / "learn-lean-4.ipynb").records.outcome["data"]
     assert outcome["status"] == "stuck" and outcome["visibility"] == "private"
+    assert outcome["pulled_into_work"] == "some"  # the organizer's "used for work" answer, as in the notebook form
     assert outcome["expenses"] == [{"item": "book", "amount": 30, "currency": "EUR"}]
     assert outcome["summary"] == "Tactics! <!channel> <script>x</script>"  # saved as typed
     for _ in range(100):

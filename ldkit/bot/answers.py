@@ -27,7 +27,7 @@ from ldkit.records.journal import journal_path
 from ldkit.records.log import log_record
 from ldkit.records.notebook import identity, read_notebook
 from ldkit.records.scan import notebook_files, scan
-from ldkit.records.schema import STATUSES, outcome_data, plan_data
+from ldkit.records.schema import PULLED_INTO_WORK, STATUSES, outcome_data, plan_data
 from ldkit.records.workbook import Workbook
 from ldkit.team.roster import Member
 from ldkit.workbook.carry import carried, offered_goal
@@ -227,7 +227,7 @@ def _plan_data(workspace: Workspace, values: dict[str, Any]) -> dict[str, Any]:
 def _outcome_data(workspace: Workspace, values: dict[str, Any]) -> dict[str, Any]:
     return outcome_data(values.get("summary"), values.get("status") or "done", values.get("hours"),
                         values.get("links"), values.get("next_steps"), values.get("expenses"),
-                        bool(values.get("private")), workspace.settings.currency)
+                        bool(values.get("private")), workspace.settings.currency, values.get("pulled_into_work"))
 
 
 def _start(workspace: Workspace, member: Member, week: Week, goal: str) -> tuple[Path, str]:
@@ -308,7 +308,7 @@ def form_context(workspace: Workspace, member: Member, kind: str | None = None,
             offered_goal(workspace, member.slug, week) if not workbooks else None
     return {"kind": kind, "week": str(week), "categories": list(workspace.settings.categories),
             "workbooks": [(wb.id, _title(wb)) for wb in workbooks], "current": current,
-            "statuses": list(STATUSES), "offered": offered}
+            "statuses": list(STATUSES), "pulled_into_work": list(PULLED_INTO_WORK), "offered": offered}
 
 
 def status_text(workspace: Workspace, member: Member, week: Week, esc: Escape) -> str:

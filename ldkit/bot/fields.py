@@ -61,6 +61,10 @@ def form_fields(context: dict[str, Any]) -> list[Field]:
             Field("next_steps", "Next steps", "textarea", initial=_text(current.get("next_steps"))),
             Field("expenses", "Expenses", "textarea", initial="\n".join(expenses),
                   hint="item = amount currency, one a line"),
+            Field("pulled_into_work", "Pulled into work", "select",
+                  options=tuple((answer, answer) for answer in context.get("pulled_into_work", ())),
+                  initial=_text(current.get("pulled_into_work")),
+                  hint="Did daily work take some of the day? Only the share is shown, to the organizer"),
         ]
     fields.append(Field("private", "Private", "check", options=(("private", "Keep it out of the shared digest"),),
                         initial=private))
