@@ -47,6 +47,7 @@ def check_zone(zone: str, where: str) -> str:
     return zone
 
 
+_PLAIN_KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # a key that is its own slug (core.text's plain slug)
 _EMAIL = re.compile(r"[^@\s\x00-\x1f]+@[^\s\x00-\x1f]*[^@\s\x00-\x1f]")  # one @, not at either end
 
 
@@ -71,8 +72,9 @@ def parse_team(table: object, where: str) -> tuple[Member, ...]:
     emails: dict[str, str] = {}  # email -> the first member with it
     zones: set[str] = set()  # the zones already checked
     known = frozenset(MEMBER_KEYS)
+    plain_slug, plain_email = _PLAIN_KEY.fullmatch, _EMAIL.fullmatch  # the common case, without a call each
     for key, value in table.items():
-        slug = author_slug(str(key))
+        slug = key if len(key) <= 40 and plain_slug(key) else author_slug(str(key))
         if slug != key:
             raise WorkspaceError(f"{where}: team member {key!r} must be written as its slug {slug!r}")
         if not isinstance(value, dict):
@@ -82,19 +84,21 @@ def parse_team(table: object, where: str) -> tuple[Member, ...]:
             unknown = sorted(set(value) - known)
             raise WorkspaceError(f"{where}: team member {key!r} has unknown field {unknown[0]!r}",
                                  hint="known fields: " + ", ".join(MEMBER_KEYS))
-        if not all(isinstance(text, str) for text in value.values()):
-            field = next(f for f in MEMBER_KEYS if f in value and not isinstance(value[f], str))
-            raise WorkspaceError(f"{where}: team member {key!r}: {field} must be a string")
+        for text in value.values():
+            if type(text) is not str:
+                field = next(f for f in MEMBER_KEYS if f in value and not isinstance(value[f], str))
+                raise WorkspaceError(f"{where}: team member {key!r}: {field} must be a string")
         zone = value.get("tz", "")
         if zone and zone not in zones:
             check_zone(zone, f"{where}: team member {key!r}")
             zones.add(zone)
         email = value.get("email", "")
         if email:
-            try:
-                check_email(email, f"{where}: team member {key!r}")
-            except InputError as exc:
-                raise WorkspaceError(exc.message, hint=exc.hint) from None
+            if plain_email(email) is None:  # else surely an address (check_email's first test)
+                try:
+                    check_email(email, f"{where}: team member {key!r}")
+                except InputError as exc:
+                    raise WorkspaceError(exc.message, hint=exc.hint) from None
             twin = emails.setdefault(email.strip().lower(), key)
             if twin != key:
                 raise WorkspaceError(f"{where}: team members {twin!r} and {key!r} have the same email "
