@@ -7,7 +7,7 @@ if TYPE_CHECKING:
     from ldkit.model.history import WeekSummary
 
 
-CHART_WIDTH = 520  # the drawing's units; the page shows it at most this many pixels wide
+CHART_WIDTH = 360  # the drawing's units: about the width of a chart box three to a row, so labels keep their size
 TICK_SPACING = 56  # the fewest units between two week labels ("W53" at 13 px needs about 30)
 
 
