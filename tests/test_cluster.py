@@ -208,3 +208,36 @@ def test_ctrl_c_cancels_the_runs_and_leaves_the_previous_digest_whole(ws, run, n
             time.sleep(0.2)
         assert not any(client.processing().values())  # cancelled, not left running on the cluster
     assert page.read_bytes() == before
+
+
+def test_a_ctrl_c_swallowed_on_its_way_still_stops_the_wait():
+    """Ctrl-C sets a flag as well as raising: a KeyboardInterrupt a library swallows (raised in its callback or
+    finalizer, it is only printed) cannot make the digest wait for every run and exit 0."""
+    import threading
+
+    from ldkit.digest import cluster as module
+
+    flag = threading.Event()
+    previous = module._catch_ctrl_c(flag)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert flag.is_set()
+
+    class Waiting:  # runs still out, none finished
+        def is_empty(self) -> bool:
+            return False
+
+        def has_ready(self) -> bool:
+            return False
+
+    class Distributed:
+        @staticmethod
+        def as_completed(futures):
+            return Waiting()
+
+    with pytest.raises(KeyboardInterrupt):
+        next(module._as_completed(Distributed, [], flag))

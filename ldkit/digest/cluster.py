@@ -9,9 +9,12 @@ Dask reschedules a task whose worker died; Ctrl-C cancels what was submitted. Im
 from __future__ import annotations
 
 import io
+import signal
 import tarfile
 import tempfile
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,7 @@ from ldkit.digest.execute import ExecJob, Executed, folder_files, run_in
 from ldkit.digest.scheduler import check_scheduler, local_workers
 
 CONNECT_TIMEOUT = 15
+POLL = 0.1  # seconds between looks for finished runs (and for Ctrl-C)
 
 
 def _distributed() -> Any:
@@ -103,12 +107,42 @@ def run_packed(task: dict[str, Any]) -> dict[str, Any]:
     return {"key": task["key"], "executed": executed, "failure": failure, "worker": worker}
 
 
+def _catch_ctrl_c(interrupted: threading.Event) -> Any:
+    """Ctrl-C while runs are out on the cluster sets `interrupted` as well as raising KeyboardInterrupt: the
+    exception can be swallowed on its way (raised inside a library's callback or finalizer, it is only printed),
+    the flag cannot, and `_as_completed` looks at it. Returns the handler to put back (None off the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def on_ctrl_c(signum: int, frame: Any) -> None:
+        interrupted.set()
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGINT, on_ctrl_c)
+
+
+def _as_completed(distributed: Any, futures: list[Any], interrupted: threading.Event) -> Iterator[Any]:
+    """The futures as they finish, checking for Ctrl-C between waits of at most POLL seconds."""
+    waiting = distributed.as_completed(futures)
+    while not waiting.is_empty():
+        if interrupted.is_set():
+            raise KeyboardInterrupt
+        if not waiting.has_ready():
+            time.sleep(POLL)
+            continue
+        yield from waiting.next_batch(block=False)
+    if interrupted.is_set():
+        raise KeyboardInterrupt
+
+
 def execute_on_cluster(jobs: list[ExecJob], build: Path, address: str,
                        progress: Callable[[int], None] | None = None) -> dict[str, Executed]:
     """Submit every run; write each executed notebook into the build folder as it comes back."""
     client, cluster = connect(address)
     results: dict[str, Executed] = {}
     futures: list[Any] = []
+    interrupted = threading.Event()
+    previous = _catch_ctrl_c(interrupted)
     try:
         distributed = _distributed()
         workers = client.scheduler_info().get("workers", {})
@@ -117,7 +151,7 @@ def execute_on_cluster(jobs: list[ExecJob], build: Path, address: str,
         unique = list({job.key: job for job in jobs}.values())
         futures = [client.submit(run_packed, pack(job), key=f"ldkit-run-{job.key}", pure=False,
                                  resources=resources) for job in unique]
-        for future in distributed.as_completed(futures):
+        for future in _as_completed(distributed, futures, interrupted):
             answer = future.result()
             folder = Path(build) / answer["key"]
             folder.mkdir(parents=True, exist_ok=True)
@@ -129,7 +163,6 @@ def execute_on_cluster(jobs: list[ExecJob], build: Path, address: str,
             result = folder / "result.json"
             if failure is None:
                 import json
-                import time
 
                 result.write_text(json.dumps({"output": str(output), "failure": None, "finished": time.time(),
                                               "worker": answer["worker"]}))
@@ -142,6 +175,8 @@ def execute_on_cluster(jobs: list[ExecJob], build: Path, address: str,
         client.cancel(futures)
         raise
     finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
         client.close()
         if cluster is not None:
             cluster.close()
