@@ -204,6 +204,18 @@ def abab(mine: list[str], other: list[str], rounds: int, cwd: Path, env: dict, b
     return statistics.median(a), statistics.median(b)
 
 
+def page_against_lab(folder: Path, digest: list[str]) -> tuple[int, int]:
+    """A 20-notebook week's page and nbconvert's default (lab) pages for the same notebooks, in bytes."""
+    small = make_workspace(folder)
+    paths = make_corpus(small, 20)
+    subprocess.run(digest, cwd=small, env={**os.environ, "LDKIT_HOME": str(small)}, check=True, capture_output=True)
+    page = (small / "digests" / "2026-W48" / "index.html").stat().st_size
+    lab = folder.with_name(folder.name + "-lab")
+    subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--output-dir", str(lab), *map(str, paths)],
+                   check=True, capture_output=True)
+    return page, sum(p.stat().st_size for p in lab.glob("*.html"))
+
+
 def bench_digest(base: Path, runs: int) -> list[dict]:
     ws = make_workspace(base)
     paths = make_corpus(ws, 200)
@@ -232,14 +244,7 @@ def bench_digest(base: Path, runs: int) -> list[dict]:
     one = timed(digest, runs, ws, env, before=touch_one)
     results.append(report("digest, one notebook changed vs that nbconvert run", one, reference, "<= 0.02x", 0.02))
     # size: a 20-notebook week against nbconvert's default (lab) pages for the same notebooks
-    small = make_workspace(base / "small")
-    small_paths = make_corpus(small, 20)
-    subprocess.run(digest, cwd=small, env={**os.environ, "LDKIT_HOME": str(small)}, check=True, capture_output=True)
-    page = (small / "digests" / "2026-W48" / "index.html").stat().st_size
-    lab_out = base / "lab-pages"
-    subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--output-dir", str(lab_out),
-                    *map(str, small_paths)], check=True, capture_output=True)
-    lab_total = sum(p.stat().st_size for p in lab_out.glob("*.html"))
+    page, lab_total = page_against_lab(base / "small", digest)
     results.append(report("index.html size for 20 vs nbconvert lab pages", page / 1e6, lab_total / 1e6,
                           "<= 0.3x", 0.3, "MB"))
     return results
@@ -951,14 +956,7 @@ def bench_render(base: Path, runs: int) -> list[dict]:
     warm, cold = pairs(digest, digest + ["--rebuild"], max(3, rounds), ws, env,
                       before_other=lambda c=ws / ".ldkit-cache": shutil.rmtree(c, True))
     results.append(report("synthetic 40: warm digest vs cold digest", warm, cold, "<= 0.10x", 0.10))
-    small = make_workspace(base / "synthetic20")
-    small_paths = make_corpus(small, 20)
-    subprocess.run(digest, cwd=small, env={**os.environ, "LDKIT_HOME": str(small)}, check=True, capture_output=True)
-    page = (small / "digests" / "2026-W48" / "index.html").stat().st_size
-    lab = base / "synthetic20-lab"
-    subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--output-dir", str(lab),
-                    *map(str, small_paths)], check=True, capture_output=True)
-    lab_total = sum(p.stat().st_size for p in lab.glob("*.html"))
+    page, lab_total = page_against_lab(base / "synthetic20", digest)
     results.append(report("synthetic 20: page bytes vs nbconvert lab pages", page / 1e6, lab_total / 1e6,
                           "<= 0.25x", 0.25, "MB"))
     return results
