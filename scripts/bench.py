@@ -364,35 +364,7 @@ def bench_real(base: Path, runs: int) -> dict | None:
     if not sources:
         print("  no real corpus here (fetch one, or set LDKIT_BENCH_CORPUS): skipped")
         return None
-    from ldkit.core.weeks import parse_week
-    from ldkit.core.workspace import find_workspace
-    from ldkit.records.workbook import dump_notebook
-    from ldkit.workbook.scaffold import create_workbook
-    from ldkit.workbook.templates import get_template
-
-    ws_root = make_workspace(base)
-    os.environ["LDKIT_HOME"] = str(ws_root)
-    ws = find_workspace()
-    template = get_template("blank", ws.templates)
-    paths = []
-    for n, source in enumerate(sources):
-        try:
-            nb = json.loads(source.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if nb.get("nbformat") != 4:
-            continue
-        made = create_workbook(ws, template, title=f"{source.stem} {n}", week=parse_week("2026-W48"),
-                               author=source.parent.name.lower()[:30] or "someone")
-        identity = json.loads(made.path.read_text())["metadata"]["ldkit"]
-        nb.setdefault("metadata", {})["ldkit"] = identity
-        nb["metadata"].pop("widgets", None)  # some saved widget states make nbconvert itself fail (KeyError)
-        made.path.write_text(dump_notebook(nb))
-        for extra in source.parent.iterdir():  # figures and data beside the notebooks
-            if extra.is_dir() and not (made.path.parent / extra.name).exists():
-                shutil.copytree(extra, made.path.parent / extra.name, symlinks=True)
-        paths.append(made.path)
-    del os.environ["LDKIT_HOME"]
+    ws_root, paths = _real_workspace(base, sources)
     print(f"  real corpus: {len(paths)} notebooks, {sum(p.stat().st_size for p in paths) / 1e6:.1f} MB")
     env = {"LDKIT_HOME": str(ws_root)}
     digest = [str(BIN / "ldkit"), "digest", "--week", "2026-W48", "--quiet", "--rebuild"]
