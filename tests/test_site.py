@@ -42,6 +42,22 @@ def parse(path: Path) -> Links:
     return links
 
 
+
+def linked(page: Path, root: Path) -> list[tuple[str, str, Path]]:
+    """Each link of `page` inside the site as (href, its file part, the file), each checked: the file exists and
+    holds the anchor named."""
+    found = []
+    for href in parse(page).hrefs:
+        if not internal(href):
+            continue
+        target_text, _, anchor = href.partition("#")
+        target = (page.parent / unquote(target_text)).resolve()
+        assert target.is_file(), f"{page.relative_to(root)} links to missing {href}"
+        if anchor:
+            assert anchor in parse(target).ids, f"{page.relative_to(root)}: no #{anchor} in {target_text}"
+        found.append((href, target_text, target))
+    return found
+
 def internal(href: str) -> bool:
     return not urlparse(href).scheme and not href.startswith(("#", "//"))
 
@@ -96,15 +112,8 @@ def test_every_page_is_safe_linked_and_reachable(ws, run, team):
         assert "default-src 'none'" in html
         for word in SECRETS:
             assert word not in html, (page, word)
-        for href in parse(page).hrefs:
-            if not internal(href):
-                continue
-            target_text, _, anchor = href.partition("#")
-            target = (page.parent / unquote(target_text)).resolve()
-            assert target.is_file(), f"{page.relative_to(root)} links to missing {href}"
+        for href, target_text, target in linked(page, root):
             assert target_text.endswith(("index.html", ".xml")), f"{href} does not name its file"
-            if anchor:
-                assert anchor in parse(target).ids, f"{page.relative_to(root)}: no #{anchor} in {target_text}"
             if target.suffix == ".html":
                 todo.append(target)
     assert reachable == {p.resolve() for p in pages}  # no page is orphaned
