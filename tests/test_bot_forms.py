@@ -98,6 +98,11 @@ def test_slack_modal_opens_and_its_submission_is_saved(server, roster, slack_api
     assert [o["value"] for o in view["blocks"][-2]["element"]["options"]] == ["no", "some", "most"]
     bad = post_interaction(server, submission(view, {"summary": "Tactics!", "status": "finished"}))
     assert "status" in bad.json()["errors"]
+    lines = journal_lines(roster.root)
+    bad = post_interaction(server, submission(view, {"summary": "Tactics!", "status": "done",
+                                                     "pulled_into_work": "all of it"}))  # a forged answer
+    assert "not an answer" in bad.json()["errors"]["pulled_into_work"]
+    assert journal_lines(roster.root) == lines  # nothing saved
     good = post_interaction(server, submission(view, {"summary": "Tactics! <!channel> <script>x</script>",
                                                       "status": "stuck", "hours": "4", "links": "javascript:alert(1)",
                                                       "next_steps": "<@U0BOB> `x`", "expenses": "book = 30 EUR",
