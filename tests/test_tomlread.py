@@ -53,6 +53,8 @@ def test_a_generated_roster_reads_the_same_both_ways():
     'ada = { name = "x" }\nada = { name = "y" }',  # a repeated member
     'ada = { "name":"x" }',
     'ada = {\n name = "x" }',
+    'ada = { name = "x" } bob = { name = "y" }',  # two members on a line: each line is counted once
+    '   # a comment\n  junk',
 ])
 def test_anything_outside_the_subset_is_read_by_tomllib_errors_and_all(line):
     text = _roster(["zed = { tz = \"UTC\" }", line])

@@ -35,7 +35,7 @@ def cached(folder: Path, key: str, settings: Callable[..., Any]) -> Any:
             return None
         values = data["settings"]
         values["categories"] = tuple(values["categories"])
-        values["team"] = tuple(Member(*row) for row in values["team"])
+        values["team"] = tuple(map(Member._make, values["team"]))
         values["teams"] = tuple(Team(*row) for row in values["teams"])
         return settings(**values)
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
@@ -59,8 +59,12 @@ def _rows(settings: Any) -> dict[str, Any]:
     values = {f.name: getattr(settings, f.name) for f in fields(settings)}
     for name in ("team", "teams"):
         if values[name]:
-            row = attrgetter(*(f.name for f in fields(values[name][0])))
-            values[name] = [row(item) for item in values[name]]
+            first = values[name][0]
+            if isinstance(first, tuple):  # a roster Member (a named tuple) is already its row: json writes it so
+                values[name] = list(values[name])
+            else:
+                row = attrgetter(*(f.name for f in fields(first)))
+                values[name] = [row(item) for item in values[name]]
         else:
             values[name] = []
     return values

@@ -22,11 +22,14 @@ _KEY = r"[A-Za-z0-9_-]+"
 _TEXT = r"[^\x00-\x08\x0a-\x1f\x7f"  # what a TOML string or comment may hold: no control character but tab
 _STRING = rf"\"({_TEXT}\"\\]*)\"|'({_TEXT}']*)'"
 _PAIR = re.compile(rf"({_KEY}){_WS}={_WS}(?:{_STRING})")
+_BASIC_PAIR = re.compile(rf"({_KEY}){_WS}={_WS}\"({_TEXT}\"\\]*)\"")
 _PAIR_TEXT = rf"{_KEY}{_WS}={_WS}(?:\"{_TEXT}\"\\]*\"|'{_TEXT}']*')"
 _COMMENT = rf"(?:#{_TEXT}]*)?"
-_MEMBER = re.compile(rf"{_WS}({_KEY}){_WS}={_WS}\{{{_WS}((?:{_PAIR_TEXT}{_WS},{_WS})*{_PAIR_TEXT})?{_WS}\}}{_WS}"
-                     rf"{_COMMENT}\r?")
-_EMPTY = re.compile(rf"{_WS}{_COMMENT}\r?")
+# a member's line and a blank (or comment) line: no part of either can match a newline, and no line is both, so
+# every line is one of them exactly when the two counts add up to the lines
+_MEMBER_LINE = re.compile(rf"^{_WS}({_KEY}){_WS}={_WS}\{{{_WS}((?:{_PAIR_TEXT}{_WS},{_WS})*{_PAIR_TEXT})?{_WS}\}}"
+                          rf"{_WS}{_COMMENT}\r?$", re.MULTILINE)
+_EMPTY_LINE = re.compile(rf"^{_WS}{_COMMENT}\r?$", re.MULTILINE)
 _HEADER = re.compile(rf"^{_WS}\[{_WS}team{_WS}\]{_WS}{_COMMENT}\r?$", re.MULTILINE)
 
 
@@ -44,17 +47,23 @@ def _plain_roster(text: str) -> dict[str, Any] | None:
     tail = text[header.end():]
     if tail.endswith("\r"):
         return None  # a carriage return that ends no line
+    body = tail[1:]
+    lines = body.count("\n") + 1
+    members = _MEMBER_LINE.findall(body)  # (key, inner) of every member line, found in C
+    if len(members) + len(_EMPTY_LINE.findall(body)) != lines:
+        return None  # a line neither a member nor blank: another table, a multi-line value, an escape
     team: dict[str, dict[str, str]] = {}
-    member, empty, pair = _MEMBER.fullmatch, _EMPTY.fullmatch, _PAIR.findall
-    for line in tail[1:].split("\n") if tail else []:
-        found = member(line)
-        if found is None:
-            if empty(line) is None:
-                return None  # another table, a multi-line value, an escape: tomllib reads the file
-            continue
-        key, inner = found.group(1, 2)
-        pairs = pair(inner) if inner else []
-        values = {name: basic or literal for name, basic, literal in pairs}
+    pair, basic = _PAIR.findall, _BASIC_PAIR.findall
+    for key, inner in members:
+        if not inner:
+            pairs: list[Any] = []
+            values: dict[str, str] = {}
+        elif "'" not in inner:  # basic strings only, as `ldkit team add` writes: (name, text) pairs, dict() in C
+            pairs = basic(inner)
+            values = dict(pairs)
+        else:
+            pairs = pair(inner)
+            values = {name: text or literal for name, text, literal in pairs}
         if key in team or len(values) != len(pairs):
             return None  # a repeated key: tomllib says where
         team[key] = values

@@ -54,7 +54,7 @@ def join_workspaces(workspace: Workspace) -> Joined:
         own = load_workspace(where, config)
         for m in own.settings.team:
             if m.slug not in members:
-                members[m.slug] = replace(m, team=team.slug)
+                members[m.slug] = m._replace(team=team.slug)
         for rel, path in _files(own.workbooks).items():
             parts = Path(rel).parts
             if len(parts) >= 2 and parts[1] not in members:  # an author without a roster: on the team they write in
