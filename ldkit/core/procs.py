@@ -23,11 +23,11 @@ def die_with_parent(parent: int, from_main_thread: bool = False) -> None:
     if os.getppid() != parent:  # gone already, between the fork and this call
         os._exit(1)
     if from_main_thread and sys.platform.startswith("linux"):
-        _ask_the_kernel()
+        ask_the_kernel()
     threading.Thread(target=_watch, args=(parent,), name="ldkit-watch-parent", daemon=True).start()
 
 
-def _ask_the_kernel() -> None:
+def ask_the_kernel() -> None:
     """SIGKILL this process when the thread that forked it ends (PR_SET_PDEATHSIG)."""
     try:
         import ctypes

@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 from ldkit.core import __version__
 from ldkit.core.errors import InputError, LdkitError, WriteError
-from ldkit.core.files import atomic_write, atomic_write_chunks, locked, make_folder, stamp_tree
+from ldkit.core.files import atomic_write, atomic_write_chunks, locked, make_folder
 from ldkit.core.layout import SITE_FEED, SITE_INDEX, site_link, site_person_feed, site_week_path
+from ldkit.core.treestamp import stamp_folders, stamp_tree
 from ldkit.core.weeks import Week
 from ldkit.core.workspace import Workspace
 from ldkit.ledger.stats import known_weeks
@@ -272,12 +273,16 @@ def _inputs(workspace: Workspace, folder: Path, weeks: list[Week]) -> Inputs:
         children = sorted(os.scandir(top), key=lambda e: e.name)
     except OSError:
         children = []
+    folders = []
     for child in children:
         with contextlib.suppress(OSError):
             if child.is_dir(follow_symlinks=False):
-                here = hashlib.sha256()
-                stamp_tree(here, Path(child.path))
-                stamps[child.name] = here.hexdigest()
+                folders.append(child)
+    # the week folders' stamps, walked by a process per core for a company's year (core.treestamp)
+    stamps.update(zip((c.name for c in folders), stamp_folders([Path(c.path) for c in folders]), strict=True))
+    for child in children:
+        with contextlib.suppress(OSError):
+            if child.name in stamps:
                 digest.update(f"{child.name}/\0{stamps[child.name]}\n".encode("utf-8", "surrogateescape"))
             else:
                 info = os.stat(child.path)

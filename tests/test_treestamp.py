@@ -1,0 +1,190 @@
+"""core.treestamp: one stat per file says whether a folder changed; a company's weeks are walked by a process per
+core, with the same digests, and no walker outlives the walk."""
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from ldkit.core import treestamp
+from ldkit.core.treestamp import folder_stamp, stamp_folders
+
+
+def test_stamp_tree_says_what_an_os_walk_of_every_file_says(tmp_path):
+    """One stat per file in os.walk's order: the site's and the ledger's caches compare these digests."""
+    import hashlib
+
+    from ldkit.core.treestamp import stamp_tree
+
+    for rel in ("b/2.txt", "b/c/3.txt", "a/1.txt", "top.txt", "b/a.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(rel)
+    (tmp_path / "link").symlink_to(tmp_path / "b", target_is_directory=True)  # not followed
+    expected = hashlib.sha256()
+    for here, dirs, files in os.walk(tmp_path):
+        dirs.sort()
+        for name in sorted(files):
+            info = os.stat(os.path.join(here, name))
+            expected.update(f"{here}/{name}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\0"
+                            f"{info.st_ctime_ns}\n".encode())
+    got = hashlib.sha256()
+    stamp_tree(got, tmp_path)
+    assert got.hexdigest() == expected.hexdigest()
+
+
+def test_stamp_tree_leaves_out_the_folders_it_is_told_to(tmp_path):
+    """ldkit's code stamp skips __pycache__: a first run writing bytecode must not look like new code to the next."""
+    import hashlib
+
+    from ldkit.core.treestamp import stamp_tree
+    from ldkit.site.build import CODE_SKIP
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "mod.py").write_text("x = 1\n")
+
+    def stamp() -> str:
+        got = hashlib.sha256()
+        stamp_tree(got, tmp_path, skip=CODE_SKIP)
+        return got.hexdigest()
+
+    before = stamp()
+    (tmp_path / "pkg" / "__pycache__").mkdir()
+    (tmp_path / "pkg" / "__pycache__" / "mod.cpython-311.pyc").write_bytes(b"\0" * 16)
+    assert stamp() == before
+    (tmp_path / "pkg" / "mod.py").write_text("x = 22\n")  # the code itself still counts
+    assert stamp() != before
+
+
+def _weeks(root, weeks=6, people=5):
+    folders = []
+    for w in range(weeks):
+        week = root / f"2026-W{w + 1:02d}"
+        for p in range(people):
+            (week / f"p{p}").mkdir(parents=True)
+            (week / f"p{p}" / "nb.ipynb").write_text(f"{w}-{p}")
+        folders.append(week)
+    return folders
+
+
+def _children() -> set[int]:
+    """The pids of this process's children still running or unreaped."""
+    import psutil
+
+    return {child.pid for child in psutil.Process().children(recursive=True)}
+
+
+def test_forked_walkers_give_each_folder_the_digest_one_process_gives(tmp_path, monkeypatch):
+    folders = _weeks(tmp_path)
+    forked = []
+    real = treestamp._fork_walker
+    monkeypatch.setattr(treestamp, "_fork_walker", lambda share: forked.append(len(share)) or real(share))
+    before = _children()
+    alone = stamp_folders(folders, processes=1)
+    assert alone == [folder_stamp(f) for f in folders] and forked == []
+    assert stamp_folders(folders, processes=3, parallel_from=0) == alone
+    assert forked == [2, 2]  # two walkers of two weeks each; this process walked the other two
+    assert stamp_folders(folders, processes=8, parallel_from=0) == alone  # more walkers than folders: capped
+    assert forked[2:] == [1] * 5
+    assert _children() == before  # every walker reaped
+    (folders[4] / "p2" / "nb.ipynb").write_text("changed, and longer")
+    again = stamp_folders(folders, processes=3, parallel_from=0)
+    assert [i for i, (a, b) in enumerate(zip(alone, again, strict=True)) if a != b] == [4]
+
+
+def test_a_walker_that_fails_has_its_share_walked_by_the_caller(tmp_path, monkeypatch):
+    """A walker that raises exits non-zero; its folders are walked again here, so the digests stay right."""
+    folders = _weeks(tmp_path)
+    expected = [folder_stamp(f) for f in folders]
+    parent = os.getpid()
+    real = treestamp.folder_stamp
+
+    def only_here(folder, skip=frozenset()):
+        if os.getpid() != parent:
+            raise OSError("a fault in the walker")
+        return real(folder, skip)
+
+    monkeypatch.setattr(treestamp, "folder_stamp", only_here)
+    before = _children()
+    assert stamp_folders(folders, processes=2, parallel_from=0) == expected
+    assert _children() == before
+
+
+def test_one_process_walks_a_small_tree_or_while_other_threads_run(tmp_path, monkeypatch):
+    """No fork for a team's few folders (a fork costs more than their walk), nor with other threads alive (a lock
+    one of them held would stay held in the child)."""
+    folders = _weeks(tmp_path)
+    forks = []
+    monkeypatch.setattr(treestamp, "_fork_walker", lambda share: forks.append(share) or pytest.fail("forked"))
+    expected = [folder_stamp(f) for f in folders]
+    assert stamp_folders(folders, processes=2) == expected  # 30 author folders: below PARALLEL_FROM
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert stamp_folders(folders, processes=2, parallel_from=0) == expected
+    finally:
+        stop.set()
+        other.join()
+    assert forks == []
+
+
+def test_the_subfolder_count_reads_the_link_counts(tmp_path):
+    folders = _weeks(tmp_path, weeks=2, people=3)
+    assert treestamp._subfolders(folders) in (0, 6)  # 6 where link counts say it (ext4); 0 where they do not
+    assert treestamp._subfolders([tmp_path / "missing"]) == 0
+
+
+KILLED = """
+import os, sys, time
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from ldkit.core import treestamp
+
+parent = os.getpid()
+real = treestamp._fork_walker
+
+def announce(share):
+    pid, fd = real(share)
+    print(pid, flush=True)
+    return pid, fd
+
+def slow(folder, skip=frozenset()):
+    if os.getpid() != parent:
+        time.sleep(60)  # a walker still walking when its parent is killed
+    return "x"
+
+treestamp._fork_walker, treestamp.folder_stamp = announce, slow
+treestamp.stamp_folders([Path({a!r}), Path({b!r})], processes=2, parallel_from=0)
+"""
+
+
+def test_a_killed_caller_leaves_no_walker_running(tmp_path):
+    """kill -9 of the command mid-walk: the kernel ends its walkers (PR_SET_PDEATHSIG), none is left behind."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import psutil
+
+    a, b = _weeks(tmp_path, weeks=2, people=1)
+    root = str(Path(treestamp.__file__).resolve().parents[2])
+    proc = subprocess.Popen([sys.executable, "-c", KILLED.format(root=root, a=str(a), b=str(b))],
+                            stdout=subprocess.PIPE, text=True)
+    walker = int(proc.stdout.readline())
+    assert psutil.pid_exists(walker)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(walker).status() == psutil.STATUS_ZOMBIE:
+                break
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.05)
+    else:
+        psutil.Process(walker).kill()  # not left behind by this test either
+        pytest.fail(f"walker {walker} still runs after its parent was killed")
