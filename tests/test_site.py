@@ -245,3 +245,16 @@ def test_an_empty_workspace_gets_a_site_that_says_how_to_start(ws, run):
 def test_since_after_until_is_refused(ws, run):
     result = run("site", "--since", "2026-W48", "--until", "2026-W40", code=2)
     assert "is after --until" in result.stderr
+
+
+def test_a_week_page_made_from_its_slices_views_is_the_page_made_from_its_notebooks(ws, run, team, tmp_path):
+    """A week read now shows the views its slice made (no view made twice); a week read back from its slice makes
+    them from the notebooks. The two pages are the same bytes."""
+    run("site", "--quiet")  # every week read now: each page from its slice's views
+    other = tmp_path / "elsewhere"
+    again = run("site", "--quiet", "--out", str(other))  # slices read back: each page made from the notebooks
+    assert "(3 made again)" in again.stdout
+    for week in WEEKS:
+        from_views = (ws.root / "site" / "weeks" / week / "index.html").read_bytes()
+        assert (other / "weeks" / week / "index.html").read_bytes() == from_views
+    assert "top-5" in (other / "weeks" / "2026-W48" / "index.html").read_text()

@@ -137,15 +137,19 @@ class History:
         return self.weeks[0] if self.weeks else None
 
 
-def history_entries(workspace: Workspace, week: Week, workbooks: list[Any]) -> list[Entry]:
-    """A week's entries in the history: its team-visible workbooks, by author and path."""
+def history_entries(workspace: Workspace, week: Week, workbooks: list[Any],
+                    views: dict[str, WorkbookView] | None = None) -> list[Entry]:
+    """A week's entries in the history: its team-visible workbooks, by author and path. `views` receives each
+    entry's view by its workbook's path (the week's page reuses them)."""
     entries: list[Entry] = []
     name_of = names_of(workspace)
     for wb in sorted(workbooks, key=lambda w: (w.author, str(w.path))):
         if workbook_private(wb):
             continue  # counted (weeks_read's totals), nothing more
-        entries.append(Entry(display_text(wb.author), str(week), workbook_view(workspace, wb),
-                             display_text(name_of(wb.author))))
+        view = workbook_view(workspace, wb)
+        if views is not None:
+            views[str(wb.path)] = view
+        entries.append(Entry(display_text(wb.author), str(week), view, display_text(name_of(wb.author))))
     return entries
 
 

@@ -186,6 +186,21 @@ def recent_weeks(workspace: Workspace, found: Collected) -> dict[str, Any]:
 def workbook_view(workspace: Workspace, wb: Any, rendered: Rendered | None = None,
                   failure: RunFailure | None = None, notes: list[str] | None = None) -> WorkbookView:
     """One workbook as any page shows it, display-safe; a private workbook gives a view with nothing of it."""
+    view = _records_view(workspace, wb)
+    return view if view.private else with_output(view, rendered, failure, notes)
+
+
+def with_output(view: WorkbookView, rendered: Rendered | None = None, failure: RunFailure | None = None,
+                notes: list[str] | None = None) -> WorkbookView:
+    """A view of a workbook's records (as the site's history keeps them) with its rendered notebook, run failure
+    and notes: the week's page then makes no view a second time."""
+    return replace(view, fragment=str(rendered.fragment) if rendered and rendered.fragment else None,
+                   render_error=display_text(rendered.error) if rendered and rendered.error else None,
+                   failure=replace(failure, message=display_tree(failure.message)) if failure else None,
+                   notes=display_tree(list(notes or [])))
+
+
+def _records_view(workspace: Workspace, wb: Any) -> WorkbookView:
     if workbook_private(wb):
         return WorkbookView(anchor=notebook_anchor(f"private/{wb.id}"), id=wb.id, title="private workbook",
                             template="", path="", week=str(wb.identity.get("week") or ""), paper=None, plan=None,
@@ -214,17 +229,15 @@ def workbook_view(workspace: Workspace, wb: Any, rendered: Rendered | None = Non
         week=str(wb.identity.get("week") or ""),
         paper=papers[0] if papers else None, papers=papers, plan=plan,
         plan_private=is_private(plan_record), outcome=outcome, outcome_private=is_private(outcome_record),
-        results=results, tally=tally([asdict(r) for r in results]) if results else None,
-        fragment=str(rendered.fragment) if rendered and rendered.fragment else None,
-        render_error=display_text(rendered.error) if rendered and rendered.error else None,
-        failure=replace(failure, message=display_tree(failure.message)) if failure else None,
-        notes=display_tree(list(notes or [])))
+        results=results, tally=tally([asdict(r) for r in results]) if results else None)
 
 
 def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rendered],
                 failures: dict[str, RunFailure] | None = None,
-                recent: dict[str, Any] | None = None, notes: dict[str, list[str]] | None = None) -> WeekModel:
-    """Everything the week's outputs show, with private workbooks only counted."""
+                recent: dict[str, Any] | None = None, notes: dict[str, list[str]] | None = None,
+                views: dict[str, WorkbookView] | None = None) -> WeekModel:
+    """Everything the week's outputs show, with private workbooks only counted. `views`: each workbook's view
+    (workbook_view without output), by its path, when the caller made them already (the site's history)."""
     from ldkit.ledger.stats import WeekData, skips_of, week_off
 
     failures = failures or {}
@@ -238,8 +251,10 @@ def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rend
     for entry in sorted(found.entries, key=lambda e: (e.author, str(e.workbook.path))):
         if workbook_private(entry.workbook):
             continue  # counted in totals.private, nothing more
-        books[entry.author].append(workbook_view(workspace, entry.workbook, rendered.get(entry.key),
-                                                 failures.get(entry.key), (notes or {}).get(entry.key)))
+        made = (views or {}).get(str(entry.workbook.path))
+        args = (rendered.get(entry.key), failures.get(entry.key), (notes or {}).get(entry.key))
+        books[entry.author].append(with_output(made, *args) if made is not None else
+                                   workbook_view(workspace, entry.workbook, *args))
     took_part = totals.took_part
     name_of = names_of(workspace)
     people = [PersonWeek(display_text(author), books[author], totals.hours_by_author.get(author, 0),

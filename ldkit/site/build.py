@@ -313,15 +313,16 @@ def _context(workspace: Workspace, code: str) -> str:
                       workspace.scope, sorted(workspace.members) if workspace.members is not None else None])
 
 
-def _slice(workspace: Workspace, week: Week, key: str, found: Collected) -> Slice:
-    """What the pages need of a week just collected."""
+def _slice(workspace: Workspace, week: Week, key: str, found: Collected, views: dict[str, Any] | None = None
+           ) -> Slice:
+    """What the pages need of a week just collected; `views` receives its workbooks' views (for its page)."""
     from ldkit.ledger.stats import WeekData, skips_of
     from ldkit.ledger.totals import week_totals
     from ldkit.site.slices import Slice, data_dict, digest_of, make_entries
 
     warnings = [*found.warnings, *(f"{p.path}: {p.reason}" for p in found.problems)]
     data = WeekData(week, week_totals((e.workbook for e in found.entries), week), skips_of(workspace, week, warnings))
-    entries, raws = make_entries(workspace, week, [e.workbook for e in found.entries])
+    entries, raws = make_entries(workspace, week, [e.workbook for e in found.entries], views)
     shown = []
     for e in sorted(found.entries, key=lambda e: str(e.workbook.path)):
         records = e.workbook.records
@@ -386,9 +387,10 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
             key = store.key(week, inputs.weeks.get(str(week), ""), week_open(week))
             piece = None if rebuild else store.get(week, key)
             found = None
+            views: dict[str, Any] = {}  # of a week read now: its page shows the views its slice made
             if piece is None:
                 found = collect(workspace, week, index, on_change=pool.start)
-                piece = _slice(workspace, week, key, found)
+                piece = _slice(workspace, week, key, found, views)
                 store.put(piece)
                 piece.raw_entries, piece.entries = [], None  # read back when the history needs them: a cold
                 # build of a company's year does not hold every week's views while it renders the weeks
@@ -415,7 +417,7 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
                 found = collect(workspace, week, index, on_change=pool.start)
             result.rebuilt.append(str(week))
             _week_page(workspace, week, found, recent, links, staging, cache,
-                       templates, rebuild, pool, result, bar)
+                       templates, rebuild, pool, result, bar, views)
             result.changed += 1
     finally:
         cache.close()
@@ -460,7 +462,7 @@ def _recent(workspace: Workspace, store: SliceStore, week: Week, weeks_read: dic
 
 def _week_page(workspace: Workspace, week: Week, found: Collected, recent: dict[str, Any], links: dict[str, str],
                staging: Path, cache: FragmentCache, templates: Path, rebuild: bool, pool: RenderPool,
-               result: SiteResult, bar: Any) -> None:
+               result: SiteResult, bar: Any, views: dict[str, Any] | None = None) -> None:
     """Render what the week's page lacks (in the pool) and write the page."""
     from ldkit.model.week import build_model
     from ldkit.records.week import shared_entries
@@ -474,7 +476,7 @@ def _week_page(workspace: Workspace, week: Week, found: Collected, recent: dict[
     rendered = render_all(jobs, cache, workers=pool.workers, rebuild=rebuild,
                           progress=bar.update if bar else None, pool=pool)
     result.rendered += sum(1 for r in rendered.values() if not r.cached)
-    model = build_model(workspace, found, rendered, {}, recent)
+    model = build_model(workspace, found, rendered, {}, recent, views=views)
     model.links = links
     target = staging / site_week_path(str(week))
     make_folder(target.parent)

@@ -193,12 +193,13 @@ def _images(names: list[str]) -> list[str]:
     return out
 
 
-def make_entries(workspace: Any, week: Week, workbooks: list[Any]) -> tuple[list[Entry], list[dict[str, Any]]]:
+def make_entries(workspace: Any, week: Week, workbooks: list[Any], views: dict[str, Any] | None = None
+                 ) -> tuple[list[Entry], list[dict[str, Any]]]:
     """The history's entries of a week (model.history's rule: team-visible workbooks, by author and path), with
-    their JSON form and digest."""
+    their JSON form and digest; `views` receives their views by path (model.history.history_entries)."""
     from ldkit.model.history import history_entries
 
-    entries = history_entries(workspace, week, workbooks)
+    entries = history_entries(workspace, week, workbooks, views)
     raws = []
     for e in entries:
         raw = entry_dict(e)
