@@ -200,3 +200,68 @@ def test_an_old_index_is_rebuilt_stemmed(ws, run, weeks):
     db.commit()
     db.close()
     assert [h["author"] for h in json.loads(run("search", "sample", "--json").stdout)] == ["alice"]
+
+
+def _reads(monkeypatch) -> list[str]:
+    """The workbooks the index reads from here on (site.search._document), by file name."""
+    from ldkit.site import search
+
+    read: list[str] = []
+    real = search._document
+    monkeypatch.setattr(search, "_document", lambda ws, path: read.append(path.name) or real(ws, path))
+    return read
+
+
+def test_a_warm_query_reads_only_the_week_folder_that_changed(ws, run, weeks, monkeypatch):
+    """Each week folder's digest is compared first: an unchanged week's workbooks are not even stat-ed one by one,
+    a changed one's are compared with their stamps, and only the changed workbook is read."""
+    a, b, c = weeks
+    run("search", "diffusion")
+    read = _reads(monkeypatch)
+    run("search", "diffusion")
+    assert read == []
+    run("log", "outcome", b, "--summary", "Attention, then a numbat.", "--hours", "3")
+    assert [h["author"] for h in json.loads(run("search", "numbat", "--json").stdout)] == ["bob"]
+    assert read == [b.name]  # chen's workbook in the same week is compared by stamp, not read
+
+
+def test_an_in_place_edit_of_the_same_size_with_its_mtime_put_back_is_seen(ws, run, weeks):
+    """No rename (the folder's own mtime stays), the same size, the old mtime: the inode's ctime still moves."""
+    import os
+
+    a, b, c = weeks
+    run("search", "diffusion")
+    info = os.stat(a)
+    text = a.read_text()
+    assert "Denoising" in text
+    with open(a, "r+", encoding="utf-8") as f:  # rewritten in place, as an editor that does not rename does
+        f.write(text.replace("Denoising", "Numbating"))
+    os.utime(a, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert os.stat(a).st_size == info.st_size and os.stat(a).st_mtime_ns == info.st_mtime_ns
+    assert [h["author"] for h in json.loads(run("search", "numbating", "--json").stdout)] == ["alice"]
+
+
+def test_a_removed_week_folder_and_a_notebook_beside_the_weeks_are_followed(ws, run, weeks):
+    a, b, c = weeks
+    run("search", "diffusion")
+    loose = ws.root / "workbooks" / "loose.ipynb"
+    shutil.copy(b, loose)  # outside any week folder (and without b's journal): walked on every query
+    assert sorted(h["path"] for h in json.loads(run("search", "transformers", "--json").stdout)) == [
+        str(b.relative_to(ws.root)), "workbooks/loose.ipynb"]
+    shutil.rmtree(a.parent.parent)  # all of 2026-W20
+    assert [h["author"] for h in json.loads(run("search", "diffusion", "--json").stdout)] == ["bob"]
+    loose.unlink()
+    assert len(json.loads(run("search", "transformers", "--json").stdout)) == 1
+
+
+def test_an_unreadable_workbook_is_named_on_every_query_until_it_is_fixed(ws, run, weeks):
+    a, b, c = weeks
+    run("search", "diffusion")
+    good = b.read_bytes()
+    b.write_text("{ not json")
+    for _ in range(2):  # its week folder is not marked read while one of its workbooks could not be
+        result = run("search", "diffusion")
+        assert f"{b}: not searchable" in result.stderr
+    b.write_bytes(good)
+    result = run("search", "attention")
+    assert "not searchable" not in result.stderr and "bob" in result.stdout
