@@ -116,7 +116,8 @@ def bench_scale(base: Path, scale: int) -> list[dict]:
     count = sum(1 for _ in (ws / "workbooks").rglob("*.ipynb"))
     print(f"  company: {count} workbooks, {people} people in {TEAMS} teams, {len(weeks)} weeks "
           f"(made in {time.perf_counter() - start:.1f} s)", flush=True)
-    env = {**os.environ, "LDKIT_HOME": str(ws), "PYTHONPATH": str(ROOT)}
+    # a user's install has its bytecode: a shell's PYTHONDONTWRITEBYTECODE would make each command compile ldkit
+    env = {**os.environ, "LDKIT_HOME": str(ws), "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": ""}
     env.pop("LDKIT_AUTHOR", None)
     py = [sys.executable, "-m", "ldkit"]
     out: list[dict] = []
