@@ -300,3 +300,24 @@ def test_an_unwritable_cache_leaves_no_throwaway_folder_behind(ws, new_workbook,
     assert done.returncode == 0, done.stderr
     assert "No cache" in page(ws)
     assert list(scratch.iterdir()) == []  # the fragments lived in a throwaway folder, removed as the run ended
+
+
+def test_each_notebook_goes_into_the_page_as_its_cache_files_bytes_and_nothing_else_is_replaced(
+        ws, run, new_workbook):
+    """The page carries each fragment's bytes where the template marked its place (writers.page); text that looks
+    like a mark is escaped like any text, and a fragment gone missing between render and write is said so."""
+    from ldkit.writers import page as page_writer
+
+    a = new_workbook("blank", "Ada <!--ldkit-fragment:00:0--> week", "--week", "2026-W48", "--author", "ada")
+    new_workbook("blank", "Bob week", "--week", "2026-W48", "--author", "bob")
+    run("log", "plan", a, "--goal", "Look for <!--ldkit-fragment:00:1-->", "--category", "tutorial")
+    run("digest", "--week", "2026-W48", "--quiet")
+    html = (ws.root / "digests" / "2026-W48" / "index.html").read_bytes()
+    fragments = sorted((ws.root / ".ldkit-cache" / "digest" / "fragments").glob("*.html"))
+    assert len(fragments) == 2
+    for fragment in fragments:
+        assert html.count(fragment.read_bytes()) == 1
+    assert b"<!--ldkit-fragment" not in html  # every mark was filled, and no text was taken for one
+    assert b"&lt;!--ldkit-fragment:00:0--&gt; week" in html and b"Look for &lt;!--ldkit-fragment:00:1--&gt;" in html
+    assert page_writer.Fragment(str(fragments[0]) + ".gone", "x").data() == page_writer.MISSING
+    assert page_writer.Fragment(None, "x").data() == b""

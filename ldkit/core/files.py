@@ -83,11 +83,12 @@ def glob_escape(name: str) -> str:
     return glob.escape(name)
 
 
-def atomic_write_chunks(path: Path, chunks: Iterable[str]) -> None:
-    """Like atomic_write, but streams text chunks, so a large page never sits in memory whole."""
+def atomic_write_chunks(path: Path, chunks: Iterable[str | bytes]) -> None:
+    """Like atomic_write, but streams chunks (text, written as UTF-8, or bytes), so a large page never sits in
+    memory whole."""
     def write(handle: Any) -> None:
         for chunk in chunks:
-            handle.write(chunk.encode("utf-8"))
+            handle.write(chunk if isinstance(chunk, bytes) else chunk.encode("utf-8"))
 
     _replace(Path(path), write)
 
