@@ -188,3 +188,63 @@ def test_a_killed_caller_leaves_no_walker_running(tmp_path):
     else:
         psutil.Process(walker).kill()  # not left behind by this test either
         pytest.fail(f"walker {walker} still runs after its parent was killed")
+
+
+@pytest.mark.parametrize("refused", ["fork", "pipe"])
+def test_a_refused_fork_or_pipe_is_walked_here_and_leaves_nothing_open(tmp_path, monkeypatch, refused):
+    """A process limit (EAGAIN) or no file descriptors left (EMFILE): the digests are the same, walked by this
+    process; no walker, pipe or zombie is left."""
+    import errno
+
+    folders = _weeks(tmp_path)
+    expected = [folder_stamp(f) for f in folders]
+    real = {"fork": os.fork, "pipe": os.pipe}
+    calls = []
+
+    def refuse():
+        calls.append(refused)
+        if len(calls) == 2:  # the first walker starts; the second is refused
+            raise OSError(errno.EAGAIN if refused == "fork" else errno.EMFILE, "refused")
+        return real[refused]()
+
+    monkeypatch.setattr(os, refused, refuse)
+    fds = set(os.listdir("/proc/self/fd"))
+    before = _children()
+    assert stamp_folders(folders, processes=4, parallel_from=0) == expected
+    assert calls == [refused, refused]  # after a refusal no other walker is tried
+    assert _children() == before
+    assert set(os.listdir("/proc/self/fd")) == fds
+
+
+def test_ctrl_c_in_the_caller_ends_its_walkers(tmp_path):
+    """SIGINT reaches the whole foreground group: the walkers ignore it, the caller stops and ends them."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import psutil
+
+    a, b = _weeks(tmp_path, weeks=2, people=1)
+    root = str(Path(treestamp.__file__).resolve().parents[2])
+    proc = subprocess.Popen([sys.executable, "-c", KILLED.format(root=root, a=str(a), b=str(b))],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    walker = int(proc.stdout.readline())
+    os.killpg(os.getpgid(proc.pid), 0)  # the group exists
+    proc.send_signal(signal.SIGINT)
+    psutil.Process(walker).send_signal(signal.SIGINT)  # as a terminal's Ctrl-C would: the walker too
+    assert proc.wait(timeout=10) != 0
+    assert "KeyboardInterrupt" in proc.stderr.read()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and psutil.pid_exists(walker):
+        try:
+            if psutil.Process(walker).status() == psutil.STATUS_ZOMBIE:
+                break
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.05)
+    else:
+        if psutil.pid_exists(walker):
+            psutil.Process(walker).kill()
+            pytest.fail(f"walker {walker} outlived its caller's Ctrl-C")

@@ -6,8 +6,10 @@ core, when the tree is large enough to pay for a fork.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -71,25 +73,37 @@ def stamp_folders(folders: list[Path], processes: int | None = None,
     lock another thread held would stay held in the child), and only when the folders hold `parallel_from`
     sub-folders or more. A walker is killed by the kernel if this process dies (PR_SET_PDEATHSIG); one that
     fails has its share walked here, so a fault costs time, never a wrong digest."""
-    count = min(processes or os.cpu_count() or 1, MAX_PROCESSES, len(folders))
+    count = min(processes or _cores(), MAX_PROCESSES, len(folders))
     if count < 2 or not sys.platform.startswith("linux") or threading.active_count() > 1 \
             or _subfolders(folders) < parallel_from:
         return [folder_stamp(folder) for folder in folders]
     shares = [list(range(n, len(folders), count)) for n in range(count)]
-    walkers = [_fork_walker([folders[i] for i in share]) for share in shares[1:]]
+    walkers: list[tuple[list[int], tuple[int, int] | None]] = []
     out: dict[int, str] = {}
     try:
+        for share in shares[1:]:  # a fork or pipe refused (a process limit, no fds): the rest is walked here
+            walker = _fork_walker([folders[i] for i in share]) if not walkers or walkers[-1][1] else None
+            walkers.append((share, walker))
         for i in shares[0]:
             out[i] = folder_stamp(folders[i])
-        for share, walker in zip(shares[1:], walkers, strict=True):
-            got = _collect(*walker)
+        for share, walker in walkers:
+            got = _collect(*walker) if walker is not None else None
             if got is None or len(got) != len(share):  # a walker that failed: its share is walked here
                 got = [folder_stamp(folders[i]) for i in share]
             out.update(zip(share, got, strict=True))
     finally:
-        for pid, read_end in walkers:
-            _end(pid, read_end)
+        for _, walker in walkers:
+            if walker is not None:
+                _end(*walker)
     return [out[i] for i in range(len(folders))]
+
+
+def _cores() -> int:
+    """The CPUs this process may run on (a container's or taskset's share, not the host's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
 
 
 def _subfolders(folders: list[Path]) -> int:
@@ -104,14 +118,33 @@ def _subfolders(folders: list[Path]) -> int:
     return total
 
 
-def _fork_walker(share: list[Path]) -> tuple[int, int]:
-    """A forked process that writes the stamps of `share`, one per line, to a pipe; (its pid, the read end)."""
-    read_end, write_end = os.pipe()
+def _fork_walker(share: list[Path]) -> tuple[int, int] | None:
+    """A forked process that writes the stamps of `share`, one per line, to a pipe: (its pid, the read end); None
+    when the system refuses a pipe or a process.
+
+    Ctrl-C and termination are held off across the fork, so a signal never finds the child running this process's
+    code: the child ignores SIGINT (its parent ends it) and collects no garbage (no finalizer of the parent's
+    objects runs in it); it leaves by os._exit (no atexit, no buffers of the parent written twice)."""
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return None
     parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # the walker: only system calls and hashing, then _exit (no atexit, no buffers of the parent)
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        pid = os.fork()
+    except OSError:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:  # the walker: only system calls and hashing
         code = 1
         try:
+            gc.disable()
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
             os.close(read_end)
             _die_with_parent(parent)
             data = "".join(folder_stamp(folder) + "\n" for folder in share).encode()
@@ -121,6 +154,7 @@ def _fork_walker(share: list[Path]) -> tuple[int, int]:
             code = 0
         finally:
             os._exit(code)
+    signal.pthread_sigmask(signal.SIG_SETMASK, held)
     os.close(write_end)
     return pid, read_end
 
@@ -150,7 +184,6 @@ def _collect(pid: int, read_end: int) -> list[str] | None:
 def _end(pid: int, read_end: int) -> None:
     """Close the pipe and reap the walker, killing it first if it still runs (this process is unwinding)."""
     import contextlib
-    import signal
 
     with contextlib.suppress(OSError):
         os.close(read_end)
