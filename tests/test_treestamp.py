@@ -56,6 +56,12 @@ def test_stamp_tree_leaves_out_the_folders_it_is_told_to(tmp_path):
     assert stamp() != before
 
 
+@pytest.fixture
+def alone(monkeypatch):
+    """This process as a command's is: without the idle threads earlier tests of the suite may have left."""
+    monkeypatch.setattr(treestamp, "_other_threads", lambda: False)
+
+
 def _weeks(root, weeks=6, people=5):
     folders = []
     for w in range(weeks):
@@ -74,7 +80,7 @@ def _children() -> set[int]:
     return {child.pid for child in psutil.Process().children(recursive=True)}
 
 
-def test_forked_walkers_give_each_folder_the_digest_one_process_gives(tmp_path, monkeypatch):
+def test_forked_walkers_give_each_folder_the_digest_one_process_gives(tmp_path, monkeypatch, alone):
     folders = _weeks(tmp_path)
     forked = []
     real = treestamp._fork_walker
@@ -92,7 +98,7 @@ def test_forked_walkers_give_each_folder_the_digest_one_process_gives(tmp_path, 
     assert [i for i, (a, b) in enumerate(zip(alone, again, strict=True)) if a != b] == [4]
 
 
-def test_a_walker_that_fails_has_its_share_walked_by_the_caller(tmp_path, monkeypatch):
+def test_a_walker_that_fails_has_its_share_walked_by_the_caller(tmp_path, monkeypatch, alone):
     """A walker that raises exits non-zero; its folders are walked again here, so the digests stay right."""
     folders = _weeks(tmp_path)
     expected = [folder_stamp(f) for f in folders]
@@ -110,23 +116,26 @@ def test_a_walker_that_fails_has_its_share_walked_by_the_caller(tmp_path, monkey
     assert _children() == before
 
 
-def test_one_process_walks_a_small_tree_or_while_other_threads_run(tmp_path, monkeypatch):
-    """No fork for a team's few folders (a fork costs more than their walk), nor with other threads alive (a lock
-    one of them held would stay held in the child)."""
+def test_one_process_walks_a_team_s_few_folders(tmp_path, monkeypatch, alone):
+    """No fork for a team's few folders: a fork costs more than their walk."""
     folders = _weeks(tmp_path)
-    forks = []
-    monkeypatch.setattr(treestamp, "_fork_walker", lambda share: forks.append(share) or pytest.fail("forked"))
-    expected = [folder_stamp(f) for f in folders]
-    assert stamp_folders(folders, processes=2) == expected  # 30 author folders: below PARALLEL_FROM
+    monkeypatch.setattr(treestamp, "_fork_walker", lambda share: pytest.fail("forked"))
+    assert stamp_folders(folders, processes=2) == [folder_stamp(f) for f in folders]  # 30 < PARALLEL_FROM
+
+
+def test_one_process_walks_while_another_thread_runs(tmp_path, monkeypatch):
+    """No fork with another thread alive (the bot's server, say): a lock it held would stay held in the child."""
+    folders = _weeks(tmp_path)
+    monkeypatch.setattr(treestamp, "_fork_walker", lambda share: pytest.fail("forked"))
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        assert stamp_folders(folders, processes=2, parallel_from=0) == expected
+        assert treestamp._other_threads()
+        assert stamp_folders(folders, processes=2, parallel_from=0) == [folder_stamp(f) for f in folders]
     finally:
         stop.set()
         other.join()
-    assert forks == []
 
 
 def test_the_subfolder_count_reads_the_link_counts(tmp_path):
@@ -191,7 +200,7 @@ def test_a_killed_caller_leaves_no_walker_running(tmp_path):
 
 
 @pytest.mark.parametrize("refused", ["fork", "pipe"])
-def test_a_refused_fork_or_pipe_is_walked_here_and_leaves_nothing_open(tmp_path, monkeypatch, refused):
+def test_a_refused_fork_or_pipe_is_walked_here_and_leaves_nothing_open(tmp_path, monkeypatch, refused, alone):
     """A process limit (EAGAIN) or no file descriptors left (EMFILE): the digests are the same, walked by this
     process; no walker, pipe or zombie is left."""
     import errno

@@ -74,8 +74,7 @@ def stamp_folders(folders: list[Path], processes: int | None = None,
     sub-folders or more. A walker is killed by the kernel if this process dies (PR_SET_PDEATHSIG); one that
     fails has its share walked here, so a fault costs time, never a wrong digest."""
     count = min(processes or _cores(), MAX_PROCESSES, len(folders))
-    if count < 2 or not sys.platform.startswith("linux") or threading.active_count() > 1 \
-            or _subfolders(folders) < parallel_from:
+    if count < 2 or not sys.platform.startswith("linux") or _other_threads() or _subfolders(folders) < parallel_from:
         return [folder_stamp(folder) for folder in folders]
     shares = [list(range(n, len(folders), count)) for n in range(count)]
     walkers: list[tuple[list[int], tuple[int, int] | None]] = []
@@ -96,6 +95,11 @@ def stamp_folders(folders: list[Path], processes: int | None = None,
             if walker is not None:
                 _end(*walker)
     return [out[i] for i in range(len(folders))]
+
+
+def _other_threads() -> bool:
+    """Whether a thread other than this one runs in the process (then no fork)."""
+    return threading.active_count() > 1
 
 
 def _cores() -> int:
