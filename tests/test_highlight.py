@@ -85,3 +85,31 @@ def test_every_combined_lexer_compiles_in_every_state():
         for pattern, _ in plans.values():  # type: ignore[misc]
             re.compile(pattern, lexer.flags)
     assert combined > 300  # most of them: else the speed-up silently went away
+
+
+def test_a_kept_highlight_is_the_same_html_and_is_not_made_again(tmp_path, monkeypatch):
+    """A render worker keeps each highlighted cell (by language and source): the next render of the notebook
+    highlights only the cells that changed, with the same HTML; a store that cannot be read only costs time."""
+    import pygments
+
+    cells = [("print('a')\n%timeit f(x)\n", "ipython3"), ("SELECT 1;", "sql"), ("fn main() {}", "rust")]
+    expected = [hl.highlight_html(source, language) for source, language in cells]  # no store
+    store = tmp_path / "highlights.sqlite"
+    try:
+        hl.use_store(store)
+        assert [hl.highlight_html(source, language) for source, language in cells] == expected
+        hl.use_store(store)  # a later render in this or another worker: read back, pygments not called
+        calls = []
+        real = pygments.highlight
+        monkeypatch.setattr(pygments, "highlight", lambda *a: calls.append(a[0]) or real(*a))
+        assert [hl.highlight_html(source, language) for source, language in cells] == expected
+        assert calls == []
+        assert hl.highlight_html("print('b')\n", "ipython3") == real("print('b')\n", hl.lexer("ipython3"),
+                                                                       hl.formatter())
+        assert calls == ["print('b')\n"]  # only the changed cell
+        hl.use_store(None)
+        store.write_bytes(b"not a database")
+        hl.use_store(store)  # corrupt: started again, never fatal
+        assert hl.highlight_html(*cells[1]) == expected[1]
+    finally:
+        hl.use_store(None)

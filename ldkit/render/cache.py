@@ -89,3 +89,49 @@ def bytecode_cache(folder: Path) -> BytecodeCache | None:
     from jinja2 import FileSystemBytecodeCache
 
     return FileSystemBytecodeCache(str(folder))
+
+
+class KeptConversions:
+    """Conversions kept across runs (a SQLite table beside the render cache), for what a render repeats: a
+    notebook edited in one cell is rendered again whole, and its other formulas and code cells need not be
+    converted again. A store that cannot be opened or written only makes rendering slower.
+
+    `preload`: read the whole table into memory when it holds at most this many rows (a team's formulas: one
+    read instead of a query each); 0 asks SQLite per key (highlighted code is larger)."""
+
+    def __init__(self, path: Path, table: str, column: str, prefix: str, preload: int = 0) -> None:
+        self.table, self.column, self.prefix = table, column, prefix
+        self.db = open_index(path, f"{table} (key TEXT PRIMARY KEY, {column} TEXT)")
+        self.new: dict[str, str] = {}
+        self.known: dict[str, str] | None = None
+        if self.db is not None and preload:
+            try:
+                count = self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                if count <= preload:
+                    self.known = dict(self.db.execute(f"SELECT key, {column} FROM {table}"))
+            except sqlite3.Error:
+                self.known = None
+
+    def get(self, key: str) -> str | None:
+        if key in self.new:
+            return self.new[key]
+        if self.known is not None:
+            return self.known.get(key)
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute(f"SELECT {self.column} FROM {self.table} WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return None if row is None else row[0]
+
+    def flush(self) -> None:
+        if self.known is not None:
+            self.known.update(self.new)
+        if self.db is not None and self.new:
+            try:
+                with self.db:
+                    self.db.executemany(f"INSERT OR REPLACE INTO {self.table} VALUES (?, ?)", self.new.items())
+            except sqlite3.Error:
+                pass
+        self.new.clear()

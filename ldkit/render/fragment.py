@@ -163,16 +163,19 @@ def render_notebook(raw: bytes, hide_kinds: Iterable[str] = (), bytecode_dir: Pa
 
 def _render_into_cache(job: RenderJob, cache_dir: Path) -> tuple[str, str | None]:
     """Worker side: render one notebook and write its fragment file; returns (key, error)."""
-    from ldkit.render import mathml
+    from ldkit.render import highlight, mathml
 
-    if mathml._store is None:
+    if mathml._store is None:  # formulas and code cells converted before are kept (a notebook's other cells)
         mathml.use_store(Path(cache_dir) / "formulas.sqlite")
+    if highlight._store is None:
+        highlight.use_store(Path(cache_dir) / "highlights.sqlite")
     try:
         html = render_notebook(job.path.read_bytes(), job.hide_kinds, Path(cache_dir) / "templates", job.place)
     except Exception as exc:  # any notebook nbconvert chokes on is reported, the rest goes on
         return job.key, f"{type(exc).__name__}: {exc}"
     finally:
         mathml.flush_store()
+        highlight.flush_store()
     from ldkit.core.files import atomic_write
 
     atomic_write(Path(cache_dir) / "fragments" / f"{job.key}.html", html)

@@ -7,9 +7,13 @@ tokens come out in a fraction of the time (highlighting was ~40% of a cold rende
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+from ldkit.render.cache import KeptConversions
 
 CSS_CLASS = "highlight"
 
@@ -204,6 +208,43 @@ def _new_lexer(language: str) -> Any:
         return TextLexer()
 
 
+HIGHLIGHT_VERSION = 1  # of the lexers and formatter set up here; part of every kept highlight's key
+
+
+class HighlightStore(KeptConversions):
+    """Code cells highlighted before, by language and source: a notebook edited in one cell has its other cells
+    from here (highlighting was ~60% of rendering a real notebook again)."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            from importlib.metadata import version
+
+            prefix = f"{HIGHLIGHT_VERSION}/{version('pygments')}/"
+        except Exception:
+            prefix = f"{HIGHLIGHT_VERSION}/?/"
+        super().__init__(path, "highlights", "html", prefix)
+
+    def key(self, source: str, language: str) -> str:
+        return self.prefix + hashlib.sha256(f"{language}\0{source}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_store: HighlightStore | None = None
+
+
+def use_store(path: Path | None) -> HighlightStore | None:
+    """Keep highlighted cells in `path` from now on in this process (render workers do); None stops."""
+    global _store
+    if _store is not None:
+        _store.flush()
+    _store = HighlightStore(path) if path is not None else None
+    return _store
+
+
+def flush_store() -> None:
+    if _store is not None:
+        _store.flush()
+
+
 def highlight_html(source: str, language: str | None = "ipython3", metadata: Any = None) -> str:
     """`<div class="highlight"><pre>…</pre></div>` for a code cell or a fenced block."""
     from pygments import highlight
@@ -211,9 +252,17 @@ def highlight_html(source: str, language: str | None = "ipython3", metadata: Any
     language = (language or "ipython3").strip().lower()
     if language.startswith("ipython") and metadata and "magics_language" in metadata:
         language = str(metadata["magics_language"])
+    key = _store.key(source or " ", language) if _store is not None else ""
+    if _store is not None:
+        known = _store.get(key)
+        if known is not None:
+            return known
     global _volume
     _volume += len(source or "")
-    return highlight(source or " ", lexer(language), formatter())
+    out = highlight(source or " ", lexer(language), formatter())
+    if _store is not None:
+        _store.new[key] = out
+    return out
 
 
 def stylesheet() -> str:

@@ -11,6 +11,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from ldkit.render.cache import KeptConversions
+
 # environments latex2mathml lacks, said in ones it has (alignment points and rows keep their meaning)
 _ENV_ALIASES = {  # JupyterLab's MathJax numbers no equations: neither do we
     "align": "align*", "aligned": "align*", "alignat": "align*", "alignat*": "align*", "split": "align*",
@@ -52,55 +54,20 @@ MATHML_VERSION = 3  # of the rules here; part of every stored conversion's key
 MAX_LOADED = 50_000  # stored conversions read into memory at once (~25 MB at most)
 
 
-class FormulaStore:
-    """Conversions kept across runs (SQLite beside the render cache): a notebook edited in one cell is rendered
-    again whole, and its other formulas need not be converted again (~0.1 ms each, most of a maths-heavy render).
-    A store that cannot be opened or written only makes rendering slower."""
+class FormulaStore(KeptConversions):
+    """Formulas converted before (~0.1 ms each, most of a maths-heavy render), by their TeX and mode."""
 
     def __init__(self, path: Path) -> None:
-        from ldkit.render.cache import open_index
-
-        self.db = open_index(path, "formulas (key TEXT PRIMARY KEY, mathml TEXT)")
-        self.new: dict[str, str] = {}
         try:
             from importlib.metadata import version
 
-            self.prefix = f"{MATHML_VERSION}/{version('latex2mathml')}/"
+            prefix = f"{MATHML_VERSION}/{version('latex2mathml')}/"
         except Exception:
-            self.prefix = f"{MATHML_VERSION}/?/"
-        self.known: dict[str, str] | None = None
-        if self.db is not None:  # a team's formulas fit in memory: one read instead of a query per formula
-            try:
-                count = self.db.execute("SELECT count(*) FROM formulas").fetchone()[0]
-                if count <= MAX_LOADED:
-                    self.known = dict(self.db.execute("SELECT key, mathml FROM formulas"))
-            except Exception:
-                self.known = None
+            prefix = f"{MATHML_VERSION}/?/"
+        super().__init__(path, "formulas", "mathml", prefix, preload=MAX_LOADED)
 
     def key(self, tex: str, display: bool) -> str:
         return f"{self.prefix}{'D' if display else 'I'}:{tex}"
-
-    def get(self, key: str) -> str | None:
-        if self.known is not None:
-            return self.known.get(key)
-        if self.db is None:
-            return None
-        try:
-            row = self.db.execute("SELECT mathml FROM formulas WHERE key = ?", (key,)).fetchone()
-        except Exception:
-            return None
-        return None if row is None else row[0]
-
-    def flush(self) -> None:
-        if self.known is not None:
-            self.known.update(self.new)
-        if self.db is not None and self.new:
-            try:
-                with self.db:
-                    self.db.executemany("INSERT OR REPLACE INTO formulas VALUES (?, ?)", self.new.items())
-            except Exception:
-                pass
-        self.new.clear()
 
 
 _store: FormulaStore | None = None
