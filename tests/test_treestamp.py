@@ -168,12 +168,29 @@ treestamp.stamp_folders([Path({a!r}), Path({b!r})], processes=2, parallel_from=0
 """
 
 
+def _ended(walker: int, what: str) -> None:
+    """Wait up to 5 s for `walker` to be gone (or a zombie no one reaps); else end it and fail."""
+    import time
+
+    import psutil
+
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(walker).status() == psutil.STATUS_ZOMBIE:
+                return
+        except psutil.NoSuchProcess:
+            return
+        time.sleep(0.05)
+    psutil.Process(walker).kill()  # not left behind by this test either
+    pytest.fail(f"walker {walker} {what}")
+
+
 def test_a_killed_caller_leaves_no_walker_running(tmp_path):
     """kill -9 of the command mid-walk: the kernel ends its walkers (PR_SET_PDEATHSIG), none is left behind."""
     import signal
     import subprocess
     import sys
-    import time
     from pathlib import Path
 
     import psutil
@@ -186,17 +203,7 @@ def test_a_killed_caller_leaves_no_walker_running(tmp_path):
     assert psutil.pid_exists(walker)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        try:
-            if psutil.Process(walker).status() == psutil.STATUS_ZOMBIE:
-                break
-        except psutil.NoSuchProcess:
-            break
-        time.sleep(0.05)
-    else:
-        psutil.Process(walker).kill()  # not left behind by this test either
-        pytest.fail(f"walker {walker} still runs after its parent was killed")
+    _ended(walker, "still runs after its parent was killed")
 
 
 @pytest.mark.parametrize("refused", ["fork", "pipe"])
@@ -230,7 +237,6 @@ def test_ctrl_c_in_the_caller_ends_its_walkers(tmp_path):
     import signal
     import subprocess
     import sys
-    import time
     from pathlib import Path
 
     import psutil
@@ -245,15 +251,4 @@ def test_ctrl_c_in_the_caller_ends_its_walkers(tmp_path):
     psutil.Process(walker).send_signal(signal.SIGINT)  # as a terminal's Ctrl-C would: the walker too
     assert proc.wait(timeout=10) != 0
     assert "KeyboardInterrupt" in proc.stderr.read()
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and psutil.pid_exists(walker):
-        try:
-            if psutil.Process(walker).status() == psutil.STATUS_ZOMBIE:
-                break
-        except psutil.NoSuchProcess:
-            break
-        time.sleep(0.05)
-    else:
-        if psutil.pid_exists(walker):
-            psutil.Process(walker).kill()
-            pytest.fail(f"walker {walker} outlived its caller's Ctrl-C")
+    _ended(walker, "outlived its caller's Ctrl-C")
