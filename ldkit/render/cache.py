@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ldkit.core.errors import LdkitError
 from ldkit.core.files import make_folder
@@ -135,3 +136,22 @@ class KeptConversions:
             except sqlite3.Error:
                 pass
         self.new.clear()
+
+
+class StoreSlot:
+    """This process's store of one kind of kept conversions: a render worker opens it once (`use`) and writes what
+    each notebook added (`flush`); `store` is None until then (the converters then keep nothing)."""
+
+    def __init__(self, make: Callable[[Path], KeptConversions]) -> None:
+        self.make = make
+        self.store: Any = None
+
+    def use(self, path: Path | None) -> Any:
+        """Keep conversions in `path` from now on in this process; None stops."""
+        self.flush()
+        self.store = self.make(path) if path is not None else None
+        return self.store
+
+    def flush(self) -> None:
+        if self.store is not None:
+            self.store.flush()

@@ -165,9 +165,9 @@ def _render_into_cache(job: RenderJob, cache_dir: Path) -> tuple[str, str | None
     """Worker side: render one notebook and write its fragment file; returns (key, error)."""
     from ldkit.render import highlight, mathml
 
-    if mathml._store is None:  # formulas and code cells converted before are kept (a notebook's other cells)
+    if mathml._slot.store is None:  # formulas and code cells converted before are kept (a notebook's other cells)
         mathml.use_store(Path(cache_dir) / "formulas.sqlite")
-    if highlight._store is None:
+    if highlight._slot.store is None:
         highlight.use_store(Path(cache_dir) / "highlights.sqlite")
     try:
         html = render_notebook(job.path.read_bytes(), job.hide_kinds, Path(cache_dir) / "templates", job.place)

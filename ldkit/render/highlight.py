@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ldkit.render.cache import KeptConversions
+from ldkit.render.cache import KeptConversions, StoreSlot
 
 CSS_CLASS = "highlight"
 
@@ -228,21 +228,8 @@ class HighlightStore(KeptConversions):
         return self.prefix + hashlib.sha256(f"{language}\0{source}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
-_store: HighlightStore | None = None
-
-
-def use_store(path: Path | None) -> HighlightStore | None:
-    """Keep highlighted cells in `path` from now on in this process (render workers do); None stops."""
-    global _store
-    if _store is not None:
-        _store.flush()
-    _store = HighlightStore(path) if path is not None else None
-    return _store
-
-
-def flush_store() -> None:
-    if _store is not None:
-        _store.flush()
+_slot = StoreSlot(HighlightStore)  # this process's kept conversions (render workers open it)
+use_store, flush_store = _slot.use, _slot.flush
 
 
 def highlight_html(source: str, language: str | None = "ipython3", metadata: Any = None) -> str:
@@ -252,16 +239,17 @@ def highlight_html(source: str, language: str | None = "ipython3", metadata: Any
     language = (language or "ipython3").strip().lower()
     if language.startswith("ipython") and metadata and "magics_language" in metadata:
         language = str(metadata["magics_language"])
-    key = _store.key(source or " ", language) if _store is not None else ""
-    if _store is not None:
-        known = _store.get(key)
+    store: HighlightStore | None = _slot.store
+    key = store.key(source or " ", language) if store is not None else ""
+    if store is not None:
+        known = store.get(key)
         if known is not None:
             return known
     global _volume
     _volume += len(source or "")
     out = highlight(source or " ", lexer(language), formatter())
-    if _store is not None:
-        _store.new[key] = out
+    if store is not None:
+        store.new[key] = out
     return out
 
 

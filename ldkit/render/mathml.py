@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from ldkit.render.cache import KeptConversions
+from ldkit.render.cache import KeptConversions, StoreSlot
 
 # environments latex2mathml lacks, said in ones it has (alignment points and rows keep their meaning)
 _ENV_ALIASES = {  # JupyterLab's MathJax numbers no equations: neither do we
@@ -70,21 +70,8 @@ class FormulaStore(KeptConversions):
         return f"{self.prefix}{'D' if display else 'I'}:{tex}"
 
 
-_store: FormulaStore | None = None
-
-
-def use_store(path: Path | None) -> FormulaStore | None:
-    """Keep conversions in `path` from now on in this process (render workers do); None stops."""
-    global _store
-    if _store is not None:
-        _store.flush()
-    _store = FormulaStore(path) if path is not None else None
-    return _store
-
-
-def flush_store() -> None:
-    if _store is not None:
-        _store.flush()
+_slot = StoreSlot(FormulaStore)  # this process's kept conversions (render workers open it)
+use_store, flush_store = _slot.use, _slot.flush
 
 
 @lru_cache(maxsize=4096)
@@ -92,14 +79,15 @@ def tex_to_mathml(tex: str, display: bool) -> str | None:
     """MathML for one formula, or None when it cannot be typeset faithfully."""
     if not tex.strip() or len(tex) > MAX_TEX:
         return None
-    if _store is None:
+    store: FormulaStore | None = _slot.store
+    if store is None:
         return _convert(tex, display)
-    key = _store.key(tex, display)
-    known = _store.get(key)
+    key = store.key(tex, display)
+    known = store.get(key)
     if known is not None:
         return known or None  # "" records "cannot be typeset"
     out = _convert(tex, display)
-    _store.new[key] = out or ""
+    store.new[key] = out or ""
     return out
 
 
