@@ -87,6 +87,10 @@ def test_stand_ins_cover_what_nbconvert_imports_from_them():
     import sys
 
     code = ("import sys; from ldkit.render.jupyter import import_nbconvert_for_rendering as f; f(); "
-            "print(getattr(sys.modules['nbclient'], '__doc__', ''))")
+            "print(getattr(sys.modules['nbclient'], '__doc__', '')); "
+            "print(sys.modules['nbconvert.exporters.webpdf'].__doc__); print('asyncio' in sys.modules); "
+            "from nbconvert.exporters.html import HTMLExporter; print(HTMLExporter.__name__)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert "an ldkit stand-in" in done.stdout, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[:2] == ["an ldkit stand-in: not used to render"] * 2, done.stderr
+    assert lines[2:] == ["False", "HTMLExporter"], done.stderr  # no asyncio (webpdf's), the exporter is real

@@ -102,9 +102,11 @@ def rejoin_lines(node: Any) -> Any:
 # Modules nbconvert imports at import time that rendering never uses: nbclient and jupyter_client (to execute),
 # bs4 (for a pass ldkit skips), bleach (its sanitizer is off: nh3 is the one), jsonschema (nbformat's validation,
 # which the fragment exporter does not run: ~0.12 s with its specifications) and tornado (nbconvert's "serve"
-# post-processor, already optional there: a stand-in without it reads as not installed). ~0.3 s of a worker's start.
+# post-processor, already optional there: a stand-in without it reads as not installed), and nbconvert's own
+# WebPDF exporter (its asyncio import alone is ~0.02 s of every worker's start). ~0.3 s of a worker's start.
 _UNUSED_BY_RENDERING = ("nbclient", "nbclient.client", "nbclient.exceptions", "jupyter_client",
-                        "jupyter_client.manager", "bs4", "bleach", "jsonschema", "jsonschema.exceptions", "tornado")
+                        "jupyter_client.manager", "bs4", "bleach", "jsonschema", "jsonschema.exceptions", "tornado",
+                        "nbconvert.exporters.webpdf")
 
 
 def _stand_ins() -> dict[str, dict[str, object]]:
@@ -123,6 +125,10 @@ def _stand_ins() -> dict[str, dict[str, object]]:
 
     class CellExecutionError(Exception):
         pass
+
+    class WebPDFExporter:  # nbconvert.exporters imports it by name; a render worker never prints a PDF
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            unavailable()
 
     class ValidationError(Exception):  # nbformat subclasses it at import time
         pass
@@ -143,6 +149,7 @@ def _stand_ins() -> dict[str, dict[str, object]]:
         "jsonschema": {"Draft4Validator": Validator, "ValidationError": ValidationError},
         "jsonschema.exceptions": {"ValidationError": ValidationError, "ErrorTree": dict},
         "tornado": {},
+        "nbconvert.exporters.webpdf": {"WebPDFExporter": WebPDFExporter},
     }
 
 
