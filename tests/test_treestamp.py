@@ -84,7 +84,7 @@ def test_forked_walkers_give_each_folder_the_digest_one_process_gives(tmp_path, 
     folders = _weeks(tmp_path)
     forked = []
     real = treestamp._fork_walker
-    monkeypatch.setattr(treestamp, "_fork_walker", lambda share: forked.append(len(share)) or real(share))
+    monkeypatch.setattr(treestamp, "_fork_walker", lambda stamp, share: forked.append(len(share)) or real(stamp, share))
     before = _children()
     alone = stamp_folders(folders, processes=1)
     assert alone == [folder_stamp(f) for f in folders] and forked == []
@@ -153,8 +153,8 @@ from ldkit.core import treestamp
 parent = os.getpid()
 real = treestamp._fork_walker
 
-def announce(share):
-    pid, fd = real(share)
+def announce(stamp, share):
+    pid, fd = real(stamp, share)
     print(pid, flush=True)
     return pid, fd
 
@@ -252,3 +252,120 @@ def test_ctrl_c_in_the_caller_ends_its_walkers(tmp_path):
     assert proc.wait(timeout=10) != 0
     assert "KeyboardInterrupt" in proc.stderr.read()
     _ended(walker, "outlived its caller's Ctrl-C")
+
+
+# ---------------------------------------------------------------- the listing store
+
+
+def _settle(root, seconds=3600):
+    """Every folder under `root` last changed an hour ago, as a company's past weeks are."""
+    import time
+
+    past = time.time() - seconds
+    for here, _, _ in os.walk(root):
+        os.utime(here, (past, past))
+
+
+def _listings(path):
+    import json
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        return {folder: json.loads(text) for folder, text in db.execute("SELECT folder, listing FROM listings")}
+
+
+@pytest.mark.parametrize("processes", [1, 3])
+def test_kept_listings_give_the_same_digests_and_every_change_is_seen(tmp_path, processes, alone):
+    """A folder whose stat is the one kept is not listed again, but its files are still stat-ed: a notebook
+    written in place (no folder changes) is seen, and so are a new, a removed and a renamed file, and a new
+    sub-folder, each of which changes its folder's stat."""
+    store = tmp_path / "cache" / "listings.sqlite"
+    folders = _weeks(tmp_path / "workbooks")
+    _settle(tmp_path / "workbooks")
+
+    def stamps():
+        got = stamp_folders(folders, processes=processes, parallel_from=0, listings=store)
+        assert got == [folder_stamp(f) for f in folders]  # the same digests as a walk that keeps nothing
+        return got
+
+    first = stamps()
+    kept = _listings(store)
+    assert sorted(kept) == sorted(str(f) for f in folders)
+    assert kept[str(folders[0])]["p1"][1:] == [["nb.ipynb"], []]
+    assert stamps() == first
+    changes = [
+        lambda: (folders[1] / "p0" / "nb.ipynb").write_text("written in place"),
+        lambda: (folders[2] / "p1" / "second.ipynb").write_text("new"),
+        lambda: (folders[3] / "p2" / "nb.ipynb").unlink(),
+        lambda: (folders[4] / "p3" / "nb.ipynb").rename(folders[4] / "p3" / "renamed.ipynb"),
+        lambda: (folders[5] / "p4" / "deeper").mkdir(),  # an empty folder holds nothing to stamp: the same
+        lambda: (folders[5] / "p4" / "deeper" / "x.ipynb").write_text("in a new folder"),
+    ]
+    before = first
+    for n, change in enumerate(changes):
+        change()
+        after = stamps()
+        assert (after == before) == (n == 4), n
+        before = after
+
+
+def test_a_folder_changed_just_before_its_listing_is_listed_again(tmp_path, alone):
+    """A change in the same tick of the file system's clock could leave a folder's mtime as it was: a folder that
+    changed less than SETTLED_NS before the walk keeps no listing, so the next walk lists it again."""
+    store = tmp_path / "listings.sqlite"
+    folders = _weeks(tmp_path / "workbooks", weeks=1, people=3)
+    _settle(tmp_path / "workbooks")
+    (folders[0] / "p1" / "fresh.ipynb").write_text("just now")  # p1's folder changed now
+    stamp_folders(folders, processes=1, listings=store)
+    kept = _listings(store)[str(folders[0])]
+    assert sorted(kept) == ["", "p0", "p2"]  # the week's folder (settled), p0 and p2; not p1
+    listed = treestamp.Listed(kept, __import__("time").time_ns())
+    import hashlib
+
+    treestamp.stamp_tree(hashlib.sha256(), folders[0], listed=listed)
+    assert listed.listed == 1 and sorted(listed.found) == ["", "p0", "p2"]
+
+
+@pytest.mark.parametrize("damage", [b"not a database at all", "wrong shape", "wrong version"])
+def test_a_damaged_listing_store_costs_a_walk_never_a_wrong_digest(tmp_path, damage, alone):
+    import json
+    import sqlite3
+
+    store = tmp_path / "listings.sqlite"
+    folders = _weeks(tmp_path / "workbooks", weeks=2, people=2)
+    _settle(tmp_path / "workbooks")
+    expected = [folder_stamp(f) for f in folders]
+    if isinstance(damage, bytes):
+        store.write_bytes(damage)
+    else:
+        stamp_folders(folders, processes=1, listings=store)
+        with sqlite3.connect(store) as db:
+            if damage == "wrong version":
+                db.execute("PRAGMA user_version = 99")
+            else:  # each sub-folder "kept" with this very stat but names of the wrong types
+                for folder, text in list(db.execute("SELECT folder, listing FROM listings")):
+                    listing = {rel: [mark, [1, None], {"x": 2}] for rel, (mark, _, _) in json.loads(text).items()}
+                    db.execute("UPDATE listings SET listing = ? WHERE folder = ?", (json.dumps(listing), folder))
+    assert stamp_folders(folders, processes=1, listings=store) == expected
+    assert stamp_folders(folders, processes=1, listings=store) == expected
+    assert sorted(_listings(store)) == sorted(str(f) for f in folders)  # the store is whole again
+
+
+def test_a_store_that_cannot_be_written_is_left_and_the_digests_hold(tmp_path, alone):
+    folders = _weeks(tmp_path / "workbooks", weeks=2, people=2)
+    (tmp_path / "cache").write_text("a file where the cache folder would be")
+    store = tmp_path / "cache" / "listings.sqlite"
+    assert stamp_folders(folders, processes=1, listings=store) == [folder_stamp(f) for f in folders]
+    assert (tmp_path / "cache").read_text() == "a file where the cache folder would be"
+
+
+def test_the_store_forgets_a_folder_no_longer_stamped(tmp_path, alone):
+    import shutil
+
+    store = tmp_path / "listings.sqlite"
+    folders = _weeks(tmp_path / "workbooks", weeks=3, people=1)
+    _settle(tmp_path / "workbooks")
+    stamp_folders(folders, processes=1, listings=store)
+    shutil.rmtree(folders[1])
+    stamp_folders([folders[0], folders[2]], processes=1, listings=store)
+    assert sorted(_listings(store)) == sorted([str(folders[0]), str(folders[2])])

@@ -124,6 +124,11 @@ class Workspace:
         return self.root / CACHE_DIR
 
     @property
+    def listings(self) -> Path:
+        """What each folder under workbooks/ held when last listed (core.treestamp), shared by the site and search."""
+        return self.cache / "listings.sqlite"
+
+    @property
     def weekday(self) -> int:
         return parse_weekday(self.settings.learning_day)
 

@@ -279,7 +279,8 @@ def _inputs(workspace: Workspace, folder: Path, weeks: list[Week]) -> Inputs:
             if child.is_dir(follow_symlinks=False):
                 folders.append(child)
     # the week folders' stamps, walked by a process per core for a company's year (core.treestamp)
-    stamps.update(zip((c.name for c in folders), stamp_folders([Path(c.path) for c in folders]), strict=True))
+    stamps.update(zip((c.name for c in folders), stamp_folders([Path(c.path) for c in folders],
+                                                              listings=workspace.listings), strict=True))
     for child in children:
         with contextlib.suppress(OSError):
             if child.name in stamps:

@@ -109,7 +109,8 @@ def refresh(workspace: Workspace, db: sqlite3.Connection) -> list[str]:
         except OSError:
             beside.update(f"{child.name}\0-\n".encode("utf-8", "surrogateescape"))
     # the digests first, the stamps after: a file that changes between the two is seen by the next query
-    digests = dict(zip(folders, stamp_folders([Path(f) for f in folders]), strict=True))
+    digests = dict(zip(folders, stamp_folders([Path(f) for f in folders], listings=workspace.listings),
+                       strict=True))
     digests[str(top)] = beside.hexdigest()  # a change beside the week folders: the whole tree is compared
     kept = dict(db.execute("SELECT path, digest FROM folders"))
     walk = [f for f in folders if kept.get(f) != digests[f]]
