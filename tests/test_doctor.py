@@ -69,6 +69,23 @@ def test_doctor_reports_every_bad_setting_and_still_runs_every_check(ws, run):
     assert "1 check(s) failed: settings" in result.stdout
 
 
+def test_doctor_reads_a_company_roster_whose_members_name_their_teams(ws, run):
+    """Each member is checked with the workspace's [teams]: a valid company is no failure, and a member naming a
+    team that does not exist is named (its teammates are still read)."""
+    run("team", "add-team", "robotics", "--name", "Robotics")
+    run("team", "add", "ada", "--team", "robotics", "--tz", "Europe/Berlin")
+    run("team", "add", "bob", "--team", "robotics")
+    result = run("doctor")
+    lines = _lines(result)
+    assert lines["settings"].startswith("ok") and "2 members" in lines["roster"], result.stdout
+    config = ws.root / "ldkit.toml"
+    config.write_text(config.read_text() + 'cy = { team = "vision" }\n')
+    result = run("doctor", code=1)
+    fails = [line for line in result.stdout.splitlines() if line.startswith("fail     settings")]
+    assert len(fails) == 1 and "'cy' names team 'vision'" in fails[0], result.stdout
+    assert "2 members" in _lines(result)["roster"]
+
+
 def test_doctor_compares_the_ci_file_with_what_ldkit_ci_writes_now(ws, run):
     run("ci", "github", "--install", "ldkit @ git+https://git.example.org/ldkit@v0.1.0")
     assert _lines(run("doctor"))["ci"].startswith("ok")  # another --install is not a difference

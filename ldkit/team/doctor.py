@@ -41,18 +41,21 @@ def lenient_workspace(root: Path, config: Path) -> tuple[Workspace, list[str]]:
         return Workspace(root, config_file=config), [f"{where}: the ldkit settings must be a table"]
     errors: list[str] = []
     good: dict[str, object] = {}
-    for key, value in table.items():
+    # [teams] before [team]: a member's `team` is checked against the teams that are valid
+    for key, value in sorted(table.items(), key=lambda item: item[0] == "team"):
+        teams = {"teams": good["teams"]} if key == "team" and "teams" in good else {}
         if key == "team" and isinstance(value, dict):
             members = {}
             for slug, entry in value.items():
                 try:
                     parse_team({slug: entry}, where)
+                    parse_settings({"team": {slug: entry}, **teams}, where)
                     members[slug] = entry
                 except LdkitError as exc:
                     errors.append(exc.message)
             value = members
         try:
-            parse_settings({key: value}, where)
+            parse_settings({key: value, **teams}, where)
             good[key] = value
         except LdkitError as exc:
             errors.append(exc.message)
