@@ -116,7 +116,8 @@ def test_digest_per_team_and_company_posted_once_each_to_its_own_webhook(company
     robotics = (folder / "robotics" / "index.html").read_text()
     assert "Ada on diffusion" in robotics and "Chen on diffusion" not in robotics
     company_json = json.loads((folder / "digest.json").read_text())
-    assert {t["slug"]: t["people"] for t in company_json["teams"]} == {"infra": 1, "robotics": 2, "vision": 1}
+    assert {t["slug"]: t["people"] for t in company_json["teams"]} == {"infra": 1, "robotics": 2, "vision": 1,
+                                                                       "_no-team": 0}  # zed: on no team
     sent = posts(fake_server)
     assert sorted(path for path, _ in sent) == ["company", "infra", "robotics", "vision"]
     by_path = dict(sent)
@@ -133,6 +134,103 @@ def test_digest_per_team_and_company_posted_once_each_to_its_own_webhook(company
     markers = sorted(p.name for p in (company.cache / "posted").glob("*.json"))
     assert markers == [f"{WEEK}.digest.json", f"{WEEK}.infra.digest.json", f"{WEEK}.robotics.digest.json",
                        f"{WEEK}.vision.digest.json"]
+
+
+def test_people_no_team_names_have_their_own_page_and_count_in_the_company(company, run, new_workbook):
+    """zed (on the roster, on no team) and someone the roster does not know take part: the company's numbers are
+    status's, and their workbooks are on a page of their own, linked from the company page."""
+    run("team", "add", "yuki")
+    for who in ("zed", "yuki"):
+        path = new_workbook("blank", f"{who.title()} on robots", "--week", WEEK, "--author", who)
+        run("log", "outcome", path, "--summary", f"{who} built a gripper", "--hours", "2")
+    run("team", "remove", "yuki")  # left the company's roster; their workbook stays
+    result = run("digest", "--week", WEEK, "--format", "md", "--format", "json")
+    status = json.loads(run("status", "--week", WEEK, "--json").stdout)
+    company_json = json.loads((company.digests / WEEK / "digest.json").read_text())
+    assert company_json["totals"]["people"] == status["totals"]["people"] == 6
+    assert "6 of 7 took part" in result.stdout and "· 3 teams" in result.stdout
+    row = next(t for t in company_json["teams"] if t["slug"] == "_no-team")
+    assert (row["name"], row["people"], row["members"], row["hours"]) == ("Without a team", 2, 2, 4.0)
+    page = (company.digests / WEEK / "_no-team" / "index.html").read_text()
+    assert "Zed on robots" in page and "Yuki on robots" in page and "Ada on diffusion" not in page
+    index = (company.digests / WEEK / "index.html").read_text()
+    assert 'href="_no-team/index.html">Without a team</a>' in index and "in 3 teams" in index
+    assert "• *Without a team* — 2 of 2 took part" in (company.digests / WEEK / "digest.md").read_text()
+
+
+def _two_team_repositories(tmp_path, run, monkeypatch, people=(("robotics", "ada"), ("vision", "chen"))):
+    """A company workspace and, checked out inside it, two team workspaces (as `ldkit ci` checks them out)."""
+    from ldkit.workbook.setup import init_workspace
+
+    company = init_workspace(tmp_path / "company")
+    for slug, who in people:
+        team = company.root / "teams" / slug
+        if not (team / "ldkit.toml").exists():
+            init_workspace(team)
+        monkeypatch.chdir(team)
+        run("team", "add", who, "--name", f"{who.title()} of {slug}")
+        path = json.loads(run("new", "blank", "--title", f"{who} on diffusion", "--week", WEEK, "--author", who,
+                              "--json").stdout)["path"]
+        run("log", "plan", path, "--goal", f"{who} learns diffusion", "--hours", "2")
+        run("log", "outcome", path, "--summary", f"{who} learned diffusion", "--hours", "2")
+        secret = json.loads(run("new", "blank", "--title", SECRET, "--week", WEEK, "--author", who,
+                                "--json").stdout)["path"]
+        run("log", "outcome", secret, "--summary", SECRET, "--private")
+    monkeypatch.chdir(company.root)
+    for slug in dict(people):
+        run("team", "add-team", slug, "--name", slug.title(), "--webhook-env", f"{slug.upper()}_WEBHOOK")
+    config = company.root / "ldkit.toml"
+    text = config.read_text()
+    for slug in dict(people):
+        text = text.replace(f'{slug} = {{name = "{slug.title()}"', f'{slug} = {{workspace = "teams/{slug}", '
+                                                                   f'name = "{slug.title()}"')
+    config.write_text(text)
+    return company
+
+
+def test_every_reader_reads_the_team_repositories_joined(tmp_path, run, monkeypatch, fake_server):
+    """Not only the site: digest (and its posts), status, stats, search, who, remind and export read the teams'
+    own workspaces; what they write stays in the company workspace; private stays out."""
+    import sqlite3
+
+    import time_machine
+
+    company = _two_team_repositories(tmp_path, run, monkeypatch)
+    teams_before = snapshot(company.root / "teams")
+    status = json.loads(run("status", "--week", WEEK, "--json").stdout)
+    assert [p["author"] for p in status["authors"]] == ["ada", "chen"] and status["totals"]["people"] == 2
+    assert [h["author"] for h in json.loads(run("search", "diffusion", "--json").stdout)] == ["ada", "chen"]
+    assert json.loads(run("search", "secret", "--json").stdout) == []
+    who = json.loads(run("who", "diffusion", "--json").stdout)
+    assert [(p["author"], p["team"]) for p in who["people"]] == [("ada", "robotics"), ("chen", "vision")]
+    stats = json.loads(run("stats", "--until", WEEK, "--team", "vision", "--json").stdout)
+    assert [p["author"] for p in stats["people"]] == ["chen"]
+    run("export", "--sqlite", tmp_path / "ld.db")
+    assert dict(sqlite3.connect(tmp_path / "ld.db").execute("SELECT author, team FROM people")) == {
+        "ada": "robotics", "chen": "vision"}
+    url = hooks(fake_server, monkeypatch)
+    result = run("digest", "--week", WEEK, "--post", url)
+    assert "2 of 2 took part" in result.stdout
+    sent = dict(posts(fake_server))
+    assert sorted(sent) == ["company", "robotics", "vision"]
+    assert "ada" in sent["robotics"].lower() and "1 took part" in sent["vision"]
+    assert all(SECRET not in body for body in sent.values())
+    assert (company.root / "digests" / WEEK / "robotics" / "index.html").is_file()
+    with time_machine.travel(ON_THE_DAY):
+        assert "nobody to remind" in run("remind", "outcome", "--week", WEEK, "--dry-run").stdout
+    for path in company.root.rglob("*"):
+        if path.is_file() and ".ldkit-cache" not in path.parts:
+            assert SECRET not in path.read_text(errors="replace") or "teams" in path.parts, path
+    assert snapshot(company.root / "teams") == teams_before  # nothing written into the teams' repositories
+
+
+def test_one_slug_on_two_team_rosters_is_refused(tmp_path, run, monkeypatch):
+    company = _two_team_repositories(tmp_path, run, monkeypatch, people=(("robotics", "ada"), ("vision", "ada")))
+    for command in (("status",), ("site", "--quiet"), ("digest", "--week", WEEK)):
+        result = run(*command, code=2)
+        assert "team vision: member 'ada' is also on the roster of team robotics" in result.stderr, command
+        assert "give one of them another slug" in result.stderr
+    assert not (company.root / "site").exists() and not (company.root / "digests").exists()
 
 
 def test_a_team_without_its_webhook_is_named_and_the_rest_posted(company, run, fake_server, monkeypatch):

@@ -77,3 +77,20 @@ def warn(message: str) -> None:
 
 def progress_enabled() -> bool:
     return sys.stderr.isatty()
+
+
+def reading_workspace(team: str | None = None) -> Any:
+    """The workspace a reading command reads, seen by `team` (None: the whole company). A company whose teams keep
+    repositories of their own is read joined (ldkit.site.join), the same view for every reader; its warnings are
+    said once, on stderr."""
+    from ldkit.core.workspace import find_workspace
+
+    workspace = find_workspace()
+    if any(t.workspace for t in workspace.settings.teams):
+        from ldkit.site.join import join_workspaces
+
+        joined = join_workspaces(workspace)
+        for message in joined.warnings:
+            warn(message)
+        workspace = joined.workspace
+    return workspace.for_team(team)

@@ -85,9 +85,8 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
     from ldkit.core.fastimport import skip_slow_optional_imports
 
     skip_slow_optional_imports()
-    from ldkit.cli.base import progress_enabled, warn
+    from ldkit.cli.base import progress_enabled, reading_workspace, warn
     from ldkit.core.errors import InputError
-    from ldkit.core.workspace import find_workspace
     from ldkit.digest.build import build_digest, summary_line
     from ldkit.digest.scheduler import default_scheduler
 
@@ -99,7 +98,7 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
         check_webhook(webhook)
     if scheduler and not execute:
         raise InputError("--scheduler goes with --execute", hint="ldkit digest --execute --scheduler local:2")
-    workspace = find_workspace().for_team(team)
+    workspace = reading_workspace(team)
     the_week = workspace.read_week(week)
     if execute and not scheduler:
         scheduler = default_scheduler(workspace.settings.scheduler)
@@ -148,9 +147,9 @@ def _company(workspace: Any, week: Any, out: Path | None, formats: tuple[str, ..
     result = build_company_digest(workspace, week, out=out, formats=formats or ("html",), **options)
     for message in result.warnings:
         warn(message)
-    for team, _, done in result.teams:
-        for problem in done.model.problems:
-            warn(f"{problem['path']}: {problem['error']} (named in {team.slug}'s digest; the rest was built)")
+    for slug, done in [(team.slug, done) for team, _, done in result.teams] + [("no team", result.no_team)]:
+        for problem in done.model.problems if done is not None else ():
+            warn(f"{problem['path']}: {problem['error']} (named in {slug}'s digest; the rest was built)")
     say(f"{result.model.sentence()} → {relative(result.files['html'], workspace.root)}")
     for t in result.model.teams:
         say(f"  {t.slug:<16} {t.people} of {t.members} took part, {t.hours:g} h → "
@@ -164,5 +163,5 @@ def _company(workspace: Any, week: Any, out: Path | None, formats: tuple[str, ..
             say(line)
     if failed:
         raise failed[0]
-    if strict and any(d.failed or d.render_errors for _, _, d in result.teams):
+    if strict and any(d.failed or d.render_errors for d in result.digests):
         click.get_current_context().exit(1)

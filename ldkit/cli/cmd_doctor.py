@@ -32,6 +32,14 @@ def doctor() -> None:
     from ldkit.team.doctor import lenient_workspace, run_checks
 
     workspace, errors = lenient_workspace(*find_config())
+    if any(t.workspace for t in workspace.settings.teams):  # a company of several repositories: read joined
+        from ldkit.core.errors import LdkitError
+        from ldkit.site.join import join_workspaces
+
+        try:
+            workspace = join_workspaces(workspace).workspace
+        except LdkitError as exc:
+            errors = [*errors, exc.message]
     checks = run_checks(workspace, errors, more=(bot_check,))
     for check in checks:
         say(f"{check.state:<8} {check.name:<10} {check.detail}")

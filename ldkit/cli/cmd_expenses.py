@@ -32,12 +32,11 @@ def expenses(since: str | None, until: str | None, author: str | None, team: str
       ldkit expenses --format json
       ldkit expenses --team robotics
     """
-    from ldkit.cli.base import emit_json, warn
+    from ldkit.cli.base import emit_json, reading_workspace, warn
     from ldkit.core.text import author_slug, plural
-    from ldkit.core.workspace import find_workspace
     from ldkit.ledger.expenses import expense_report, to_csv
 
-    workspace = find_workspace().for_team(team)
+    workspace = reading_workspace(team)
     report = expense_report(workspace, workspace.read_week(since) if since else None,
                             workspace.read_week(until) if until else None,
                             author_slug(author) if author else None)

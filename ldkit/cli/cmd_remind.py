@@ -54,11 +54,11 @@ def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, a
       ldkit remind plan --post "$LEARNING_DAY_WEBHOOK" --at-local 09:00
       ldkit remind outcome --team robotics
     """
+    from ldkit.cli.base import reading_workspace
     from ldkit.core.errors import InputError
-    from ldkit.core.workspace import find_workspace
     from ldkit.team.remind import parse_at, reminder, send_reminder
 
-    workspace = find_workspace()
+    workspace = reading_workspace()
     the_week = workspace.read_week(week)
     at = parse_at(at_local)
     service = chat or workspace.settings.chat

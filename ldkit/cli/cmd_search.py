@@ -33,12 +33,11 @@ def search(query: tuple[str, ...], week: str | None, author: str | None, categor
       ldkit search backprop --category ml-fundamentals --json
       ldkit search diffusion --team robotics
     """
-    from ldkit.cli.base import emit_json, warn
+    from ldkit.cli.base import emit_json, reading_workspace, warn
     from ldkit.core.text import author_slug
-    from ldkit.core.workspace import find_workspace
     from ldkit.site.search import search as run_search
 
-    workspace = find_workspace().for_team(team)
+    workspace = reading_workspace(team)
     hits, warnings = run_search(workspace, " ".join(query), str(workspace.read_week(week)) if week else None,
                                 author_slug(author) if author else None, category, limit)
     for message in warnings:

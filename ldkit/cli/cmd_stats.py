@@ -45,15 +45,14 @@ def stats(since: str | None, until: str | None, as_json: bool, plot: Path | None
       ldkit stats --plot participation.svg
       ldkit stats --team robotics --json
     """
-    from ldkit.cli.base import emit_json
+    from ldkit.cli.base import emit_json, reading_workspace
     from ldkit.core.errors import InputError
-    from ldkit.core.workspace import find_workspace
     from ldkit.ledger.stats import check_plot_path, compute
     from ldkit.ledger.stats import plot as draw
 
     if plot is not None:
         check_plot_path(plot)
-    workspace = find_workspace().for_team(team)
+    workspace = reading_workspace(team)
     if health:
         if since or plot:
             raise InputError("--health looks at the last 8 learning days up to --until; --since and --plot do not "

@@ -25,12 +25,11 @@ def status(week: str | None, team: str | None, as_json: bool) -> None:
       ldkit status --week last --json
       ldkit status --team robotics
     """
-    from ldkit.cli.base import emit_json, warn
-    from ldkit.core.workspace import find_workspace
+    from ldkit.cli.base import emit_json, reading_workspace, warn
     from ldkit.ledger.status import week_status
     from ldkit.ledger.totals import Numbers
 
-    workspace = find_workspace().for_team(team)
+    workspace = reading_workspace(team)
     report = week_status(workspace, workspace.read_week(week))
     for problem in report["problems"]:
         warn(f"{problem['path']}: {problem['error']}")

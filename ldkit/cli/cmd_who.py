@@ -26,12 +26,11 @@ def who(query: tuple[str, ...], team: str | None, as_json: bool) -> None:
       ldkit who paper-reimplementation --team robotics
       ldkit who 1803.02999 --json
     """
-    from ldkit.cli.base import emit_json, warn
-    from ldkit.core.workspace import find_workspace
+    from ldkit.cli.base import emit_json, reading_workspace, warn
     from ldkit.site.search import who as find_who
 
     text = " ".join(query)
-    rows, warnings = find_who(find_workspace().for_team(team), text)
+    rows, warnings = find_who(reading_workspace(team), text)
     for message in warnings:
         warn(message)
     if as_json:

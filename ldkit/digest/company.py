@@ -15,9 +15,9 @@ from typing import Any
 from ldkit.core.files import make_folder
 from ldkit.core.layout import DIGEST_PAGE, relative
 from ldkit.core.weeks import Week
-from ldkit.core.workspace import Workspace
+from ldkit.core.workspace import NO_TEAM, Workspace
 from ldkit.digest.build import DigestResult, build_digest, output_folder
-from ldkit.model.company import CompanyWeek, company_week
+from ldkit.model.company import WITHOUT_TEAM, CompanyWeek, company_week
 
 
 @dataclass
@@ -26,14 +26,19 @@ class CompanyResult:
     files: dict[str, Path]
     model: CompanyWeek
     teams: list[tuple[Any, Workspace, DigestResult]] = field(default_factory=list)  # (Team, its view, its digest)
+    no_team: DigestResult | None = None  # the digest of those no team names (digests/<week>/_no-team/)
+
+    @property
+    def digests(self) -> list[DigestResult]:
+        return [r for _, _, r in self.teams] + ([self.no_team] if self.no_team is not None else [])
 
     @property
     def notebooks(self) -> int:
-        return sum(r.notebooks for _, _, r in self.teams)
+        return sum(r.notebooks for r in self.digests)
 
     @property
     def warnings(self) -> list[str]:
-        return [w for _, _, r in self.teams for w in r.warnings]
+        return [w for r in self.digests for w in r.warnings]
 
 
 def build_company_digest(workspace: Workspace, week: Week, *, out: Path | None = None,
@@ -50,19 +55,39 @@ def build_company_digest(workspace: Workspace, week: Week, *, out: Path | None =
             view = workspace.for_team(team.slug)
             done.append((team, view, build_digest(view, week, out=folder / team.slug, formats=formats, pool=pool,
                                                   **options)))
+        others = _without_team(workspace, week)
+        # a page of their own, so nobody's day goes unseen (and the company's totals are everyone's)
+        no_team = None if others is None else build_digest(others, week, out=folder / NO_TEAM, formats=formats,
+                                                            pool=pool, **options)
     finally:
         pool.close()
-    in_a_team = {m.slug for m in workspace.settings.team if m.team}
-    week_folder = workspace.week_folder(week)
-    authors = {p.name for p in week_folder.iterdir() if p.is_dir() and not p.name.startswith(".")} \
-        if week_folder.is_dir() else set()
-    model = company_week([(t.slug, t.title, r.model, f"{t.slug}/{DIGEST_PAGE}") for t, _, r in done],
-                         without_team=len(authors - in_a_team))
+    rows = [(t.slug, t.title, r.model, f"{t.slug}/{DIGEST_PAGE}") for t, _, r in done]
+    if no_team is not None:
+        rows.append((NO_TEAM, WITHOUT_TEAM, no_team.model, f"{NO_TEAM}/{DIGEST_PAGE}"))
+    model = company_week(rows)
     from ldkit.writers.company import write
 
     files = write(model, folder, formats, workspace.cache / "digest" / "templates",
                   link=workspace.week_url(week))
-    return CompanyResult(folder=folder, files=files, model=model, teams=done)
+    return CompanyResult(folder=folder, files=files, model=model, teams=done, no_team=no_team)
+
+
+def _without_team(workspace: Workspace, week: Week) -> Workspace | None:
+    """The company's members no team names, and the authors of the week the roster does not know, as one view
+    (None when there are none): they count in the company's totals like everyone else."""
+    from dataclasses import replace
+
+    from ldkit.core.roster import Member
+
+    folder = workspace.week_folder(week)
+    authors = {p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")} \
+        if folder.is_dir() else set()
+    view = workspace.without_team()
+    unknown = authors - {m.slug for m in workspace.settings.team}
+    if not view.settings.team and not unknown:
+        return None
+    roster = tuple(sorted((*view.settings.team, *(Member(a) for a in unknown))))
+    return replace(view, settings=replace(view.settings, team=roster), members=frozenset(m.slug for m in roster))
 
 
 def team_webhook(team: Any) -> str | None:

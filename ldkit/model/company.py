@@ -1,11 +1,13 @@
 """The company's week: every team side by side (numbers from each team's own week model, so they agree)."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ldkit.model.week import WeekModel
+
+WITHOUT_TEAM = "Without a team"  # the row (and page) of the people no team names
 
 
 @dataclass
@@ -35,8 +37,7 @@ class CompanyWeek:
     learning_weekday: str
     generated_at: str
     teams: list[TeamWeek]
-    totals: dict[str, Any]  # people, members, planned, summarized, hours over every team
-    without_team: int = 0  # people who took part without a team on the roster
+    totals: dict[str, Any]  # people, members, planned, summarized, hours over every team (and those without)
     links: dict[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -46,10 +47,28 @@ class CompanyWeek:
         data.pop("links", None)
         return data
 
+    @property
+    def team_count(self) -> int:
+        """The teams (the row of those without one is not a team)."""
+        from ldkit.core.workspace import NO_TEAM
+
+        return sum(1 for row in self.teams if row.slug != NO_TEAM)
+
     def sentence(self) -> str:
         t = self.totals
         return (f"{t['people']} of {t['members']} took part · {t['planned']} planned · {t['summarized']} summarized"
-                f" · {t['hours']:g} h · {len(self.teams)} teams")
+                f" · {t['hours']:g} h · {self.team_count} teams")
+
+
+def summary_lines(model: CompanyWeek, text: Callable[[str], str], strong: str = "*") -> list[str]:
+    """The company summary, for chat and digest.md: its numbers, then one line per team. `text` escapes what
+    users wrote (a team's name) for the medium, as each chat service escapes all other user text; `strong` is the
+    medium's bold mark."""
+    lines = [f"{strong}Learning Day {model.week}, every team{strong} ({model.learning_day}): {model.sentence()}"]
+    for t in model.teams:
+        lines.append(f"• {strong}{text(t.name)}{strong} — {t.people} of {t.members} took part, {t.summarized} "
+                     f"summarized, {t.hours:g} h")
+    return lines
 
 
 def _number(totals: Any, name: str) -> Any:
@@ -64,8 +83,9 @@ def team_week(slug: str, name: str, model: WeekModel, link: str) -> TeamWeek:
                     missing=list(model.accountability.no_workbook), link=link)
 
 
-def company_week(models: list[tuple[str, str, WeekModel, str]], without_team: int = 0) -> CompanyWeek:
-    """`models`: (slug, name, the team's week model, its page's link) for every team, in order."""
+def company_week(models: list[tuple[str, str, WeekModel, str]]) -> CompanyWeek:
+    """`models`: (slug, name, the team's week model, its page's link) for every team, in order; those no team
+    names come last, as the row NO_TEAM (core.workspace)."""
     if not models:
         raise ValueError("a company week needs at least one team")
     rows = [team_week(*m) for m in models]
@@ -74,7 +94,7 @@ def company_week(models: list[tuple[str, str, WeekModel, str]], without_team: in
               "planned": sum(r.planned for r in rows), "summarized": sum(r.summarized for r in rows),
               "hours": round(sum(r.hours for r in rows), 2)}
     return CompanyWeek(week=first.week, learning_day=first.learning_day, learning_weekday=first.learning_weekday,
-                       generated_at=first.generated_at, teams=rows, totals=totals, without_team=without_team)
+                       generated_at=first.generated_at, teams=rows, totals=totals)
 
 
 @dataclass

@@ -1,8 +1,11 @@
-"""Several repositories, one company site: a company workspace whose `[teams.<slug>]` name their own workspaces
-(`workspace = "teams/robotics"`, checked out side by side, as `ldkit ci` does) is joined into one workspace under
-`.ldkit-cache/joined/`: every file of each team's workbooks/ hard-linked there (copied across file systems), the
-team's roster members put in that team. The site is then built from it as from any workspace, with the same rules
-(private stays out); only what changed is linked again, so the caches keyed by size and mtime stay warm.
+"""Several repositories, one company: a company workspace whose `[teams.<slug>]` name their own workspaces
+(`workspace = "teams/robotics"`, checked out side by side, as `ldkit ci` does) is read as one workspace whose
+workbooks are `.ldkit-cache/joined/workbooks/`: every file of each team's workbooks/ hard-linked there (copied across
+file systems), the team's roster members put in that team. Every reading command (site, digest, status, stats,
+search, who, remind, export, expenses) reads that view with the same rules (private stays out); what it writes
+(pages, digests, "posted" markers, caches) stays the company workspace's. Only what changed is linked again, so the
+caches keyed by size and mtime stay warm. Nothing ever writes through the links: writing commands (new, log) work
+in the team's own workspace.
 """
 from __future__ import annotations
 
@@ -14,7 +17,9 @@ from pathlib import Path
 from ldkit.core.errors import WorkspaceError
 from ldkit.core.files import make_folder
 from ldkit.core.roster import Member
-from ldkit.core.workspace import Workspace, config_in, load_workspace
+from ldkit.core.workspace import CACHE_DIR, Workspace, config_in, load_workspace
+
+JOINED = Path(CACHE_DIR) / "joined" / "workbooks"  # the joined view's workbooks, inside the company workspace
 
 
 @dataclass
@@ -35,14 +40,22 @@ def _files(top: Path) -> dict[str, Path]:
     return found
 
 
+def has_team_workspaces(workspace: Workspace) -> bool:
+    """Whether the company keeps teams in repositories of their own (then its readers read the joined view)."""
+    return any(t.workspace for t in workspace.settings.teams)
+
+
 def join_workspaces(workspace: Workspace) -> Joined:
-    """The company's own workbooks and those of every team that names a `workspace`, as one workspace."""
+    """The company's own workbooks and those of every team that names a `workspace`, as one workspace.
+
+    A slug on two teams' rosters is refused: one slug is one person on every page, and two people's workbooks
+    would be merged into one person's."""
     teams = [t for t in workspace.settings.teams if t.workspace]
     if not teams:
         return Joined(workspace)
-    root = workspace.cache / "joined"
     wanted = {rel: (path, "") for rel, path in _files(workspace.workbooks).items()}
     members = {m.slug: m for m in workspace.settings.team}
+    rostered_by = {m.slug: "the company workspace" for m in workspace.settings.team}
     warnings: list[str] = []
     for team in teams:
         where = (workspace.root / team.workspace).resolve()
@@ -53,6 +66,12 @@ def join_workspaces(workspace: Workspace) -> Joined:
                                       "or fix `workspace` in [teams]")
         own = load_workspace(where, config)
         for m in own.settings.team:
+            if m.slug in rostered_by and rostered_by[m.slug] != "the company workspace":
+                raise WorkspaceError(
+                    f"team {team.slug}: member {m.slug!r} is also on the roster of {rostered_by[m.slug]}; one slug "
+                    "is one person on the company's pages", hint="if they are two people, give one of them another "
+                    "slug in their team's ldkit.toml (and folder); if one person, keep them on one team's roster")
+            rostered_by.setdefault(m.slug, f"team {team.slug}")
             if m.slug not in members:
                 members[m.slug] = m._replace(team=team.slug)
         for rel, path in _files(own.workbooks).items():
@@ -64,16 +83,15 @@ def join_workspaces(workspace: Workspace) -> Joined:
                                 f"{wanted[rel][1] or 'the company workspace'}; the first one is used")
                 continue
             wanted[rel] = (path, team.slug)
-    target = root / "workbooks"
+    target = workspace.root / JOINED
     for rel, (source, _) in wanted.items():
         _link(source, target / rel)
     for rel, path in _files(target).items():
         if rel not in wanted:
             path.unlink(missing_ok=True)
     settings = replace(workspace.settings, team=tuple(sorted(members.values(), key=lambda m: m.slug)),
-                       workbooks_dir="workbooks")
-    return Joined(Workspace(root=root, settings=settings, config_file=workspace.config_file),
-                  [t.slug for t in teams], warnings)
+                       workbooks_dir=str(JOINED))
+    return Joined(replace(workspace, settings=settings), [t.slug for t in teams], warnings)
 
 
 def _link(source: Path, target: Path) -> None:
