@@ -385,18 +385,29 @@ def test_ci_checks_out_team_repositories_and_passes_each_team_webhook(company, r
         'robotics = {name = "Robotics", webhook_env = "ROBOTICS_WEBHOOK"}',
         'robotics = {name = "Robotics", webhook_env = "ROBOTICS_WEBHOOK", workspace = "teams/robotics", '
         'repository = "acme/robotics-ld"}'))
-    run("ci", "github")
+    said = run("ci", "github").stdout
+    assert "LEARNING_DAY_WEBHOOK, INFRA_WEBHOOK, ROBOTICS_WEBHOOK, VISION_WEBHOOK, TEAMS_READ_TOKEN" in said
     flow = yaml.safe_load((company.root / ".github" / "workflows" / "learning-day.yml").read_text())
-    steps = flow["jobs"]["site"]["steps"]
-    assert steps[1]["with"]["repository"] == "acme/robotics-ld" and steps[1]["with"]["path"] == "teams/robotics"
-    env = next(s for s in steps if s.get("name", "").startswith("Post the digest"))["env"]
+    for job in ("site", "remind"):  # reminders read the teams' rosters too
+        steps = flow["jobs"][job]["steps"]
+        assert steps[1]["with"]["repository"] == "acme/robotics-ld" and steps[1]["with"]["path"] == "teams/robotics"
+    env = next(s for s in flow["jobs"]["site"]["steps"] if s.get("name", "").startswith("Post the digest"))["env"]
     assert env["VISION_WEBHOOK"] == "${{ secrets.VISION_WEBHOOK }}" and "LEARNING_DAY_WEBHOOK" in env
     remind_env = flow["jobs"]["remind"]["steps"][-1]["env"]
     assert set(remind_env) == {"LEARNING_DAY_WEBHOOK", "INFRA_WEBHOOK", "ROBOTICS_WEBHOOK", "VISION_WEBHOOK"}
-    run("ci", "gitlab")
+    crons = [c["cron"] for c in flow[True]["schedule"]]  # YAML 1.1 reads the key `on` as True
+    assert len(crons) == 3 and "45 5 * * *" in crons  # the teams' pushes reach the site every morning
+    said = run("ci", "gitlab").stdout
+    assert "masked CI/CD variables LEARNING_DAY_WEBHOOK, INFRA_WEBHOOK" in said and "TEAMS_READ_TOKEN" not in said
     text = (company.root / ".gitlab-ci.yml").read_text()
-    assert "git clone --depth 1 acme/robotics-ld teams/robotics" in text and "ROBOTICS_WEBHOOK" in text
-    yaml.safe_load(text)
+    lines = yaml.safe_load(text)["default"]["before_script"]
+    assert lines[1].startswith("apt-get update") and "install -y -qq --no-install-recommends git" in lines[1]
+    assert lines[2] == ('git clone --depth 1 "https://gitlab-ci-token:${CI_JOB_TOKEN}@${CI_SERVER_HOST}/"'
+                        'acme/robotics-ld.git teams/robotics')
+    config.write_text(config.read_text().replace('"acme/robotics-ld"', '"https://git.example.org/acme/r.git"'))
+    run("ci", "gitlab", "--force")
+    assert "git clone --depth 1 https://git.example.org/acme/r.git teams/robotics" in \
+        (company.root / ".gitlab-ci.yml").read_text()
 
 
 def test_a_team_without_members_is_empty_not_everyone(company, run):

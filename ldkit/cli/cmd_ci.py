@@ -34,7 +34,10 @@ def ci(target: str, install: str | None, force: bool) -> None:
       ldkit ci gitlab --install "ldkit @ git+https://git.example.org/tools/ldkit@v0.1.0"
     """
     from ldkit.core.workspace import find_workspace
-    from ldkit.team.ci import write_ci
+    from ldkit.team.ci import secrets_needed, write_ci
 
-    path = write_ci(find_workspace(), target, install, force)
-    say(f"wrote {path}; commit it, then set the secret LEARNING_DAY_WEBHOOK")
+    workspace = find_workspace()
+    path = write_ci(workspace, target, install, force)
+    names = secrets_needed(workspace, target)
+    kind = "secret" if target == "github" else "masked CI/CD variable"
+    say(f"wrote {path}; commit it, then set the {kind}{'s' if len(names) > 1 else ''} {', '.join(names)}")

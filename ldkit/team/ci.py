@@ -73,18 +73,41 @@ def team_secrets(workspace: Workspace, indent: str) -> str:
     return "".join(f"\n{indent}{name}: ${{{{ secrets.{name} }}}}" for name in names)
 
 
+SITE_CRON = "45 5 * * *"  # a company of several repositories: a team's push reaches the site by the next morning
+READ_TOKEN = "TEAMS_READ_TOKEN"  # GitHub: reads the teams' repositories when they are private
+
+
+def secrets_needed(workspace: Workspace, target: str) -> list[str]:
+    """The CI secrets (GitHub) or variables (GitLab) the recipe reads, for the line `ldkit ci` ends with."""
+    names = ["LEARNING_DAY_WEBHOOK", *sorted({t.webhook_env for t in workspace.settings.teams if t.webhook_env})]
+    if target == "github" and any(t.workspace and t.repository for t in workspace.settings.teams):
+        names.append(f"{READ_TOKEN} (only if the teams' repositories are private)")
+    return names
+
+
+def _team_repositories(workspace: Workspace) -> list[tuple[str, str]]:
+    return [(t.repository, t.workspace) for t in workspace.settings.teams if t.workspace and t.repository]
+
+
+def gitlab_clone_url(repository: str) -> str:
+    """A team's `repository` as GitLab's job clones it: a URL (or scp-like git@host:path) as it is; a project path
+    (group/project) from this GitLab with the job's token (the project must allow it: CI/CD job token access)."""
+    if "://" in repository or (repository.startswith("git@") and ":" in repository):
+        return shlex.quote(repository)
+    return f'"https://gitlab-ci-token:${{CI_JOB_TOKEN}}@${{CI_SERVER_HOST}}/"{shlex.quote(repository + ".git")}'
+
+
 def team_checkouts(workspace: Workspace) -> str:
     """For a company of several repositories: each team's repository checked out where its `workspace` says
     (inside this one), read with TEAMS_READ_TOKEN when the repositories are private."""
     steps = []
-    for t in workspace.settings.teams:
-        if t.workspace and t.repository:
-            steps.append(f"""
+    for repository, where in _team_repositories(workspace):
+        steps.append(f"""
       - uses: actions/checkout@v4
         with:
-          repository: {_run(t.repository)}
-          path: {_run(t.workspace)}
-          token: ${{{{ secrets.TEAMS_READ_TOKEN || github.token }}}}""")
+          repository: {_run(repository)}
+          path: {_run(where)}
+          token: ${{{{ secrets.{READ_TOKEN} || github.token }}}}""")
     return "".join(steps)
 
 
@@ -108,6 +131,8 @@ def github(workspace: Workspace, install: str) -> str:
     secrets_remind = team_secrets(workspace, "          ")
     checkouts = team_checkouts(workspace)
     setup = _github_setup(install)
+    daily = ("\n    # the teams' repositories are read from here: their pushes reach the company's site every morning"
+             f'\n    - cron: "{SITE_CRON}"') if checkouts else ""
     return f"""{MARK} {__version__}
 # Written by `ldkit ci github`; run it again after upgrading ldkit or changing the learning day (ldkit doctor says
 # when). Secrets: LEARNING_DAY_WEBHOOK (Slack, Mattermost or Teams: the workspace's `chat` setting says which).
@@ -121,7 +146,7 @@ on:
     # member on their own learning day (plan from {PLAN_AT}, outcome from {OUTCOME_AT} their time)
     - cron: "{remind}"
     # when the learning day has ended in every zone: the digest of the week just held
-    - cron: "{digest}"
+    - cron: "{digest}"{daily}
   workflow_dispatch:
 permissions:
   contents: read
@@ -135,7 +160,7 @@ jobs:
     if: github.event_name == 'schedule' && github.event.schedule == '{remind}'
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@v4{checkouts}
 {setup}      - name: Remind who has not planned or summarized
         env:
           LEARNING_DAY_WEBHOOK: ${{{{ secrets.LEARNING_DAY_WEBHOOK }}}}{secrets_remind}
@@ -175,8 +200,12 @@ def gitlab(workspace: Workspace, install: str) -> str:
     variables = "".join(f", {name}" for name in names)
     schedules_at = " Pipeline schedules (Build -> Pipeline schedules, UTC):" if not names else \
         "\n# Pipeline schedules (Build -> Pipeline schedules, UTC):"  # one team's file reads as it always has
-    clones = "".join(f"\n    - git clone --depth 1 {shlex.quote(t.repository)} {shlex.quote(t.workspace)}"
-                     for t in workspace.settings.teams if t.workspace and t.repository)
+    repositories = _team_repositories(workspace)
+    # python:3.11-slim has no git: installed first when the teams' repositories are cloned
+    clones = ("\n    - apt-get update -qq && apt-get install -y -qq --no-install-recommends git ca-certificates"
+              if repositories else "") + "".join(
+        f"\n    - git clone --depth 1 {gitlab_clone_url(repository)} {shlex.quote(where)}"
+        for repository, where in repositories)
     return f"""{MARK} {__version__}
 # Written by `ldkit ci gitlab`; run it again after upgrading ldkit or changing the learning day (ldkit doctor says
 # when). CI/CD variables: LEARNING_DAY_WEBHOOK{variables} (masked).{schedules_at}
