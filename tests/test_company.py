@@ -317,6 +317,22 @@ def test_the_company_site_shows_teams_and_who_studied_what(company, run):
     assert "Who studied it" in topic and 'href="../../teams/vision/index.html"' in topic
 
 
+def test_team_and_topic_pages_name_people_as_the_roster_does(company, run, new_workbook):
+    """The roster's `name` on a team's People table and in "Who studied it" (the links still use the slug)."""
+    run("team", "add", "fay", "--name", "Fay <Wray>", "--team", "infra")
+    path = new_workbook("blank", "Fay on diffusion", "--week", WEEK, "--author", "fay")
+    run("log", "plan", path, "--goal", "fay learns diffusion", "--hours", "2")
+    run("site", "--quiet")
+    site = company.root / "site"
+    infra = (site / "teams" / "infra" / "index.html").read_text()
+    assert '<a href="../../people/fay/index.html">Fay &lt;Wray&gt;</a>' in infra
+    assert ">eve</a>" in infra  # no name on the roster: the slug
+    topic = (site / "topics" / "other" / "index.html").read_text()
+    assert '<a href="../../people/fay/index.html">Fay &lt;Wray&gt;</a>' in topic
+    rows = json.loads(run("who", "diffusion", "--json").stdout)["people"]
+    assert {r["author"]: r["name"] for r in rows}["fay"] == "Fay <Wray>"
+
+
 def test_without_teams_the_site_has_no_team_pages(ws, run, new_workbook):
     path = new_workbook("blank", "Alone", "--week", WEEK)
     run("log", "outcome", path, "--summary", "fine", "--hours", "1")

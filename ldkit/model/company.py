@@ -114,6 +114,7 @@ class TeamPerson:
     current_streak: int
     participation_rate: float
     link: str  # the person's page, from the site's root
+    name: str = ""  # how pages name them (ldkit.core.roster.display_name)
 
 
 @dataclass
@@ -146,9 +147,9 @@ class TeamHistory:
 
 
 def team_histories(teams: list[tuple[Any, list[str]]], history: Any,
-                   weeks_read: Mapping[Any, Any]) -> list[TeamHistory]:
+                   weeks_read: Mapping[Any, Any], name_of: Callable[[str], str] = str) -> list[TeamHistory]:
     """Every team — (Team, who is on it: ldkit.ledger.team's rule on the team's view) — from the site's history
-    (model.history.History) and each week's totals."""
+    (model.history.History) and each week's totals; `name_of` names a person as pages do (model.week.names_of)."""
     by_author = {p.author: p for p in history.people}
     out = []
     for team, on_team in teams:
@@ -167,13 +168,13 @@ def team_histories(teams: list[tuple[Any, list[str]]], history: Any,
         for author in names:
             p = by_author.get(author)
             if p is None:
-                people.append(TeamPerson(author, 0, 0.0, 0, 0.0, ""))
+                people.append(TeamPerson(author, 0, 0.0, 0, 0.0, "", name_of(author)))
                 continue
             for e in p.entries:
                 if e.view.plan is not None:
                     topics[e.view.plan.category] = topics.get(e.view.plan.category, 0) + 1
             people.append(TeamPerson(author, p.workbooks, round(p.hours, 2), p.current_streak, p.participation_rate,
-                                     p.link))
+                                     p.link, p.name or name_of(author)))
         out.append(TeamHistory(team.slug, team.title, names, rows,
                                dict(sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))), people))
     return out

@@ -125,7 +125,8 @@ class History:
         """Who studied what `entries` hold, with their team, weeks and hours (model.who)."""
         from ldkit.model.who import entry_matches, who_studied
 
-        return who_studied(entry_matches(entries), self.author_team)
+        names = {p.author: p.name for p in self.people}
+        return who_studied(entry_matches(entries), self.author_team, lambda a: names.get(a) or a)
 
     @property
     def summaries(self) -> int:

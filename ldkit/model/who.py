@@ -5,7 +5,7 @@ Only team-visible workbooks ever reach it (a private workbook is never an entry,
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -19,6 +19,7 @@ class WhoRow:
     weeks: list[str] = field(default_factory=list)  # oldest first
     hours: float = 0.0  # outcome hours of the matching workbooks
     workbooks: list[str] = field(default_factory=list)  # their titles
+    name: str = ""  # how pages name them (ldkit.core.roster.display_name)
 
     @property
     def link(self) -> str:
@@ -29,12 +30,14 @@ class WhoRow:
 
 
 def who_studied(matches: Iterable[tuple[str, str, str, float | None]],
-                author_team: Mapping[str, str]) -> list[WhoRow]:
+                author_team: Mapping[str, str], name_of: Callable[[str], str] = str) -> list[WhoRow]:
     """`matches`: (author, week, title, outcome hours or None) of each matching workbook -> one row per person,
-    most hours first, then by name."""
+    most hours first, then by name; `name_of` names a person as pages do (model.week.names_of)."""
     rows: dict[str, WhoRow] = {}
     for author, week, title, hours in matches:
-        row = rows.setdefault(author, WhoRow(author, author_team.get(author, "")))
+        row = rows.get(author)
+        if row is None:
+            row = rows[author] = WhoRow(author, author_team.get(author, ""), name=name_of(author))
         if week not in row.weeks:
             row.weeks.append(week)
         row.hours = round(row.hours + float(hours or 0), 2)

@@ -535,7 +535,9 @@ def _cross_week(workspace: Workspace, folder: Path, staging: Path, weeks: list[W
 
         last = max(weeks) if weeks else parse_week("this")
         on_teams = [(t, on_team(workspace.for_team(t.slug), last, [])) for t in workspace.settings.teams]
-        history.teams = team_histories(on_teams, history, weeks_read)
+        from ldkit.model.week import names_of
+
+        history.teams = team_histories(on_teams, history, weeks_read, names_of(workspace))
     from ldkit.model.health import attach
 
     attach(history, workspace, until, weeks_read)  # before the keys: the index and team pages show it

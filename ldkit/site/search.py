@@ -241,7 +241,9 @@ def who(workspace: Workspace, query: str) -> tuple[list[Any], list[str]]:
             f"SELECT path, author, week, title, hours FROM docs WHERE category = ?{scope}", (topic, *args))})
     finally:
         db.close()
-    return who_studied(found.values(), workspace.team_by_author()), warnings
+    from ldkit.model.week import names_of
+
+    return who_studied(found.values(), workspace.team_by_author(), names_of(workspace)), warnings
 
 
 def _relative(path: str, workspace: Workspace) -> str:
