@@ -333,6 +333,28 @@ def test_team_and_topic_pages_name_people_as_the_roster_does(company, run, new_w
     assert {r["author"]: r["name"] for r in rows}["fay"] == "Fay <Wray>"
 
 
+def test_the_teams_table_compares_every_team_on_the_same_learning_day(company, run, new_workbook):
+    """Tuesday of the next week, robotics has already planned: the table still shows the day just held, W48, for
+    every team (a day still to come is no week to compare teams on); from its Thursday on, W49."""
+    import re
+
+    import time_machine
+
+    path = new_workbook("blank", "Ada plans early", "--week", "2026-W49", "--author", "ada")
+    run("log", "plan", path, "--goal", "ada plans early", "--hours", "2")
+
+    def latest() -> dict[str, str]:
+        run("site", "--quiet")
+        page = (company.root / "site" / "teams" / "index.html").read_text()
+        return dict(re.findall(r'<a href="[^"]*teams/(\w+)/index.html">\w+</a></th><td>\d+</td><td>([^<]*)</td>',
+                               page))
+
+    with time_machine.travel(dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.timezone.utc)):
+        assert latest() == {"infra": "1 (2026-W48)", "robotics": "2 (2026-W48)", "vision": "1 (2026-W48)"}
+    with time_machine.travel(dt.datetime(2026, 12, 3, 12, 0, tzinfo=dt.timezone.utc)):
+        assert latest() == {"infra": "0 (2026-W49)", "robotics": "1 (2026-W49)", "vision": "0 (2026-W49)"}
+
+
 def test_without_teams_the_site_has_no_team_pages(ws, run, new_workbook):
     path = new_workbook("blank", "Alone", "--week", WEEK)
     run("log", "outcome", path, "--summary", "fine", "--hours", "1")

@@ -128,6 +128,7 @@ class TeamHistory:
     topics: dict[str, int]  # category -> plans (team-visible), most first
     people: list[TeamPerson]
     health: Any = None  # how the day is going for this team (model.health.HealthView); set by the site
+    latest: TeamWeekRow | None = None  # the company's latest learning day held, the same week for every team
 
     @property
     def link(self) -> str:
@@ -147,9 +148,12 @@ class TeamHistory:
 
 
 def team_histories(teams: list[tuple[Any, list[str]]], history: Any,
-                   weeks_read: Mapping[Any, Any], name_of: Callable[[str], str] = str) -> list[TeamHistory]:
+                   weeks_read: Mapping[Any, Any], name_of: Callable[[str], str] = str,
+                   held: Any = None) -> list[TeamHistory]:
     """Every team — (Team, who is on it: ldkit.ledger.team's rule on the team's view) — from the site's history
-    (model.history.History) and each week's totals; `name_of` names a person as pages do (model.week.names_of)."""
+    (model.history.History) and each week's totals; `name_of` names a person as pages do (model.week.names_of);
+    `held` is the latest learning day held, whose row every team shows side by side (a day still to come, where
+    one team has started early, is not a week to compare)."""
     by_author = {p.author: p for p in history.people}
     out = []
     for team, on_team in teams:
@@ -175,6 +179,9 @@ def team_histories(teams: list[tuple[Any, list[str]]], history: Any,
                     topics[e.view.plan.category] = topics.get(e.view.plan.category, 0) + 1
             people.append(TeamPerson(author, p.workbooks, round(p.hours, 2), p.current_streak, p.participation_rate,
                                      p.link, p.name or name_of(author)))
+        latest = None
+        if held is not None:
+            latest = next((r for r in rows if r.week == str(held)), TeamWeekRow(str(held), len(names), 0, 0, 0.0))
         out.append(TeamHistory(team.slug, team.title, names, rows,
-                               dict(sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))), people))
+                               dict(sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))), people, latest=latest))
     return out

@@ -537,7 +537,10 @@ def _cross_week(workspace: Workspace, folder: Path, staging: Path, weeks: list[W
         on_teams = [(t, on_team(workspace.for_team(t.slug), last, [])) for t in workspace.settings.teams]
         from ldkit.model.week import names_of
 
-        history.teams = team_histories(on_teams, history, weeks_read, names_of(workspace))
+        from ldkit.ledger.totals import day_held
+
+        held = max((w for w in weeks_read if day_held(w, workspace.weekday)), default=None)
+        history.teams = team_histories(on_teams, history, weeks_read, names_of(workspace), held)
     from ldkit.model.health import attach
 
     attach(history, workspace, until, weeks_read)  # before the keys: the index and team pages show it
