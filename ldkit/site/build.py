@@ -535,9 +535,8 @@ def _cross_week(workspace: Workspace, folder: Path, staging: Path, weeks: list[W
 
         last = max(weeks) if weeks else parse_week("this")
         on_teams = [(t, on_team(workspace.for_team(t.slug), last, [])) for t in workspace.settings.teams]
-        from ldkit.model.week import names_of
-
         from ldkit.ledger.totals import day_held
+        from ldkit.model.week import names_of
 
         held = max((w for w in weeks_read if day_held(w, workspace.weekday)), default=None)
         history.teams = team_histories(on_teams, history, weeks_read, names_of(workspace), held)
