@@ -153,6 +153,8 @@ def test_people_no_team_names_have_their_own_page_and_count_in_the_company(compa
     assert (row["name"], row["people"], row["members"], row["hours"]) == ("Without a team", 2, 2, 4.0)
     page = (company.digests / WEEK / "_no-team" / "index.html").read_text()
     assert "Zed on robots" in page and "Yuki on robots" in page and "Ada on diffusion" not in page
+    assert '2026-W48</span> · Without a team</h1>' in page
+    assert '2026-W48</span> · Robotics</h1>' in (company.digests / WEEK / "robotics" / "index.html").read_text()
     index = (company.digests / WEEK / "index.html").read_text()
     assert 'href="_no-team/index.html">Without a team</a>' in index and "in 3 teams" in index
     assert "• *Without a team* — 2 of 2 took part" in (company.digests / WEEK / "digest.md").read_text()

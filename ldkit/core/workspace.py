@@ -20,6 +20,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 CONFIG_FILE = "ldkit.toml"
 CACHE_DIR = ".ldkit-cache"
 NO_TEAM = "_no-team"  # the scope of members without a team: never a team slug (slugs have no "_")
+WITHOUT_TEAM = "Without a team"  # how pages name that scope
 DEFAULT_CATEGORIES = (
     "paper-reading", "paper-reimplementation", "tutorial", "side-project", "fundamentals",
     "ml-fundamentals", "engineering", "management", "mechanical", "other",

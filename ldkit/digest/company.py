@@ -15,9 +15,9 @@ from typing import Any
 from ldkit.core.files import make_folder
 from ldkit.core.layout import DIGEST_PAGE, relative
 from ldkit.core.weeks import Week
-from ldkit.core.workspace import NO_TEAM, Workspace
+from ldkit.core.workspace import NO_TEAM, WITHOUT_TEAM, Workspace
 from ldkit.digest.build import DigestResult, build_digest, output_folder
-from ldkit.model.company import WITHOUT_TEAM, CompanyWeek, company_week
+from ldkit.model.company import CompanyWeek, company_week
 
 
 @dataclass

@@ -5,9 +5,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ldkit.core.workspace import WITHOUT_TEAM  # noqa: F401 - the row (and page) of the people no team names
 from ldkit.model.week import WeekModel
-
-WITHOUT_TEAM = "Without a team"  # the row (and page) of the people no team names
 
 
 @dataclass

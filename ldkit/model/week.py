@@ -142,6 +142,7 @@ class WeekModel:
     page_url: str | None = None  # the week's page on the published site (site_url), for chat and Markdown
     took_part: list[str] = field(default_factory=list)  # who took part (ldkit.ledger.totals): the header names them
     names: dict[str, str] = field(default_factory=dict)  # slug -> how pages name them (ldkit.core.roster)
+    group: str = ""  # a company's team this digest is of (its name; "Without a team"), "" for a whole workspace
 
     def name_of(self, slug: str) -> str:
         """How a person is shown (their roster name, else the slug); links keep the slug."""
@@ -280,7 +281,17 @@ def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rend
         problems=display_tree([{"path": relative(p.path, workspace.root), "error": p.reason}
                                for p in found.problems]),
         page_url=workspace.week_url(week),
-        names=display_tree({slug: name_of(slug) for slug in {*found.team, *totals.people, *skips}}))
+        names=display_tree({slug: name_of(slug) for slug in {*found.team, *totals.people, *skips}}),
+        group=display_text(group_name(workspace)))
+
+
+def group_name(workspace: Workspace) -> str:
+    """The name of the team a workspace's view is scoped to ("" when it is the whole workspace)."""
+    from ldkit.core.workspace import NO_TEAM, WITHOUT_TEAM
+
+    if workspace.scope is None:
+        return ""
+    return WITHOUT_TEAM if workspace.scope == NO_TEAM else str(workspace.team_info(workspace.scope).title)
 
 
 def _paper_view(paper: PaperOf) -> Paper:
