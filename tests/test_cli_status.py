@@ -38,9 +38,13 @@ def test_status_reports_unreadable_files_and_goes_on(ws, run, new_workbook):
     assert "broken.ipynb" in result.stderr and "invalid JSON" in result.stderr
 
 
-def test_empty_week(ws, run):
-    assert "No workbooks yet" in run("status", "--week", "2026-W01").stdout
-    assert json.loads(run("status", "--week", "2026-W01", "--json").stdout)["authors"] == []
+def test_empty_week(ws, run, clock):
+    clock.at("2026-12-29T12:00:00Z")  # W53's Tuesday: its learning day is to come, W01's long past
+    assert "No workbooks yet this week. Start one" in run("status", "--week", "2026-W53").stdout
+    text = run("status", "--week", "2026-W01").stdout
+    assert "No workbooks in 2026-W01: its learning day is over." in text and "yet" not in text
+    report = json.loads(run("status", "--week", "2026-W01", "--json").stdout)
+    assert report["authors"] == [] and report["day_over"] is True
 
 
 def test_bad_week_is_exit_2(ws, run):
@@ -77,3 +81,44 @@ def test_without_a_roster_status_and_the_digest_name_the_same_missing_people(ws,
     digest = json.loads((ws.root / "digests" / "2026-W48" / "digest.json").read_text())
     assert digest["team"] == report["team"]
     assert digest["accountability"]["no_workbook"] == report["missing"]
+
+
+def test_a_private_workbook_says_plan_private_and_nothing_of_it(ws, run, new_workbook, clock):
+    clock.at("2026-12-04T12:00:00Z")
+    path = new_workbook("blank", "Secret ZEBRA-4417", "--week", "2026-W48")
+    run("log", "plan", path, "--goal", "goal ZEBRA", "--category", "mechanical", "--private")
+    run("log", "outcome", path, "--summary", "summary ZEBRA", "--status", "done", "--hours", "3")
+    shown = new_workbook("blank", "Open one", "--week", "2026-W48")
+    run("log", "plan", shown, "--goal", "g", "--category", "tutorial")
+    result = run("status", "--week", "2026-W48")
+    lines = result.stdout.splitlines()
+    private = next(line for line in lines if line.strip().startswith("private workbook"))
+    assert "plan: private" in private and "outcome: done" in private and private.rstrip().endswith("3 h")
+    assert "plan: tutorial" in next(line for line in lines if "Open one" in line)
+    for hidden in ("None", "ZEBRA", "mechanical"):
+        assert hidden not in result.stdout, hidden
+    entry = next(wb for p in json.loads(run("status", "--week", "2026-W48", "--json").stdout)["authors"]
+                 for wb in p["workbooks"] if wb["private"])
+    assert entry["plan"] is True and entry["category"] is None and entry["title"] == "private workbook"
+
+
+def test_no_workbook_is_worded_by_whether_the_learning_day_is_over(ws, run, new_workbook, clock):
+    """"no workbook yet" while the day may still come or is under way (in the member's own zone), "no workbook" once
+    it is over: the same week, read at three instants."""
+    run("team", "add", "alice")
+    run("team", "add", "bob")  # no zone: UTC
+    run("team", "add", "lee", "--tz", "America/Los_Angeles")
+    clock.at("2026-11-26T12:00:00Z")  # W48's learning day (a Thursday), under way everywhere
+    new_workbook("blank", "Mine", "--week", "2026-W48")
+    text = run("status", "--week", "2026-W48").stdout
+    assert "bob\n  no workbook yet" in text and "lee\n  no workbook yet" in text
+    clock.at("2026-11-27T03:00:00Z")  # Friday in UTC, still Thursday evening in Los Angeles
+    text = run("status", "--week", "2026-W48").stdout
+    assert "bob\n  no workbook\n" in text and "lee\n  no workbook yet" in text
+    report = json.loads(run("status", "--week", "2026-W48", "--json").stdout)
+    assert {p["author"]: p["day_over"] for p in report["authors"]} == {"alice": True, "bob": True, "lee": False}
+    assert report["day_over"] is False  # for the whole team: not before the last zone's day is over
+    clock.at("2026-12-04T12:00:00Z")  # the week after
+    text = run("status", "--week", "2026-W48").stdout
+    assert "bob\n  no workbook\n" in text and "lee\n  no workbook\n" in text and "yet" not in text
+    assert "no workbook yet" in run("status", "--week", "2026-W50").stdout  # a week to come

@@ -118,11 +118,11 @@ def test_the_index_shows_the_hand_counted_figures_in_counts_only(eve, run):
     run("site", "--quiet")
     found = section(eve.root / "site" / "index.html")
     words = found.words
-    assert "How the day is going" in words and "The last 8 learning days up to 2026-W49" in words
+    # the window starts at the first workbook (W46): the days before it were before anyone used ldkit
+    assert "How the day is going" in words and "The last 4 learning days up to 2026-W49" in words
     # took part: W46 ada and chen, W47-W48 ada (bob only plans), W49 ada, bob's plan (the week is open) and eve
-    assert [r[1] for r in found.rows[1:]] == ["3 of 4", "1 of 4", "1 of 4", "2 of 4", "0 of 4", "0 of 4", "0 of 4",
-                                              "0 of 4"]
-    assert "Participation is rising: 0% took part in the earlier half of the last 8 learning days, 44% in the " \
+    assert [r[1] for r in found.rows[1:]] == ["3 of 4", "1 of 4", "1 of 4", "2 of 4"]
+    assert "Participation is rising: 38% took part in the earlier half of the last 4 learning days, 50% in the " \
            "later half." in words
     # used for work: ada's "most", of 5 outcomes (eve's private "some" counts as taking part, and says nothing more)
     assert "1 of 5 outcomes said the day was pulled into work (some or most) — 20%." in words
@@ -136,7 +136,7 @@ def test_the_index_shows_the_hand_counted_figures_in_counts_only(eve, run):
     assert "1 person hasn't had a Learning Day for 3 weeks — invite them back." in words
     assert "1 person planned but wrote no outcome 3 learning days running — ask how it is going" in words
     assert "2 people to invite back" in words and "ldkit stats --health" in words
-    assert "44% took part in the last 4 learning days · rising" in words
+    assert "50% took part in the last 2 learning days · rising" in words
     same_as_stats(found, json.loads(run("stats", "--health", "--until", "2026-W49", "--json").stdout))
     no_names(found)
 
@@ -165,13 +165,15 @@ def test_the_teams_table_has_each_teams_line(company, run):
     run("site", "--quiet")
     teams = (company.root / "site" / "teams" / "index.html").read_text(encoding="utf-8")
     assert "<th>How the day is going</th>" in teams
-    # north: 62% took part in the later half (1/2, 1/2, 1/2, 2/2); ada's "most" of her 4 outcomes; of 11 saves
-    # (ada 2 a week, bob's plans in W47-W49) ada's W46 outcome the evening before and her W49 plan on the Tuesday
-    assert ('<span class="ld-nowrap">took part lately: 62%, rising</span><br><span class="ld-nowrap">pulled into work: '
+    # north, from its first workbook (W46): 75% took part in the later half (1/2, 1/2 | 1/2, 2/2); ada's "most" of
+    # her 4 outcomes; of 11 saves (ada 2 a week, bob's plans in W47-W49) ada's W46 outcome the evening before and
+    # her W49 plan on the Tuesday
+    assert ('<span class="ld-nowrap">took part lately: 75%, rising</span><br><span class="ld-nowrap">pulled into work: '
             '25%</span><br><span class="ld-nowrap">saved on another day: 18%</span><br><span class="ld-nowrap">1 to '
             'invite back</span>') in teams
     # south: chen's W46 outcome (no plan), on the day; eve's private W49 counts as taking part and tells nothing more
-    assert "took part lately: 25%, rising" in teams and "pulled into work: 0%" in teams
+    # (1/2, 0/2 | 0/2, 1/2: steady, once the weeks before W46 no longer count as nobody taking part)
+    assert "took part lately: 25%, steady" in teams and "pulled into work: 0%" in teams
     assert "saved on another day: 0%" in teams
     lines = re.findall(r'<td class="ld-health-line">(.*?)</td>', teams)
     assert len(lines) == 2
@@ -208,24 +210,31 @@ def test_a_workspace_without_weeks_shows_no_section(ws, run):
     assert "How the day is going" not in index and "None" not in index
 
 
-def test_a_roster_without_any_workbook_is_invited_not_divided_by_zero(ws, run, clock):
+def test_a_roster_without_any_workbook_has_nothing_to_measure_and_divides_by_nothing(ws, run, clock):
+    """Days before the first workbook are no part of the window: a roster just made is not "0 of 2" for weeks
+    nobody could have used ldkit, nor invited back for them; and nothing is divided by zero."""
     from ldkit.core.weeks import parse_week
+    from ldkit.core.workspace import find_workspace
     from ldkit.ledger.health import health
     from ldkit.model.health import health_view
 
     clock.at("2026-12-04T12:00:00Z")
     for slug in ("ada", "bob"):
         run("team", "add", slug)
-    from ldkit.core.workspace import find_workspace
-
     view = health_view(health(find_workspace(), parse_week("2026-W49"), weeks={}))
-    assert view.shown and view.outcomes == 0 and view.work_share is None and view.leak_share is None
-    assert view.percent(view.work_share) == "–" and view.no_workbook == 2
+    assert not view.shown and view.days == [] and view.outcomes == 0
+    assert view.work_share is None and view.leak_share is None and view.participation is None
+    assert view.percent(view.work_share) == "–" and view.no_workbook == 0 and view.invitations() == []
     assert view.used_for_work() == "No outcome written yet to say whether the day was pulled into work."
     assert view.leaking() == "No plan or outcome saved yet."
-    assert view.invitations() == ["2 people haven't had a Learning Day for 3 weeks — invite them back."]
-    assert view.summary() == ["took part lately: 0%, steady", "pulled into work: –", "saved on another day: –",
-                              "2 to invite back"]
+    assert view.summary() == ["took part lately: –, steady", "pulled into work: –", "saved on another day: –"]
+    # ada starts in W49: one learning day, 1 of 2 took part, and bob is not invited back for weeks before it
+    path = json.loads(run("new", "blank", "--title", "First", "--week", "2026-W49", "--author", "ada",
+                          "--json").stdout)["path"]
+    run("log", "plan", path, "--goal", "g")
+    view = health_view(health(find_workspace(), parse_week("2026-W49"), weeks={}))
+    assert view.shown and [(d.week, d.participation) for d in view.days] == [("2026-W49", "1 of 2")]
+    assert view.invitations() == [] and view.summary()[0] == "took part lately: 50%, steady"
 
 
 def test_a_site_cut_at_a_week_shows_the_health_up_to_it(eve, run):
@@ -233,7 +242,7 @@ def test_a_site_cut_at_a_week_shows_the_health_up_to_it(eve, run):
     week, outside --since, are read for it)."""
     run("site", "--quiet", "--since", "2026-W47", "--until", "2026-W48")
     found = section(eve.root / "site" / "index.html")
-    assert "The last 8 learning days up to 2026-W48" in found.words
+    assert "The last 3 learning days up to 2026-W48" in found.words  # W46, the first workbook's week, to W48
     same_as_stats(found, json.loads(run("stats", "--health", "--until", "2026-W48", "--json").stdout))
     linked = [r[0].split()[0] for r in found.rows[1:]]
     assert linked[:2] == ["2026-W48", "2026-W47"]

@@ -8,7 +8,7 @@ from ldkit.records.papers import workbook_papers
 
 
 def workbook(identity):
-    return SimpleNamespace(author="ada", identity=identity, path=Path("w.ipynb"),
+    return SimpleNamespace(author="ada", identity=identity, path=Path("w.ipynb"), id="wb-1",
                            records=SimpleNamespace(plan=None, outcome=None, results={}))
 
 

@@ -271,3 +271,18 @@ def test_an_unreadable_workbook_is_named_on_every_query_until_it_is_fixed(ws, ru
     b.write_bytes(good)
     result = run("search", "attention")
     assert "not searchable" not in result.stderr and "bob" in result.stdout
+
+
+def test_search_help_says_it_searches_every_week_by_default(ws, run, weeks):
+    """Without --week, search looks in every week; its help says so (it once said "Default: this week", the
+    shared --week text of the commands that do take this week)."""
+    import re
+
+    help_text = " ".join(run("search", "--help").stdout.split())
+    assert "Default: every week." in help_text and "Default: this week" not in help_text
+    assert re.search(r"-w, --week W Only the workbooks of week W: ISO week", help_text)
+    assert len(json.loads(run("search", "diffusion", "--json").stdout)) == 2  # W20 and W21: every week indeed
+    for command in (["status"], ["new"], ["skip"], ["digest"], ["remind", "plan"]):  # these do take this week
+        assert "Default: this week." in " ".join(run(*command, "--help").stdout.split()), command
+    stats = " ".join(run("stats", "--help").stdout.split())
+    assert "Last week (default: this week; with --health, the week just held)." in stats

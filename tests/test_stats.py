@@ -95,3 +95,36 @@ def test_the_numbers_a_digest_read_are_what_stats_reads_back_and_a_change_is_see
     week = next(w for w in json.loads(run("stats", "--until", "2026-W46", "--json").stdout)["weeks"]
                 if w["week"] == "2026-W46")
     assert week["summarized"] == 1 and week["hours"] == 2
+
+
+def test_track_stats_take_the_workbook_a_track_continues_by_the_rules():
+    """ledger.totals.track_rows: a workbook without a track joins the track of the first workbook that continues it
+    (`continues`: same author, earlier week, a continuing workbook that is not private); nothing else joins."""
+    from ldkit.ledger.stats import track_stats
+    from ldkit.ledger.totals import WeekTotals
+
+    def step(workbook, author="ada", hours=1.0, private=False, status="done"):
+        return {"workbook": workbook, "author": author, "private": private, "outcome": True, "hours": hours,
+                "status": None if private else status}
+
+    course = {"slug": "course", "name": "Course"}
+    w46, w47, w48 = (WeekData(parse_week(f"2026-W{n}"), WeekTotals()) for n in (46, 47, 48))
+    def loose(workbook, **kw):  # an untracked row, as week_totals keeps it
+        row = step(workbook, **kw)
+        return [row["workbook"], row["author"], row["private"], row["status"], row["outcome"], row["hours"]]
+
+    w46.totals.untracked += [loose("first", hours=6, status="partial"), loose("bobs", author="bob"),
+                             loose("late"), loose("hidden")]
+    w47.totals.tracks += [{**course, **step("second", hours=7), "continues": "first"},
+                          {**course, **step("again"), "continues": "first"},  # the first step counted once
+                          {**course, **step("other", author="bob"), "continues": "bobs"},  # bob continues bob's
+                          {**course, **step("secret", private=True), "continues": "hidden"}]  # private: tells nothing
+    w48.totals.tracks += [{**course, **step("wrong", author="bob"), "continues": "late"}]  # not bob's to continue
+    w47.totals.untracked += [loose("future")]
+    w46.totals.tracks += [{**course, **step("back"), "continues": "future"}]  # a later week is not continued
+    (track,) = track_stats([w46, w47, w48])
+    assert track["name"] == "Course" and track["first"] == "2026-W46" and track["last"] == "2026-W48"
+    assert track["workbooks"] == 8 and track["private"] == 1  # back, first, bobs + second, again, other, secret, wrong
+    assert track["hours"] == 6 + 1 + 1 + 7 + 1 + 1 + 1 + 1
+    assert track["outcomes"] == {"done": 6, "partial": 1, "private": 1} and track["people"] == ["ada", "bob"]
+    assert track_stats([w47, w48])[0]["workbooks"] == 5  # W46 outside the weeks: its workbooks are not counted

@@ -50,7 +50,8 @@ def test_a_hand_edited_roster_is_checked(ws, run, table, message):
     assert message in result.stderr and str(config) in result.stderr
 
 
-def test_a_member_without_a_workbook_is_missing_everywhere(ws, run, new_workbook):
+def test_a_member_without_a_workbook_is_missing_everywhere(ws, run, new_workbook, clock):
+    clock.at("2026-11-26T12:00:00Z")  # the week's learning day: bob has no workbook *yet*
     new_workbook("blank", "Guest", "--week", WEEK, "--author", "guest")  # before the roster, which refuses guests
     for who in ("alice", "bob", "chen"):
         run("team", "add", who)
@@ -78,6 +79,57 @@ def test_a_name_with_no_letters_is_refused(ws, run):
     before = snapshot(ws.root)
     result = run("team", "add", "!!!", code=2)
     assert "has no letters or digits" in result.stderr and snapshot(ws.root) == before
+
+
+@pytest.mark.parametrize("command", ["add", "remove"])
+def test_an_empty_member_name_is_refused_in_the_roster_commands_words(ws, run, command):
+    run("team", "add-team", "robotics")
+    before = snapshot(ws.root)
+    result = run("team", command, "", *(["--team", "robotics"] if command == "add" else []), code=2)
+    assert f"ldkit team {command}: the member name '' has no letters or digits to make a slug of" in result.stderr
+    assert f"e.g. ldkit team {command} ada" in result.stderr
+    assert "--author" not in result.stderr and "LDKIT_AUTHOR" not in result.stderr  # another command's advice
+    assert len(result.stderr.strip().splitlines()) == 1 and snapshot(ws.root) == before
+
+
+def test_a_name_that_is_more_than_its_slug_is_kept_as_the_members_name(ws, run):
+    run("team", "add-team", "vision")
+    result = run("team", "add", "José García", "--team", "vision")
+    assert "jose-garcia is on the roster (José García), team vision" in result.stdout
+    assert "'José García' is written as the slug jose-garcia" in result.stdout
+    member = json.loads(run("team", "list", "--json").stdout)[0]
+    assert (member["slug"], member["name"], member["team"]) == ("jose-garcia", "José García", "vision")
+    run("team", "add", "José García", "--tz", "Europe/Madrid")  # an update keeps the name
+    run("team", "add", "jose-garcia", "--name", "Pepe")  # --name says otherwise
+    assert json.loads(run("team", "list", "--json").stdout)[0]["name"] == "Pepe"
+    plain = run("team", "add", "bob")
+    assert plain.stdout == "bob is on the roster\n"  # a slug as typed: no name made up, nothing more to say
+    assert json.loads(run("team", "list", "--json").stdout)[0]["name"] == ""
+
+
+def test_the_command_that_sets_a_valid_value_repairs_a_hand_edited_one(ws, run):
+    config = ws.root / "ldkit.toml"
+    run("team", "add-team", "robotics", "--webhook-env", "ROBOTICS_WEBHOOK")
+    config.write_text(config.read_text() + '\n[teams.data]\nwebhook_env = "https://hooks.example.org/T0/B0/XYZ"\n')
+    refused = run("status", code=2)
+    assert "webhook_env names the environment variable" in refused.stderr and "XYZ" not in refused.stderr
+    assert "ldkit team add-team data --webhook-env DATA_WEBHOOK" in refused.stderr  # the fix, said
+    before = snapshot(ws.root)
+    other = run("team", "add-team", "vision", "--webhook-env", "VISION_WEBHOOK", code=2)  # mends nothing
+    assert "webhook_env names the environment variable" in other.stderr and snapshot(ws.root) == before
+    mended = run("team", "add-team", "data", "--webhook-env", "DATA_WEBHOOK")
+    assert "team data is in [teams]; its digest and reminders go to $DATA_WEBHOOK" in mended.stdout
+    assert "reads again" in mended.stdout and "XYZ" not in mended.stdout
+    assert "hooks.example.org" not in config.read_text() and "robotics" in config.read_text()
+    teams = {t["slug"]: t["webhook_env"] for t in json.loads(run("team", "teams", "--json").stdout)}
+    assert teams == {"data": "DATA_WEBHOOK", "robotics": "ROBOTICS_WEBHOOK"}
+    run("status")
+    # a member's hand-edited zone, the same way
+    config.write_text(config.read_text() + '\n[team]\nada = { tz = "Nowhere/Land" }\n')
+    assert "is not an IANA zone" in run("team", "add", "bob", code=2).stderr
+    assert "reads again" in run("team", "add", "ada", "--tz", "Europe/Berlin").stdout
+    assert json.loads(run("team", "list", "--json").stdout)[0]["tz"] == "Europe/Berlin"
+    assert "reads again" not in run("team", "add", "bob").stdout  # a readable file: the usual way
 
 
 def test_team_add_takes_an_email_and_refuses_a_bad_one(ws, run):

@@ -97,3 +97,75 @@ def test_the_plan_card_says_last_time(ws, run, new_workbook, last_week):
     assert "Last time" not in open_form(PlanForm, last_week).bundle()["text/markdown"]  # nothing was handed to it
     hostile = record_card(form.save(), {"from": "x", "week": "<b>W</b>", "next_steps": "<script>alert(1)</script>"})
     assert "<script>" not in hostile and "<b>" not in hostile
+
+
+def stats_tracks(run, since="2026-W47", until="2026-W50") -> dict:
+    data = json.loads(run("stats", "--since", since, "--until", until, "--json").stdout)
+    return {t["name"]: t for t in data["tracks"]}
+
+
+@pytest.fixture
+def diffusion(ws, run, new_workbook, clock):
+    """A W47 workbook with no track, continued in W48: the track is named after it, and it is the track's first
+    step (in the stats, on the site, and for `--continue` again) though its notebook is never rewritten."""
+    clock.at("2026-12-11T10:00:00Z")  # W50: every week here has been held
+    first = new_workbook("paper", "Diffusion models from scratch", "--week", "2026-W47", "--author", "ada")
+    run("log", "outcome", first, "--summary", "Noise schedule works.", "--status", "partial", "--hours", "6",
+        "--next", "DDIM sampling")
+    notebook = first.read_bytes()
+    second = new_workbook("paper", "DDIM sampler", "--week", "2026-W48", "--author", "ada", "--continue", first)
+    run("log", "outcome", second, "--summary", "DDIM in 50 steps.", "--status", "done", "--hours", "7")
+    assert first.read_bytes() == notebook  # the continued notebook is not rewritten
+    assert "track" not in identity(first) and identity(second)["continues"] == identity(first)["id"]
+    return first, second
+
+
+def test_a_continued_workbook_without_a_track_is_the_tracks_first_step(ws, run, diffusion):
+    track = stats_tracks(run)["Diffusion models from scratch"]
+    assert (track["weeks"], track["workbooks"], track["hours"]) == (2, 2, 13)
+    assert track["first"] == "2026-W47" and track["last"] == "2026-W48" and track["people"] == ["ada"]
+    assert track["outcomes"] == {"done": 1, "partial": 1}
+    text = run("stats", "--since", "2026-W47", "--until", "2026-W50").stdout
+    line = next(line for line in text.splitlines() if line.startswith("Diffusion models from scratch"))
+    assert line.split()[4:] == ["2", "1", "13", "done", "1,", "partial", "1"], line
+    run("site", "--quiet")
+    page = (ws.root / "site" / "tracks" / "diffusion-models-from-scratch" / "index.html").read_text()
+    assert "2026-W47" in page and "2026-W48" in page and "Noise schedule works." in page
+    assert "13 h" in (ws.root / "site" / "tracks" / "index.html").read_text()
+
+
+def test_continuing_again_keeps_one_track_with_its_first_step_once(ws, run, new_workbook, diffusion):
+    first, second = diffusion
+    third = new_workbook("paper", "DDIM, eta", "--week", "2026-W49", "--author", "ada", "--continue", second)
+    assert identity(third)["track"] == {"slug": "diffusion-models-from-scratch",
+                                        "name": "Diffusion models from scratch"}
+    run("log", "outcome", third, "--summary", "eta=0 is deterministic.", "--status", "done", "--hours", "2")
+    branch = new_workbook("paper", "Score matching", "--week", "2026-W50", "--author", "ada", "--continue", first)
+    assert identity(branch)["track"] == identity(third)["track"]  # the first step again: the same track
+    track = stats_tracks(run)["Diffusion models from scratch"]
+    assert (track["weeks"], track["workbooks"], track["hours"]) == (4, 4, 15)  # W47 counted once
+    run("site", "--quiet")
+    page = (ws.root / "site" / "tracks" / "diffusion-models-from-scratch" / "index.html").read_text()
+    assert page.count("Noise schedule works.") == 1 and "2026-W50" in page
+    # outside the weeks asked for, the first step is not counted
+    later = stats_tracks(run, since="2026-W48")["Diffusion models from scratch"]
+    assert (later["weeks"], later["hours"]) == (3, 9)
+
+
+def test_a_private_continued_workbook_is_only_counted_in_the_track(ws, run, new_workbook, clock):
+    clock.at("2026-12-11T10:00:00Z")
+    secret = new_workbook("blank", "Eve ZEBRA-PRIVATE-4417", "--week", "2026-W47", "--author", "ada")
+    run("log", "outcome", secret, "--summary", "s", "--hours", "3", "--status", "stuck", "--private")
+    on = new_workbook("blank", "Open week", "--week", "2026-W48", "--author", "ada", "--continue", secret,
+                      "--track", "My own name")
+    run("log", "outcome", on, "--summary", "Open.", "--hours", "4")
+    track = stats_tracks(run)["My own name"]
+    assert (track["weeks"], track["workbooks"], track["private"], track["hours"]) == (2, 2, 1, 7)
+    assert track["outcomes"] == {"done": 1, "private": 1}  # its status withheld
+    run("site", "--quiet")
+    for page in (ws.root / "site").rglob("*"):
+        if page.is_file():
+            assert b"ZEBRA" not in page.read_bytes(), page
+    # a private workbook's `continues` joins nothing: made private, "Open week" tells nothing of what it continued
+    run("log", "outcome", on, "--summary", "Closed.", "--hours", "4", "--private")
+    assert "My own name" not in stats_tracks(run)

@@ -4,12 +4,12 @@ from __future__ import annotations
 import click
 
 from ldkit.cli.base import say
-from ldkit.cli.options import json_option, team_option, week_option
+from ldkit.cli.options import json_option, team_option, week_option_meaning
 
 
 @click.command()
 @click.argument("query", nargs=-1, required=True)
-@week_option
+@week_option_meaning("every week", what="Only the workbooks of week W: ")
 @click.option("--author", "-a", metavar="NAME", default=None, help="Only this person's workbooks.")
 @click.option("--category", "-c", metavar="C", default=None, help="Only plans of this category.")
 @click.option("--limit", "-n", type=click.IntRange(1, 1000), default=20, show_default=True, help="At most N hits.")

@@ -13,7 +13,8 @@ from ldkit.cli.types import WEEK
 
 @click.command()
 @click.option("--since", type=WEEK, metavar="W", default=None, help="First week (default: the first with a workbook).")
-@click.option("--until", type=WEEK, metavar="W", default=None, help="Last week (default: this week).")
+@click.option("--until", type=WEEK, metavar="W", default=None,
+              help="Last week (default: this week; with --health, the week just held).")
 @json_option
 @click.option("--plot", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="FILE",
               help="Draw weekly participation and hours to FILE.svg or FILE.png (needs matplotlib).")
@@ -112,17 +113,22 @@ def show_health(workspace: Any, until: Any, as_json: bool) -> None:
     if as_json:
         emit_json(report.as_dict(names=True))
         return
+    if not report.days:  # the window starts at the first workbook (of the team, with --team)
+        say(f"How the day is going: no learning day up to {report.until} since the first workbook here, "
+            "nothing to measure yet.")
+        return
     say(f"How the day is going, {plural(len(report.days), 'learning day')} up to {report.until}: "
         f"participation is {report.trend}.")
 
-    def share(part: int, whole: int, word: str) -> str:
-        return f"{part} of {plural(whole, word)}" if whole else "-"
+    def share(part: int, whole: int, word: str, words: str | None = None) -> str:
+        return f"{part} of {plural(whole, word, words)}" if whole else "-"
 
-    say(f"{'week':<10} {'took part':>10} {'used for work':>14} {'saved off the day':>18} {'hours before it':>16}")
-    for d in report.days:
-        work = share(d.pulled_into_work, d.outcomes, "outcome")
-        say(f"{d.week:<10} {share(d.took_part, d.team, 'person'):>10} {work:>14} "
-            f"{share(d.saved_off_day, d.saves, 'save'):>18} {d.hours_before_day:>16}")
+    rows = [("week", "took part", "used for work", "saved off the day", "hours before it")]
+    rows += [(d.week, share(d.took_part, d.team, "person", "people"), share(d.pulled_into_work, d.outcomes, "outcome"),
+              share(d.saved_off_day, d.saves, "save"), str(d.hours_before_day)) for d in report.days]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    for row in rows:  # each column as wide as its widest cell, so the figures line up whatever they say
+        say("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
     if report.days:
         last = report.days[-1]
         say(f"\n{last.week}: used for work: {share(last.pulled_into_work, last.outcomes, 'outcome')} in {last.week}; "

@@ -45,12 +45,23 @@ def team_add(name: str, full_name: str | None, chat: str | None, tz: str | None,
       ldkit team add carol --team robotics
     """
     from ldkit.core.workspace import find_workspace
-    from ldkit.team.roster import add_member
+    from ldkit.team.roster import add_member, mend
 
+    mended = mend(lambda config: add_member(config, name, full_name, chat, tz, email, team_slug))
     workspace = find_workspace()
     member = add_member(workspace.config_file, name, full_name, chat, tz, email, team_slug)
     say(f"{member.slug} is on the roster" + (f" ({member.name})" if member.name else "")
         + (f", team {member.team}" if member.team else ""))
+    if member.slug != name:
+        say(f"{name.strip()!r} is written as the slug {member.slug}: use it for --author, LDKIT_AUTHOR and "
+            f"ldkit team remove {member.slug}")
+    _say_mended(mended)
+
+
+def _say_mended(mended: object) -> None:
+    """`mended` is the settings file a repairing edit made readable again (ldkit.team.roster.mend), or None."""
+    if mended is not None:
+        say(f"{mended} reads again: this edit replaced the value that made it unreadable")
 
 
 @team.command("remove")
@@ -106,11 +117,13 @@ def team_add_team(slug: str, full_name: str | None, webhook_env: str | None, cha
       ldkit team add-team vision --webhook-env VISION_WEBHOOK --chat mattermost
     """
     from ldkit.core.workspace import find_workspace
-    from ldkit.team.roster import add_team
+    from ldkit.team.roster import add_team, mend
 
+    mended = mend(lambda config: add_team(config, slug, full_name, webhook_env, chat))
     made = add_team(find_workspace().config_file, slug, full_name, webhook_env, chat)
     say(f"team {made.slug} is in [teams]" + (f" ({made.name})" if made.name else "")
         + (f"; its digest and reminders go to ${made.webhook_env}" if made.webhook_env else ""))
+    _say_mended(mended)
 
 
 @team.command("remove-team")

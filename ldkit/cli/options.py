@@ -10,9 +10,15 @@ from ldkit.cli.types import WEEK
 from ldkit.core.registry import CHAT_SERVICES, WRITERS
 from ldkit.core.weeks import WEEK_HELP
 
-week_option = click.option(
-    "--week", "-w", "week", type=WEEK, metavar="W", default=None,
-    help=WEEK_HELP + " Default: this week.")
+
+def week_option_meaning(default: str, what: str = "") -> Callable[[Any], Any]:
+    """A `--week W` option whose help says what leaving it out means (`default`): this week for most commands, every
+    week for `ldkit search`. `what` starts the help with what the week is for."""
+    return click.option("--week", "-w", "week", type=WEEK, metavar="W", default=None,
+                        help=f"{what}{WEEK_HELP} Default: {default}.")
+
+
+week_option = week_option_meaning("this week")
 team_option = click.option(
     "--team", "team", metavar="SLUG", default=None,
     help="Only this team's members (a table of [teams] in ldkit.toml; the roster's `team` says who is on it).")

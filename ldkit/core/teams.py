@@ -78,8 +78,10 @@ def parse_teams(table: object, where: str) -> tuple[Team, ...]:
         if value.get("webhook_env"):
             try:
                 check_env_name(value["webhook_env"], f"{where}: team {key!r}")
-            except InputError as exc:
-                raise WorkspaceError(exc.message, hint=exc.hint) from None
+            except InputError as exc:  # the command that sets a valid one mends the file (team.roster.mend)
+                variable = re.sub(r"\W", "_", str(key)).upper() + "_WEBHOOK"
+                raise WorkspaceError(exc.message, hint=f"ldkit team add-team {key} --webhook-env {variable}, "
+                                     f"and set {variable} in CI secrets") from None
         if value.get("chat") and value["chat"] not in CHAT_SERVICES:
             raise WorkspaceError(f"{where}: team {key!r}: chat must be {CHAT_SERVICES.spoken()}, "
                                  f"not {value['chat']!r}")

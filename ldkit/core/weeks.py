@@ -162,6 +162,16 @@ def week_held(weekday: int = 3, zones: Iterable[str] = (), now: dt.datetime | No
     return week_of(local_learning_day(weekday, earliest_zone(zones, now), now))
 
 
+def day_over(week: Week, weekday: int = 3, zones: Iterable[str] = (), now: dt.datetime | None = None) -> bool:
+    """The week's learning day is over: the next date has begun in every one of `zones` (UTC when none), the one
+    where it begins last included. Until then somebody may still be on it, and "no workbook yet" is still true."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=dt.timezone.utc)
+    day = learning_day_of(week, weekday)
+    return all(now.astimezone(_zone(zone)).date() > day for zone in (set(zones) or {"UTC"}))
+
+
 _CLOCK_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from ldkit.core.weeks import Week, learning_day_of
 from ldkit.core.workspace import Workspace
-from ldkit.ledger.stats import WeekData, read_week, week_off
+from ldkit.ledger.stats import WeekData, known_weeks, read_week, week_off
 from ldkit.ledger.team import team_of
 from ldkit.ledger.totals import week_totals
 from ldkit.records.privacy import workbook_private
@@ -162,11 +162,12 @@ def health(workspace: Workspace, until: Week, today: dt.date | None = None,
     zones = zones_of(workspace)
     report = Health(str(until))
     seen: list[tuple[DayHealth, set[str], set[str], set[str], list[str]]] = []
+    first = first_week(workspace, until, weeks)
     for back in range(WINDOW - 1, -1, -1):
         week = until.shift(-back)
         day = learning_day_of(week, workspace.weekday)
-        if day > today:
-            continue
+        if day > today or first is None or week < first:
+            continue  # not begun yet, or before anyone here used ldkit: a day no one could have taken part in
         workbooks, data = _week(workspace, week, weeks)
         team = team_of(workspace, week, data.people)
         row = DayHealth(str(week), day.isoformat(), team=len(team), took_part=len(data.totals.took_part))
@@ -194,6 +195,23 @@ def health(workspace: Workspace, until: Week, today: dt.date | None = None,
             a in planned and a not in summarized for _, planned, summarized, _, _ in recent))
         report.no_workbook = sorted(a for a in members if all(a not in present for _, _, _, present, _ in recent))
     return report
+
+
+def first_week(workspace: Workspace, until: Week,
+               weeks: Mapping[Week, tuple[Iterable[Any], WeekData]] | None = None) -> Week | None:
+    """The week of the first workbook in `workspace`'s view (a team's view: its members') up to `until`, or None.
+    Learning days before it were before anyone here used ldkit: counted as nobody taking part, they would make the
+    trend "rising" for every new team, so they are no part of the window."""
+    for week in known_weeks(workspace):
+        if week > until:
+            break
+        if weeks is not None and week in weeks:
+            _, data = _week(workspace, week, weeks)
+        else:  # before the window too: the week's numbers, read back from the week cache when unchanged
+            data = read_week(workspace, week)
+        if data.people:
+            return week
+    return None
 
 
 def _week(workspace: Workspace, week: Week, weeks: Mapping[Week, tuple[Iterable[Any], WeekData]] | None

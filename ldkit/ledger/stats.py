@@ -242,28 +242,28 @@ def track_stats(weeks: list[WeekData]) -> list[dict[str, Any]]:
     """Per track (ldkit.records.workbook.track_key), over `weeks`: weeks, people, workbooks, hours and outcomes by
     status. A private workbook counts (its week, its hours, one "private" outcome) and shows nothing: its status is
     not told, its author is not named, and a track only private workbooks hold is left out (its name is theirs)."""
+    from ldkit.ledger.totals import track_rows
     from ldkit.records.workbook import track_key
 
     found: dict[tuple[str, str], dict[str, Any]] = {}
-    for w in weeks:
-        for item in w.totals.tracks:
-            key = track_key(item)
-            track = found.setdefault(key, {"slug": item["slug"], "name": "", "weeks": set(), "people": set(),
-                                           "workbooks": 0, "private": 0, "hours": 0.0, "outcomes": Counter(),
-                                           "first": str(w.week), "last": str(w.week)})
-            track["weeks"].add(str(w.week))
-            track["workbooks"] += 1
-            track["hours"] += item["hours"]
-            track["first"], track["last"] = min(track["first"], str(w.week)), max(track["last"], str(w.week))
-            if item["private"]:
-                track["private"] += 1
-                if item.get("outcome"):
-                    track["outcomes"]["private"] += 1
-                continue
-            track["name"] = item["name"]  # the newest shown spelling
-            track["people"].add(item["author"])
-            if item.get("status"):
-                track["outcomes"][item["status"]] += 1
+    for item in track_rows((w.week, w.totals) for w in weeks):  # the workbook a track continues included
+        key, week = track_key(item), item["week"]
+        track = found.setdefault(key, {"slug": item["slug"], "name": "", "weeks": set(), "people": set(),
+                                       "workbooks": 0, "private": 0, "hours": 0.0, "outcomes": Counter(),
+                                       "first": week, "last": week})
+        track["weeks"].add(week)
+        track["workbooks"] += 1
+        track["hours"] += item["hours"]
+        track["first"], track["last"] = min(track["first"], week), max(track["last"], week)
+        if item["private"]:
+            track["private"] += 1
+            if item.get("outcome"):
+                track["outcomes"]["private"] += 1
+            continue
+        track["name"] = item["name"]  # the newest shown spelling
+        track["people"].add(item["author"])
+        if item.get("status"):
+            track["outcomes"][item["status"]] += 1
     rows = [{**t, "weeks": len(t["weeks"]), "people": sorted(t["people"]), "hours": round(t["hours"], 2),
              "outcomes": dict(sorted(t["outcomes"].items()))}
             for t in found.values() if t["name"]]

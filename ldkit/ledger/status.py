@@ -1,10 +1,12 @@
 """Who has planned and summarized in a week: the data behind `ldkit status`."""
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from ldkit.core.layout import relative
-from ldkit.core.weeks import Week, learning_day_of
+from ldkit.core.weeks import Week, day_over, learning_day_of
 from ldkit.core.workspace import Workspace
 from ldkit.ledger.team import missing, not_on_roster, team_of
 from ldkit.ledger.totals import week_totals
@@ -49,12 +51,14 @@ def week_status(workspace: Workspace, week: Week) -> dict[str, Any]:
     for member in team:  # everyone on the team is listed, with a workbook or not
         authors.setdefault(member, [])
     on_roster = set(roster)  # a company roster has thousands of members: look them up, never scan the list
+    over = days_over(workspace, week)
     people = [{"author": name, "workbooks": entries, "on_roster": name in on_roster if roster else None,
-               "week_off": skipped.get(name) if name in skipped else None}
+               "week_off": skipped.get(name) if name in skipped else None, "day_over": over(name)}
               for name, entries in sorted(authors.items())]
     return {
         "week": str(week),
         "learning_day": learning_day_of(week, workspace.weekday).isoformat(),
+        "day_over": over(None),
         "authors": people,
         "totals": week_totals(workbooks, week).as_dict(),
         "team": team,
@@ -64,3 +68,21 @@ def week_status(workspace: Workspace, week: Week) -> dict[str, Any]:
         "warnings": warnings,
     }
 
+
+
+def days_over(workspace: Workspace, week: Week) -> Callable[[str | None], bool]:
+    """author -> whether `week`'s learning day is over for them (core.weeks.day_over): a roster member's in their own
+    zone (their `tz`, UTC without one, as reminders take it), anyone else's and the whole team's (None) in every
+    zone of the team (UTC without a roster)."""
+    now = dt.datetime.now(dt.timezone.utc)
+    own = {m.slug: m.tz or "UTC" for m in workspace.settings.team}  # once: a company roster has thousands
+    team = workspace.time_zones()
+    cache: dict[tuple[str, ...], bool] = {}
+
+    def over(author: str | None) -> bool:
+        zones = (own[author],) if author in own else team
+        if zones not in cache:
+            cache[zones] = day_over(week, workspace.weekday, zones, now)
+        return cache[zones]
+
+    return over

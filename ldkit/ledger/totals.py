@@ -90,7 +90,11 @@ class WeekTotals:
     results: list[dict[str, Any]] = field(default_factory=list)  # result data, for the tally
     expenses: list[dict[str, Any]] = field(default_factory=list)  # team outcomes only: {author, workbook, item, ...}
     # a workbook of a track each: {slug, name, author, status, hours, private}; a private one's status is withheld
+    # ... and its `continues`: the id of the workbook it goes on from (`ldkit new --continue`), or ""
     tracks: list[dict[str, Any]] = field(default_factory=list)
+    # every workbook without a track, as [workbook id, author, private, status, has an outcome, hours] (a company's
+    # year is 52,000 of them, kept in every week's cache): one a later week continues is that track's first step
+    untracked: list[list[Any]] = field(default_factory=list)
 
     open: bool = False  # the week has not ended: a plan alone is taking part
 
@@ -132,12 +136,15 @@ def week_totals(workbooks: Iterable[Any], week: Any = None) -> WeekTotals:
             hours = float(outcome["data"].get("hours") or 0)
             totals.hours += hours
             totals.hours_by_author[author] = totals.hours_by_author.get(author, 0.0) + hours
+        status = None if private or outcome is None else outcome["data"].get("status")
+        spent = float(outcome["data"].get("hours") or 0) if outcome else 0.0
         track = track_of(wb.identity)
         if track is not None:
-            totals.tracks.append({**track, "workbook": wb.id, "author": author, "private": private,
-                                  "status": None if private or outcome is None else outcome["data"].get("status"),
-                                  "outcome": outcome is not None,
-                                  "hours": float(outcome["data"].get("hours") or 0) if outcome else 0.0})
+            totals.tracks.append({**track, "workbook": wb.id, "author": author, "private": private, "status": status,
+                                  "outcome": outcome is not None, "hours": spent,
+                                  "continues": str(wb.identity.get("continues") or "")})
+        else:
+            totals.untracked.append([wb.id, author, private, status, outcome is not None, spent])
         if private:
             totals.private[author] += 1
             continue  # counted, nothing more
@@ -152,3 +159,28 @@ def week_totals(workbooks: Iterable[Any], week: Any = None) -> WeekTotals:
         for p in workbook_papers(wb.identity):
             totals.papers[p.label] += 1
     return totals
+
+
+def track_rows(weeks: Iterable[tuple[Any, WeekTotals]]) -> list[dict[str, Any]]:
+    """THE workbooks of every track over `weeks` ((week, totals) pairs), oldest week first, each row with its "week":
+    the weeks' track rows, and each workbook without a track that a workbook of a track continues (`ldkit new
+    --continue`, whose identity names it in `continues`; the same author, an earlier week), as that track's first
+    step — the track is named after it, and its notebook is never rewritten to say so. A private workbook's
+    `continues` joins nothing to a track (it tells nothing); a private workbook continued joins, only counted."""
+    rows: list[dict[str, Any]] = []
+    loose: dict[str, tuple[str, list[Any]]] = {}  # workbook id -> (its week, its untracked row)
+    for week, totals in weeks:
+        rows.extend({**row, "week": str(week)} for row in totals.tracks)
+        loose.update((str(row[0]), (str(week), row)) for row in totals.untracked)
+    joined: dict[str, dict[str, Any]] = {}
+    for row in sorted(rows, key=lambda r: (r["week"], str(r["workbook"]))):  # the first to continue it names it
+        found = loose.get(str(row.get("continues") or ""))
+        if found is None:
+            continue
+        week, (workbook, author, private, status, outcome, hours) = found
+        if row["private"] or workbook in joined or author != row["author"] or week >= row["week"]:
+            continue
+        joined[workbook] = {"workbook": workbook, "author": author, "private": private, "status": status,
+                            "outcome": outcome, "hours": hours, "week": week, "slug": row["slug"],
+                            "name": row["name"], "continues": ""}
+    return sorted([*rows, *joined.values()], key=lambda r: r["week"])

@@ -17,7 +17,8 @@ from ldkit.core.weeks import Week
 from ldkit.core.workspace import Workspace
 from ldkit.ledger.totals import WeekTotals, week_open
 
-VERSION = 3  # 2: keyed by the walk's stamps (one stat of each file, not two); 3: a track row names its workbook
+VERSION = 4  # 2: keyed by the walk's stamps (one stat of each file, not two); 3: a track row names its workbook;
+# 4: a track row names the workbook it continues, and the workbooks without a track have rows (`untracked`)
 _CODE = Path(__file__).resolve().parent.parent  # the rules the numbers were computed with
 _SETS = ("people", "planned", "summarized")
 _COUNTERS = ("private", "categories", "resources", "papers")

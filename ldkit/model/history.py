@@ -12,6 +12,7 @@ from ldkit.core.text import display_text
 from ldkit.core.weeks import Week
 from ldkit.core.workspace import Workspace
 from ldkit.ledger.stats import WeekData, compute
+from ldkit.ledger.totals import track_rows
 from ldkit.model.tracks import build_tracks
 from ldkit.model.week import Outcome, Paper, Result, WorkbookView, names_of, workbook_view
 from ldkit.records.claims import tally
@@ -204,4 +205,4 @@ def build_history(workspace: Workspace, workbooks_by_week: dict[Week, list[Any]]
                    papers=sorted(papers.values(), key=lambda log: log.entries[0].week, reverse=True),
                    outcomes=outcomes, team=sorted(people),
                    author_team=workspace.team_by_author(),
-                   tracks=build_tracks(entries, (row for data in weeks_read.values() for row in data.totals.tracks)))
+                   tracks=build_tracks(entries, track_rows((week, data.totals) for week, data in weeks_read.items())))

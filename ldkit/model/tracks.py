@@ -117,8 +117,9 @@ def _saved(entry: Any) -> str:
 
 def build_tracks(entries: Iterable[Any], rows: Iterable[dict[str, Any]]) -> list[Track]:
     """Every track with a team-visible workbook, newest activity first. `entries` are the history's (private
-    workbooks already left out); `rows` are the weeks' track rows (ledger.totals: every workbook of a track, the
-    private ones too, by workbook id), so the site can build them from the numbers it keeps between builds."""
+    workbooks already left out); `rows` are the weeks' track rows (ledger.totals.track_rows: every workbook of a
+    track, the private ones and the workbook a track continues too, by workbook id), so the site can build them
+    from the numbers it keeps between builds."""
     track_by_id: dict[str, dict[str, str]] = {}
     private: dict[Key, int] = {}
     for row in rows:

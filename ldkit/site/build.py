@@ -502,6 +502,9 @@ def _cross_week(workspace: Workspace, folder: Path, staging: Path, weeks: list[W
     health_until = until or workspace.read_week("held")
     shown = {str(w) for w in weeks}
     window = [w for w in (str(health_until.shift(-back)) for back in range(WINDOW)) if w not in shown]
+    # and the weeks before it: the window starts no earlier than the first workbook (ledger.health.first_week)
+    start = str(health_until.shift(-(WINDOW - 1)))
+    window += sorted(w for w in inputs.weeks if w < start and w not in shown)
     history_key = digest_of([inputs.code, store.context, today, workspace.settings.site_url, str(workspace.root),
                              [[str(w), slices[w].history_print] for w in weeks],
                              [[w, inputs.weeks.get(w, "")] for w in window]])

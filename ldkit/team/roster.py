@@ -6,10 +6,11 @@ not on it are named. It is edited with `ldkit team add|remove` through tomlkit, 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ldkit.core.errors import InputError, WorkspaceError
+from ldkit.core.errors import InputError, LdkitError, WorkspaceError
 from ldkit.core.roster import MEMBER_KEYS, Member, check_email, check_zone, parse_team  # noqa: F401 - re-exported
 from ldkit.core.teams import TEAM_KEYS, Team, check_env_name, check_team_slug
 from ldkit.core.text import author_slug
@@ -51,13 +52,52 @@ def _save(config: Path, doc: Any) -> None:
     atomic_write(config, text)
 
 
+def member_slug(who: str, command: str = "ldkit team add") -> str:
+    """The roster key of NAME as `ldkit team add|remove` was given it: its slug (the author's folder), or a refusal
+    that speaks of the member's name (not of --author, which these commands do not take)."""
+    try:
+        return author_slug(who)
+    except InputError:
+        raise InputError(f"{command}: the member name {who!r} has no letters or digits to make a slug of",
+                         hint=f'give the member\'s name, e.g. {command} ada' +
+                              (' --name "Ada L."' if command.endswith("add") else "")) from None
+
+
+def mend(edit: Callable[[Path], Any]) -> Path | None:
+    """Let the command that sets a valid value repair a hand-edited settings file: when the workspace's file cannot
+    be read (a webhook URL in `webhook_env`, a zone that is none, ...), `edit` is tried on it anyway, and written
+    only if the file it makes is valid as a whole (every edit is checked so). The file, when it mended it; else None:
+    nothing was written, and the command's usual reading of the file says what is wrong. The edit must give the same
+    file when made again (an add or update does; a removal would not), as the command then makes it the usual way."""
+    from ldkit.core.workspace import find_config, load_workspace
+
+    try:
+        root, config = find_config()
+    except LdkitError:
+        return None  # no workspace: the command's usual reading says so
+    try:
+        load_workspace(root, config)
+        return None  # readable: the edit goes the usual way
+    except WorkspaceError:
+        pass
+    try:
+        edit(config)
+    except LdkitError:
+        return None
+    return config
+
+
 def add_member(config: Path | None, who: str, name: str | None = None, chat: str | None = None,
                tz: str | None = None, email: str | None = None, team: str | None = None) -> Member:
-    """Add or update a member; the rest of the file (comments, order) stays as it was."""
+    """Add or update a member; the rest of the file (comments, order) stays as it was.
+
+    NAME is written as its slug (the author's folder: "José García" -> jose-garcia); when it was more than its slug
+    and no --name is given, what was typed becomes the member's `name`, how the pages name them."""
     config = _settings_file(config)
     import tomlkit
 
-    slug = author_slug(who)
+    slug = member_slug(who)
+    typed = " ".join(who.split())
     if tz:
         check_zone(tz, "--tz")
     if email:
@@ -69,6 +109,8 @@ def add_member(config: Path | None, who: str, name: str | None = None, chat: str
         table.add("team", roster)
     entry = roster.get(slug)
     values = dict(entry) if isinstance(entry, dict) else {}
+    if name is None and not values.get("name") and typed != slug:
+        name = typed
     for field, value in (("name", name), ("chat", chat), ("tz", tz), ("email", email), ("team", team)):
         if value is not None:
             values[field] = value
@@ -82,7 +124,7 @@ def add_member(config: Path | None, who: str, name: str | None = None, chat: str
 
 def remove_member(config: Path | None, who: str) -> str:
     config = _settings_file(config)
-    slug = author_slug(who)
+    slug = member_slug(who, "ldkit team remove")
     doc, table = _document(config)
     team = table.get("team")
     if team is None or slug not in team:
