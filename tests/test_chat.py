@@ -172,3 +172,43 @@ def test_long_weeks_are_cut_within_slacks_limits():
     assert len(blocks) <= MAX_BLOCKS
     assert "more: see the digest" in blocks[-2]["text"]["text"]
     assert all(len(b.get("text", {}).get("text", "")) <= 3000 for b in blocks)
+
+
+def _company_week(names):
+    from ldkit.model.company import CompanyWeek, TeamWeek
+
+    teams = [TeamWeek(f"t{i}", name, 3, 2, 2, 1, 4.0, [], [], f"t{i}/index.html") for i, name in enumerate(names)]
+    return CompanyWeek(week=WEEK, learning_day="2026-11-26", learning_weekday="thursday", generated_at="",
+                       teams=teams, totals={"people": 2 * len(teams), "members": 3 * len(teams),
+                                            "planned": 2 * len(teams), "summarized": len(teams), "hours": 4.0})
+
+
+@pytest.mark.parametrize("name, slack, mattermost, teams", [
+    ("<!channel> Data *Ops*", "&lt;!channel&gt; Data *Ops*", "\\<!channel\\> Data \\*Ops\\*",
+     "\\<!channel\\> Data \\*Ops\\*"),
+    ("Vision & Perception @here", "Vision &amp; Perception @here", "Vision & Perception @\u200bhere",
+     "Vision & Perception @here"),
+])
+def test_company_summary_escapes_team_names_as_each_service_escapes_user_text(name, slack, mattermost, teams):
+    from ldkit.chat import mattermost as mm
+    from ldkit.chat import slack as sl
+    from ldkit.chat import teams as ms
+
+    model = _company_week([name])
+    assert (slack, mattermost, teams) == (sl.mrkdwn(name), mm.plain(name), ms.plain(name))  # the one rule each
+    assert f"• *{slack}* — 2 of 3 took part" in sl.company_payload(model, "x")["blocks"][0]["text"]["text"]
+    assert f"• **{mattermost}** — 2 of 3 took part" in mm.company_payload(model, "x")["text"]
+    body = ms.company_payload(model, "x")["attachments"][0]["content"]["body"]
+    assert body[1]["text"] == f"• **{teams}** — 2 of 3 took part, 1 summarized, 4 h"
+
+
+def test_a_company_of_many_teams_stays_within_each_services_limits():
+    from ldkit.chat import mattermost, slack, teams
+
+    model = _company_week([f"Team {i} " + "n" * 150 for i in range(1000)])
+    blocks = slack.company_payload(model, "digests/2026-W48/index.html")["blocks"]
+    assert len(blocks) <= MAX_BLOCKS and all(len(b["text"]["text"]) <= 3000 for b in blocks)
+    assert blocks[-1]["text"]["text"] == "…and more teams: see the digest, digests/2026-W48/index.html"
+    assert len(mattermost.company_payload(model, "x")["text"]) <= mattermost.MAX_TEXT
+    body = teams.company_payload(model, "x")["attachments"][0]["content"]["body"]
+    assert len(body) <= teams.MAX_LINES + 3 and "more teams: see the digest" in body[-2]["text"]

@@ -211,3 +211,46 @@ def test_the_friday_after_names_nobody_unless_forced(three_zones, run, fake_serv
         assert not _posted(ws, "outcome").exists() and bodies(fake_server) == []
         assert "would name ben, kei, lee" in run("remind", "outcome", "--week", "held", "--dry-run",
                                                  "--force").stdout
+
+
+@pytest.fixture
+def two_teams(ws, run, monkeypatch):
+    """A company: robotics (ada) and vision (chen), each on its own webhook, and zed on no team; nobody planned."""
+    for slug in ("robotics", "vision"):
+        run("team", "add-team", slug, "--webhook-env", f"{slug.upper()}_WEBHOOK")
+    run("team", "add", "ada", "--team", "robotics")
+    run("team", "add", "chen", "--team", "vision")
+    run("team", "add", "zed")
+    return ws
+
+
+def test_company_reminders_try_every_team_and_name_each_failure(two_teams, run, fake_server, monkeypatch):
+    from tests.test_company import closed_port_url
+
+    fake_server.route("/company", Reply(body=b"ok"), method="POST")
+    fake_server.route("/vision", Reply(status=500, body=b"boom"), method="POST")
+    monkeypatch.setenv("ROBOTICS_WEBHOOK", closed_port_url("robotics"))
+    monkeypatch.setenv("VISION_WEBHOOK", f"{fake_server.url}/vision")
+    url = f"{fake_server.url}/company"
+    result = run("remind", "plan", "--week", WEEK, "--post", url, code=1)
+    err = result.stderr
+    assert "cannot reach the webhook of team robotics ($ROBOTICS_WEBHOOK); trying once more" in err
+    assert ("posting the plan reminder of 2026-W48 for team robotics failed: cannot reach the webhook of team "
+            "robotics ($ROBOTICS_WEBHOOK); nothing was sent") in err
+    assert ("the plan reminder of 2026-W48 for team vision may have been posted: the webhook of team vision "
+            "($VISION_WEBHOOK) answered HTTP 500 (boom)") in err
+    assert "2 of 3 reminders failed: robotics, vision" in err
+    assert "without a team: reminded zed" in result.stdout
+    assert sorted(r.path for r in fake_server.requests) == ["/company", "/vision"]
+    assert fake_server.url not in result.stdout + err
+    posted = two_teams.root / ".ldkit-cache" / "posted"
+    assert json.loads((posted / f"{WEEK}.vision.remind-plan.json").read_text())["state"] == "maybe"
+    assert not (posted / f"{WEEK}.robotics.remind-plan.json").exists()  # nothing sent: nothing used up
+    monkeypatch.setenv("ROBOTICS_WEBHOOK", "hooks.slack.com/services/T/B/X")
+    again = run("remind", "plan", "--week", WEEK, "--post", url, code=2)
+    assert "$ROBOTICS_WEBHOOK (team robotics) is not a webhook URL" in again.stderr
+    assert "--post needs" not in again.stderr and "services/T/B/X" not in again.stderr
+    assert "the plan reminder of 2026-W48 for team vision may have been posted" in again.stderr
+    assert "to send it anyway, pass --force" in again.stderr
+    assert "without a team: nobody to remind" in again.stdout and "already reminded: zed" in again.stdout
+    assert len(fake_server.requests) == 2

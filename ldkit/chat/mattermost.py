@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ldkit.model.company import CompanyWeek, summary_lines
 from ldkit.model.week import WeekModel, person_lines
 
 MAX_TEXT = 16_000  # Mattermost rejects posts over 16,383 characters
@@ -33,6 +34,11 @@ def digest_payload(model: WeekModel, link: str) -> dict[str, Any]:
     lines.append(f"Full digest: {plain(link)}" + (f" · no workbook this week: {plain(', '.join(missing))}"
                                                   if missing else ""))
     return {"text": _fit(lines)}
+
+
+def company_payload(model: CompanyWeek, link: str) -> dict[str, Any]:
+    """The company summary: its numbers, one line per team (team names escaped like all user text)."""
+    return {"text": _fit(summary_lines(model, plain, "**") + [f"Every team's digest: {plain(link)}"])}
 
 
 def reminder_payload(text: str, mentions: list[tuple[str, str]]) -> dict[str, Any]:

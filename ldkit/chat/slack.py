@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ldkit.model.company import CompanyWeek, summary_lines
 from ldkit.model.week import WeekModel, person_lines
 
 MAX_BLOCKS = 50  # Slack's limit per message
@@ -48,6 +49,21 @@ def digest_payload(model: WeekModel, digest_path: str) -> dict[str, Any]:
     """The whole message: blocks plus the plain-text fallback notifications show."""
     fallback = f"Learning Day {model.week}: {model.totals.people} took part"
     return {"text": fallback, "blocks": blocks_for(model, digest_path)}
+
+
+def company_payload(model: CompanyWeek, link: str) -> dict[str, Any]:
+    """The company summary: its numbers, one line per team (team names escaped like all user text)."""
+    lines = summary_lines(model, mrkdwn, "*") + [f"Every team's digest: {mrkdwn(link)}"]
+    sections: list[str] = []
+    for line in lines:  # as many lines in a section as fit
+        if sections and len(sections[-1]) + 1 + len(line) <= MAX_SECTION:
+            sections[-1] += "\n" + line
+        else:
+            sections.append(line[:MAX_SECTION])
+    if len(sections) > MAX_BLOCKS:
+        sections = sections[:MAX_BLOCKS - 1] + [f"…and more teams: see the digest, {mrkdwn(link)}"]
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text}} for text in sections]
+    return {"text": f"Learning Day {model.week}, every team: {model.sentence()}", "blocks": blocks}
 
 
 def reminder_payload(text: str, mentions: list[tuple[str, str]]) -> dict[str, Any]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ldkit.model.company import CompanyWeek, summary_lines
 from ldkit.model.week import WeekModel, person_lines
 
 MAX_LINES = 40  # a card stays readable (and under Teams' ~28 KB payload)
@@ -45,6 +46,16 @@ def digest_payload(model: WeekModel, link: str) -> dict[str, Any]:
                           isSubtle=True))
     body.append(_text(f"Full digest: {plain(link)}" + (f" · no workbook this week: {plain(', '.join(missing))}"
                                                        if missing else ""), isSubtle=True))
+    return _message(body)
+
+
+def company_payload(model: CompanyWeek, link: str) -> dict[str, Any]:
+    """The company summary: its numbers, one line per team (team names escaped like all user text)."""
+    first, *teams = summary_lines(model, plain, "**")
+    body = [_text(first)] + [_text(line) for line in teams[:MAX_LINES]]
+    if len(teams) > MAX_LINES:
+        body.append(_text(f"…and {len(teams) - MAX_LINES} more teams: see the digest.", isSubtle=True))
+    body.append(_text(f"Every team's digest: {plain(link)}", isSubtle=True))
     return _message(body)
 
 

@@ -33,10 +33,12 @@ from ldkit.core.text import plural
               help="Also write digest.md (chat-ready) or digest.json; index.html is always written. Repeatable.")
 @click.option("--post", "webhook", metavar="WEBHOOK_URL", default=None,
               help="Post the week to a chat webhook (Slack, Mattermost or Teams; see --chat): once per week, whatever "
-                   "--out says; the URL is never printed.")
+                   "--out says; the URL is never printed. For a company: each team's digest to its own webhook "
+                   "and the company summary to WEBHOOK_URL; with --team, that team's digest only, to its own "
+                   "webhook (WEBHOOK_URL is not used for it).")
 @click.option("--repost", is_flag=True,
               help="With --post: post a week that was posted before (without it, a week already posted is noted "
-                   "and nothing is sent; exit 0).")
+                   "and nothing is sent; exit 0). With --team: that team's digest only.")
 @click.option("--chat", "chat", type=chat_choice(), default=None,
               help="With --post: the service the webhook belongs to. Default: the workspace's `chat` setting.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
@@ -77,10 +79,17 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
     For a company ([teams] in ldkit.toml) each team gets its own digest in
     digests/<week>/<team>/ and digests/<week>/index.html shows every team
     side by side; --post sends each team's digest to the webhook in the
-    variable its webhook_env names, and the company summary to WEBHOOK_URL.
-    --team SLUG builds (and posts) one team's digest only.
+    variable its webhook_env names (in the team's chat format), and the
+    company summary to WEBHOOK_URL. Every post is tried and said, one line
+    each (posted, failed and why, may have been posted); exit 1 if one
+    failed, 2 if one needs fixing first (a variable that is not a webhook
+    URL, a post that may have arrived: check the channel).
+    --team SLUG builds one team's digest only; with --post it goes to that
+    team's own webhook, never to WEBHOOK_URL (the company summary's, which
+    only a run of every team posts), and --repost reposts that team only.
       ldkit digest --week held --post "$LEARNING_DAY_WEBHOOK"
       ldkit digest --team robotics --format md
+      ldkit digest --week held --team vision --post "$LEARNING_DAY_WEBHOOK" --repost
     """
     from ldkit.core.fastimport import skip_slow_optional_imports
 
@@ -104,6 +113,8 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
         scheduler = default_scheduler(workspace.settings.scheduler)
     if team and out is None:
         out = workspace.digest_folder(the_week) / team
+    if team and webhook:
+        _team_webhook(workspace, team)  # refused before the build, not after it
     if workspace.settings.teams and not team:
         _company(workspace, the_week, out, tuple(formats), webhook, chat, repost, strict,
                  jobs=jobs, rebuild=rebuild, show_progress=progress_enabled() and not quiet, execute=execute,
@@ -127,7 +138,9 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
             if wb.failure:
                 warn(f"{wb.path}: {wb.failure.message}")
         say(f"{result.executed} ran, {result.failed} failed, {result.not_run} not run")
-    if webhook:
+    if webhook and team:
+        _post_team(workspace, the_week, team, result, webhook, chat, repost)
+    elif webhook:
         from ldkit.digest.post import post_digest
 
         say(post_digest(workspace, the_week, result, webhook, chat, what=f"the digest of {the_week}",
@@ -154,14 +167,48 @@ def _company(workspace: Any, week: Any, out: Path | None, formats: tuple[str, ..
     for t in result.model.teams:
         say(f"  {t.slug:<16} {t.people} of {t.members} took part, {t.hours:g} h → "
             f"{relative(result.folder / t.link, workspace.root)}")
-    failed: list[Any] = []
     if webhook:
-        said, warnings, failed = post_company(workspace, week, result, webhook, chat, repost)
-        for message in warnings:
-            warn(message)
-        for line in said:
-            say(line)
-    if failed:
-        raise failed[0]
+        from ldkit.chat.poster import failures
+
+        outcomes = post_company(workspace, week, result, webhook, chat, repost)
+        for outcome in outcomes:  # one line each: posted, already posted, not posted (why), failed, maybe
+            say(outcome.line, err=outcome.to_stderr)
+        failed = failures(outcomes)
+        if failed is not None:
+            raise failed
     if strict and any(d.failed or d.render_errors for d in result.digests):
         click.get_current_context().exit(1)
+
+
+def _team_webhook(workspace: Any, team: str) -> str:
+    """The webhook of `--team SLUG` (its `webhook_env` variable), or a refusal saying how to give it one."""
+    from ldkit.chat.poster import check_webhook
+    from ldkit.core.errors import InputError
+    from ldkit.digest.company import team_webhook
+
+    info = workspace.team_info(team)
+    hook = team_webhook(info)
+    if hook is None:
+        why = f"${info.webhook_env} is not set" if info.webhook_env else "it has no webhook_env"
+        raise InputError(f"--team {team} --post: the digest of team {team} goes to its own webhook, and {why}; "
+                         "nothing was sent",
+                         hint=f"set {info.webhook_env} to its webhook URL (a CI secret)" if info.webhook_env else
+                         f"ldkit team add-team {team} --webhook-env {team.upper().replace('-', '_')}_WEBHOOK")
+    check_webhook(hook, f"${info.webhook_env} (team {team})")
+    return hook
+
+
+def _post_team(workspace: Any, week: Any, team: str, result: Any, webhook: str, chat: str | None,
+               repost: bool) -> None:
+    """`--team SLUG --post`: the team's digest to its own webhook, in its chat format, as a company run posts it
+    (the same marker: a later company run says "already posted"); WEBHOOK_URL is the company summary's."""
+    from ldkit.digest.company import post_team_digest
+
+    info = workspace.team_info(team)
+    if webhook != _team_webhook(workspace, team):
+        say(f"ldkit: note: --team {team} posts to the team's own webhook (${info.webhook_env}), not to the URL "
+            "given (that one is for the company summary, which only a run of every team posts)")
+    outcome = post_team_digest(workspace, week, info, result, chat, repost)
+    if outcome.error is not None:
+        raise outcome.error
+    say(outcome.line)

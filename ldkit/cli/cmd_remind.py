@@ -49,8 +49,11 @@ def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, a
     \b
     For a company ([teams] in ldkit.toml) each team's reminder goes to the
     webhook in the variable its webhook_env names, once per team; members
-    without a team are reminded on --post. --team SLUG reminds one team
-    (on --post, else on its own webhook).
+    without a team are reminded on --post. Every team is tried and said,
+    one line each (reminded, failed and why, may have been posted); exit 1
+    if one failed, 2 if one needs fixing first (a variable that is not a
+    webhook URL, a reminder that may have arrived: check the channel).
+    --team SLUG reminds one team (on --post, else on its own webhook).
       ldkit remind plan --post "$LEARNING_DAY_WEBHOOK" --at-local 09:00
       ldkit remind outcome --team robotics
     """
@@ -107,8 +110,7 @@ def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, a
 
 def _company(workspace: Any, week: Any, kind: str, webhook: str | None, service: str, at: Any, dry_run: bool,
              force: bool) -> None:
-    """Every team's reminder on its own webhook; members without a team on --post."""
-    from ldkit.cli.base import warn
+    """Every team's reminder on its own webhook; members without a team on --post. Each is tried and said."""
     from ldkit.core.workspace import NO_TEAM
     from ldkit.team.remind import company_views, reminder, send_company_reminders
 
@@ -120,8 +122,11 @@ def _company(workspace: Any, week: Any, kind: str, webhook: str | None, service:
                                 if due.due else due.nobody_line()))
         say("(dry run: nothing sent)")
         return
-    done, warnings = send_company_reminders(workspace, week, kind, webhook, service, at, force)
-    for message in warnings:
-        warn(message)
-    for label, due in done:
-        say(f"{label}: " + (f"reminded {', '.join(m.slug for m in due.due)}" if due.due else due.nobody_line()))
+    from ldkit.chat.poster import failures
+
+    outcomes = send_company_reminders(workspace, week, kind, webhook, service, at, force)
+    for outcome in outcomes:  # one line each: reminded, nobody to remind, not reminded (why), failed, maybe
+        say(outcome.line, err=outcome.to_stderr)
+    failed = failures(outcomes, of="reminders")
+    if failed is not None:
+        raise failed

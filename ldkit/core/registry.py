@@ -47,6 +47,7 @@ class Registry:
 # format name -> the module that writes it: FILENAME, and write(model, path, cache) -> Path
 WRITERS = Registry("output format", {"html": "ldkit.writers.page", "md": "ldkit.writers.markdown",
                                      "json": "ldkit.writers.json_data"})
-# service name -> the module: digest_payload(model, digest_path) and reminder_payload(text, mentions)
+# service name -> the module: digest_payload(model, digest_path), reminder_payload(text, mentions) and, for a
+# company, company_payload(company_week, digest_path) (without it the summary is sent as a reminder's text)
 CHAT_SERVICES = Registry("chat service", {"slack": "ldkit.chat.slack", "mattermost": "ldkit.chat.mattermost",
                                           "teams": "ldkit.chat.teams"})

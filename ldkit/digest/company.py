@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ldkit.core.files import make_folder
 from ldkit.core.layout import DIGEST_PAGE, relative
@@ -18,6 +18,9 @@ from ldkit.core.weeks import Week
 from ldkit.core.workspace import NO_TEAM, WITHOUT_TEAM, Workspace
 from ldkit.digest.build import DigestResult, build_digest, output_folder
 from ldkit.model.company import CompanyWeek, company_week
+
+if TYPE_CHECKING:
+    from ldkit.chat.poster import Outcome
 
 
 @dataclass
@@ -95,42 +98,62 @@ def team_webhook(team: Any) -> str | None:
     return (os.environ.get(team.webhook_env) or "").strip() or None if team.webhook_env else None
 
 
-def post_company(workspace: Workspace, week: Week, result: CompanyResult, url: str, chat: str | None,
-                 repost: bool = False) -> tuple[list[str], list[str], list[Any]]:
-    """Each team's digest to its own webhook, the company summary to `url`: once per team, week and kind.
+def webhook_of(team: Any) -> str:
+    """How messages and retry notices name a team's webhook: by its variable, never the URL (a secret)."""
+    return f"the webhook of team {team.slug} (${team.webhook_env})"
 
-    Returns (what was done, warnings, errors). A team whose variable is unset is named and skipped; a failure of
-    one team's post does not stop the others (the caller raises the first error once every team had its turn)."""
+
+def post_team_digest(view: Workspace, week: Week, team: Any, done: DigestResult, chat: str | None,
+                     repost: bool = False) -> Outcome:
+    """One team's digest to its own webhook (the variable its `webhook_env` names) in its chat format (its
+    `chat`, else `chat`), once per team and week: the one rule for `digest` of every team and `digest --team`.
+
+    Returns what became of it, never raises for the post: a team without a webhook is `skipped`, a failure (a
+    value that is not a URL, an unreachable server, a post that may have arrived) is the Outcome's error."""
+    from ldkit.chat.poster import Outcome, attempt
+    from ldkit.digest.post import post_digest
+
+    hook = team_webhook(team)
+    if hook is None:
+        why = f"${team.webhook_env} is not set" if team.webhook_env else "it has no webhook_env"
+        return Outcome(f"ldkit: warning: team {team.slug}: not posted, {why}", label=team.slug, skipped=True)
+    variable = f"${team.webhook_env}"
+    return attempt(team.slug, lambda: post_digest(
+        view, week, done, hook, team.chat or chat, what=f"the digest of {week} for team {team.slug}",
+        posted=f"posted the digest of {week} for team {team.slug} to {variable}", repost=repost,
+        service=webhook_of(team), source=f"{variable} (team {team.slug})", again=f"--team {team.slug} --repost"))
+
+
+def post_company(workspace: Workspace, week: Week, result: CompanyResult, url: str, chat: str | None,
+                 repost: bool = False) -> list[Outcome]:
+    """Each team's digest to its own webhook, then the company summary to `url`: once per team, week and kind.
+
+    Every post is tried, whatever became of the others; returns what became of each, in that order (a team
+    whose variable is unset is named and skipped). The caller says each and fails if one failed
+    (ldkit.chat.poster.failures)."""
+    from ldkit.chat.poster import attempt
+
+    outcomes = [post_team_digest(view, week, team, done, chat, repost) for team, view, done in result.teams]
+    return [*outcomes, attempt("the company summary", lambda: _post_summary(workspace, week, result, url, chat,
+                                                                             repost))]
+
+
+def _post_summary(workspace: Workspace, week: Week, result: CompanyResult, url: str, chat: str | None,
+                  repost: bool) -> str:
+    """The company summary to `url`, in the service's own format (team names escaped like all user text)."""
     from ldkit.chat import service
     from ldkit.chat.poster import AlreadyPosted, post_once
-    from ldkit.core.errors import LdkitError
-    from ldkit.digest.post import already_posted, post_digest
-
-    said: list[str] = []
-    warnings: list[str] = []
-    failed: list[LdkitError] = []
-    for team, view, done in result.teams:
-        hook = team_webhook(team)
-        if hook is None:
-            warnings.append(f"team {team.slug}: not posted, "
-                            + (f"${team.webhook_env} is not set" if team.webhook_env else "it has no webhook_env"))
-            continue
-        try:
-            said.append(post_digest(view, week, done, hook, team.chat or chat, what=f"the digest of {week} for "
-                                    f"{team.slug}", posted=f"posted {week} of {team.slug} to ${team.webhook_env}",
-                                    repost=repost))
-        except LdkitError as exc:
-            failed.append(exc)
+    from ldkit.digest.post import already_posted
     from ldkit.writers.company import markdown
 
-    text = markdown(result.model, workspace.week_url(week) or relative(result.files["html"], workspace.root))
-    payload = service(chat or workspace.settings.chat).reminder_payload(text, [])
+    chat_service = service(chat or workspace.settings.chat)
+    link = workspace.week_url(week) or relative(result.files["html"], workspace.root)
+    make = getattr(chat_service, "company_payload", None)  # a service registered elsewhere may not have one
+    payload = make(result.model, link) if make else chat_service.reminder_payload(markdown(result.model, link), [])
+    again = "--repost, which posts every team's digest again too"
     try:
-        post_once(workspace, str(week), "digest", payload, url, what=f"the company digest of {week}", repost=repost)
+        post_once(workspace, str(week), "digest", payload, url, what=f"the company summary of {week}",
+                  service="the company webhook (--post)", repost=repost, again=again)
     except AlreadyPosted as exc:
-        said.append(already_posted(exc))
-    except LdkitError as exc:
-        failed.append(exc)
-    else:
-        said.append(f"posted the company summary of {week} to the chat webhook")
-    return said, warnings, failed
+        return already_posted(exc, again)
+    return f"posted the company summary of {week} to the company webhook (--post)"

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from ldkit.core.errors import InputError
 from ldkit.core.weeks import Week, learning_day_of
 from ldkit.core.workspace import NO_TEAM, Workspace
 from ldkit.team.roster import Member
+
+if TYPE_CHECKING:
+    from ldkit.chat.poster import Outcome
 
 KINDS = ("plan", "outcome")
 
@@ -118,22 +123,27 @@ def _time_has_come(local: dt.datetime, day: dt.date, at: dt.time) -> bool:
 
 def send_reminder(workspace: Workspace, week: Week, kind: str, url: str, chat: str,
                   at_local: dt.time | None = None, force: bool = False,
-                  now: dt.datetime | None = None) -> Reminder:
-    """Name the members due, once each: the marker remembers who was reminded (never the URL)."""
+                  now: dt.datetime | None = None, *, whose: str = "", webhook: str = "the chat webhook",
+                  source: str = "--post") -> Reminder:
+    """Name the members due, once each: the marker remembers who was reminded (never the URL).
+
+    `whose` names the reminder's people in messages (" for team vision"), `webhook` the webhook in messages and
+    retry notices, `source` where the URL came from (said when it is not a webhook URL)."""
     from ldkit.chat import service
     from ldkit.chat.poster import check_webhook, exclusive, refuse, send
 
-    check_webhook(url)
+    check_webhook(url, source)
+    what = f"the {kind} reminder of {week}{whose}"
     with exclusive(workspace, str(week), f"remind-{kind}") as (marker, before):
         if before is not None and before.get("state") != "posted" and not force:
-            refuse(before, f"the {kind} reminder of {week}")
+            refuse(before, what, "--force")
         reminded = set() if force or before is None else set(before.get("members") or [])
         due = reminder(workspace, week, kind, at_local, now, reminded, force)
         if due.due:
             payload = service(chat).reminder_payload(due.text(workspace.week_url(week)),
                                                      [(m.name or m.slug, m.chat) for m in due.due])
-            send(marker, before, str(week), f"remind-{kind}", payload, url, what=f"the {kind} reminder of {week}",
-                 service="the chat webhook", members=sorted(reminded | {m.slug for m in due.due}))
+            send(marker, before, str(week), f"remind-{kind}", payload, url, what=what, service=webhook,
+                 again="--force", members=sorted(reminded | {m.slug for m in due.due}))
     return due
 
 
@@ -154,25 +164,34 @@ def company_views(workspace: Workspace) -> list[tuple[str, Workspace, str | None
 
 def send_company_reminders(workspace: Workspace, week: Week, kind: str, url: str | None, chat: str,
                            at_local: dt.time | None = None, force: bool = False,
-                           now: dt.datetime | None = None) -> tuple[list[tuple[str, Reminder]], list[str]]:
+                           now: dt.datetime | None = None) -> list[Outcome]:
     """Each team's reminder to its own webhook (its `webhook_env`), once per team, week and kind; members without
-    a team to `url`. Returns ((label, reminder) sent or checked, warnings for teams that could not be posted).
-    A failure of one team's post does not stop the others: the first is raised once every team had its turn."""
-    from ldkit.core.errors import LdkitError
+    a team to `url`. Every one is tried, whatever became of the others; returns what became of each, one line
+    each naming the team (a team without a webhook is named and skipped). The caller says each and fails if one
+    failed (ldkit.chat.poster.failures)."""
+    from ldkit.chat.poster import Outcome, attempt
 
-    done: list[tuple[str, Reminder]] = []
-    warnings: list[str] = []
-    failed: list[LdkitError] = []
+    outcomes: list[Outcome] = []
     for label, view, hook, service, why in company_views(workspace):
-        target = url if view.scope == NO_TEAM else hook
+        in_team = view.scope != NO_TEAM
+        target = hook if in_team else url
         if target is None:
-            warnings.append(f"team {label}: not reminded, {why}" if view.scope != NO_TEAM
-                            else f"members {label}: not reminded, {why}")
+            outcomes.append(Outcome(f"ldkit: warning: {'team' if in_team else 'members'} {label}: not reminded, "
+                                    f"{why}", label=label, skipped=True))
             continue
-        try:
-            done.append((label, send_reminder(view, week, kind, target, service or chat, at_local, force, now)))
-        except LdkitError as exc:
-            failed.append(exc)
-    if failed:
-        raise failed[0]
-    return done, warnings
+        if in_team:
+            variable = f"${workspace.team_info(label).webhook_env}"
+            names = {"whose": f" for team {label}", "webhook": f"the webhook of team {label} ({variable})",
+                     "source": f"{variable} (team {label})"}
+        else:
+            names = {"whose": f" for members {label}", "webhook": "the company webhook (--post)"}
+        outcomes.append(attempt(label, partial(_remind_line, label, view, week, kind, target, service or chat,
+                                               at_local, force, now, **names)))
+    return outcomes
+
+
+def _remind_line(label: str, *args: Any, whose: str = "", webhook: str = "the chat webhook",
+                 source: str = "--post") -> str:
+    """send_reminder(*args, ...), said on one line naming `label`."""
+    due = send_reminder(*args, whose=whose, webhook=webhook, source=source)
+    return f"{label}: " + (f"reminded {', '.join(m.slug for m in due.due)}" if due.due else due.nobody_line())

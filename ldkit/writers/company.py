@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ldkit.core.files import atomic_write
 from ldkit.core.layout import DIGEST_JSON, DIGEST_MARKDOWN, DIGEST_PAGE
-from ldkit.model.company import CompanyWeek
+from ldkit.model.company import CompanyWeek, summary_lines
 from ldkit.writers.environment import environment
 
 FILES = {"html": DIGEST_PAGE, "md": DIGEST_MARKDOWN, "json": DIGEST_JSON}
@@ -17,11 +17,11 @@ def html(model: CompanyWeek, cache: Path | None = None) -> str:
 
 
 def markdown(model: CompanyWeek, link: str | None = None) -> str:
-    """Chat-ready: the company's numbers, then one line per team (names only; nothing private is in a model)."""
-    lines = [f"*Learning Day {model.week}, every team* ({model.learning_day}): {model.sentence()}"]
-    for t in model.teams:
-        lines.append(f"• *{t.name}* — {t.people} of {t.members} took part, {t.summarized} summarized, "
-                     f"{t.hours:g} h")
+    """Chat-ready: the company's numbers, then one line per team (names only; nothing private is in a model), team
+    names as plain as every other user text of digest.md. Posts are each chat service's `company_payload`."""
+    from ldkit.writers.markdown import _plain
+
+    lines = summary_lines(model, _plain, "*")
     if link:
         lines.append(f"Every team's digest: {link}")
     return "\n".join(lines) + "\n"
