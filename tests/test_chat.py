@@ -212,3 +212,30 @@ def test_a_company_of_many_teams_stays_within_each_services_limits():
     assert len(mattermost.company_payload(model, "x")["text"]) <= mattermost.MAX_TEXT
     body = teams.company_payload(model, "x")["attachments"][0]["content"]["body"]
     assert len(body) <= teams.MAX_LINES + 3 and "more teams: see the digest" in body[-2]["text"]
+
+
+@pytest.mark.parametrize("name", ["<!channel> Data *Ops*", "Vision & Perception @here"])
+def test_a_team_s_digest_post_is_titled_with_its_team_escaped_as_user_text(name):
+    """Each team's post says whose it is, in the one heading (model.week.WeekModel.heading) each service escapes."""
+    from ldkit.chat import mattermost as mm
+    from ldkit.chat import slack as sl
+    from ldkit.chat import teams as ms
+    from ldkit.model.week import Accountability, WeekModel
+    from ldkit.writers import markdown
+
+    model = WeekModel(week=WEEK, learning_day="2026-11-26", learning_weekday="thursday", generated_at="", team=[],
+                      people=[], totals=Numbers(people=0, workbooks=0, planned=0, summarized=0, hours=0,
+                                                results=Tally()),
+                      categories={}, accountability=Accountability([], [], {}), participation=[], expenses=[],
+                      expense_totals={}, problems=[], group=name)
+    slack = sl.digest_payload(model, "x")
+    assert slack["blocks"][0]["text"] == {"type": "plain_text", "text": f"Learning Day {WEEK} · {name}"}
+    assert slack["text"].startswith(f"Learning Day {WEEK} · {sl.mrkdwn(name)}: ")
+    assert mm.digest_payload(model, "x")["text"].startswith(f"#### Learning Day {WEEK} · {mm.plain(name)}\n")
+    body = ms.digest_payload(model, "x")["attachments"][0]["content"]["body"]
+    assert body[0]["text"] == f"Learning Day {WEEK} · {ms.plain(name)}"
+    assert markdown.text(model).startswith(f"*Learning Day {WEEK} · ")
+    from dataclasses import replace
+
+    whole = replace(model, group="")
+    assert sl.digest_payload(whole, "x")["blocks"][0]["text"]["text"] == f"Learning Day {WEEK}"

@@ -122,6 +122,7 @@ def test_digest_per_team_and_company_posted_once_each_to_its_own_webhook(company
     assert sorted(path for path, _ in sent) == ["company", "infra", "robotics", "vision"]
     by_path = dict(sent)
     assert "ada" in by_path["robotics"] and "chen" not in by_path["robotics"]
+    assert json.loads(by_path["robotics"])["blocks"][0]["text"]["text"] == f"Learning Day {WEEK} · Robotics"
     assert "chen" in by_path["vision"] and "ada" not in by_path["vision"]
     assert "Robotics" in by_path["company"] and "Vision" in by_path["company"]
     for path in folder.rglob("*"):

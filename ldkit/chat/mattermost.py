@@ -23,7 +23,7 @@ def _fit(lines: list[str]) -> str:
 
 
 def digest_payload(model: WeekModel, link: str) -> dict[str, Any]:
-    lines = [f"#### Learning Day {model.week}",
+    lines = [f"#### {model.heading(plain)}",
              model.totals.sentence(strong="**")]
     for person, said in person_lines(model, plain, lambda note: f"_({plain(note)})_"):
         lines.append(f"- **{plain(model.name_of(person.author))}** — {said}")

@@ -17,7 +17,7 @@ def mrkdwn(text: str) -> str:
 
 
 def blocks_for(model: WeekModel, digest_path: str) -> list[dict[str, Any]]:
-    header = f"Learning Day {model.week}"[:MAX_HEADER]
+    header = model.heading()[:MAX_HEADER]  # plain_text: shown as it is, never read as mrkdwn
     numbers = model.totals.sentence(strong="*")
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": header}},
@@ -47,7 +47,7 @@ def blocks_for(model: WeekModel, digest_path: str) -> list[dict[str, Any]]:
 
 def digest_payload(model: WeekModel, digest_path: str) -> dict[str, Any]:
     """The whole message: blocks plus the plain-text fallback notifications show."""
-    fallback = f"Learning Day {model.week}: {model.totals.people} took part"
+    fallback = f"{model.heading(mrkdwn)}: {model.totals.people} took part"
     return {"text": fallback, "blocks": blocks_for(model, digest_path)}
 
 

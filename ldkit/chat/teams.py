@@ -31,7 +31,7 @@ def _text(text: str, **style: Any) -> dict[str, Any]:
 
 
 def digest_payload(model: WeekModel, link: str) -> dict[str, Any]:
-    body = [_text(f"Learning Day {model.week}", size="Large", weight="Bolder"),
+    body = [_text(model.heading(plain), size="Large", weight="Bolder"),
             _text(model.totals.sentence())]
     lines = []
     for person, said in person_lines(model, plain, lambda note: f"({plain(note)})"):

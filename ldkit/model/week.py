@@ -144,6 +144,11 @@ class WeekModel:
     names: dict[str, str] = field(default_factory=dict)  # slug -> how pages name them (ldkit.core.roster)
     group: str = ""  # a company's team this digest is of (its name; "Without a team"), "" for a whole workspace
 
+    def heading(self, escape: Any = str) -> str:
+        """"Learning Day W", with the team's name for a team's digest (`escape`d as the surface escapes user
+        text): the one title of the page's header and of every chat post."""
+        return f"Learning Day {self.week}" + (f" · {escape(self.group)}" if self.group else "")
+
     def name_of(self, slug: str) -> str:
         """How a person is shown (their roster name, else the slug); links keep the slug."""
         return self.names.get(slug, slug)

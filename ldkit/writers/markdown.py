@@ -12,7 +12,7 @@ FILENAME = DIGEST_MARKDOWN
 
 
 def text(model: WeekModel) -> str:
-    lines = [f"*Learning Day {model.week}* ({model.learning_day}): {model.totals.sentence(', ')}"]
+    lines = [f"*{model.heading(_plain)}* ({model.learning_day}): {model.totals.sentence(', ')}"]
     for person, line in person_lines(model, _plain, lambda said: f"({_plain(said)})"):
         lines.append(f"• *{_plain(model.name_of(person.author))}* — {line}")
     waiting = [model.name_of(a) for a in model.accountability.planned_no_outcome]
