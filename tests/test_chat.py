@@ -239,3 +239,17 @@ def test_a_team_s_digest_post_is_titled_with_its_team_escaped_as_user_text(name)
 
     whole = replace(model, group="")
     assert sl.digest_payload(whole, "x")["blocks"][0]["text"]["text"] == f"Learning Day {WEEK}"
+
+
+@pytest.mark.parametrize("summary, sentence", [
+    ("<b>it</b> works. More.", "<b>it</b> works."),  # a "<" or ">" of the text stays: each service escapes it
+    ("> quoted line\n> more. Next.", "quoted line more."),  # a quote's marks go
+    ("a > b holds. x", "a > b holds."),
+    ("**Bold** start. y", "Bold start."),
+])
+def test_the_first_sentence_for_chat_drops_markdown_marks_not_the_text(summary, sentence):
+    from ldkit.chat.slack import mrkdwn
+    from ldkit.model.week import first_sentence
+
+    assert first_sentence(summary) == sentence
+    assert mrkdwn(first_sentence("<b>it</b> works.")) == "&lt;b&gt;it&lt;/b&gt; works."

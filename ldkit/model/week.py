@@ -309,7 +309,8 @@ def first_sentence(text: str, limit: int = 200) -> str:
     """The first sentence of a summary, as plain text, for chat."""
     import re
 
-    plain = re.sub(r"[*_`#>\[\]]", "", " ".join(str(text).split()))
+    unquoted = re.sub(r"(?m)^[ \t]*(?:>[ \t]?)+", "", str(text))  # a quote's marks, not a ">" inside the text
+    plain = re.sub(r"[*_`#\[\]]", "", " ".join(unquoted.split()))
     match = re.match(r"(.+?[.!?])(\s|$)", plain)
     sentence = match.group(1) if match else plain
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
