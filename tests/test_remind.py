@@ -63,6 +63,16 @@ def test_nothing_is_sent_when_everyone_is_done(ws, run, team, fake_server, new_w
     assert "nobody to remind" in result.stdout and bodies(fake_server) == []
 
 
+def test_whoever_wrote_an_outcome_is_not_asked_to_plan(ws, run, team, fake_server, new_workbook):
+    """bob went straight to the outcome: the plan reminder leaves him out (chen still gets it)."""
+    path = new_workbook("blank", "bob's day", "--week", WEEK, "--author", "bob")
+    run("log", "outcome", path, "--summary", "did it", "--hours", "2")
+    result = run("remind", "plan", "--week", WEEK, "--post", hook(fake_server))
+    assert "reminded chen to plan" in result.stdout
+    [body] = bodies(fake_server)
+    assert "<@U0BOB>" not in json.dumps(body)
+
+
 def test_each_member_is_reminded_when_their_local_time_has_come(team, fake_server):
     from ldkit.core.weeks import parse_week
     from ldkit.core.workspace import find_workspace

@@ -95,7 +95,7 @@ def reminder(workspace: Workspace, week: Week, kind: str, at_local: dt.time | No
     roster = {m.slug: m for m in workspace.settings.team} or {a: Member(a) for a in found.team}
     planned = {e.author for e in found.entries if e.workbook.records.plan is not None}
     summarized = {e.author for e in found.entries if e.workbook.records.outcome is not None}
-    finished = planned if kind == "plan" else summarized
+    finished = planned | summarized if kind == "plan" else summarized  # an outcome written: no plan to ask for
     skipped = skips_of(workspace, week)
     day = learning_day_of(week, workspace.weekday)
     now = now or dt.datetime.now(dt.timezone.utc)
