@@ -410,6 +410,7 @@ def test_a_dry_run_of_the_company_reminders_says_where_each_would_go(company, ru
     with time_machine.travel(ON_THE_DAY):
         said = run("remind", "outcome", "--week", WEEK, "--dry-run").stdout
     assert "vision: would name dana on slack, to its webhook" in said
+    assert "\n  | " in said and "the outcome form at the end of your workbook" in said  # as --team shows it
     assert "without a team: would name zed on slack, to --post" in said
     assert "robotics: nobody to remind" in said and "(dry run: nothing sent)" in said
 

@@ -120,6 +120,9 @@ def _company(workspace: Any, week: Any, kind: str, webhook: str | None, service:
             where = "its webhook" if hook else ("--post" if view.scope == NO_TEAM else f"nowhere ({why})")
             say(f"{label}: " + (f"would name {', '.join(m.slug for m in due.due)} on {own or service}, to {where}"
                                 if due.due else due.nobody_line()))
+            if due.due:  # the message itself, as the one-team dry run shows it
+                text = due.text(view.week_url(week)).replace("{who}", ", ".join(m.name or m.slug for m in due.due))
+                say("".join(f"  | {line}\n" for line in text.splitlines()).rstrip("\n"))
         say("(dry run: nothing sent)")
         return
     from ldkit.chat.poster import failures
