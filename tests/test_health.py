@@ -147,3 +147,29 @@ def test_a_rising_trend_is_one_after_the_first_workbook(ws, run, clock):
     report = json.loads(run("stats", "--health", "--json").stdout)
     assert [d["week"] for d in report["days"]] == ["2026-W46", "2026-W47", "2026-W48", "2026-W49"]
     assert [d["participation"] for d in report["days"]] == [0.5, 0.5, 1.0, 1.0] and report["trend"] == "rising"
+
+
+def test_the_first_week_comes_from_the_numbers_kept_without_reading_a_week(ws, monkeypatch):
+    """The site hands every week's numbers in (`known`): a team's window start is found from them, not by reading
+    the team's weeks one by one (40 teams at 52,000 workbooks made a one-workbook change cost a second)."""
+    from dataclasses import replace
+
+    from ldkit.core.weeks import parse_week
+    from ldkit.ledger import health
+    from ldkit.ledger.stats import WeekData
+    from ldkit.ledger.totals import WeekTotals
+
+    def no_read(*args, **kwargs):
+        raise AssertionError("a week was read")
+
+    monkeypatch.setattr(health, "read_week", no_read)
+    for week in ("2026-W40", "2026-W41", "2026-W42"):
+        (ws.workbooks / week).mkdir(parents=True)
+    known = {parse_week(w): WeekData(parse_week(w), WeekTotals(people=people)) for w, people in
+             (("2026-W40", set()), ("2026-W41", {"bob"}), ("2026-W42", {"ada", "bob"}))}
+    until = parse_week("2026-W42")
+    assert health.first_week(ws, until, {}, known) == parse_week("2026-W41")
+    ada_only = replace(ws, members=frozenset({"ada"}), scope="robotics")
+    assert health.first_week(ada_only, until, {}, known) == parse_week("2026-W42")
+    nobody = replace(ws, members=frozenset({"cy"}), scope="vision")
+    assert health.first_week(nobody, until, {}, known) is None

@@ -150,19 +150,21 @@ def refuse_future_week(workspace: Workspace, identity: dict[str, Any], now: dt.d
 
 
 def health(workspace: Workspace, until: Week, today: dt.date | None = None,
-           weeks: Mapping[Week, tuple[Iterable[Any], WeekData]] | None = None) -> Health:
+           weeks: Mapping[Week, tuple[Iterable[Any], WeekData]] | None = None,
+           known: Mapping[Week, WeekData] | None = None) -> Health:
     """The last WINDOW learning days held up to `until` (a day not yet begun is left out).
 
     `weeks` holds weeks already read — (workbooks, their WeekData), as the site collected them for the whole
     workspace — so nothing is read twice; a team's view (Workspace.for_team) keeps its own members' only. A week
-    not in it is read here. A private workbook counts as taking part, as everywhere, but what its records tell (pulled
-    into work, when it was saved) is left out: a team's row of one or two people would tell a private outcome's
-    answers, on the pages and here alike (one set of figures)."""
+    not in it is read here; `known` are the numbers of more weeks (the whole workspace's, as the site keeps them),
+    which say where the window starts without reading those weeks again. A private workbook counts as taking part,
+    as everywhere, but what its records tell (pulled into work, when it was saved) is left out: a team's row of one
+    or two people would tell a private outcome's answers, on the pages and here alike (one set of figures)."""
     today = today or dt.date.today()
     zones = zones_of(workspace)
     report = Health(str(until))
     seen: list[tuple[DayHealth, set[str], set[str], set[str], list[str]]] = []
-    first = first_week(workspace, until, weeks)
+    first = first_week(workspace, until, weeks, known)
     for back in range(WINDOW - 1, -1, -1):
         week = until.shift(-back)
         day = learning_day_of(week, workspace.weekday)
@@ -198,13 +200,18 @@ def health(workspace: Workspace, until: Week, today: dt.date | None = None,
 
 
 def first_week(workspace: Workspace, until: Week,
-               weeks: Mapping[Week, tuple[Iterable[Any], WeekData]] | None = None) -> Week | None:
+               weeks: Mapping[Week, tuple[Iterable[Any], WeekData]] | None = None,
+               known: Mapping[Week, WeekData] | None = None) -> Week | None:
     """The week of the first workbook in `workspace`'s view (a team's view: its members') up to `until`, or None.
     Learning days before it were before anyone here used ldkit: counted as nobody taking part, they would make the
     trend "rising" for every new team, so they are no part of the window."""
     for week in known_weeks(workspace):
         if week > until:
             break
+        if known is not None and week in known:  # the whole workspace's numbers: this view's members in them
+            if any(workspace.counts(author) for author in known[week].people):
+                return week
+            continue
         if weeks is not None and week in weeks:
             _, data = _week(workspace, week, weeks)
         else:  # before the window too: the week's numbers, read back from the week cache when unchanged

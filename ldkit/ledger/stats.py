@@ -246,8 +246,8 @@ def track_stats(weeks: list[WeekData]) -> list[dict[str, Any]]:
     from ldkit.records.workbook import track_key
 
     found: dict[tuple[str, str], dict[str, Any]] = {}
-    for item in track_rows((w.week, w.totals) for w in weeks):  # the workbook a track continues included
-        key, week = track_key(item), item["week"]
+    for week, item in track_rows((w.week, w.totals) for w in weeks):  # the workbook a track continues included
+        key = track_key(item)
         track = found.setdefault(key, {"slug": item["slug"], "name": "", "weeks": set(), "people": set(),
                                        "workbooks": 0, "private": 0, "hours": 0.0, "outcomes": Counter(),
                                        "first": week, "last": week})

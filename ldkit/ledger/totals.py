@@ -161,26 +161,35 @@ def week_totals(workbooks: Iterable[Any], week: Any = None) -> WeekTotals:
     return totals
 
 
-def track_rows(weeks: Iterable[tuple[Any, WeekTotals]]) -> list[dict[str, Any]]:
-    """THE workbooks of every track over `weeks` ((week, totals) pairs), oldest week first, each row with its "week":
-    the weeks' track rows, and each workbook without a track that a workbook of a track continues (`ldkit new
-    --continue`, whose identity names it in `continues`; the same author, an earlier week), as that track's first
-    step — the track is named after it, and its notebook is never rewritten to say so. A private workbook's
-    `continues` joins nothing to a track (it tells nothing); a private workbook continued joins, only counted."""
-    rows: list[dict[str, Any]] = []
-    loose: dict[str, tuple[str, list[Any]]] = {}  # workbook id -> (its week, its untracked row)
-    for week, totals in weeks:
-        rows.extend({**row, "week": str(week)} for row in totals.tracks)
-        loose.update((str(row[0]), (str(week), row)) for row in totals.untracked)
-    joined: dict[str, dict[str, Any]] = {}
-    for row in sorted(rows, key=lambda r: (r["week"], str(r["workbook"]))):  # the first to continue it names it
-        found = loose.get(str(row.get("continues") or ""))
-        if found is None:
-            continue
-        week, (workbook, author, private, status, outcome, hours) = found
-        if row["private"] or workbook in joined or author != row["author"] or week >= row["week"]:
-            continue
-        joined[workbook] = {"workbook": workbook, "author": author, "private": private, "status": status,
-                            "outcome": outcome, "hours": hours, "week": week, "slug": row["slug"],
-                            "name": row["name"], "continues": ""}
-    return sorted([*rows, *joined.values()], key=lambda r: r["week"])
+def track_rows(weeks: Iterable[tuple[Any, WeekTotals]]) -> list[tuple[str, dict[str, Any]]]:
+    """THE workbooks of every track over `weeks` ((week, totals) pairs, oldest first), as (week, row): the weeks'
+    track rows, and each workbook without a track that a workbook of a track continues (`ldkit new --continue`,
+    whose identity names it in `continues`; the same author, an earlier week), as that track's first step — the
+    track is named after it, and its notebook is never rewritten to say so. A private workbook's `continues` joins
+    nothing to a track (it tells nothing); a private workbook continued joins, only counted.
+
+    The rows are the weeks' own (never copied: a company's year is 52,000 of them); the untracked rows are looked
+    at only when some row continues a workbook."""
+    listed = [(str(week), totals) for week, totals in weeks]
+    continuing = sorted(((week, row) for week, totals in listed for row in totals.tracks if row.get("continues")),
+                        key=lambda item: (item[0], str(item[1]["workbook"])))  # the first to continue it names it
+    joined: dict[str, tuple[str, dict[str, Any]]] = {}
+    if continuing:
+        wanted = {str(row["continues"]) for _, row in continuing}
+        loose = {str(row[0]): (week, row) for week, totals in listed for row in totals.untracked
+                 if str(row[0]) in wanted}
+        for week_of_row, row in continuing:
+            found = loose.get(str(row["continues"]))
+            if found is None:
+                continue
+            week, (workbook, author, private, status, outcome, hours) = found
+            if row["private"] or workbook in joined or author != row["author"] or week >= week_of_row:
+                continue
+            joined[workbook] = (week, {"workbook": workbook, "author": author, "private": private, "status": status,
+                                       "outcome": outcome, "hours": hours, "slug": row["slug"], "name": row["name"],
+                                       "continues": ""})
+    by_week: dict[str, list[dict[str, Any]]] = {}
+    for week, step in joined.values():
+        by_week.setdefault(week, []).append(step)
+    return [(week, row) for week, totals in sorted(listed, key=lambda item: item[0])
+            for row in [*totals.tracks, *by_week.get(week, ())]]

@@ -217,7 +217,7 @@ def attach(history: Any, workspace: Workspace, until: Week | None, weeks_read: M
             row.linked = row.week in pages
         return shown
 
-    history.health = view(health(workspace, until, weeks=weeks))
+    history.health = view(health(workspace, until, weeks=weeks, known=weeks_read))
     if not history.teams:
         return
     # each team's workbooks, split once (a company has thousands of people in tens of teams)
@@ -231,4 +231,4 @@ def attach(history: Any, workspace: Workspace, until: Week | None, weeks_read: M
             if mine is not None:
                 mine[week][0].append(wb)
     for team in history.teams:
-        team.health = view(health(workspace.for_team(team.slug), until, weeks=split[team.slug]))
+        team.health = view(health(workspace.for_team(team.slug), until, weeks=split[team.slug], known=weeks_read))

@@ -205,4 +205,5 @@ def build_history(workspace: Workspace, workbooks_by_week: dict[Week, list[Any]]
                    papers=sorted(papers.values(), key=lambda log: log.entries[0].week, reverse=True),
                    outcomes=outcomes, team=sorted(people),
                    author_team=workspace.team_by_author(),
-                   tracks=build_tracks(entries, track_rows((week, data.totals) for week, data in weeks_read.items())))
+                   tracks=build_tracks(entries, (row for _, row in track_rows(
+                       (week, data.totals) for week, data in weeks_read.items()))))
