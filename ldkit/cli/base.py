@@ -86,7 +86,7 @@ def reading_workspace(team: str | None = None) -> Any:
     from ldkit.core.workspace import find_workspace
 
     workspace = find_workspace()
-    if any(t.workspace for t in workspace.settings.teams):
+    if workspace.has_team_workspaces:
         from ldkit.site.join import join_workspaces
 
         joined = join_workspaces(workspace)

@@ -32,7 +32,7 @@ def doctor() -> None:
     from ldkit.team.doctor import lenient_workspace, run_checks
 
     workspace, errors = lenient_workspace(*find_config())
-    if any(t.workspace for t in workspace.settings.teams):  # a company of several repositories: read joined
+    if workspace.has_team_workspaces:  # a company of several repositories: read joined
         from ldkit.core.errors import LdkitError
         from ldkit.site.join import join_workspaces
 

@@ -90,6 +90,12 @@ class Workspace:
 
         raise unknown_team(slug, self.settings.teams)
 
+    @property
+    def has_team_workspaces(self) -> bool:
+        """Whether a company keeps teams in repositories of their own (its readers then read them joined:
+        ldkit.site.join)."""
+        return any(t.workspace for t in self.settings.teams)
+
     def team_by_author(self) -> dict[str, str]:
         """author -> their company team's slug, for the roster members a team names."""
         return {m.slug: m.team for m in self.settings.team if m.team}

@@ -40,11 +40,6 @@ def _files(top: Path) -> dict[str, Path]:
     return found
 
 
-def has_team_workspaces(workspace: Workspace) -> bool:
-    """Whether the company keeps teams in repositories of their own (then its readers read the joined view)."""
-    return any(t.workspace for t in workspace.settings.teams)
-
-
 def join_workspaces(workspace: Workspace) -> Joined:
     """The company's own workbooks and those of every team that names a `workspace`, as one workspace.
 
