@@ -119,6 +119,25 @@ def test_the_kept_previous_site_is_built_into_and_nothing_stale_of_it_is_publish
     assert not [p for p in ws.root.iterdir() if "ldkit-staging" in p.name]
 
 
+def test_a_first_site_is_kept_as_links_and_the_next_build_never_writes_into_them(ws, run, team, tmp_path):  # noqa: F811
+    """After a first build the kept site is the new one in hard links (its folders made, no bytes copied), so the
+    first change builds into it as every later one does; and a page made again replaces its link, never writes
+    through it: the live site holds the old page until the swap."""
+    run("site", "--quiet")
+    site = ws.root / "site"
+    spares = list((ws.root / ".ldkit-cache").glob("site-spare-*"))
+    assert len(spares) == 1 and inodes(spares[0]) == inodes(site) and inodes(site)
+    week_page = Path("weeks") / "2026-W47" / "index.html"
+    old = (site / week_page).read_bytes()
+    nb = json.loads(team[("alice", "2026-W47")].read_text())
+    nb["cells"].append({"cell_type": "markdown", "metadata": {}, "source": "Thought Q7X."})
+    team[("alice", "2026-W47")].write_text(json.dumps(nb))
+    run("site", "--quiet")
+    assert b"Thought Q7X." in (site / week_page).read_bytes()
+    assert (spares[0] / week_page).read_bytes() == old  # the previous site, not written through
+    assert files(site) == rebuilt_whole(run, tmp_path)
+
+
 def test_an_entry_goes_to_json_as_asdict_would_and_comes_back_the_same():
     from dataclasses import asdict
 

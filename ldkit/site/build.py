@@ -92,7 +92,9 @@ def build_site(workspace: Workspace, out: Path | None = None, since: Week | None
             if reused:
                 _prune(staging)
             result.changed += _removed(folder, staging)
-            _swap(staging, folder)
+            first = _swap(staging, folder)
+            if spare is not None and first:
+                _mirror(folder, staging)
             if spare is not None:  # the previous site is the next build's staging: its folders are kept
                 with contextlib.suppress(OSError):
                     os.rename(staging, spare)
@@ -191,8 +193,9 @@ def _recover(folder: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def _swap(staging: Path, folder: Path) -> None:
-    """Put the staged site in place in one step: `folder` is the old site or the new one, never a mix.
+def _swap(staging: Path, folder: Path) -> bool:
+    """Put the staged site in place in one step: `folder` is the old site or the new one, never a mix. True
+    when there was no site before (`staging` is then an empty folder).
 
     On Linux this is renameat2(RENAME_EXCHANGE), one atomic exchange of the two folders (`staging` then holds
     the previous site, for the caller to remove). Elsewhere, two renames; a build killed between them leaves
@@ -200,9 +203,9 @@ def _swap(staging: Path, folder: Path) -> None:
     if not folder.exists():
         os.replace(staging, folder)
         staging.mkdir()  # the caller removes it
-        return
+        return True
     if _exchange(staging, folder):
-        return
+        return False
     aside = staging.with_name(staging.name + ".previous")
     try:
         os.replace(folder, aside)
@@ -210,6 +213,27 @@ def _swap(staging: Path, folder: Path) -> None:
     except OSError as exc:
         raise WriteError(f"cannot write the site into {folder}: {exc.strerror}") from None
     os.replace(aside, staging)
+    return False
+
+
+def _mirror(folder: Path, spare: Path) -> None:
+    """After a first build, make the kept site a copy of the new one in hard links (no bytes copied): the next
+    build then finds its folders made and its unchanged pages in place, as every later build does. Without it
+    the first change after a fresh site makes every person's and topic's folder again (2,100 folders at 52,000
+    workbooks: 0.3 s of the 2 s a one-change site may take). Best effort: what cannot be linked is made later."""
+    start = len(str(folder)) + 1
+    try:
+        for here, dirs, files in os.walk(folder):
+            rel = here[start:]
+            target = os.path.join(spare, rel) if rel else str(spare)
+            for name in dirs:
+                os.mkdir(os.path.join(target, name))
+            for name in files:
+                os.link(os.path.join(here, name), os.path.join(target, name))
+    except OSError:
+        shutil.rmtree(spare, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            spare.mkdir()
 
 
 def _exchange(a: Path, b: Path) -> bool:
