@@ -152,3 +152,45 @@ def test_a_failure_runs_again_when_the_environment_is_fixed(ws, run, new_workboo
     assert first.stdout.strip().endswith("0 ran, 1 failed, 0 not run")
     monkeypatch.setenv("LDKIT_TEST_ENV_FIXED", "1")
     assert run("digest", "--week", WEEK, "--execute", "--quiet").stdout.strip().endswith("1 ran, 0 failed, 0 not run")
+
+
+@pytest.mark.parametrize("said", ["Kernel died before replying to kernel_info", "ZMQError: Address already in use"])
+def test_a_kernel_that_lost_the_race_for_its_ports_is_started_once_more(tmp_path, said):
+    """Two kernels started at once in two worker processes may pick the same free port: the one that loses dies
+    before any cell ran (seen under a loaded CI run). That run is started once more; any other failure is not."""
+    from types import SimpleNamespace
+
+    from ldkit.digest.execute import ExecJob, _papermill_with_retry
+
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(args)
+        Path(args[1]).write_text("{}")  # papermill writes the output's first copy before the kernel starts
+        if len(calls) == 1:
+            raise RuntimeError(said)
+
+    job = ExecJob(tmp_path / "a.ipynb", "id", {}, "python3", "key", 10, 60, tmp_path)
+    _papermill_with_retry(SimpleNamespace(execute_notebook=flaky), tmp_path / "a.ipynb", tmp_path / "out.ipynb",
+                          job, tmp_path)
+    assert len(calls) == 2
+
+    def always(*args, **kwargs):
+        calls.append(args)
+        raise RuntimeError(said)
+
+    calls.clear()
+    with pytest.raises(RuntimeError, match=said.split(":")[-1].strip()):
+        _papermill_with_retry(SimpleNamespace(execute_notebook=always), tmp_path / "a.ipynb",
+                              tmp_path / "out.ipynb", job, tmp_path)
+    assert len(calls) == 2  # once more, not forever
+
+    def broken(*args, **kwargs):
+        calls.append(args)
+        raise ValueError("bad shape")
+
+    calls.clear()
+    with pytest.raises(ValueError):
+        _papermill_with_retry(SimpleNamespace(execute_notebook=broken), tmp_path / "a.ipynb",
+                              tmp_path / "out.ipynb", job, tmp_path)
+    assert len(calls) == 1  # a notebook's own failure runs once

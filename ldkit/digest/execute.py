@@ -212,8 +212,14 @@ def _first_line(source: Any) -> str:
     return f" (`{line[:60]}{'…' if len(line) > 60 else ''}`)" if line else ""
 
 
+# What a kernel that lost the known race for its ports says, before any cell ran: the client's ZMQError, or the
+# kernel dying as it binds (two kernels started at once in two processes may pick the same free port).
+_PORT_RACE = ("Address already in use", "Kernel died before replying to kernel_info")
+
+
 def _papermill_with_retry(papermill: Any, source: Path, output: Path, job: ExecJob, work: Path) -> None:
-    """papermill, once more when the kernel lost the known race for its ports (ZMQError: Address already in use)."""
+    """papermill, once more when the kernel lost the race for its ports. No cell has run then (papermill has only
+    written the output's first copy, which the second run writes again), so running again repeats nothing."""
     for attempt in range(2):
         try:
             papermill.execute_notebook(
@@ -222,7 +228,7 @@ def _papermill_with_retry(papermill: Any, source: Path, output: Path, job: ExecJ
                 kernel_manager_class=_kernel_manager_class(), log_output=False)
             return
         except Exception as exc:
-            if attempt == 0 and "Address already in use" in str(exc) and not output.exists():
+            if attempt == 0 and any(said in str(exc) for said in _PORT_RACE):
                 time.sleep(0.5)
                 continue
             raise
