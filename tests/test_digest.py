@@ -168,6 +168,7 @@ def test_read_only_output_folder_fails_and_keeps_the_old_page(ws, run, new_workb
     new_workbook("blank", "Fine", "--week", WEEK)
     build(run)
     old = page(ws)
+    new_workbook("blank", "Later", "--week", WEEK)  # something to write: an unchanged week writes nothing
     read_only(ws.root / "digests" / WEEK)
     result = build(run, code=1)
     assert "cannot write" in result.stderr and "index.html" in result.stderr
@@ -188,7 +189,7 @@ def test_renders_are_cached_by_content(ws, run, new_workbook, monkeypatch):
 
     monkeypatch.setattr(build_module, "render_all", spy)
     build(run)
-    build(run)
+    build(run)  # nothing changed: the page stands (ldkit.digest.unchanged), nothing is rendered or even looked up
     run("log", "plan", paths[0], "--goal", "changed")  # a record in the metadata changes no rendering
     build(run)
     nb = json.loads(paths[0].read_text())
@@ -196,7 +197,7 @@ def test_renders_are_cached_by_content(ws, run, new_workbook, monkeypatch):
     paths[0].write_text(json.dumps(nb))
     build(run)
     build(run, "--rebuild")
-    assert seen == [[False] * 3, [True] * 3, [True] * 3, [False, True, True], [False] * 3]
+    assert seen == [[False] * 3, [True] * 3, [False, True, True], [False] * 3]
     # a corrupt read index and deleted fragments are rebuilt, never fatal
     cache = ws.root / ".ldkit-cache" / "digest"
     (cache / "workbooks.sqlite").write_bytes(b"this is not sqlite")

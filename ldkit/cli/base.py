@@ -1,8 +1,10 @@
 """Click classes that turn LdkitError into a one-line message and the right exit code, plus output helpers."""
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -66,9 +68,26 @@ def emit_json(data: Any) -> None:
     click.echo(escape_unsafe_json(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)))
 
 
+_heard: list[list[tuple[bool, str]]] = []  # the lines said inside each `recording()`, innermost last
+
+
 def say(message: object = "", err: bool = False) -> None:
     """Every line ldkit prints for a person: user text reaches the terminal without escapes or bidi tricks."""
+    for heard in _heard:
+        heard.append((err, str(message)))
     click.echo(display_text(str(message)), err=err)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[list[tuple[bool, str]]]:
+    """The lines `say` (and `warn`) print meanwhile, as (to stderr, message): a command that can say them
+    again (ldkit.digest.unchanged) keeps them."""
+    heard: list[tuple[bool, str]] = []
+    _heard.append(heard)
+    try:
+        yield heard
+    finally:
+        _heard.remove(heard)
 
 
 def warn(message: str) -> None:

@@ -1,6 +1,7 @@
 """`ldkit digest`: the week's shareable page (and chat text)."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -94,10 +95,8 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
     from ldkit.core.fastimport import skip_slow_optional_imports
 
     skip_slow_optional_imports()
-    from ldkit.cli.base import progress_enabled, reading_workspace, warn
+    from ldkit.cli.base import progress_enabled, reading_workspace, recording
     from ldkit.core.errors import InputError
-    from ldkit.digest.build import build_digest, summary_line
-    from ldkit.digest.scheduler import default_scheduler
 
     if repost and not webhook:
         raise InputError("--repost goes with --post WEBHOOK_URL")
@@ -109,20 +108,59 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
         raise InputError("--scheduler goes with --execute", hint="ldkit digest --execute --scheduler local:2")
     workspace = reading_workspace(team)
     the_week = workspace.read_week(week)
-    if execute and not scheduler:
-        scheduler = default_scheduler(workspace.settings.scheduler)
     if team and out is None:
         out = workspace.digest_folder(the_week) / team
     if team and webhook:
         _team_webhook(workspace, team)  # refused before the build, not after it
-    if workspace.settings.teams and not team:
-        _company(workspace, the_week, out, tuple(formats), webhook, chat, repost, strict,
-                 jobs=jobs, rebuild=rebuild, show_progress=progress_enabled() and not quiet, execute=execute,
-                 timeout=timeout, notebook_timeout=notebook_timeout, scheduler=scheduler)
-        return
-    result = build_digest(workspace, the_week, out=out, formats=tuple(formats) or ("html",), jobs=jobs,
-                          rebuild=rebuild, show_progress=progress_enabled() and not quiet, execute=execute,
-                          timeout=timeout, notebook_timeout=notebook_timeout, scheduler=scheduler)
+    unchanged = None
+    if not (execute or webhook or rebuild):  # the same inputs would make the same files: say what they said
+        from ldkit.digest.unchanged import Unchanged
+
+        unchanged = Unchanged(workspace, the_week, out if out is not None else workspace.digest_folder(the_week),
+                              tuple(formats), team, strict)
+        said = unchanged.said()
+        if said is not None:
+            for err, line in said.lines:
+                say(line, err=err)
+            if said.exit_code:
+                click.get_current_context().exit(said.exit_code)
+            return
+    if execute and not scheduler:
+        from ldkit.digest.scheduler import default_scheduler
+
+        scheduler = default_scheduler(workspace.settings.scheduler)
+    options: dict[str, Any] = dict(jobs=jobs, rebuild=rebuild, show_progress=progress_enabled() and not quiet,
+                                   execute=execute, timeout=timeout, notebook_timeout=notebook_timeout,
+                                   scheduler=scheduler)
+    with recording() as heard:
+        if workspace.settings.teams and not team:
+            built = _company(workspace, the_week, out, tuple(formats), webhook, chat, repost, strict, **options)
+        else:
+            built = _one(workspace, the_week, out, tuple(formats), webhook, chat, repost, strict, team, **options)
+    if unchanged is not None:
+        from ldkit.digest.unchanged import Said
+
+        unchanged.keep(Said(heard, built.exit_code), built.written, built.referenced)
+    if built.exit_code:
+        click.get_current_context().exit(built.exit_code)
+
+
+@dataclass
+class _Built:
+    """What a digest command wrote and read beyond workbooks/, and how it exits (ldkit.digest.unchanged)."""
+
+    exit_code: int
+    written: list[Path] = field(default_factory=list)
+    referenced: list[str] = field(default_factory=list)
+
+
+def _one(workspace: Any, the_week: Any, out: Path | None, formats: tuple[str, ...], webhook: str | None,
+         chat: str | None, repost: bool, strict: bool, team: str | None, **options: Any) -> _Built:
+    """One digest: the workspace's, or one team's with --team; with a webhook, its post."""
+    from ldkit.cli.base import warn
+    from ldkit.digest.build import build_digest, summary_line
+
+    result = build_digest(workspace, the_week, out=out, formats=formats or ("html",), **options)
     for problem in result.model.problems:
         warn(f"{problem['path']}: {problem['error']} (named in the digest; the rest was built)")
     for message in result.warnings:
@@ -133,7 +171,7 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
         if kind in result.files:
             say(f"wrote {result.files[kind]}")
     say(summary_line(result, workspace))
-    if execute:
+    if options.get("execute"):
         for _, wb in result.model.workbooks():
             if wb.failure:
                 warn(f"{wb.path}: {wb.failure.message}")
@@ -145,13 +183,12 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
 
         say(post_digest(workspace, the_week, result, webhook, chat, what=f"the digest of {the_week}",
                         posted=f"posted {the_week} to the chat webhook", repost=repost))
-    if strict and (result.failed or result.render_errors):
-        ctx = click.get_current_context()
-        ctx.exit(1)
+    return _Built(1 if strict and (result.failed or result.render_errors) else 0, list(result.files.values()),
+                  result.referenced)
 
 
 def _company(workspace: Any, week: Any, out: Path | None, formats: tuple[str, ...], webhook: str | None,
-             chat: str | None, repost: bool, strict: bool, **options: Any) -> None:
+             chat: str | None, repost: bool, strict: bool, **options: Any) -> _Built:
     """Every team's digest and the company page; with a webhook, each team's post and the company summary."""
     from ldkit.cli.base import warn
     from ldkit.core.layout import relative
@@ -176,8 +213,9 @@ def _company(workspace: Any, week: Any, out: Path | None, formats: tuple[str, ..
         failed = failures(outcomes)
         if failed is not None:
             raise failed
-    if strict and any(d.failed or d.render_errors for d in result.digests):
-        click.get_current_context().exit(1)
+    return _Built(1 if strict and any(d.failed or d.render_errors for d in result.digests) else 0,
+                  [*result.files.values(), *(f for d in result.digests for f in d.files.values())],
+                  sorted({name for d in result.digests for name in d.referenced}))
 
 
 def _team_webhook(workspace: Any, team: str) -> str:

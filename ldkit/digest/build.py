@@ -36,6 +36,7 @@ class DigestResult:
     failed: int = 0  # ran and failed (shown up to the failure)
     not_run: int = 0  # not started: unsafe parameters, a folder too large
     cached: int = 0
+    referenced: list[str] = field(default_factory=list)  # the images its notebooks embed (ldkit.digest.unchanged)
 
 
 def output_folder(workspace: Workspace, week: Week, out: Path | None) -> Path:
@@ -113,7 +114,8 @@ def _build(workspace: Workspace, week: Week, folder: Path, pool: RenderPool, for
                         problems=len(found.problems), warnings=found.warnings + notes,
                         executed=executed, not_run=sum(1 for f in failures.values() if not f.ran),
                         failed=sum(1 for f in failures.values() if f.ran),
-                        cached=sum(1 for r in rendered.values() if r.cached))
+                        cached=sum(1 for r in rendered.values() if r.cached),
+                        referenced=sorted({name for e in found.entries for name in e.images()}))
 
 
 def _execute(workspace: Workspace, found: Any, failures: dict[str, RunFailure], notes: dict[str, list[str]],

@@ -23,6 +23,11 @@ class Entry:
     def author(self) -> str:
         return self.workbook.author
 
+    def images(self) -> list[str]:
+        """The paths of the images its markdown embeds (they may lie outside workbooks/): a build that keeps its
+        output while its inputs are unchanged stats them too."""
+        return [str(self.workbook.path.parent / part.rsplit(":", 2)[0]) for part in filter(None, self.files.split("|"))]
+
 
 @dataclass
 class Collected:

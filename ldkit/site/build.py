@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 from ldkit.core import __version__
 from ldkit.core.errors import InputError, LdkitError, WriteError
 from ldkit.core.files import atomic_write, atomic_write_chunks, locked, make_folder
+from ldkit.core.inputs import Inputs, with_files, workspace_inputs
 from ldkit.core.layout import SITE_FEED, SITE_INDEX, site_link, site_person_feed, site_week_path
-from ldkit.core.treestamp import stamp_folders, stamp_tree
 from ldkit.core.weeks import Week
 from ldkit.core.workspace import Workspace
 from ldkit.ledger.stats import known_weeks
@@ -41,7 +41,6 @@ if TYPE_CHECKING:  # the rest is imported when a build is needed: "nothing chang
     from ldkit.site.slices import Slice, SliceStore
 
 SITE_VERSION = 2  # 2: each page's key in the manifest (pages), and the history's
-CODE_SKIP = frozenset({"__pycache__"})  # what the stamp of ldkit's own code leaves out
 MANIFEST = ".ldkit-site.json"
 
 
@@ -265,67 +264,14 @@ def _site_lock(workspace: Workspace, folder: Path) -> Iterator[None]:
         yield
 
 
-@dataclass
-class Inputs:
-    """What `_inputs` found: the digest of it all, of ldkit's own code, and of each week's folder."""
-
-    digest: str
-    code: str
-    weeks: dict[str, str]
-
-
 def _inputs(workspace: Workspace, folder: Path, weeks: list[Week]) -> Inputs:
-    """A digest of everything a site build reads, at the cost of one stat per file: every file under workbooks/
-    (notebooks, journals, weeks off, images beside them), the settings file, ldkit's own code and templates, the
-    weeks asked for, where the site goes, and today's date (a week's open days and held days follow the date).
-    Each week's folder has its own digest too (its slice's key, ldkit.site.slices)."""
-    import datetime as dt
-
-    digest = hashlib.sha256()
-    digest.update(json.dumps([__version__, SITE_VERSION, str(folder.resolve()), [str(w) for w in weeks],
-                              dt.date.today().isoformat()]).encode())
-    if workspace.config_file is not None:
-        with contextlib.suppress(OSError):
-            digest.update(workspace.config_file.read_bytes())
-    code = hashlib.sha256()
-    # the code, not its bytecode: a first run writing __pycache__ must not make the next build read every week again
-    stamp_tree(code, Path(__file__).resolve().parent.parent, skip=CODE_SKIP)
-    digest.update(code.digest())
-    stamps: dict[str, str] = {}
-    top = workspace.workbooks
-    try:
-        children = sorted(os.scandir(top), key=lambda e: e.name)
-    except OSError:
-        children = []
-    folders = []
-    for child in children:
-        with contextlib.suppress(OSError):
-            if child.is_dir(follow_symlinks=False):
-                folders.append(child)
-    # the week folders' stamps, walked by a process per core for a company's year (core.treestamp)
-    stamps.update(zip((c.name for c in folders), stamp_folders([Path(c.path) for c in folders],
-                                                              listings=workspace.listings), strict=True))
-    for child in children:
-        with contextlib.suppress(OSError):
-            if child.name in stamps:
-                digest.update(f"{child.name}/\0{stamps[child.name]}\n".encode("utf-8", "surrogateescape"))
-            else:
-                info = os.stat(child.path)
-                line = f"{child.name}\0{info.st_size}\0{info.st_mtime_ns}\n"
-                digest.update(line.encode("utf-8", "surrogateescape"))
-    return Inputs(digest.hexdigest(), code.hexdigest(), stamps)
+    """Everything a site build reads (core.inputs), the weeks asked for and where the site goes."""
+    return workspace_inputs(workspace, [SITE_VERSION, str(folder.resolve()), [str(w) for w in weeks]])
 
 
 def _inputs_key(inputs: str, referenced: list[str]) -> str:
     """`_inputs` and the size and mtime of each image the notebooks reference (they may lie outside workbooks/)."""
-    digest = hashlib.sha256(inputs.encode())
-    for name in referenced:
-        try:
-            info = os.stat(name)
-            digest.update(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
-        except OSError:
-            digest.update(f"{name}\0-\n".encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
+    return with_files(inputs, referenced)
 
 
 def _context(workspace: Workspace, code: str) -> str:
@@ -355,10 +301,7 @@ def _slice(workspace: Workspace, week: Week, key: str, found: Collected, views: 
                       sorted(records.results.items())])
     problems = [[str(p.path), p.reason] for p in found.problems]
     history_entries = digest_of([e.digest for e in entries])
-    found_images = set()
-    for e in found.entries:
-        for part in filter(None, e.files.split("|")):
-            found_images.add(str(e.workbook.path.parent / part.rsplit(":", 2)[0]))
+    found_images = {name for e in found.entries for name in e.images()}
     return Slice(week=week, key=key, data=data, page_print=digest_of({"entries": shown, "problems": problems}),
                  history_print=digest_of([data_dict(data), history_entries, _health_facts(found)]),
                  history_entries=history_entries,

@@ -1,0 +1,81 @@
+"""Whether anything a build reads changed, at the cost of one stat per file: the rule `ldkit site` and `ldkit digest`
+share to leave their output as it stands when nothing did.
+
+What a build reads: every file under workbooks/ (notebooks, journals, weeks off, images beside them), the settings
+file, ldkit's own code and templates, today's date (a week's open and held days follow it), and what the caller
+adds (its options, where it writes). The images a notebook references may lie outside workbooks/: the caller
+keeps their names from its last build and `with_files` stats them again.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ldkit.core import __version__
+from ldkit.core.treestamp import stamp_folders, stamp_tree
+from ldkit.core.workspace import Workspace
+
+CODE = Path(__file__).resolve().parent.parent  # ldkit's own package: its code and templates
+CODE_SKIP = frozenset({"__pycache__"})  # what the stamp of ldkit's own code leaves out
+
+
+@dataclass
+class Inputs:
+    """The digest of it all, of ldkit's own code, and of each week's folder (by its name)."""
+
+    digest: str
+    code: str
+    weeks: dict[str, str]
+
+
+def workspace_inputs(workspace: Workspace, extra: Any) -> Inputs:
+    """The digest of everything a build of `workspace` reads, with `extra` (JSON: the caller's version and
+    options). The week folders are walked by a process per core for a company's year (core.treestamp)."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps([__version__, dt.date.today().isoformat(), extra]).encode())
+    if workspace.config_file is not None:
+        with contextlib.suppress(OSError):
+            digest.update(workspace.config_file.read_bytes())
+    code = hashlib.sha256()
+    # the code, not its bytecode: a first run writing __pycache__ must not make the next build read every week again
+    stamp_tree(code, CODE, skip=CODE_SKIP)
+    digest.update(code.digest())
+    top = workspace.workbooks
+    try:
+        children = sorted(os.scandir(top), key=lambda e: e.name)
+    except OSError:
+        children = []
+    folders = []
+    for child in children:
+        with contextlib.suppress(OSError):
+            if child.is_dir(follow_symlinks=False):
+                folders.append(child)
+    stamps = dict(zip((c.name for c in folders), stamp_folders([Path(c.path) for c in folders],
+                                                               listings=workspace.listings), strict=True))
+    for child in children:
+        with contextlib.suppress(OSError):
+            if child.name in stamps:
+                digest.update(f"{child.name}/\0{stamps[child.name]}\n".encode("utf-8", "surrogateescape"))
+            else:
+                info = os.stat(child.path)
+                line = f"{child.name}\0{info.st_size}\0{info.st_mtime_ns}\n"
+                digest.update(line.encode("utf-8", "surrogateescape"))
+    return Inputs(digest.hexdigest(), code.hexdigest(), stamps)
+
+
+def with_files(inputs: str, names: list[str]) -> str:
+    """`inputs` and the size and mtime of each file named (a referenced image, a page written last time)."""
+    digest = hashlib.sha256(inputs.encode())
+    for name in names:
+        try:
+            info = os.stat(name)
+            digest.update(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+        except OSError:
+            digest.update(f"{name}\0-\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
