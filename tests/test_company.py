@@ -227,6 +227,23 @@ def test_every_reader_reads_the_team_repositories_joined(tmp_path, run, monkeypa
     assert snapshot(company.root / "teams") == teams_before  # nothing written into the teams' repositories
 
 
+def test_a_rename_in_a_team_repository_reaches_the_unchanged_digest_and_site(tmp_path, run, monkeypatch):
+    """A digest or site whose inputs are unchanged stands as it is (core.inputs); a member renamed in their team's
+    own ldkit.toml is an input too, though no file of the company workspace changed."""
+    company = _two_team_repositories(tmp_path, run, monkeypatch)
+    run("digest", "--week", WEEK, "--quiet")
+    run("site", "--quiet")
+    page = company.root / "digests" / WEEK / "robotics" / "index.html"
+    assert "Ada of robotics" in page.read_text()
+    monkeypatch.chdir(company.root / "teams" / "robotics")
+    run("team", "add", "ada", "--name", "Ada Renamed-Q7")
+    monkeypatch.chdir(company.root)
+    run("digest", "--week", WEEK, "--quiet")
+    run("site", "--quiet")
+    assert "Ada Renamed-Q7" in page.read_text()
+    assert "Ada Renamed-Q7" in (company.root / "site" / "weeks" / WEEK / "index.html").read_text()
+
+
 def test_one_slug_on_two_team_rosters_is_refused(tmp_path, run, monkeypatch):
     company = _two_team_repositories(tmp_path, run, monkeypatch, people=(("robotics", "ada"), ("vision", "ada")))
     for command in (("status",), ("site", "--quiet"), ("digest", "--week", WEEK)):

@@ -2,9 +2,10 @@
 share to leave their output as it stands when nothing did.
 
 What a build reads: every file under workbooks/ (notebooks, journals, weeks off, images beside them), the settings
-file, ldkit's own code and templates, today's date (a week's open and held days follow it), and what the caller
-adds (its options, where it writes). The images a notebook references may lie outside workbooks/: the caller
-keeps their names from its last build and `with_files` stats them again.
+file (and the joined roster of a company of several repositories), ldkit's own code and templates, today's date (a
+week's open and held days follow it), and what the caller adds (its options, where it writes). The images a
+notebook references may lie outside workbooks/: the caller keeps their names from its last build and `with_files`
+stats them again.
 """
 from __future__ import annotations
 
@@ -42,6 +43,10 @@ def workspace_inputs(workspace: Workspace, extra: Any) -> Inputs:
     if workspace.config_file is not None:
         with contextlib.suppress(OSError):
             digest.update(workspace.config_file.read_bytes())
+    if any(team.workspace for team in workspace.settings.teams):
+        # a company of several repositories (ldkit.site.join): the team repositories' rosters, names and all, are
+        # in no settings file of this workspace
+        digest.update(json.dumps(workspace.settings.team).encode("utf-8", "surrogateescape"))
     code = hashlib.sha256()
     # the code, not its bytecode: a first run writing __pycache__ must not make the next build read every week again
     stamp_tree(code, CODE, skip=CODE_SKIP)
