@@ -11,6 +11,7 @@ import json
 import os
 import re
 import sqlite3
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -24,11 +25,13 @@ from ldkit.records.scan import notebook_stamps
 from ldkit.records.workbook import load_workbook
 from ldkit.records.written import written_text
 
-INDEX_VERSION = 6  # 2: a private workbook is indexed as nothing; 3: stemmed (porter), only what people wrote;
+INDEX_VERSION = 7  # 2: a private workbook is indexed as nothing; 3: stemmed (porter), only what people wrote;
 # 4: outcome hours kept (for `ldkit who`); 5: the stamps in a table of their own (a warm query reads only them);
-# 6: each week folder's digest (a warm query compares 52 digests, not 52,000 stamps)
+# 6: each week folder's digest (a warm query compares 52 digests, not 52,000 stamps); 7: the watcher's answer
 COLUMNS = ("title", "plan", "summary", "next_steps", "papers", "cells")
 MAX_CELL_TEXT = 200_000  # characters of written cell text indexed per notebook
+UNWATCHABLE = "unwatchable"  # the kept answer of a watcher that could not start, with when (core.watch)
+WATCH_RETRY_SECONDS = 3600
 
 
 @dataclass
@@ -58,6 +61,7 @@ def _open(path: Path) -> sqlite3.Connection:
             db.execute("DROP TABLE IF EXISTS docs")
             db.execute("DROP TABLE IF EXISTS stamps")
             db.execute("DROP TABLE IF EXISTS folders")
+            db.execute("DROP TABLE IF EXISTS watched")
             _create(db)
             db.execute(f"PRAGMA user_version = {INDEX_VERSION}")
         return db
@@ -78,6 +82,8 @@ def _create(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE stamps (path TEXT PRIMARY KEY, doc INTEGER, stamp TEXT)")
     # the digest of every file under a folder of workbooks/ (core.treestamp) when its stamps were last compared
     db.execute("CREATE TABLE folders (path TEXT PRIMARY KEY, digest TEXT)")
+    # the watcher's last answer the index is up to date with (core.watch)
+    db.execute("CREATE TABLE watched (generation TEXT, sequence INTEGER)")
 
 
 def refresh(workspace: Workspace, db: sqlite3.Connection) -> list[str]:
@@ -86,7 +92,42 @@ def refresh(workspace: Workspace, db: sqlite3.Connection) -> list[str]:
     Each week folder's digest (core.treestamp: one stat per file, the folders shared out to a process per core)
     is compared with the one kept: a warm query reads no workbook and no stamp. The notebooks and journals of a
     folder whose digest changed (and any outside the week folders) are compared one by one with their stamps, so a
-    changed, new or deleted workbook is always seen."""
+    changed, new or deleted workbook is always seen. A large workspace's index has a watcher (core.watch): it
+    names the folders changed since the last query, and only their weeks are stat-ed. Not for a company of
+    several repositories: its joined view's files are links, and a write through a team's own path is no event
+    in the view."""
+    from ldkit.core import watch
+
+    top = workspace.workbooks
+    kept = _kept_answer(db)
+    # a watcher that could not start (inotify's limits on this system) is not tried again for a while
+    watched = watch.enabled() and not workspace.has_team_workspaces and not (
+        kept is not None and kept[0] == UNWATCHABLE and time.time() - kept[1] < WATCH_RETRY_SECONDS)
+    answer = watch.ask(top, kept) if watched else None
+    warnings = _refresh(workspace, db, answer)
+    if watched and answer is None and db.execute("SELECT count(*) FROM stamps").fetchone()[0] >= watch.WATCH_FROM:
+        answer = watch.start(top)
+        if answer is not None:  # its first answer is "unknown": one more stat of everything, then its answers
+            warnings = _refresh(workspace, db, answer)
+        else:
+            with db:
+                _keep_answer(db, watch.Answer(UNWATCHABLE, int(time.time()), None))
+    return warnings
+
+
+def _kept_answer(db: sqlite3.Connection) -> tuple[str, int] | None:
+    row = db.execute("SELECT generation, sequence FROM watched").fetchone()
+    return (str(row[0]), int(row[1])) if row else None
+
+
+def _keep_answer(db: sqlite3.Connection, answer: Any) -> None:
+    db.execute("DELETE FROM watched")
+    if answer is not None:
+        db.execute("INSERT INTO watched VALUES (?, ?)", (answer.generation, answer.sequence))
+
+
+def _refresh(workspace: Workspace, db: sqlite3.Connection, answer: Any) -> list[str]:
+    """refresh, with the watcher's `answer` (or None: stat every week)."""
     from ldkit.core.treestamp import stamp_folders
 
     warnings: list[str] = []
@@ -108,14 +149,22 @@ def refresh(workspace: Workspace, db: sqlite3.Connection) -> list[str]:
                           .encode("utf-8", "surrogateescape"))
         except OSError:
             beside.update(f"{child.name}\0-\n".encode("utf-8", "surrogateescape"))
+    kept = dict(db.execute("SELECT path, digest FROM folders"))
     # the digests first, the stamps after: a file that changes between the two is seen by the next query
-    digests = dict(zip(folders, stamp_folders([Path(f) for f in folders], listings=workspace.listings),
+    to_stamp = folders
+    if answer is not None and answer.changed is not None and str(top) not in answer.changed:
+        weeks = {os.path.join(str(top), os.path.relpath(c, top).split(os.sep)[0]) for c in answer.changed}
+        to_stamp = [f for f in folders if f in weeks or f not in kept]  # the rest: as the watcher saw them
+    digests = {f: kept[f] for f in folders if f in kept}
+    digests.update(zip(to_stamp, stamp_folders([Path(f) for f in to_stamp], listings=workspace.listings),
                        strict=True))
     digests[str(top)] = beside.hexdigest()  # a change beside the week folders: the whole tree is compared
-    kept = dict(db.execute("SELECT path, digest FROM folders"))
     walk = [f for f in folders if kept.get(f) != digests[f]]
     gone_folders = [f for f in kept if f not in digests]
     if not walk and not gone_folders and kept.get(str(top)) == digests[str(top)]:
+        if answer is not None:
+            with db:
+                _keep_answer(db, answer)
         return warnings
     if walk == folders or kept.get(str(top)) != digests[str(top)]:
         scopes: list[str] | None = None  # the whole tree, as one walk
@@ -156,6 +205,8 @@ def refresh(workspace: Workspace, db: sqlite3.Connection) -> list[str]:
         # a folder with an unreadable workbook is kept undigested: the next query tries (and warns) again
         holders = {next((f for f in folders if _under(key, [f])), str(top)) for key in unread}
         db.executemany("INSERT INTO folders VALUES (?, ?)", [(f, d) for f, d in digests.items() if f not in holders])
+        if answer is not None:
+            _keep_answer(db, answer)
     return warnings
 
 

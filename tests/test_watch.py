@@ -1,0 +1,142 @@
+"""ldkit.core.watch and the search index that asks it: a watcher started for a large workspace names what changed,
+so a warm search stats only those weeks, and no change is ever missed — an edit in place, a new folder, a deleted
+workbook, a killed watcher, another generation. It ends when asked nothing, when its folder goes, or when told."""
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from ldkit.core import watch
+
+WEEK = "2026-W48"
+pytestmark = pytest.mark.skipif(not watch.enabled(), reason="inotify: Linux only")
+
+
+def watchers(top: Path) -> list[int]:
+    found = subprocess.run(["pgrep", "-f", f"ldkit.core.watch {top}$"], capture_output=True, text=True).stdout
+    return [int(pid) for pid in found.split()]
+
+
+@pytest.fixture
+def watched(ws, monkeypatch):
+    """A workspace whose index has a watcher from its first search on (the threshold lowered to 1 workbook)."""
+    monkeypatch.setattr(watch, "WATCH_FROM", 1)
+    top = ws.root / "workbooks"
+    yield top
+    watch.ask(top, None, stop=True)
+    deadline = time.time() + 10
+    while watchers(top) and time.time() < deadline:
+        time.sleep(0.05)
+    for pid in watchers(top):
+        os.kill(pid, signal.SIGKILL)
+        raise AssertionError("a watcher was left running")
+
+
+def hits(run, *words) -> list[str]:
+    return [h["path"] for h in json.loads(run("search", *words, "--json").stdout)]
+
+
+def write_in_place(path: Path, text: str) -> None:
+    nb = json.loads(path.read_text())
+    nb["cells"].append({"cell_type": "markdown", "metadata": {}, "source": text})
+    with open(path, "r+") as handle:  # as an editor that writes in place: no folder changes
+        handle.write(json.dumps(nb))
+        handle.truncate()
+
+
+def test_a_watched_index_sees_every_change(ws, run, new_workbook, watched, monkeypatch):
+    first = new_workbook("blank", "Diffusion notes", "--week", WEEK)
+    assert len(hits(run, "diffusion")) == 1
+    answer = watch.ask(watched, None)
+    assert answer is not None and answer.changed is None  # a watcher answers; a reader with no answer stats all
+    assert len(watchers(watched)) == 1
+    from ldkit.core import treestamp
+
+    stamped = []
+    real = treestamp.stamp_folders
+
+    def counted(folders, **kw):
+        stamped.append([f.name for f in folders])
+        return real(folders, **kw)
+
+    monkeypatch.setattr(treestamp, "stamp_folders", counted)
+    hits(run, "diffusion")
+    assert stamped[-1] == []  # nothing changed: no folder stat-ed
+    write_in_place(first, "quokka appears")
+    assert hits(run, "quokka") == [str(first.relative_to(ws.root))]
+    assert stamped[-1] == [WEEK]  # only the week that changed
+    second = new_workbook("blank", "Wombat day", "--week", "2026-W49", "--author", "bob")  # a new week folder
+    assert hits(run, "wombat") == [str(second.relative_to(ws.root))]
+    run("log", "outcome", second, "--summary", "Learned about the numbat.", "--hours", "2")  # a journal append
+    assert len(hits(run, "numbat")) == 1
+    first.unlink()
+    assert hits(run, "quokka") == []
+    assert len(watchers(watched)) == 1  # one watcher for the workspace, however many searches
+
+
+def test_a_killed_watcher_or_another_generation_is_a_full_look(ws, run, new_workbook, watched):
+    path = new_workbook("blank", "Diffusion notes", "--week", WEEK)
+    hits(run, "diffusion")
+    [pid] = watchers(watched)
+    os.kill(pid, signal.SIGKILL)
+    while watchers(watched):
+        time.sleep(0.05)
+    write_in_place(path, "capybara appears")  # while nothing watches
+    assert len(hits(run, "capybara")) == 1  # stat-ed: no answer; and a new watcher started
+    [again] = watchers(watched)
+    assert again != pid
+    answer = watch.ask(watched, ("another-generation", 0))
+    assert answer is not None and answer.changed is None
+
+
+def test_a_watcher_ends_when_its_folder_goes_or_when_idle(ws, run, new_workbook, watched, monkeypatch, tmp_path):
+    new_workbook("blank", "Diffusion notes", "--week", WEEK)
+    hits(run, "diffusion")
+    assert watchers(watched)
+    os.rename(watched, tmp_path / "moved")
+    deadline = time.time() + 10
+    while watchers(watched) and time.time() < deadline:
+        time.sleep(0.05)
+    assert not watchers(watched)
+    os.rename(tmp_path / "moved", watched)
+    monkeypatch.setenv("LDKIT_WATCH_IDLE", "1")  # read by the watcher as it starts
+    hits(run, "diffusion")
+    assert watchers(watched)
+    deadline = time.time() + 15
+    while watchers(watched) and time.time() < deadline:
+        time.sleep(0.1)
+    assert not watchers(watched)
+
+
+def test_off_and_below_the_threshold_no_watcher_starts(ws, run, new_workbook, monkeypatch):
+    top = ws.root / "workbooks"
+    new_workbook("blank", "Diffusion notes", "--week", WEEK)
+    hits(run, "diffusion")  # the threshold as shipped: a small workspace stats everything
+    assert not watchers(top)
+    monkeypatch.setattr(watch, "WATCH_FROM", 1)
+    monkeypatch.setenv("LDKIT_WATCH", "0")
+    hits(run, "diffusion")
+    assert not watchers(top) and watch.ask(top, None) is None
+
+
+def test_a_watcher_that_cannot_start_is_not_tried_at_every_search(ws, run, new_workbook, monkeypatch):
+    """A system whose inotify limits are too low for the workspace: the search stats everything, as without a
+    watcher, and does not start one again for an hour."""
+    from ldkit.site import search
+
+    monkeypatch.setattr(watch, "WATCH_FROM", 1)
+    tried = []
+    monkeypatch.setattr(watch, "start", lambda top: tried.append(top))  # as if it exited at once
+    new_workbook("blank", "Diffusion notes", "--week", WEEK)
+    assert len(hits(run, "diffusion")) == 1 and len(tried) == 1
+    path = new_workbook("blank", "Okapi day", "--week", WEEK, "--author", "bob")
+    assert len(hits(run, "okapi")) == 1 and len(tried) == 1
+    write_in_place(path, "tapir appears")
+    assert len(hits(run, "tapir")) == 1 and len(tried) == 1
+    monkeypatch.setattr(search, "WATCH_RETRY_SECONDS", 0)
+    hits(run, "okapi")
+    assert len(tried) == 2
