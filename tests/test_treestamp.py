@@ -38,7 +38,7 @@ def test_stamp_tree_leaves_out_the_folders_it_is_told_to(tmp_path):
     import hashlib
 
     from ldkit.core.treestamp import stamp_tree
-    from ldkit.site.build import CODE_SKIP
+    from ldkit.core.inputs import CODE_SKIP
 
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "mod.py").write_text("x = 1\n")

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.core.errors import WriteError
-from ldkit.core.files import atomic_write
 from ldkit.core.inputs import with_files, workspace_inputs
 from ldkit.core.weeks import Week
 from ldkit.core.workspace import Workspace
@@ -65,6 +64,8 @@ class Unchanged:
         files = sorted({*map(str, written), *referenced})
         data: dict[str, Any] = {"version": VERSION, "key": with_files(self.inputs, files), "files": files,
                                 "lines": [list(line) for line in said.lines], "exit": said.exit_code}
+        from ldkit.core.files import atomic_write  # not on the way of `said` (tempfile, shutil: ~10 ms)
+
         try:
             self.record.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(self.record, json.dumps(data))
