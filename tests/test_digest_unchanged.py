@@ -1,6 +1,6 @@
 """ldkit.digest.unchanged: a digest whose inputs are as they were leaves its files as they stand and says the same
 lines; any change to what it reads or wrote — a notebook, a journal, the settings, the page, an image, the
-options, the date — builds it again, and --rebuild, --execute and --post always build."""
+options, the date — builds it again; --rebuild, --execute and --post always build."""
 import json
 import os
 from pathlib import Path
@@ -117,6 +117,8 @@ def test_rebuild_and_a_damaged_record_build(ws, run, new_workbook, builds):
     new_workbook("blank", "Fine", "--week", WEEK)
     digest(run)
     digest(run, "--rebuild")
+    assert len(builds) == 2
+    digest(run)  # what --rebuild made stands
     assert len(builds) == 2
     records = list((ws.root / ".ldkit-cache" / "digest" / "unchanged").glob("*.json"))
     assert records

@@ -37,8 +37,8 @@ def test_stamp_tree_leaves_out_the_folders_it_is_told_to(tmp_path):
     """ldkit's code stamp skips __pycache__: a first run writing bytecode must not look like new code to the next."""
     import hashlib
 
-    from ldkit.core.treestamp import stamp_tree
     from ldkit.core.inputs import CODE_SKIP
+    from ldkit.core.treestamp import stamp_tree
 
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "mod.py").write_text("x = 1\n")

@@ -113,12 +113,12 @@ def digest(week: str | None, execute: bool, timeout: float, notebook_timeout: fl
     if team and webhook:
         _team_webhook(workspace, team)  # refused before the build, not after it
     unchanged = None
-    if not (execute or webhook or rebuild):  # the same inputs would make the same files: say what they said
+    if not (execute or webhook):  # the same inputs would make the same files: say what they said
         from ldkit.digest.unchanged import Unchanged
 
         unchanged = Unchanged(workspace, the_week, out if out is not None else workspace.digest_folder(the_week),
                               tuple(formats), team, strict)
-        said = unchanged.said()
+        said = None if rebuild else unchanged.said()  # --rebuild builds, and what it made stands for the next run
         if said is not None:
             for err, line in said.lines:
                 say(line, err=err)

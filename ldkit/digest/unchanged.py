@@ -5,8 +5,9 @@ of reading the week and writing its page).
 What is compared: everything a build reads (core.inputs: every file under workbooks/, the settings, ldkit's code,
 today's date), the digest's options (week, team, formats, where it writes) and the workspace's view (its team,
 its members); then each file it wrote and each image its notebooks referenced, by size and mtime, so a page that
-was edited or removed is made again. Never for --execute (a run depends on more than files), --post (posting is
-the point) or --rebuild. A missing, damaged or foreign record is only a build.
+was edited or removed is made again. Never for --execute (a run depends on more than files) or --post (posting is
+the point); --rebuild builds, and its files stand for the next run. A missing, damaged or foreign record is only
+a build.
 """
 from __future__ import annotations
 
