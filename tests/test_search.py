@@ -215,14 +215,14 @@ def _reads(monkeypatch) -> list[str]:
 def test_a_warm_query_reads_only_the_week_folder_that_changed(ws, run, weeks, monkeypatch):
     """Each week folder's digest is compared first: an unchanged week's workbooks are not even stat-ed one by one,
     a changed one's are compared with their stamps, and only the changed workbook is read."""
-    from ldkit.site import search
+    from ldkit.records import scan
 
     a, b, c = weeks
     run("search", "diffusion")
     read = _reads(monkeypatch)
     walked: list[str] = []
-    real = search.notebook_stamps
-    monkeypatch.setattr(search, "notebook_stamps", lambda folder, *a: walked.append(folder.name) or real(folder, *a))
+    real = scan.notebook_stamps
+    monkeypatch.setattr(scan, "notebook_stamps", lambda folder, *a: walked.append(folder.name) or real(folder, *a))
     run("search", "diffusion")
     assert read == [] and walked == []  # no folder's workbooks stat-ed one by one
     run("log", "outcome", b, "--summary", "Attention, then a numbat.", "--hours", "3")

@@ -16,16 +16,12 @@ believed (SO_PEERCRED), and the socket is in the abstract namespace: no file to 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import hashlib
 import json
 import os
-import secrets
-import select
 import socket
 import struct
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -101,6 +97,8 @@ def start(top: Path) -> Answer | None:
     """Start a watcher of `top` (detached: it outlives this reader) and wait for its first answer."""
     if not enabled():
         return None
+    import subprocess
+
     try:
         proc = subprocess.Popen([sys.executable, "-m", "ldkit.core.watch", str(top)], stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
@@ -120,16 +118,19 @@ def start(top: Path) -> Answer | None:
 
 class _Inotify:
     def __init__(self) -> None:
+        import ctypes
+
+        self.get_errno = ctypes.get_errno
         self.libc = ctypes.CDLL(None, use_errno=True)
         self.fd = self.libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
         if self.fd < 0:
-            raise OSError(ctypes.get_errno(), "inotify_init1")
+            raise OSError(self.get_errno(), "inotify_init1")
         self.folders: dict[int, str] = {}
 
     def add(self, folder: str) -> None:
         wd = self.libc.inotify_add_watch(self.fd, os.fsencode(folder), MASK)
         if wd < 0:
-            code = ctypes.get_errno()
+            code = self.get_errno()
             if code in (errno.ENOENT, errno.ENOTDIR, errno.EACCES):
                 return  # gone or not a folder by now: its parent's event says it changed
             raise OSError(code, f"inotify_add_watch {folder}")
@@ -158,6 +159,9 @@ class _Inotify:
 
 def serve(top: Path) -> None:
     """Watch `top` and answer readers until idle, or until `top` goes (a file system's events are lost)."""
+    import secrets
+    import select
+
     top_name = str(top)
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
         try:

@@ -18,12 +18,6 @@ from typing import Any
 
 from ldkit.core.errors import InputError, LdkitError
 from ldkit.core.workspace import Workspace
-from ldkit.records.notebook import parse_notebook
-from ldkit.records.papers import workbook_papers
-from ldkit.records.privacy import workbook_private
-from ldkit.records.scan import notebook_stamps
-from ldkit.records.workbook import load_workbook
-from ldkit.records.written import written_text
 
 INDEX_VERSION = 7  # 2: a private workbook is indexed as nothing; 3: stemmed (porter), only what people wrote;
 # 4: outcome hours kept (for `ldkit who`); 5: the stamps in a table of their own (a warm query reads only them);
@@ -166,6 +160,8 @@ def _refresh(workspace: Workspace, db: sqlite3.Connection, answer: Any) -> list[
             with db:
                 _keep_answer(db, answer)
         return warnings
+    from ldkit.records.scan import notebook_stamps  # only when something changed (a warm query reads no record)
+
     if walk == folders or kept.get(str(top)) != digests[str(top)]:
         scopes: list[str] | None = None  # the whole tree, as one walk
         current = notebook_stamps(top)
@@ -216,6 +212,12 @@ def _under(path: str, folders: list[str]) -> bool:
 
 def _document(workspace: Workspace, path: Path) -> tuple[Any, ...]:
     """(week, author, category, hours, title, plan, summary, next_steps, papers, cells) of one workbook."""
+    from ldkit.records.notebook import parse_notebook
+    from ldkit.records.papers import workbook_papers
+    from ldkit.records.privacy import workbook_private
+    from ldkit.records.workbook import load_workbook
+    from ldkit.records.written import written_text
+
     nb = parse_notebook(path.read_bytes(), path)
     wb = load_workbook(path, nb)
     week = str(wb.identity.get("week") or path.parent.parent.name)
