@@ -140,3 +140,39 @@ def test_a_watcher_that_cannot_start_is_not_tried_at_every_search(ws, run, new_w
     monkeypatch.setattr(search, "WATCH_RETRY_SECONDS", 0)
     hits(run, "okapi")
     assert len(tried) == 2
+
+
+def test_the_site_asks_a_running_watcher_and_misses_nothing(ws, run, new_workbook, watched, monkeypatch, tmp_path):
+    """`ldkit site` starts no watcher, but asks one a search started: it walks only the weeks that changed (the
+    rest by the stamps its manifest kept), and its pages are those of a full rebuild."""
+    from ldkit.core import treestamp
+    from tests.test_slices import files, rebuilt_whole
+
+    first = new_workbook("blank", "Diffusion notes", "--week", WEEK)
+    new_workbook("blank", "Older notes", "--week", "2026-W47", "--author", "bob")
+    hits(run, "diffusion")  # the watcher starts
+    run("site", "--quiet")
+    stamped = []
+    real = treestamp.stamp_folders
+
+    def counted(folders, **kw):
+        stamped.append(sorted(f.name for f in folders))
+        return real(folders, **kw)
+
+    from ldkit.core import inputs
+
+    monkeypatch.setattr(inputs, "stamp_folders", counted)
+    assert "0 files updated" in run("site").stdout and stamped[-1] == []  # nothing changed, nothing walked
+    write_in_place(first, "Quokka appears.")
+    run("site", "--quiet")
+    assert stamped[-1] == [WEEK]
+    page = ws.root / "site" / "weeks" / WEEK / "index.html"
+    assert "Quokka appears." in page.read_text()
+    assert files(ws.root / "site") == rebuilt_whole(run, tmp_path)
+    [pid] = watchers(watched)
+    os.kill(pid, signal.SIGKILL)  # no watcher: every week walked again
+    while watchers(watched):
+        time.sleep(0.05)
+    write_in_place(first, "Wombat appears.")
+    run("site", "--quiet")
+    assert stamped[-1] == ["2026-W47", WEEK] and "Wombat appears." in page.read_text()

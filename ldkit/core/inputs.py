@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ldkit.core import __version__
+from ldkit.core import __version__, watch
 from ldkit.core.treestamp import stamp_folders, stamp_tree
 from ldkit.core.workspace import Workspace
 
@@ -28,16 +28,21 @@ CODE_SKIP = frozenset({"__pycache__"})  # what the stamp of ldkit's own code lea
 
 @dataclass
 class Inputs:
-    """The digest of it all, of ldkit's own code, and of each week's folder (by its name)."""
+    """The digest of it all, of ldkit's own code, and of each week's folder (by its name); and the answer of the
+    watcher they were taken after (core.watch), for the caller to keep with `weeks`."""
 
     digest: str
     code: str
     weeks: dict[str, str]
+    watched: list[Any] | None = None
 
 
-def workspace_inputs(workspace: Workspace, extra: Any) -> Inputs:
+def workspace_inputs(workspace: Workspace, extra: Any, kept: dict[str, Any] | None = None) -> Inputs:
     """The digest of everything a build of `workspace` reads, with `extra` (JSON: the caller's version and
-    options). The week folders are walked by a process per core for a company's year (core.treestamp)."""
+    options). The week folders are walked by a process per core for a company's year (core.treestamp).
+
+    `kept` is what the caller kept of its last Inputs ({"weeks": …, "watched": …}): when a watcher of the
+    workbooks runs (a search of a large workspace started it), only the weeks it saw change are walked again."""
     digest = hashlib.sha256()
     digest.update(json.dumps([__version__, dt.date.today().isoformat(), extra]).encode())
     if workspace.config_file is not None:
@@ -61,8 +66,19 @@ def workspace_inputs(workspace: Workspace, extra: Any) -> Inputs:
         with contextlib.suppress(OSError):
             if child.is_dir(follow_symlinks=False):
                 folders.append(child)
-    stamps = dict(zip((c.name for c in folders), stamp_folders([Path(c.path) for c in folders],
-                                                               listings=workspace.listings), strict=True))
+    walk, stamps, answer = folders, {}, None
+    if watch.enabled() and not workspace.has_team_workspaces:  # a joined view's links give no events
+        token = (kept or {}).get("watched")
+        answer = watch.ask(top, (str(token[0]), int(token[1])) if isinstance(token, list) and len(token) == 2
+                           else None)
+        weeks = (kept or {}).get("weeks")
+        if answer is not None and answer.changed is not None and str(top) not in answer.changed \
+                and isinstance(weeks, dict):
+            changed = {os.path.relpath(c, top).split(os.sep)[0] for c in answer.changed}
+            walk = [c for c in folders if c.name in changed or not isinstance(weeks.get(c.name), str)]
+            stamps = {c.name: str(weeks[c.name]) for c in folders if c not in walk}
+    stamps.update(zip((c.name for c in walk), stamp_folders([Path(c.path) for c in walk],
+                                                            listings=workspace.listings), strict=True))
     for child in children:
         with contextlib.suppress(OSError):
             if child.name in stamps:
@@ -71,7 +87,8 @@ def workspace_inputs(workspace: Workspace, extra: Any) -> Inputs:
                 info = os.stat(child.path)
                 line = f"{child.name}\0{info.st_size}\0{info.st_mtime_ns}\n"
                 digest.update(line.encode("utf-8", "surrogateescape"))
-    return Inputs(digest.hexdigest(), code.hexdigest(), stamps)
+    return Inputs(digest.hexdigest(), code.hexdigest(), stamps,
+                  None if answer is None else [answer.generation, answer.sequence])
 
 
 def with_files(inputs: str, names: list[str]) -> str:

@@ -73,8 +73,8 @@ def build_site(workspace: Workspace, out: Path | None = None, since: Week | None
     make_folder(folder.parent)
     with _site_lock(workspace, folder):
         _recover(folder)
-        inputs = _inputs(workspace, folder, weeks)
         before = _read_manifest(folder)
+        inputs = _inputs(workspace, folder, weeks, before)
         if not rebuild and before.get("inputs") == _inputs_key(inputs.digest, before.get("referenced", [])) \
                 and (folder / SITE_INDEX).is_file():
             # nothing the site shows has changed (files, settings, ldkit, the date): the site stands as it is
@@ -264,9 +264,11 @@ def _site_lock(workspace: Workspace, folder: Path) -> Iterator[None]:
         yield
 
 
-def _inputs(workspace: Workspace, folder: Path, weeks: list[Week]) -> Inputs:
-    """Everything a site build reads (core.inputs), the weeks asked for and where the site goes."""
-    return workspace_inputs(workspace, [SITE_VERSION, str(folder.resolve()), [str(w) for w in weeks]])
+def _inputs(workspace: Workspace, folder: Path, weeks: list[Week], before: dict[str, Any]) -> Inputs:
+    """Everything a site build reads (core.inputs), the weeks asked for and where the site goes; `before` (the
+    manifest) keeps each week's stamp and the watcher's answer they were taken after."""
+    return workspace_inputs(workspace, [SITE_VERSION, str(folder.resolve()), [str(w) for w in weeks]],
+                            {"weeks": before.get("stamps"), "watched": before.get("watched")})
 
 
 def _inputs_key(inputs: str, referenced: list[str]) -> str:
@@ -337,7 +339,7 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
     from ldkit.render.cache import FragmentCache
     from ldkit.site.slices import SliceStore, data_dict, digest_of
 
-    inputs = inputs or _inputs(workspace, folder, weeks)
+    inputs = inputs or _inputs(workspace, folder, weeks, _read_manifest(folder))
     manifest = _read_manifest(folder)
     old_weeks = manifest.get("weeks", {}) if isinstance(manifest.get("weeks"), dict) else {}
     index = workspace.cache / "digest" / "workbooks.sqlite"
@@ -403,7 +405,8 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
                                                  "weeks": {**old_prints, **fingerprints},
                                                  "inputs": _inputs_key(inputs.digest, referenced),
                                                  "referenced": referenced, "notebooks": result.notebooks,
-                                                 "history": pages.pop("", ""), "pages": pages},
+                                                 "history": pages.pop("", ""), "pages": pages,
+                                                 "stamps": inputs.weeks, "watched": inputs.watched},
                                                 indent=1, sort_keys=True) + "\n")
 
 
