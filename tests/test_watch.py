@@ -176,3 +176,24 @@ def test_the_site_asks_a_running_watcher_and_misses_nothing(ws, run, new_workboo
     write_in_place(first, "Wombat appears.")
     run("site", "--quiet")
     assert stamped[-1] == ["2026-W47", WEEK] and "Wombat appears." in page.read_text()
+
+
+@pytest.mark.parametrize("kept", [{"watched": ["x", "not a number"], "stamps": {"2026-W48": 7}},
+                                  {"watched": "garbage", "stamps": ["not", "a", "dict"]},
+                                  {"watched": [None, None, None], "stamps": None}])
+def test_a_damaged_manifest_is_only_a_walk_of_every_week(ws, run, new_workbook, watched, kept, tmp_path):
+    """The site keeps the watcher's answer and each week's stamp in its manifest, a file anyone may edit: any
+    damage there means "unknown", every week walked, never a crash or a missed change."""
+    from tests.test_slices import files, rebuilt_whole
+
+    path = new_workbook("blank", "Diffusion notes", "--week", WEEK)
+    hits(run, "diffusion")  # the watcher starts
+    run("site", "--quiet")
+    manifest = ws.root / "site" / ".ldkit-site.json"
+    data = json.loads(manifest.read_text())
+    data.update(kept)
+    manifest.write_text(json.dumps(data))
+    write_in_place(path, "Okapi appears.")
+    run("site", "--quiet")
+    assert "Okapi appears." in (ws.root / "site" / "weeks" / WEEK / "index.html").read_text()
+    assert files(ws.root / "site") == rebuilt_whole(run, tmp_path)

@@ -68,9 +68,10 @@ def workspace_inputs(workspace: Workspace, extra: Any, kept: dict[str, Any] | No
                 folders.append(child)
     walk, stamps, answer = folders, {}, None
     if watch.enabled() and not workspace.has_team_workspaces:  # a joined view's links give no events
-        token = (kept or {}).get("watched")
-        answer = watch.ask(top, (str(token[0]), int(token[1])) if isinstance(token, list) and len(token) == 2
-                           else None)
+        token, since = (kept or {}).get("watched"), None
+        if isinstance(token, list) and len(token) == 2 and isinstance(token[0], str) and isinstance(token[1], int):
+            since = (token[0], token[1])  # else (a hand-edited or foreign manifest): "unknown", every week walked
+        answer = watch.ask(top, since)
         weeks = (kept or {}).get("weeks")
         if answer is not None and answer.changed is not None and str(top) not in answer.changed \
                 and isinstance(weeks, dict):
