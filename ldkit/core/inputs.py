@@ -48,7 +48,7 @@ def workspace_inputs(workspace: Workspace, extra: Any, kept: dict[str, Any] | No
     if workspace.config_file is not None:
         with contextlib.suppress(OSError):
             digest.update(workspace.config_file.read_bytes())
-    if any(team.workspace for team in workspace.settings.teams):
+    if workspace.has_team_workspaces:
         # a company of several repositories (ldkit.site.join): the team repositories' rosters, names and all, are
         # in no settings file of this workspace
         digest.update(json.dumps(workspace.settings.team).encode("utf-8", "surrogateescape"))
@@ -72,10 +72,8 @@ def workspace_inputs(workspace: Workspace, extra: Any, kept: dict[str, Any] | No
         if isinstance(token, list) and len(token) == 2 and isinstance(token[0], str) and isinstance(token[1], int):
             since = (token[0], token[1])  # else (a hand-edited or foreign manifest): "unknown", every week walked
         answer = watch.ask(top, since)
-        weeks = (kept or {}).get("weeks")
-        if answer is not None and answer.changed is not None and str(top) not in answer.changed \
-                and isinstance(weeks, dict):
-            changed = {os.path.relpath(c, top).split(os.sep)[0] for c in answer.changed}
+        weeks, changed = (kept or {}).get("weeks"), watch.changed_weeks(top, answer)
+        if changed is not None and isinstance(weeks, dict):
             walk = [c for c in folders if c.name in changed or not isinstance(weeks.get(c.name), str)]
             stamps = {c.name: str(weeks[c.name]) for c in folders if c not in walk}
     stamps.update(zip((c.name for c in walk), stamp_folders([Path(c.path) for c in walk],

@@ -51,6 +51,14 @@ class Answer:
     changed: list[str] | None
 
 
+def changed_weeks(top: Path, answer: Answer | None) -> set[str] | None:
+    """The names of the week folders under `top` the answer says changed, or None: walk every week (no watcher,
+    "unknown", or a change beside the week folders, such as a week folder made or removed)."""
+    if answer is None or answer.changed is None or str(top) in answer.changed:
+        return None
+    return {os.path.relpath(c, top).split(os.sep)[0] for c in answer.changed}
+
+
 def enabled() -> bool:
     return sys.platform.startswith("linux") and os.environ.get("LDKIT_WATCH", "1") != "0"
 

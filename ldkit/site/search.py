@@ -122,6 +122,7 @@ def _keep_answer(db: sqlite3.Connection, answer: Any) -> None:
 
 def _refresh(workspace: Workspace, db: sqlite3.Connection, answer: Any) -> list[str]:
     """refresh, with the watcher's `answer` (or None: stat every week)."""
+    from ldkit.core import watch
     from ldkit.core.treestamp import stamp_folders
 
     warnings: list[str] = []
@@ -146,9 +147,9 @@ def _refresh(workspace: Workspace, db: sqlite3.Connection, answer: Any) -> list[
     kept = dict(db.execute("SELECT path, digest FROM folders"))
     # the digests first, the stamps after: a file that changes between the two is seen by the next query
     to_stamp = folders
-    if answer is not None and answer.changed is not None and str(top) not in answer.changed:
-        weeks = {os.path.join(str(top), os.path.relpath(c, top).split(os.sep)[0]) for c in answer.changed}
-        to_stamp = [f for f in folders if f in weeks or f not in kept]  # the rest: as the watcher saw them
+    weeks = watch.changed_weeks(top, answer)
+    if weeks is not None:
+        to_stamp = [f for f in folders if os.path.basename(f) in weeks or f not in kept]  # the rest: as it saw them
     digests = {f: kept[f] for f in folders if f in kept}
     digests.update(zip(to_stamp, stamp_folders([Path(f) for f in to_stamp], listings=workspace.listings),
                        strict=True))
