@@ -197,3 +197,26 @@ def test_a_damaged_manifest_is_only_a_walk_of_every_week(ws, run, new_workbook, 
     run("site", "--quiet")
     assert "Okapi appears." in (ws.root / "site" / "weeks" / WEEK / "index.html").read_text()
     assert files(ws.root / "site") == rebuilt_whole(run, tmp_path)
+
+
+def test_a_garbage_question_gets_no_answer_and_the_watcher_goes_on(ws, run, new_workbook, watched):
+    """Whatever a client sends (not JSON, half a line, a wrong shape), the watcher answers it nothing or
+    "unknown", and answers the next reader as before."""
+    import socket
+
+    new_workbook("blank", "Diffusion notes", "--week", WEEK)
+    hits(run, "diffusion")
+    for garbage in (b"not json\n", b'{"since": ', b'{"since": "x"}\n', b"[1, 2]\n", b"\xff\xfe\n"):
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(5)
+            sock.connect(watch._address(watched))
+            sock.sendall(garbage)
+            sock.shutdown(socket.SHUT_WR)
+            try:
+                reply = sock.recv(4096)
+            except ConnectionResetError:  # closed unanswered
+                reply = b""
+        assert reply == b"" or json.loads(reply)["changed"] is None, garbage
+    assert len(watchers(watched)) == 1
+    answer = watch.ask(watched, None)
+    assert answer is not None and answer.changed is None

@@ -231,6 +231,8 @@ def serve(top: Path) -> None:
                                 break
                             data += chunk
                         question = json.loads(data)
+                        if not isinstance(question, dict):
+                            continue  # not a question: no answer (and the watcher goes on)
                         if not read_events():  # what was written before the question is in the answer
                             return
                         since = question.get("since")
