@@ -3,7 +3,10 @@ with nothing changed left standing (and rebuilt on any change), search's index r
 import json
 import os
 
+import pytest
+
 from ldkit.core import settings_cache
+from ldkit.core.errors import WorkspaceError
 from ldkit.core.workspace import find_workspace
 
 WEEK = "2026-W48"
@@ -34,6 +37,28 @@ def test_a_broken_settings_cache_is_only_a_slower_read(ws):
     find_workspace()
     (ws.cache / settings_cache.CACHE_FILE).write_text('{"key": "x", "settings": ')
     assert len(find_workspace().settings.team) == 3000
+
+
+def test_the_collector_paused_for_a_large_roster_runs_again_whatever_the_read_ends_in(ws, run):
+    import gc
+
+    config = big_roster(ws)
+    assert gc.isenabled()
+    find_workspace()  # read and kept
+    assert gc.isenabled()
+    find_workspace()  # read back
+    assert gc.isenabled()
+    config.write_text(config.read_text() + 'm00001 = { tz = "UTC" }\n')  # a repeated member: tomllib's error
+    assert "is not valid TOML" in run("status", code=2).stderr
+    with pytest.raises(WorkspaceError, match="is not valid TOML"):
+        find_workspace()
+    assert gc.isenabled()
+    gc.disable()  # a caller that had it off finds it off
+    try:
+        config.write_text(config.read_text().replace('m00001 = { tz = "UTC" }\n', ""))
+        assert len(find_workspace().settings.team) == 3000 and not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_an_unchanged_site_is_left_standing_and_any_change_rebuilds(ws, run, new_workbook):

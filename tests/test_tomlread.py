@@ -36,9 +36,30 @@ def test_a_generated_roster_reads_the_same_both_ways():
     assert list(tomlread.loads(text)) == list(tomllib.loads(text))
 
 
+def test_a_roster_of_basic_strings_only_reads_the_same_both_ways():
+    """No ' anywhere: every pair is found in one pass and dealt out to the members by their quotes."""
+    rng = random.Random(11)
+    lines = []
+    for i in range(2000):
+        fields = ['tz = "UTC"', f'email = "m{i}@example.org"', 'team = "t00"', 'name = "Ada\tL. = {x, y} #1"',
+                  'chat = ""']
+        rng.shuffle(fields)
+        spaces = rng.choice(["", " ", "\t"])
+        lines.append(f"m{i:05d}{spaces}={spaces}{{{spaces}{', '.join(fields[:rng.randint(0, 5)])}{spaces}}}"
+                     + rng.choice(["", " # a comment", "\r"]))
+        if i % 89 == 0:
+            lines.append(rng.choice(["", "  ", "# x = { y = \"z\" }"]))
+    text = _roster(lines)
+    assert "'" not in text and tomlread._plain_roster(text) is not None
+    assert tomlread.loads(text) == tomllib.loads(text)
+    assert list(tomlread.loads(text)) == list(tomllib.loads(text))
+
+
 @pytest.mark.parametrize("line", [
     'ada = { tz = "UTC", }',  # a trailing comma: not TOML 1.0
     'ada = { tz = "UTC", tz = "UTC" }',  # a repeated field
+    "ada = { tz = 'UTC', tz = 'UTC' }",  # a repeated field, literal strings
+    'ada = { tz = "UTC" }\nbob = { chat = "x", chat = "y" }',  # a repeated field, after a member without
     'ada = { name = "A\\u00e9" }',  # an escape: tomllib decodes it
     'ada = { name = "x" } trailing',
     'ada = { "name" = "x" }',  # a quoted key

@@ -3,7 +3,8 @@ ldkit.team.roster)."""
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from itertools import chain, repeat
+from typing import NamedTuple, cast
 
 from ldkit.core.errors import InputError, WorkspaceError
 from ldkit.core.text import author_slug
@@ -50,7 +51,11 @@ def check_zone(zone: str, where: str) -> str:
 
 
 _PLAIN_KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # a key that is its own slug (core.text's plain slug)
-_EMAIL = re.compile(r"[^@\s\x00-\x1f]+@[^\s\x00-\x1f]*[^@\s\x00-\x1f]")  # one @, not at either end
+_EMAIL_TEXT = r"[^@\s\x00-\x1f]+@[^\s\x00-\x1f]*[^@\s\x00-\x1f]"
+_EMAIL = re.compile(_EMAIL_TEXT)  # one @, not at either end
+# a whole roster's keys, or its emails, joined by newlines (which neither may hold) and checked in one match
+_PLAIN_KEYS = re.compile(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*\n)*[a-z0-9]+(?:-[a-z0-9]+)*")
+_EMAILS = re.compile(rf"(?:{_EMAIL_TEXT}\n)*{_EMAIL_TEXT}")
 
 
 def check_email(email: str, where: str) -> str:
@@ -63,32 +68,75 @@ def check_email(email: str, where: str) -> str:
 
 
 def parse_team(table: object, where: str) -> tuple[Member, ...]:
-    """The `[team]` table -> members, each checked: a slug key, known fields, strings, a real time zone.
-
-    A company roster has 100,000 members: each zone is checked once, and nothing is looked up per member that a
-    set or a dict can answer."""
+    """The `[team]` table -> members, each checked: a slug key, known fields, strings, a real time zone, an email
+    no other member has. A company roster has 100,000 members, so a roster is first checked as a whole, in C
+    (`_plain_members`); when any of it is in doubt, member by member, which says what is wrong and where."""
     if not isinstance(table, dict):
         raise WorkspaceError(f"{where}: 'team' must be a table of members, e.g. "
                              'ada = { name = "Ada L.", chat = "U024BE7LH", tz = "Europe/Berlin" }')
+    plain = _plain_members(table)
+    members = plain if plain is not None else _members_one_by_one(table, where)
+    members.sort()  # by slug: the first field, and no two members share one
+    return tuple(members)
+
+
+def _plain_members(table: dict[object, object]) -> list[Member] | None:
+    """The members when every one of them passes each check of `_members_one_by_one` the plain way (a short slug
+    key, plain emails, a zone that is one); else None, and the checks are made one by one. Each test is a whole
+    column at once: a join, a set, a map — no Python code runs per member."""
+    if not table:
+        return []
+    if not {str}.issuperset(map(type, table)) or not {dict}.issuperset(map(type, table.values())):
+        return None
+    plain = cast("dict[str, dict[object, object]]", table)
+    keys, values = list(plain), list(plain.values())
+    if max(map(len, keys)) > 40 or not _each_matches(_PLAIN_KEYS, keys):
+        return None
+    if not _KNOWN.issuperset(chain.from_iterable(values)):
+        return None
+    if not {str}.issuperset(map(type, chain.from_iterable(map(dict.values, values)))):
+        return None
+    fields = cast("list[dict[str, str]]", values)
+    columns = [list(map(dict.get, fields, repeat(field), repeat(""))) for field in MEMBER_KEYS]
+    zones, emails = columns[2], [email for email in columns[3] if email]
+    for zone in set(zones) - {""}:
+        try:
+            check_zone(zone, "")
+        except WorkspaceError:
+            return None
+    if emails and (not _each_matches(_EMAILS, emails) or len(set(map(str.lower, emails))) != len(emails)):
+        return None  # an email to check the long way, or two members with one: said one by one
+    return list(map(tuple.__new__, repeat(Member), zip(keys, *columns, strict=True)))
+
+
+_KNOWN = frozenset(MEMBER_KEYS)
+
+
+def _each_matches(joined_pattern: re.Pattern[str], texts: list[str]) -> bool:
+    """Whether every text matches, in one match of their join: none may hold the newline that joins them."""
+    joined = "\n".join(texts)
+    return joined.count("\n") == len(texts) - 1 and joined_pattern.fullmatch(joined) is not None
+
+
+def _members_one_by_one(table: dict[object, object], where: str) -> list[Member]:
+    """Each member checked in turn: the first one wrong is named, with what is wrong with it."""
     members: list[Member] = []
     emails: dict[str, str] = {}  # email -> the first member with it
     zones: set[str] = set()  # the zones already checked
-    known, only_str = frozenset(MEMBER_KEYS), frozenset({str})
-    plain_slug, plain_email = _PLAIN_KEY.fullmatch, _EMAIL.fullmatch  # the common case, without a call each
-    new = tuple.__new__  # a Member made by the tuple type itself: no Python-level __new__ per member
     for key, value in table.items():
-        slug = key if len(key) <= 40 and plain_slug(key) else author_slug(str(key))
+        slug = key if isinstance(key, str) and len(key) <= 40 and _PLAIN_KEY.fullmatch(key) \
+            else author_slug(str(key))
         if slug != key:
             raise WorkspaceError(f"{where}: team member {key!r} must be written as its slug {slug!r}")
         if not isinstance(value, dict):
             raise WorkspaceError(f"{where}: team member {key!r} must be a table such as "
                                  '{ name = "Ada L.", tz = "Europe/Berlin" }')
-        if not known.issuperset(value):
-            unknown = sorted(set(value) - known)
+        if not _KNOWN.issuperset(value):
+            unknown = sorted(set(value) - _KNOWN)
             raise WorkspaceError(f"{where}: team member {key!r} has unknown field {unknown[0]!r}",
                                  hint="known fields: " + ", ".join(MEMBER_KEYS))
-        if not only_str.issuperset(map(type, value.values())):  # every value a string, checked in C
-            field = next(f for f in MEMBER_KEYS if f in value and not isinstance(value[f], str))
+        field = next((f for f in MEMBER_KEYS if f in value and not isinstance(value[f], str)), None)
+        if field is not None:
             raise WorkspaceError(f"{where}: team member {key!r}: {field} must be a string")
         zone = value.get("tz", "")
         if zone and zone not in zones:
@@ -96,16 +144,14 @@ def parse_team(table: object, where: str) -> tuple[Member, ...]:
             zones.add(zone)
         email = value.get("email", "")
         if email:
-            if plain_email(email) is None:  # else surely an address (check_email's first test)
-                try:
-                    check_email(email, f"{where}: team member {key!r}")
-                except InputError as exc:
-                    raise WorkspaceError(exc.message, hint=exc.hint) from None
+            try:
+                check_email(email, f"{where}: team member {key!r}")
+            except InputError as exc:
+                raise WorkspaceError(exc.message, hint=exc.hint) from None
             twin = emails.setdefault(email.strip().lower(), key)
             if twin != key:
                 raise WorkspaceError(f"{where}: team members {twin!r} and {key!r} have the same email "
                                      f"{email!r}", hint="an email names one person; remove one of them")
-        members.append(new(Member, (slug, value.get("name", ""), value.get("chat", ""), zone, email.strip(),
-                                    value.get("team", ""))))
-    members.sort()  # by slug: the first field, and no two members share one
-    return tuple(members)
+        members.append(Member(slug, value.get("name", ""), value.get("chat", ""), zone, email.strip(),
+                              value.get("team", "")))
+    return members

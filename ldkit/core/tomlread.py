@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import sys
+from itertools import islice, repeat
+from operator import floordiv
 from typing import Any
 
 if sys.version_info >= (3, 11):
@@ -25,11 +27,10 @@ _PAIR = re.compile(rf"({_KEY}){_WS}={_WS}(?:{_STRING})")
 _BASIC_PAIR = re.compile(rf"({_KEY}){_WS}={_WS}\"({_TEXT}\"\\]*)\"")
 _PAIR_TEXT = rf"{_KEY}{_WS}={_WS}(?:\"{_TEXT}\"\\]*\"|'{_TEXT}']*')"
 _COMMENT = rf"(?:#{_TEXT}]*)?"
-# a member's line and a blank (or comment) line: no part of either can match a newline, and no line is both, so
-# every line is one of them exactly when the two counts add up to the lines
-_MEMBER_LINE = re.compile(rf"^{_WS}({_KEY}){_WS}={_WS}\{{{_WS}((?:{_PAIR_TEXT}{_WS},{_WS})*{_PAIR_TEXT})?{_WS}\}}"
-                          rf"{_WS}{_COMMENT}\r?$", re.MULTILINE)
-_EMPTY_LINE = re.compile(rf"^{_WS}{_COMMENT}\r?$", re.MULTILINE)
+# every line is a member's or blank (or a comment), never both: one pass finds them all, a blank line with an empty
+# key, and every line is of one kind exactly when the matches number the lines
+_LINE = re.compile(rf"^{_WS}(?:({_KEY}){_WS}={_WS}\{{{_WS}((?:{_PAIR_TEXT}{_WS},{_WS})*{_PAIR_TEXT})?{_WS}\}}{_WS})?"
+                   rf"{_COMMENT}\r?$", re.MULTILINE)
 _HEADER = re.compile(rf"^{_WS}\[{_WS}team{_WS}\]{_WS}{_COMMENT}\r?$", re.MULTILINE)
 
 
@@ -48,25 +49,30 @@ def _plain_roster(text: str) -> dict[str, Any] | None:
     if tail.endswith("\r"):
         return None  # a carriage return that ends no line
     body = tail[1:]
-    lines = body.count("\n") + 1
-    members = _MEMBER_LINE.findall(body)  # (key, inner) of every member line, found in C
-    if len(members) + len(_EMPTY_LINE.findall(body)) != lines:
+    lines = _LINE.findall(body)  # (key, inner) of every line, found in C; ("", "") for a blank one
+    if len(lines) != body.count("\n") + 1:
         return None  # a line neither a member nor blank: another table, a multi-line value, an escape
-    team: dict[str, dict[str, str]] = {}
-    pair, basic = _PAIR.findall, _BASIC_PAIR.findall
-    for key, inner in members:
-        if not inner:
-            pairs: list[Any] = []
-            values: dict[str, str] = {}
-        elif "'" not in inner:  # basic strings only, as `ldkit team add` writes: (name, text) pairs, dict() in C
-            pairs = basic(inner)
-            values = dict(pairs)
-        else:
-            pairs = pair(inner)
-            values = {name: text or literal for name, text, literal in pairs}
-        if key in team or len(values) != len(pairs):
-            return None  # a repeated key: tomllib says where
-        team[key] = values
+    if ("", "") in lines:
+        lines = [line for line in lines if line[0]]
+    keys = [key for key, _ in lines]
+    inners = [inner for _, inner in lines]
+    if "'" in body:  # a literal string somewhere: (name, basic, literal) triples, read member by member
+        pairs = list(map(_PAIR.findall, inners))
+        values = [{name: text or literal for name, text, literal in found} for found in pairs]
+        if sum(map(len, values)) != sum(map(len, pairs)):
+            return None  # a repeated field: tomllib says where
+    else:  # basic strings only, as `ldkit team add` writes: every (name, text) pair found in one pass, in C
+        found = _BASIC_PAIR.findall("\n".join(inners))
+        # a basic string without escapes holds no '"', and a bare key none: each pair has two, so a member's pairs
+        # are the next (its quotes) / 2 of them
+        counts = list(map(floordiv, map(str.count, inners, repeat('"')), repeat(2)))
+        pairs_in = iter(found)
+        values = list(map(dict, map(islice, repeat(pairs_in), counts)))
+        if sum(map(len, values)) != len(found):
+            return None  # a repeated field: tomllib says where
+    team = dict(zip(keys, values, strict=True))
+    if len(team) != len(keys):
+        return None  # a repeated member: tomllib says where
     try:
         head = tomllib.loads(text[:header.start()])
     except tomllib.TOMLDecodeError:
