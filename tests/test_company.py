@@ -2,6 +2,7 @@
 company digest, each team's post on its own (fake, 127.0.0.1) webhook, private records absent everywhere."""
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 
@@ -242,6 +243,34 @@ def test_a_rename_in_a_team_repository_reaches_the_unchanged_digest_and_site(tmp
     run("site", "--quiet")
     assert "Ada Renamed-Q7" in page.read_text()
     assert "Ada Renamed-Q7" in (company.root / "site" / "weeks" / WEEK / "index.html").read_text()
+
+
+def test_a_file_of_a_team_repository_is_named_where_it_is_not_where_it_is_linked(tmp_path, run, monkeypatch):
+    """The joined view is links under .ldkit-cache: every message, listing, JSON and export names the team
+    repository's own file (the one to open and fix), and `team teams` counts the members on the teams' rosters."""
+    import sqlite3
+
+    company = _two_team_repositories(tmp_path, run, monkeypatch)
+    bad = company.root / "teams" / "robotics" / "workbooks" / WEEK / "ada" / "broken.ipynb"
+    bad.write_text("{not json")
+    outputs = []
+    for command in (("status", "--week", WEEK), ("status", "--week", WEEK, "--json"), ("digest", "--week", WEEK),
+                    ("site",), ("search", "diffusion"), ("search", "diffusion", "--json"), ("stats", "--json")):
+        result = run(*command)
+        outputs.append(result.stdout + result.stderr)
+        assert ".ldkit-cache" not in result.stdout + result.stderr, command
+    assert all("teams/robotics/workbooks/2026-W48/ada/broken.ipynb" in text for text in outputs[:4])
+    problems = json.loads(outputs[1].split("ldkit: warning")[0])["problems"]
+    assert Path(problems[0]["path"]) == bad.resolve()  # absolute, as status says it of every workspace
+    hits = json.loads(outputs[5].split("ldkit: warning")[0])
+    assert [h["path"] for h in hits] == ["teams/robotics/workbooks/2026-W48/ada/ada-on-diffusion.ipynb",
+                                         "teams/vision/workbooks/2026-W48/chen/chen-on-diffusion.ipynb"]
+    run("export", "--sqlite", tmp_path / "ld.db")
+    paths = [p for (p,) in sqlite3.connect(tmp_path / "ld.db").execute("SELECT path FROM workbooks") if p]
+    assert paths and all(p.startswith(("teams/robotics/", "teams/vision/")) for p in paths), paths
+    teams = run("team", "teams").stdout
+    assert "1 members" in teams.splitlines()[0] and "1 members" in teams.splitlines()[1]
+    assert [t["members"] for t in json.loads(run("team", "teams", "--json").stdout)] == [1, 1]
 
 
 def test_one_slug_on_two_team_rosters_is_refused(tmp_path, run, monkeypatch):

@@ -42,6 +42,7 @@ class _ErrorsToExit:
             raise _one_line(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
+        _views.clear()  # a command shows the paths of the view it reads, none of an earlier one's (in one process)
         try:
             return super().invoke(ctx)  # type: ignore[misc]
         except click.UsageError as exc:
@@ -64,18 +65,48 @@ class LdkitGroup(_ErrorsToExit, click.Group):
 
 
 def emit_json(data: Any) -> None:
-    """One JSON document on stdout and nothing else there (control characters escaped, the data unchanged)."""
-    click.echo(escape_unsafe_json(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)))
+    """One JSON document on stdout and nothing else there (control characters escaped, the data unchanged but for
+    the paths of a joined view, shown as their team repository's files)."""
+    click.echo(escape_unsafe_json(json.dumps(_shown_tree(data), ensure_ascii=False, indent=2, sort_keys=False)))
+
+
+_views: list[Any] = []  # the joined workspace this command reads (ldkit.site.join), whose paths are shown as real
+
+
+def show_paths_of(workspace: Any) -> Any:
+    """From now on, say paths into `workspace`'s joined view as its team repositories' files; `workspace` back."""
+    _views[:] = [workspace] if workspace.sources is not None else []
+    return workspace
+
+
+def _shown(text: str) -> str:
+    for view in _views:
+        text = view.shown_text(text)
+    return text
+
+
+def _shown_tree(value: Any) -> Any:
+    if not _views:
+        return value
+    if isinstance(value, str):
+        return _shown(value)
+    if isinstance(value, dict):
+        return {k: _shown_tree(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_shown_tree(v) for v in value]
+    return value
 
 
 _heard: list[list[tuple[bool, str]]] = []  # the lines said inside each `recording()`, innermost last
 
 
 def say(message: object = "", err: bool = False) -> None:
-    """Every line ldkit prints for a person: user text reaches the terminal without escapes or bidi tricks."""
+    """Every line ldkit prints for a person: user text reaches the terminal without escapes or bidi tricks, and a
+    path into a joined view as the file to open (its team repository's)."""
+    text = _shown(str(message))
     for heard in _heard:
-        heard.append((err, str(message)))
-    click.echo(display_text(str(message)), err=err)
+        heard.append((err, text))
+    click.echo(display_text(text), err=err)
 
 
 @contextlib.contextmanager
@@ -111,5 +142,5 @@ def reading_workspace(team: str | None = None) -> Any:
         joined = join_workspaces(workspace)
         for message in joined.warnings:
             warn(message)
-        workspace = joined.workspace
+        workspace = show_paths_of(joined.workspace)
     return workspace.for_team(team)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ldkit.cli.base import say
+from ldkit.cli.base import say, show_paths_of
 
 
 @click.command()
@@ -37,7 +37,7 @@ def doctor() -> None:
         from ldkit.site.join import join_workspaces
 
         try:
-            workspace = join_workspaces(workspace).workspace
+            workspace = show_paths_of(join_workspaces(workspace).workspace)
         except LdkitError as exc:
             errors = [*errors, exc.message]
     checks = run_checks(workspace, errors, more=(bot_check,))

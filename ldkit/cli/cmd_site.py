@@ -52,7 +52,7 @@ def site(out: Path | None, since: str | None, until: str | None, rebuild: bool, 
     from ldkit.core.fastimport import skip_slow_optional_imports
 
     skip_slow_optional_imports()
-    from ldkit.cli.base import progress_enabled, warn
+    from ldkit.cli.base import progress_enabled, show_paths_of, warn
     from ldkit.core.layout import relative
     from ldkit.core.workspace import find_workspace
     from ldkit.site.build import build_site
@@ -60,6 +60,7 @@ def site(out: Path | None, since: str | None, until: str | None, rebuild: bool, 
 
     workspace = find_workspace()
     joined = join_workspaces(workspace)  # a company of several repositories: one workspace of them all
+    show_paths_of(joined.workspace)
     for message in joined.warnings:
         warn(message)
     if joined.teams:

@@ -152,10 +152,12 @@ def team_teams(as_json: bool) -> None:
     """
     from ldkit.cli.base import emit_json
     from ldkit.core.workspace import find_workspace
+    from ldkit.site.join import joined_roster
 
-    settings = find_workspace().settings
+    workspace = find_workspace()
+    settings = workspace.settings
     sizes: dict[str, int] = {}
-    for m in settings.team:
+    for m in joined_roster(workspace):  # a team keeping its own repository has its roster there
         sizes[m.team] = sizes.get(m.team, 0) + 1
     if as_json:
         emit_json([{**t.as_dict(), "members": sizes.get(t.slug, 0)} for t in settings.teams])

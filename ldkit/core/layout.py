@@ -153,3 +153,51 @@ def template_files(name: str, workspace_templates: Path | None = None) -> list[P
     built-in one (whichever exist)."""
     folders = [builtin_templates_dir(), *([workspace_templates] if workspace_templates is not None else [])]
     return [folder / f"{name}.ipynb" for folder in folders if name and (folder / f"{name}.ipynb").is_file()]
+
+
+class Sources:
+    """Where each file of a joined view really is (ldkit.site.join): a company of several repositories reads the
+    teams' workbooks through links under `.ldkit-cache/joined/`, but a person told of a file must be sent to the
+    team repository's own, the one to open and fix (a write through a link may never reach it)."""
+
+    def __init__(self, view: Path, files: dict[str, Path]) -> None:
+        self.view = view  # the view's workbooks folder
+        self.files = files  # a path relative to `view` -> the file it is a link of
+        self._by_folder: dict[str, list[str]] | None = None
+
+    def real(self, path: Path) -> Path:
+        """The team repository's file behind `path`; any other path as it is."""
+        try:
+            rel = Path(path).relative_to(self.view).as_posix()
+        except ValueError:
+            return Path(path)
+        return self.files.get(rel, Path(path))
+
+    def text(self, text: str, root: Path) -> str:
+        """`text` with each path into the view (absolute, or relative to `root`) as the path of its real file."""
+        relative_view = posixpath.join(*self.view.relative_to(root).parts) if self.view.is_relative_to(root) else ""
+        if not text or (str(self.view) not in text and (not relative_view or relative_view not in text)):
+            return text
+        for prefix, absolute in ((f"{self.view}/", True), (f"{relative_view}/", False)):
+            if prefix == "/" or prefix not in text:
+                continue
+            head, *pieces = text.split(prefix)
+            out = [head]
+            for piece in pieces:
+                rel = self._known_start(piece)
+                if rel is None:
+                    out.append(prefix + piece)
+                    continue
+                real = self.files[rel]
+                out.append((str(real) if absolute else relative(real, root)) + piece[len(rel):])
+            text = "".join(out)
+        return text
+
+    def _known_start(self, text: str) -> str | None:
+        """The longest path of the view that `text` starts with (a week folder, an author's, a file in it)."""
+        if self._by_folder is None:
+            self._by_folder = {}
+            for rel in self.files:
+                self._by_folder.setdefault("/".join(rel.split("/")[:2]), []).append(rel)
+        found = [rel for rel in self._by_folder.get("/".join(text.split("/")[:2]), ()) if text.startswith(rel)]
+        return max(found, key=len) if found else None

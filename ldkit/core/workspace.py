@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.core.errors import InputError, WorkspaceError
-from ldkit.core.layout import digest_folder, inside, site_week_path, week_folder
+from ldkit.core.layout import Sources, digest_folder, inside, relative, site_week_path, week_folder
 from ldkit.core.registry import CHAT_SERVICES
 from ldkit.core.weeks import WEEKDAYS, parse_weekday
 
@@ -60,6 +60,16 @@ class Workspace:
     config_file: Path | None = None
     scope: str | None = None  # a team's slug: this view of the workspace holds only that team's members
     members: frozenset[str] | None = None  # with a scope: the authors whose workbooks count
+    sources: Sources | None = None  # a joined view's: where its files really are (ldkit.site.join)
+
+    def shown(self, path: Path) -> str:
+        """How a person is told of `path`: relative to the root, and a joined view's file as the team repository's
+        own (the one to open)."""
+        return relative(self.sources.real(path) if self.sources is not None else path, self.root)
+
+    def shown_text(self, text: str) -> str:
+        """`text` (a message) with every path into a joined view as the team repository's file."""
+        return self.sources.text(text, self.root) if self.sources is not None else text
 
     def for_team(self, slug: str | None) -> Workspace:
         """The workspace as one team sees it: its roster members only (their workbooks, weeks off, the team

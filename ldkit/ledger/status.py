@@ -5,7 +5,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from ldkit.core.layout import relative
 from ldkit.core.weeks import Week, day_over, learning_day_of
 from ldkit.core.workspace import Workspace
 from ldkit.ledger.team import missing, not_on_roster, team_of
@@ -28,7 +27,7 @@ def week_status(workspace: Workspace, week: Week) -> dict[str, Any]:
         entry = {
             # the walk followed no link out of the workspace: the plain path says (resolving each of a company
             # week's thousand paths was a third of `ldkit status`)
-            "path": relative(wb.path, workspace.root),
+            "path": workspace.shown(wb.path),
             "id": wb.id, "title": wb.identity.get("title", wb.path.stem), "template": wb.identity.get("template"),
             "plan": plan is not None,
             "category": plan["data"].get("category") if plan else None,

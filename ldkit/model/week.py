@@ -283,7 +283,7 @@ def build_model(workspace: Workspace, found: Collected, rendered: dict[str, Rend
         participation=[{"week": w["week"], "people": w["people"], "summarized": w["summarized"],
                         "team": len(found.team)} for w in recent["weeks"]],
         expenses=display_tree(totals.expenses), expense_totals=totals.expense_totals,
-        problems=display_tree([{"path": relative(p.path, workspace.root), "error": p.reason}
+        problems=display_tree([{"path": workspace.shown(p.path), "error": p.reason}
                                for p in found.problems]),
         page_url=workspace.week_url(week),
         names=display_tree({slug: name_of(slug) for slug in {*found.team, *totals.people, *skips}}),

@@ -188,7 +188,7 @@ def _workbook_rows(rows: dict[str, list[dict[str, Any]]], workspace: Workspace, 
     plan, outcome = wb.records.plan, wb.records.outcome
     rows["workbooks"].append({
         "id": wb.id, "week": week, "author": wb.author, "title": str(ident.get("title") or ""),
-        "template": str(ident.get("template") or ""), "path": str(wb.path.relative_to(workspace.root)),
+        "template": str(ident.get("template") or ""), "path": workspace.shown(wb.path),
         "category": plan["data"].get("category") if plan else None, "created": ident.get("created"),
         "paper_id": papers[0].id or None if papers else None,
         "paper_title": papers[0].title or None if papers else None,

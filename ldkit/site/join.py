@@ -13,9 +13,11 @@ import os
 import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from ldkit.core.errors import WorkspaceError
 from ldkit.core.files import make_folder
+from ldkit.core.layout import Sources
 from ldkit.core.roster import Member
 from ldkit.core.workspace import CACHE_DIR, Workspace, config_in, load_workspace
 
@@ -48,10 +50,48 @@ def join_workspaces(workspace: Workspace) -> Joined:
     teams = [t for t in workspace.settings.teams if t.workspace]
     if not teams:
         return Joined(workspace)
+    members, owns = _joined_roster(workspace, teams)
     wanted = {rel: (path, "") for rel, path in _files(workspace.workbooks).items()}
+    warnings: list[str] = []
+    for team, own in owns:
+        for rel, path in _files(own.workbooks).items():
+            parts = Path(rel).parts
+            if len(parts) >= 2 and parts[1] not in members:  # an author without a roster: on the team they write in
+                members[parts[1]] = Member(parts[1], team=team)
+            if rel in wanted:
+                first, by = wanted[rel]
+                warnings.append(f"team {team}: {workspace.shown(path)} is also in "
+                                f"{f'team {by}' if by else 'the company workspace'} ({workspace.shown(first)}); "
+                                "the first one is used")
+                continue
+            wanted[rel] = (path, team)
+    target = workspace.root / JOINED
+    for rel, (source, _) in wanted.items():
+        _link(source, target / rel)
+    for rel, path in _files(target).items():
+        if rel not in wanted:
+            path.unlink(missing_ok=True)
+    settings = replace(workspace.settings, team=tuple(sorted(members.values(), key=lambda m: m.slug)),
+                       workbooks_dir=str(JOINED))
+    sources = Sources(target, {Path(rel).as_posix(): source for rel, (source, _) in wanted.items()})
+    return Joined(replace(workspace, settings=settings, sources=sources), [t.slug for t in teams], warnings)
+
+
+def joined_roster(workspace: Workspace) -> tuple[Member, ...]:
+    """The company's roster with every team repository's own members in it, each on their team (what the joined
+    view's roster is, without linking a workbook): for `ldkit team teams`."""
+    teams = [t for t in workspace.settings.teams if t.workspace]
+    if not teams:
+        return workspace.settings.team
+    members, _ = _joined_roster(workspace, teams)
+    return tuple(sorted(members.values(), key=lambda m: m.slug))
+
+
+def _joined_roster(workspace: Workspace, teams: list[Any]) -> tuple[dict[str, Member], list[tuple[str, Workspace]]]:
+    """(slug -> member of the joined roster, each team's own workspace), read from every team's ldkit.toml."""
     members = {m.slug: m for m in workspace.settings.team}
     rostered_by = {m.slug: "the company workspace" for m in workspace.settings.team}
-    warnings: list[str] = []
+    owns = []
     for team in teams:
         where = (workspace.root / team.workspace).resolve()
         config = config_in(where)
@@ -69,24 +109,8 @@ def join_workspaces(workspace: Workspace) -> Joined:
             rostered_by.setdefault(m.slug, f"team {team.slug}")
             if m.slug not in members:
                 members[m.slug] = m._replace(team=team.slug)
-        for rel, path in _files(own.workbooks).items():
-            parts = Path(rel).parts
-            if len(parts) >= 2 and parts[1] not in members:  # an author without a roster: on the team they write in
-                members[parts[1]] = Member(parts[1], team=team.slug)
-            if rel in wanted:
-                warnings.append(f"team {team.slug}: {rel} is also in "
-                                f"{wanted[rel][1] or 'the company workspace'}; the first one is used")
-                continue
-            wanted[rel] = (path, team.slug)
-    target = workspace.root / JOINED
-    for rel, (source, _) in wanted.items():
-        _link(source, target / rel)
-    for rel, path in _files(target).items():
-        if rel not in wanted:
-            path.unlink(missing_ok=True)
-    settings = replace(workspace.settings, team=tuple(sorted(members.values(), key=lambda m: m.slug)),
-                       workbooks_dir=str(JOINED))
-    return Joined(replace(workspace, settings=settings), [t.slug for t in teams], warnings)
+        owns.append((team.slug, own))
+    return members, owns
 
 
 def _link(source: Path, target: Path) -> None:
