@@ -117,6 +117,42 @@ def test_export_is_a_datasette_ready_database(ws, run, weeks, tmp_path):
     run("export", "--sqlite", target)  # our own file is replaced
 
 
+def test_a_notebook_copied_by_hand_is_exported_as_a_workbook_of_its_own(ws, run, weeks, tmp_path):
+    """A copy carries the id of the notebook it was copied from (last week's, to go on): the export keeps both,
+    each with its own records, says which is a copy and how to go on instead; a private copy's path is said
+    nowhere."""
+    import sqlite_utils
+
+    original = ws.root / "workbooks" / "2026-W20" / "alice" / "denoising-diffusion.ipynb"
+    copy = ws.root / "workbooks" / "2026-W22" / "alice" / "denoising-diffusion.ipynb"
+    copy.parent.mkdir(parents=True)
+    shutil.copy(original, copy)
+    run("log", "outcome", copy, "--summary", "Sampling is faster with DDIM.", "--hours", "2")
+    secret = ws.root / "workbooks" / "2026-W22" / "chen" / "zanzibar-copy.ipynb"
+    secret.parent.mkdir(parents=True)
+    shutil.copy(ws.root / "workbooks" / "2026-W21" / "chen" / "secret-week.ipynb", secret)
+    run("log", "outcome", secret, "--summary", "zanzibar again", "--private")
+    target = tmp_path / "learning-day.db"
+    result = run("export", "--sqlite", target)
+    assert "5 workbooks" in result.stdout
+    assert ("workbooks/2026-W22/alice/denoising-diffusion.ipynb has the workbook id of "
+            "workbooks/2026-W20/alice/denoising-diffusion.ipynb: it is a copy") in result.stderr
+    assert "ldkit new TEMPLATE --continue workbooks/2026-W20/alice/denoising-diffusion.ipynb" in result.stderr
+    assert "zanzibar" not in result.stdout + result.stderr and result.stderr.count("ldkit: warning") == 1
+    db = sqlite_utils.Database(target)
+    summaries = {row["path"]: row["summary"] for row in db.query(
+        "SELECT w.path, o.summary FROM workbooks w JOIN outcomes o ON o.workbook_id = w.id")}
+    assert summaries == {"workbooks/2026-W20/alice/denoising-diffusion.ipynb":
+                         "The diffusion model samples digits after 20 epochs.",
+                         "workbooks/2026-W21/bob/transformers-from-scratch.ipynb":
+                         "Attention is a soft dictionary lookup; diffusion next week.",
+                         "workbooks/2026-W22/alice/denoising-diffusion.ipynb": "Sampling is faster with DDIM."}
+    ids = [row["id"] for row in db["workbooks"].rows]
+    assert len(set(ids)) == 5 and "zanzibar" not in "\n".join(db.iterdump())
+    run("export", "--sqlite", target)
+    assert [row["id"] for row in sqlite_utils.Database(target)["workbooks"].rows] == ids  # the same ids each time
+
+
 def test_export_never_replaces_a_file_it_did_not_make(ws, run, weeks, tmp_path):
     mine = tmp_path / "precious.db"
     mine.write_bytes(b"my own data")

@@ -25,9 +25,11 @@ def export(target: Path, force: bool) -> None:
       ldkit export --sqlite learning-day.db
       pip install 'ldkit[explore]' && datasette learning-day.db   # a searchable web view
     """
-    from ldkit.cli.base import reading_workspace
+    from ldkit.cli.base import reading_workspace, warn
     from ldkit.site.export import export_sqlite
 
     done = export_sqlite(reading_workspace(), target, force)
+    for message in done.warnings:
+        warn(message)
     counts = ", ".join(f"{n} {name}" for name, n in done.counts.items())
     say(f"wrote {done.path} ({counts})")

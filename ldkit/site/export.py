@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,7 @@ SCHEMA: dict[str, tuple[dict[str, type], str, list[tuple[str, str, str]]]] = {
 class Exported:
     path: Path
     counts: dict[str, int]
+    warnings: list[str] = field(default_factory=list)
 
 
 def _made_by_us(path: Path) -> bool:
@@ -77,14 +78,15 @@ def export_sqlite(workspace: Workspace, target: Path, force: bool = False) -> Ex
     # built in memory and written whole (core.files.write_whole): an export killed at any point leaves the previous
     # file as it was and no temporary file (nor sqlite journal) beside it
     db = sqlite_utils.Database(memory=True)
+    warnings: list[str] = []
     try:
-        counts = _fill(db, workspace)
+        counts = _fill(db, workspace, warnings)
         db.conn.commit()
         data = _serialize(db.conn)
     finally:
         db.conn.close()
     write_whole(target, data)
-    return Exported(target, counts)
+    return Exported(target, counts, warnings)
 
 
 def _serialize(conn: sqlite3.Connection) -> bytes:
@@ -102,7 +104,7 @@ def _serialize(conn: sqlite3.Connection) -> bytes:
         return (Path(folder) / "export.db").read_bytes()
 
 
-def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
+def _fill(db: Any, workspace: Workspace, warnings: list[str]) -> dict[str, int]:
     """Fill the tables, one week at a time: a company's 52,000 workbooks are never all in memory at once (each week's
     rows go into the database before the next week is read), and what the site or stats read already is read
     back from the records index."""
@@ -119,6 +121,7 @@ def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
     author_team = workspace.team_by_author()  # a company's teams; None without
     weeks_read: dict[Any, Any] = {}
     seen: set[str] = set()
+    first_with: dict[str, Path] = {}  # workbook id -> the first workbook exported with it
     for week in weeks:
         folder, walked = workspace.week_folder(week), Walked()
         walked.stamps = notebook_stamps(folder, workspace.root, walked.problems, workspace.members,
@@ -128,7 +131,7 @@ def _fill(db: Any, workspace: Workspace) -> dict[str, int]:
         rows: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMA}
         for wb in workbooks:
             seen.add(wb.author)
-            _workbook_rows(rows, workspace, str(week), wb, author_team)
+            _workbook_rows(rows, workspace, str(week), wb, author_team, _own_id(wb, first_with, workspace, warnings))
         _insert(db, rows, counts)
         del workbooks, rows
     stats = compute(workspace, since=weeks[0], until=weeks[-1], weeks_read=weeks_read) if weeks else \
@@ -170,15 +173,32 @@ def _insert(db: Any, rows: dict[str, list[dict[str, Any]]], counts: dict[str, in
             counts[name] += len(items)
 
 
+def _own_id(wb: Any, first_with: dict[str, Path], workspace: Workspace, warnings: list[str]) -> str:
+    """The workbook's id in the export: its own, or, for a notebook copied by hand (it carries the id of the one
+    it was copied from), an id of its own made from that id and its path, the same in every export."""
+    first = first_with.setdefault(wb.id, wb.path)
+    if first == wb.path:
+        return wb.id
+    import uuid
+
+    from ldkit.records.privacy import workbook_private
+
+    if not workbook_private(wb):  # a private workbook's path is its title: said nowhere
+        warnings.append(f"{workspace.shown(wb.path)} has the workbook id of {workspace.shown(first)}: it is a copy "
+                        "of it, exported as a workbook of its own. To go on from a workbook, start the next one "
+                        f"with `ldkit new TEMPLATE --continue {workspace.shown(first)}`")
+    return str(uuid.uuid5(uuid.UUID(int=0), f"{wb.id}/{workspace.shown(wb.path)}"))
+
+
 def _workbook_rows(rows: dict[str, list[dict[str, Any]]], workspace: Workspace, week: str, wb: Any,
-                   author_team: dict[str, str]) -> None:
-    """One workbook's rows of `workbooks`, `plans`, `outcomes`, `expenses` and `results`."""
+                   author_team: dict[str, str], wid: str) -> None:
+    """One workbook's rows of `workbooks`, `plans`, `outcomes`, `expenses` and `results`, under the id `wid`."""
     from ldkit.records.claims import reproduced, verdict
     from ldkit.records.papers import workbook_papers
     from ldkit.records.privacy import workbook_private
 
     if workbook_private(wb):  # counted, nothing more
-        rows["workbooks"].append({"id": wb.id, "week": week, "author": wb.author, "title": "",
+        rows["workbooks"].append({"id": wid, "week": week, "author": wb.author, "title": "",
                                   "template": "", "path": "", "category": None, "created": None,
                                   "paper_id": None, "paper_title": None, "outcome_status": None,
                                   "private": 1, "team": author_team.get(wb.author)})
@@ -187,7 +207,7 @@ def _workbook_rows(rows: dict[str, list[dict[str, Any]]], workspace: Workspace, 
     papers = workbook_papers(ident)
     plan, outcome = wb.records.plan, wb.records.outcome
     rows["workbooks"].append({
-        "id": wb.id, "week": week, "author": wb.author, "title": str(ident.get("title") or ""),
+        "id": wid, "week": week, "author": wb.author, "title": str(ident.get("title") or ""),
         "template": str(ident.get("template") or ""), "path": workspace.shown(wb.path),
         "category": plan["data"].get("category") if plan else None, "created": ident.get("created"),
         "paper_id": papers[0].id or None if papers else None,
@@ -196,21 +216,21 @@ def _workbook_rows(rows: dict[str, list[dict[str, Any]]], workspace: Workspace, 
         "team": author_team.get(wb.author)})
     if plan is not None:
         d = plan["data"]
-        rows["plans"].append({"workbook_id": wb.id, "goal": d["goal"], "category": d["category"],
+        rows["plans"].append({"workbook_id": wid, "goal": d["goal"], "category": d["category"],
                               "planned_hours": d.get("planned_hours"),
                               "resources": json.dumps(d.get("resources", []), ensure_ascii=False),
                               "saved_at": plan["saved_at"]})
     if outcome is not None:
         d = outcome["data"]
-        rows["outcomes"].append({"workbook_id": wb.id, "summary": d["summary"], "status": d["status"],
+        rows["outcomes"].append({"workbook_id": wid, "summary": d["summary"], "status": d["status"],
                                  "hours": d.get("hours"), "next_steps": d.get("next_steps", ""),
                                  "links": json.dumps(d.get("links", []), ensure_ascii=False),
                                  "saved_at": outcome["saved_at"]})
         for cost in d.get("expenses", []):
-            rows["expenses"].append({"workbook_id": wb.id, "author": wb.author, **cost})
+            rows["expenses"].append({"workbook_id": wid, "author": wb.author, **cost})
     for record in wb.records.results.values():
         d = record["data"]
-        rows["results"].append({"workbook_id": wb.id, "name": d["name"], "paper": d["paper"],
+        rows["results"].append({"workbook_id": wid, "name": d["name"], "paper": d["paper"],
                                 "mine": d["mine"], "tolerance": str(d.get("tolerance") or "") or None,
                                 "unit": d.get("unit", ""), "note": d.get("note", ""),
                                 "reproduced": reproduced(d), "verdict": verdict(d),
