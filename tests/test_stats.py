@@ -1,4 +1,5 @@
 import json
+import shutil
 import xml.etree.ElementTree as ET
 
 from ldkit.core.weeks import parse_week
@@ -128,3 +129,27 @@ def test_track_stats_take_the_workbook_a_track_continues_by_the_rules():
     assert track["hours"] == 6 + 1 + 1 + 7 + 1 + 1 + 1 + 1
     assert track["outcomes"] == {"done": 6, "partial": 1, "private": 1} and track["people"] == ["ada", "bob"]
     assert track_stats([w47, w48])[0]["workbooks"] == 5  # W46 outside the weeks: its workbooks are not counted
+
+
+def test_a_companys_year_is_read_by_a_process_per_core_with_the_same_numbers(ws, run, new_workbook, monkeypatch):
+    """Weeks shared out to forked readers (core.forked) give the numbers one process gives, and keep them in the
+    week cache as one process would: the next stats reads them back the same."""
+    from ldkit.core import forked
+
+    for week, author in (("2026-W45", "alice"), ("2026-W46", "alice"), ("2026-W46", "bob"), ("2026-W47", "chen"),
+                         ("2026-W48", "alice")):
+        week_with(ws, run, new_workbook, week, author, outcome=author != "bob")
+    run("skip", "--week", "2026-W47", "--author", "alice", "--reason", "on call")
+    alone = run("stats", "--until", "2026-W48", "--json").stdout
+    shutil.rmtree(ws.cache / "weeks")
+    workers = []
+    real = forked._fork_worker
+    monkeypatch.setattr(forked, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(forked, "other_threads", lambda: False)  # as in a command: no thread of an earlier test
+    monkeypatch.setattr(forked, "cores", lambda: 2)
+    monkeypatch.setattr(forked, "_fork_worker", lambda work, share: workers.append(share) or real(work, share))
+    assert run("stats", "--until", "2026-W48", "--json").stdout == alone
+    assert workers == [[1, 3]]  # every other week read by the forked reader
+    assert sorted(p.name for p in (ws.cache / "weeks").iterdir()) == sorted(
+        f"2026-W{n}.all.json" for n in (45, 46, 47, 48))
+    assert run("stats", "--until", "2026-W48", "--json").stdout == alone  # read back from what the reader kept

@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from ldkit.core import forked as fork
 from ldkit.core import treestamp
 from ldkit.core.treestamp import folder_stamp, stamp_folders
 
@@ -59,7 +60,7 @@ def test_stamp_tree_leaves_out_the_folders_it_is_told_to(tmp_path):
 @pytest.fixture
 def alone(monkeypatch):
     """This process as a command's is: without the idle threads earlier tests of the suite may have left."""
-    monkeypatch.setattr(treestamp, "_other_threads", lambda: False)
+    monkeypatch.setattr(fork, "other_threads", lambda: False)
 
 
 def _weeks(root, weeks=6, people=5):
@@ -83,8 +84,8 @@ def _children() -> set[int]:
 def test_forked_walkers_give_each_folder_the_digest_one_process_gives(tmp_path, monkeypatch, alone):
     folders = _weeks(tmp_path)
     forked = []
-    real = treestamp._fork_walker
-    monkeypatch.setattr(treestamp, "_fork_walker", lambda stamp, share: forked.append(len(share)) or real(stamp, share))
+    real = fork._fork_worker
+    monkeypatch.setattr(fork, "_fork_worker", lambda stamp, share: forked.append(len(share)) or real(stamp, share))
     before = _children()
     alone = stamp_folders(folders, processes=1)
     assert alone == [folder_stamp(f) for f in folders] and forked == []
@@ -119,19 +120,19 @@ def test_a_walker_that_fails_has_its_share_walked_by_the_caller(tmp_path, monkey
 def test_one_process_walks_a_team_s_few_folders(tmp_path, monkeypatch, alone):
     """No fork for a team's few folders: a fork costs more than their walk."""
     folders = _weeks(tmp_path)
-    monkeypatch.setattr(treestamp, "_fork_walker", lambda share: pytest.fail("forked"))
+    monkeypatch.setattr(fork, "_fork_worker", lambda work, share: pytest.fail("forked"))
     assert stamp_folders(folders, processes=2) == [folder_stamp(f) for f in folders]  # 30 < PARALLEL_FROM
 
 
 def test_one_process_walks_while_another_thread_runs(tmp_path, monkeypatch):
     """No fork with another thread alive (the bot's server, say): a lock it held would stay held in the child."""
     folders = _weeks(tmp_path)
-    monkeypatch.setattr(treestamp, "_fork_walker", lambda share: pytest.fail("forked"))
+    monkeypatch.setattr(fork, "_fork_worker", lambda work, share: pytest.fail("forked"))
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        assert treestamp._other_threads()
+        assert fork.other_threads()
         assert stamp_folders(folders, processes=2, parallel_from=0) == [folder_stamp(f) for f in folders]
     finally:
         stop.set()
@@ -140,18 +141,18 @@ def test_one_process_walks_while_another_thread_runs(tmp_path, monkeypatch):
 
 def test_the_subfolder_count_reads_the_link_counts(tmp_path):
     folders = _weeks(tmp_path, weeks=2, people=3)
-    assert treestamp._subfolders(folders) in (0, 6)  # 6 where link counts say it (ext4); 0 where they do not
-    assert treestamp._subfolders([tmp_path / "missing"]) == 0
+    assert fork.subfolders(folders) in (0, 6)  # 6 where link counts say it (ext4); 0 where they do not
+    assert fork.subfolders([tmp_path / "missing"]) == 0
 
 
 KILLED = """
 import os, sys, time
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from ldkit.core import treestamp
+from ldkit.core import forked, treestamp
 
 parent = os.getpid()
-real = treestamp._fork_walker
+real = forked._fork_worker
 
 def announce(stamp, share):
     pid, fd = real(stamp, share)
@@ -163,7 +164,7 @@ def slow(folder, skip=frozenset()):
         time.sleep(60)  # a walker still walking when its parent is killed
     return "x"
 
-treestamp._fork_walker, treestamp.folder_stamp = announce, slow
+forked._fork_worker, treestamp.folder_stamp = announce, slow
 treestamp.stamp_folders([Path({a!r}), Path({b!r})], processes=2, parallel_from=0)
 """
 

@@ -2,26 +2,23 @@
 
 A company's year is 52 week folders of 1,000 author folders each; walking them is system calls (opendir, getdents,
 stat), which run on every core at once. So `stamp_folders` shares the folders out to forked processes, one per
-core, when the tree is large enough to pay for a fork. And it can keep what each folder held (a listing store):
-a folder whose own stat is the one it had when listed is not listed again (one system call instead of four); its
-files are still stat-ed one by one, since a file written in place changes no folder.
+core (core.forked), when the tree is large enough to pay for a fork. And it can keep what each folder held (a
+listing store): a folder whose own stat is the one it had when listed is not listed again (one system call instead
+of four); its files are still stat-ed one by one, since a file written in place changes no folder.
 """
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import json
 import os
-import signal
-import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
-PARALLEL_FROM = 2000  # sub-folders (read from the folders' link counts) below which one process walks them all
-MAX_PROCESSES = 8
+from ldkit.core import forked
+
+PARALLEL_FROM = forked.PARALLEL_FROM
 # A listing is kept only for a folder last changed this long before it was listed: a change within the same tick of
 # the kernel's coarse clock (or of a file system that keeps whole seconds, or two) could leave its mtime as it was.
 SETTLED_NS = 3_000_000_000
@@ -142,38 +139,12 @@ def stamp_folders(folders: list[Path], processes: int | None = None, parallel_fr
             return folder_stamp(folders[i]), None
         return listed_stamp(folders[i], kept.get(str(folders[i])), now_ns)
 
-    count = min(processes or _cores(), MAX_PROCESSES, len(folders))
-    if count < 2 or not sys.platform.startswith("linux") or _other_threads() or _subfolders(folders) < parallel_from:
-        out = dict(enumerate(map(stamp, range(len(folders)))))
-    else:
-        out = _shared_out(stamp, len(folders), count)
+    large = forked.subfolders(folders) >= parallel_from
+    out = dict(enumerate(forked.shared_map(stamp, len(folders), processes if large else 1)))
     if store is not None:
         store.write(kept, {str(folders[i]): listing for i, (_, listing) in out.items() if listing is not None},
                     [str(f) for f in folders])
     return [out[i][0] for i in range(len(folders))]
-
-
-def _shared_out(stamp: Any, total: int, count: int) -> dict[int, tuple[str, str | None]]:
-    """`stamp` of 0..total-1, shared out to `count` processes: this one and forked walkers."""
-    shares = [list(range(n, total, count)) for n in range(count)]
-    walkers: list[tuple[list[int], tuple[int, int] | None]] = []
-    out: dict[int, tuple[str, str | None]] = {}
-    try:
-        for share in shares[1:]:  # a fork or pipe refused (a process limit, no fds): the rest is walked here
-            walker = _fork_walker(stamp, share) if not walkers or walkers[-1][1] else None
-            walkers.append((share, walker))
-        for i in shares[0]:
-            out[i] = stamp(i)
-        for share, walker in walkers:
-            got = _collect(*walker) if walker is not None else None
-            if got is None or len(got) != len(share):  # a walker that failed: its share is walked here
-                got = [stamp(i) for i in share]
-            out.update(zip(share, got, strict=True))
-    finally:
-        for _, walker in walkers:
-            if walker is not None:
-                _end(*walker)
-    return out
 
 
 def listed_stamp(folder: Path, kept: str | None, now_ns: int) -> tuple[str, str | None]:
@@ -236,105 +207,3 @@ class ListingStore:
                 db.executemany("DELETE FROM listings WHERE folder = ?", [(f,) for f in gone])
         except (sqlite3.Error, OSError):
             return  # busy, read-only, or full: the listings are kept another time
-
-
-def _other_threads() -> bool:
-    """Whether a thread other than this one runs in the process (then no fork)."""
-    return threading.active_count() > 1
-
-
-def _cores() -> int:
-    """The CPUs this process may run on (a container's or taskset's share, not the host's)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
-def _subfolders(folders: list[Path]) -> int:
-    """How many folders the given ones hold, from their link counts (2 + sub-folders on ext4, XFS, APFS; a file
-    system that reports 1, as btrfs does, reads as none: one process walks it)."""
-    total = 0
-    for folder in folders:
-        try:
-            total += max(os.stat(folder).st_nlink - 2, 0)
-        except OSError:
-            continue
-    return total
-
-
-def _fork_walker(stamp: Any, share: list[int]) -> tuple[int, int] | None:
-    """A forked process that writes `stamp` of each of `share` to a pipe, as one JSON list: (its pid, the read
-    end); None when the system refuses a pipe or a process.
-
-    Ctrl-C and termination are held off across the fork, so a signal never finds the child running this process's
-    code: the child ignores SIGINT (its parent ends it) and collects no garbage (no finalizer of the parent's
-    objects runs in it); it leaves by os._exit (no atexit, no buffers of the parent written twice)."""
-    try:
-        read_end, write_end = os.pipe()
-    except OSError:
-        return None
-    parent = os.getpid()
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    try:
-        pid = os.fork()
-    except OSError:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
-        os.close(read_end)
-        os.close(write_end)
-        return None
-    if pid == 0:  # the walker: only system calls and hashing
-        code = 1
-        try:
-            gc.disable()
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
-            os.close(read_end)
-            _die_with_parent(parent)
-            data = json.dumps([stamp(i) for i in share]).encode()
-            view = memoryview(data)
-            while view:
-                view = view[os.write(write_end, view):]
-            code = 0
-        finally:
-            os._exit(code)
-    signal.pthread_sigmask(signal.SIG_SETMASK, held)
-    os.close(write_end)
-    return pid, read_end
-
-
-def _die_with_parent(parent: int) -> None:
-    from ldkit.core.procs import ask_the_kernel
-
-    ask_the_kernel()
-    if os.getppid() != parent:  # gone between the fork and the request
-        os._exit(1)
-
-
-def _collect(pid: int, read_end: int) -> list[tuple[str, str | None]] | None:
-    """The walker's stamps, or None if it did not finish them."""
-    chunks = []
-    while True:
-        chunk = os.read(read_end, 65536)
-        if not chunk:
-            break
-        chunks.append(chunk)
-    _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        return None
-    try:
-        return [(str(d), None if listing is None else str(listing)) for d, listing in json.loads(b"".join(chunks))]
-    except (ValueError, TypeError):
-        return None
-
-
-def _end(pid: int, read_end: int) -> None:
-    """Close the pipe and reap the walker, killing it first if it still runs (this process is unwinding)."""
-    with contextlib.suppress(OSError):
-        os.close(read_end)
-    with contextlib.suppress(ChildProcessError, OSError):
-        done, _ = os.waitpid(pid, os.WNOHANG)
-        if done == 0:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)

@@ -186,6 +186,15 @@ def rate(part: tuple[int, int]) -> float:
     return round(done / held, 3) if held else 0.0
 
 
+def _read_weeks(workspace: Workspace, weeks: list[Week]) -> list[WeekData]:
+    """Each week's numbers, in order; a company's year (a thousand people's workbooks a week) is read by a process
+    per core (core.forked), each reading whole weeks and keeping their numbers in the week cache."""
+    from ldkit.core import forked
+
+    large = forked.subfolders([workspace.week_folder(week) for week in weeks]) >= forked.PARALLEL_FROM
+    return forked.shared_map(lambda i: read_week(workspace, weeks[i]), len(weeks), None if large else 1)
+
+
 def compute(workspace: Workspace, since: Week | None = None, until: Week | None = None,
             known: WeekData | None = None, weeks_read: dict[Week, WeekData] | None = None) -> dict[str, Any]:
     """Per week and per person, over [since, until] (streaks look at every week up to `until`).
@@ -205,7 +214,9 @@ def compute(workspace: Workspace, since: Week | None = None, until: Week | None 
             return weeks_read.get(week) or WeekData(week=week)
         return read_week(workspace, week)
 
-    history = [week_data(week) for week in weeks_between(min(start, since), until)]
+    between = weeks_between(min(start, since), until)
+    history = _read_weeks(workspace, between) if known is None and weeks_read is None else \
+        [week_data(week) for week in between]
     in_range = [w for w in history if w.week >= since]
     roster = {m.slug for m in workspace.settings.team}
     everyone = sorted(roster.union(*(w.people | set(w.skipped) for w in history)) if history else roster)
