@@ -54,3 +54,45 @@ def test_each_answer_is_committed_and_pushed_even_after_someone_else_pushed(
     assert "workbooks/2026-W49/ada/committed-from-chat.ipynb" in files
     assert "workbooks/2026-W49/ada/committed-from-chat.ldkit.jsonl" in files
     assert git(bot_clone, "status", "--porcelain") == ""
+
+
+def test_an_answer_sent_while_the_bot_rebases_waits_for_the_work_tree(team_repo, clock, monkeypatch):  # noqa: F811
+    """A rebase checks the remote's commit out first, and for that moment the bot's new workbook is not in the work
+    tree: an answer read then said "you have no workbook". A hook holds the rebase there; the answer waits."""
+    import time
+
+    clock.at("2026-12-03T10:00:00Z", tz="Europe/Berlin")
+    monkeypatch.delenv("LDKIT_HOME", raising=False)
+    tmp, remote = team_repo
+    bot_clone = person(tmp, remote, "bot")
+    add_member(bot_clone / "ldkit.toml", "ada", "Ada L.", "U0ADA", "Europe/Berlin")
+    git(bot_clone, "commit", "-q", "-am", "roster")
+    git(bot_clone, "push", "-q")
+    bob = person(tmp, remote, "bob")
+    (bob / "notes.txt").write_text("bob was here\n")
+    git(bob, "add", "-A")
+    git(bob, "commit", "-q", "-m", "bob's push")
+    git(bob, "push", "-q")  # the bot's first push is rejected: it rebases
+    marker = tmp / "rebasing"
+    hook = bot_clone / ".git" / "hooks" / "post-checkout"
+    hook.write_text(f"#!/bin/sh\ntouch '{marker}'\nsleep 2\n")
+    hook.chmod(0o755)
+    committer = Committer(bot_clone)
+    bot = Bot(bot_clone, Secrets(slack_signing_secret=SLACK_SECRET), on_saved=committer.saved)
+    server = Running(create_app(bot))
+    try:
+        body = slack_command("plan Committed from chat")
+        assert "Saved your" in httpx.post(server.url + "/slack/commands", content=body,
+                                          headers=slack_headers(body)).json()["text"]
+        deadline = time.monotonic() + 20
+        while not marker.exists():  # the rebase has checked the remote's commit out, and is held there
+            assert time.monotonic() < deadline, "the bot never rebased"
+            time.sleep(0.02)
+        body = slack_command("done It went to the remote")
+        reply = httpx.post(server.url + "/slack/commands", content=body, headers=slack_headers(body), timeout=30)
+        assert "Saved your" in reply.json()["text"], reply.json()["text"]
+        committer.flush()
+    finally:
+        server.close()
+    journal = git(tmp, "--git-dir", str(remote), "show", "main:workbooks/2026-W49/ada/committed-from-chat.ldkit.jsonl")
+    assert [json.loads(line)["kind"] for line in journal.splitlines()] == ["plan", "outcome"]

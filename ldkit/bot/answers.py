@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.bot.words import COMMAND, Words, help_text
+from ldkit.bot.worktree import WORK_TREE
 from ldkit.core.errors import InputError, LdkitError, NotebookError, RecordError
 from ldkit.core.text import MAX_TITLE
 from ldkit.core.weeks import Week, parse_week, week_of
@@ -130,7 +131,7 @@ def answer(workspace: Workspace, member: Member, words: Words, esc: Escape,
     """Do what the words say for `member` and say what happened. Bad input is an answer, never an exception."""
     week = week_for(member, now)
     try:
-        with _lock(member.slug):
+        with WORK_TREE.shared(), _lock(member.slug):
             if words.verb == "plan":
                 return _plan(workspace, member, week, words, esc)
             if words.verb in STATUSES:
@@ -141,7 +142,8 @@ def answer(workspace: Workspace, member: Member, words: Words, esc: Escape,
                               + f". It does not break your streak. Changed your mind? `{COMMAND} plan GOAL`.",
                               "skip", [path])
         if words.verb == "status":
-            return Answer(status_text(workspace, member, week, esc))
+            with WORK_TREE.shared():
+                return Answer(status_text(workspace, member, week, esc))
         if words.verb == "unknown":
             return Answer(f"I did not understand {esc(words.text[:80])}.\n" + help_text())
         return Answer(help_text())
@@ -263,7 +265,7 @@ def save_form(workspace: Workspace, member: Member, form: Form, esc: Escape,
               now: dt.datetime | None = None) -> Answer:
     """A modal's or dialog's submission; a RecordError (with its `field`) goes back to the form to show."""
     week = week_for(member, now) if not form.values.get("week") else parse_week(str(form.values["week"]))
-    with _lock(member.slug):
+    with WORK_TREE.shared(), _lock(member.slug):
         workbooks = listed_workbooks(workspace, week, member)
         chosen = next((wb for wb in workbooks if wb.id == form.workbook), None)
         if chosen is None and len(workbooks) == 1 and not form.workbook:
@@ -292,6 +294,11 @@ def form_context(workspace: Workspace, member: Member, kind: str | None = None,
     """What a form needs: the kind to ask (plan until there is one, then the outcome), the week, the workbooks,
     the categories and the current values (saying it again replaces them)."""
     week = week_for(member, now)
+    with WORK_TREE.shared():
+        return _form_context(workspace, member, week, kind)
+
+
+def _form_context(workspace: Workspace, member: Member, week: Week, kind: str | None) -> dict[str, Any]:
     workbooks = workbooks_of(workspace, week, member)
     if kind is None:
         kind = "outcome" if any(wb.records.plan for wb in workbooks) else "plan"

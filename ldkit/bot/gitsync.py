@@ -2,8 +2,9 @@
 from chat answers too.
 
 Commits run one at a time on their own thread, after the answer was sent. A rejected push (someone pushed first)
-is rebased and pushed again, up to three times; journals merge by union (`.gitattributes`), and each person's
-folder is theirs, so a rebase does not conflict. A failure is said on stderr; the answer stays saved either way.
+is fetched, rebased (with no answer reading the work tree meanwhile: bot.worktree) and pushed again, up to three
+times; journals merge by union (`.gitattributes`), and each person's folder is theirs, so a rebase does not
+conflict. A failure is said on stderr; the answer stays saved either way.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from ldkit.bot.answers import Answer
+from ldkit.bot.worktree import WORK_TREE
 from ldkit.core.errors import InputError
 
 PUSH_TRIES = 3
@@ -65,10 +67,17 @@ class Committer:
             pushed = self._git("push", "--quiet")
             if pushed.returncode == 0:
                 return True
-            # --autostash: the next answer may be saving into the work tree while this commit is pushed
-            rebased = self._git("pull", "--rebase", "--autostash", "--quiet")
+            fetched = self._git("fetch", "--quiet")  # over the network: answers go on meanwhile
+            if fetched.returncode != 0:
+                print(f"ldkit bot: could not fetch from the remote: {fetched.stderr.strip()}", file=sys.stderr)
+                return False
+            # the rebase checks the remote's commit out and replays ours: no answer reads or writes the work tree
+            # meanwhile (a new workbook would seem gone); --autostash keeps one saved while this commit was pushed
+            with WORK_TREE.exclusive():
+                rebased = self._git("rebase", "--autostash", "--quiet", "@{upstream}")
+                if rebased.returncode != 0:
+                    self._git("rebase", "--abort")
             if rebased.returncode != 0:
-                self._git("rebase", "--abort")
                 print(f"ldkit bot: could not rebase onto the remote: {rebased.stderr.strip()}", file=sys.stderr)
                 return False
         print(f"ldkit bot: the push was rejected {PUSH_TRIES} times; the commit stays local and the next answer "
