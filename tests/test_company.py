@@ -273,6 +273,20 @@ def test_a_file_of_a_team_repository_is_named_where_it_is_not_where_it_is_linked
     assert [t["members"] for t in json.loads(run("team", "teams", "--json").stdout)] == [1, 1]
 
 
+def test_a_file_in_two_workspaces_is_named_by_both_real_paths_and_the_first_is_used(tmp_path, run, monkeypatch):
+    company = _two_team_repositories(tmp_path, run, monkeypatch)
+    ada = company.root / "teams" / "robotics" / "workbooks" / WEEK / "ada" / "ada-on-diffusion.ipynb"
+    twin = company.root / "workbooks" / WEEK / "ada" / "ada-on-diffusion.ipynb"
+    twin.parent.mkdir(parents=True)
+    twin.write_bytes(ada.read_bytes())
+    before = snapshot(company.root / "teams")
+    result = run("status", "--week", WEEK)
+    assert (f"team robotics: teams/robotics/workbooks/{WEEK}/ada/ada-on-diffusion.ipynb is also in the company "
+            f"workspace (workbooks/{WEEK}/ada/ada-on-diffusion.ipynb); the first one is used") in result.stderr
+    assert ".ldkit-cache" not in result.stdout + result.stderr
+    assert snapshot(company.root / "teams") == before and twin.read_bytes() == ada.read_bytes()
+
+
 def test_one_slug_on_two_team_rosters_is_refused(tmp_path, run, monkeypatch):
     company = _two_team_repositories(tmp_path, run, monkeypatch, people=(("robotics", "ada"), ("vision", "ada")))
     for command in (("status",), ("site", "--quiet"), ("digest", "--week", WEEK)):
