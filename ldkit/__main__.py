@@ -1,5 +1,5 @@
-"""`python -m ldkit` runs the command line."""
-from ldkit.cli.main import cli
+"""`python -m ldkit` runs the command line, as the `ldkit` command does (ldkit.cli.entry)."""
+from ldkit.cli.entry import main
 
 if __name__ == "__main__":
-    cli()
+    main()

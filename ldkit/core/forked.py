@@ -13,10 +13,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import pickle
 import signal
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -57,6 +55,8 @@ def shared_map(work: Callable[[int], T], total: int, processes: int | None = Non
 
 def other_threads() -> bool:
     """Whether a thread other than this one runs in the process (then no fork)."""
+    import threading  # here: a command that never shares (a replayed digest) does not pay for it
+
     return threading.active_count() > 1
 
 
@@ -87,6 +87,8 @@ def _fork_worker(work: Callable[[int], Any], share: list[int]) -> tuple[int, int
     Ctrl-C and termination are held off across the fork, so a signal never finds the child running this process's
     code: the child ignores SIGINT (its parent ends it) and collects no garbage (no finalizer of the parent's
     objects runs in it); it leaves by os._exit (no atexit, no buffers of the parent written twice)."""
+    import pickle  # before the fork, and only for a share (not on every command's way through treestamp)
+
     try:
         read_end, write_end = os.pipe()
     except OSError:
@@ -131,6 +133,8 @@ def _die_with_parent(parent: int) -> None:
 
 def _collect(pid: int, read_end: int) -> list[Any] | None:
     """The worker's results, or None if it did not finish them."""
+    import pickle
+
     chunks = []
     while True:
         chunk = os.read(read_end, 1 << 20)
