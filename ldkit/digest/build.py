@@ -200,12 +200,14 @@ def write_formats(model: WeekModel, folder: Path, formats: tuple[str, ...], temp
 
 
 def warm_up_page(workspace: Workspace) -> None:
-    """Load the page's libraries and compiled template before they are needed."""
+    """Load the page's libraries, compiled template and stylesheet before they are needed (while workers render)."""
+    from ldkit.render.highlight import stylesheet
     from ldkit.render.markdown import learner_html
     from ldkit.writers.page import template
 
     learner_html("")
     template(workspace.cache / "digest" / "templates")
+    stylesheet()
 
 
 def _progress(total: int, what: str, enabled: bool) -> Any:

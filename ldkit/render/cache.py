@@ -4,6 +4,7 @@ A corrupt or deleted cache is rebuilt, never fatal: the worst case is rendering 
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Callable
@@ -103,6 +104,11 @@ class KeptConversions:
     def __init__(self, path: Path, table: str, column: str, prefix: str, preload: int = 0) -> None:
         self.table, self.column, self.prefix = table, column, prefix
         self.db = open_index(path, f"{table} (key TEXT PRIMARY KEY, {column} TEXT)")
+        if self.db is not None:
+            # a store only spares work: no fsync per notebook (a killed process still leaves it whole; what the
+            # system loses in a crash is a slower render)
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("PRAGMA synchronous=OFF")
         self.new: dict[str, str] = {}
         self.known: dict[str, str] | None = None
         if self.db is not None and preload:

@@ -13,7 +13,7 @@ from ldkit.core import __version__
 from ldkit.records.notebook import MIME
 from ldkit.render.cache import FragmentCache
 from ldkit.render.media import Place, localise
-from ldkit.render.sanitize import sanitize
+from ldkit.render.sanitize import park, sanitize
 
 RENDER_VERSION = 3
 OUTPUT_LIMIT = 1_000_000  # bytes of one output's data; more is cut with a note
@@ -158,7 +158,8 @@ def render_notebook(raw: bytes, hide_kinds: Iterable[str] = (), bytecode_dir: Pa
     rejoin_lines(node)  # multi-line strings are stored as lists of lines by nbformat and JupyterLab
     prepare(node, hide_kinds)
     html, _ = _get_exporter(bytecode_dir).from_notebook_node(node)
-    return sanitize(localise(html, place))
+    parked: list[str] = []  # the figures' base64, out of every pass's way until the fragment is clean
+    return sanitize(localise(park(html, parked), place, parked), parked)
 
 
 def _render_into_cache(job: RenderJob, cache_dir: Path) -> tuple[str, str | None]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from ldkit.core.layout import inside
+from ldkit.render.sanitize import PARKED_FROM
 
 MAX_IMAGE = 5 * 1024 * 1024
 _IMG = re.compile(r"<img\b[^>]*>", re.I)
@@ -93,8 +94,9 @@ def _resolve(url: str, place: Place) -> tuple[Path | None, str]:
     return target, ""
 
 
-def _embed(url: str, place: Place | None) -> tuple[str | None, str]:
-    """A data: URI for a local image, or None and the reason it is not shown."""
+def _embed(url: str, place: Place | None, parked: list[str] | None) -> tuple[str | None, str]:
+    """A data: URI for a local image, or None and the reason it is not shown; with `parked`, a long payload is
+    parked there (render.sanitize.park), for the sanitizer to put back."""
     if place is None:
         return None, "a local file"
     target, why = _resolve(url, place)
@@ -110,10 +112,14 @@ def _embed(url: str, place: Place | None) -> tuple[str | None, str]:
     mime = sniff(data[:512])
     if mime is None:
         return None, "not a PNG, JPEG, GIF, WebP or SVG image"
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}", ""
+    payload = base64.b64encode(data).decode("ascii")
+    if parked is not None and len(payload) >= PARKED_FROM:
+        parked.append(payload)
+        return f"data:{mime};base64,ld-parked-{len(parked) - 1}", ""
+    return f"data:{mime};base64,{payload}", ""
 
 
-def _image(match: re.Match[str], place: Place | None) -> str:
+def _image(match: re.Match[str], place: Place | None, parked: list[str] | None) -> str:
     tag = match.group(0)
     attrs = _attributes(tag)
     src = attrs.get("src", "").strip()
@@ -128,7 +134,7 @@ def _image(match: re.Match[str], place: Place | None) -> str:
         label = f"image: {alt} — {shown}" if alt else f"image: {shown}"
         return (f'<a class="ld-web-image" href="{html.escape(href, quote=True)}" '
                 f'title="A web image; the digest loads nothing from the network">{html.escape(label)}</a>')
-    uri, why = (None, f"a {scheme}: address") if scheme else _embed(src, place)
+    uri, why = (None, f"a {scheme}: address") if scheme else _embed(src, place, parked)
     if uri is None:
         label = f"image not shown: {alt or src} ({why})"
         return f'<span class="ld-missing-image">{html.escape(label)}</span>'
@@ -152,9 +158,11 @@ def _link(match: re.Match[str], place: Place | None) -> str:
     return f'<span class="ld-local-link" title="{html.escape("a local file: " + href, quote=True)}">{body}</span>'
 
 
-def localise(fragment: str, place: Place | None) -> str:
-    """Every <img> carries its pixels or says why not; relative links become text or in-digest links."""
-    fragment = _IMG.sub(lambda m: _image(m, place), fragment)
+def localise(fragment: str, place: Place | None, parked: list[str] | None = None) -> str:
+    """Every <img> carries its pixels or says why not; relative links become text or in-digest links. With
+    `parked`, what it embeds is parked there for render.sanitize.sanitize to put back (the link pass and the
+    sanitizer then never read the pixels)."""
+    fragment = _IMG.sub(lambda m: _image(m, place, parked), fragment)
     return _LINK.sub(lambda m: _link(m, place), fragment)
 
 

@@ -104,26 +104,35 @@ _EMPTY_CLASS = re.compile(r' class=""')
 
 # case-sensitive on purpose: nbconvert and ldkit write these in lower case, and re.I made this scan of every
 # payload byte ~9x slower (a tenth of a figure-heavy render); an upper-case one is simply not parked (nh3 reads it)
+PARKED_FROM = 256  # base64 characters: a shorter payload is cheaper to leave where it is
 _DATA_PAYLOAD = re.compile(r"""(src=["']data:image/(?:png|jpeg|jpg|gif|webp|svg\+xml|bmp);base64,)"""
-                           r"""([A-Za-z0-9+/=\s]{256,})(?=["'])""")
+                           r"""([A-Za-z0-9+/=\s]{""" + str(PARKED_FROM) + r""",})(?=["'])""")
 _PARKED = re.compile(r"(data:image/[\w+.-]+;base64,)ld-parked-(\d+)(?=\")")
 
 
-def sanitize(html: str) -> str:
-    """Allow-listed tags and attributes only: no script, handlers, javascript: URLs, frames, forms, or loads.
+def park(html: str, parked: list[str]) -> str:
+    """`html` with each long image payload (base64) moved to `parked`, a placeholder in its place: the passes
+    that follow (localise's, the sanitizer's, the regexes') then read the markup, not the pixels."""
 
-    Image payloads (base64, often most of a fragment's bytes) are parked while the sanitizer and the regex passes
-    run, and put back after: the pattern that parks them admits only base64 characters, so nothing else rides
-    along. It halves the time of a figure-heavy notebook."""
-    parked: list[str] = []
-
-    def park(match: re.Match[str]) -> str:
+    def one(match: re.Match[str]) -> str:
         parked.append(match.group(2))
         return f"{match.group(1)}ld-parked-{len(parked) - 1}"
 
-    clean = _clean(_DATA_PAYLOAD.sub(park, html))
+    return _DATA_PAYLOAD.sub(one, html)
+
+
+def sanitize(html: str, parked: list[str] | None = None) -> str:
+    """Allow-listed tags and attributes only: no script, handlers, javascript: URLs, frames, forms, or loads.
+
+    Image payloads (base64, often most of a fragment's bytes) are parked while the sanitizer and the regex passes
+    run, and put back after: the pattern that parks them admits only base64 characters (and `parked`, those parked
+    before, by `park` or an embedded image's base64), so nothing else rides along. It halves the time of a
+    figure-heavy notebook. A placeholder that names no parked payload stays a broken image."""
+    parked = [] if parked is None else parked
+    clean = _clean(park(html, parked))
     if parked:
-        clean = _PARKED.sub(lambda m: m.group(1) + parked[int(m.group(2))], clean)
+        clean = _PARKED.sub(lambda m: m.group(1) + parked[int(m.group(2))] if int(m.group(2)) < len(parked)
+                            else m.group(0), clean)
     return clean
 
 
