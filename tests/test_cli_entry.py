@@ -21,6 +21,16 @@ def counted(*args, **kwargs):
     taken.append(1)
     return real(*args, **kwargs)
 unchanged.workspace_inputs = counted
+from ldkit.render.fragment import RenderPool
+early, took = [], []
+real_early, real_take = RenderPool.started_early.__func__, RenderPool.take.__func__
+def started_early(cls, workers):
+    early.append(real_early(cls, workers))
+    return early[-1]
+def take(cls, workers):
+    took.append(real_take(cls, workers))
+    return took[-1]
+RenderPool.started_early, RenderPool.take = classmethod(started_early), classmethod(take)
 sys.argv = ["ldkit", *sys.argv[1:]]
 from ldkit.cli.entry import main
 code = 0
@@ -28,7 +38,9 @@ try:
     main()
 except SystemExit as exc:
     code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-print("PROBE" + json.dumps({"click": "click" in sys.modules, "taken": len(taken), "code": code}), file=sys.stderr)
+early_used = bool(early) and any(t is e for t in took for e in early)
+print("PROBE" + json.dumps({"click": "click" in sys.modules, "taken": len(taken), "code": code,
+                            "early": early_used}), file=sys.stderr)
 """
 
 
@@ -50,11 +62,12 @@ def week(ws, new_workbook):
 def test_an_unchanged_digest_is_said_again_without_click(week):
     args = ["digest", "--week", WEEK, "--quiet", "--format", "md"]
     first, out1, err1 = probe(*args, cwd=week.root)
-    assert first == {"click": True, "taken": 1, "code": 0}  # a build: the replay missed and handed its inputs over
+    # a build: the replay missed and handed over its inputs and the render workers it started
+    assert first == {"click": True, "taken": 1, "code": 0, "early": True}
     page = week.root / "digests" / WEEK / "index.html"
     before = page.stat().st_mtime_ns
     again, out2, err2 = probe(*args, cwd=week.root)
-    assert again == {"click": False, "taken": 1, "code": 0}
+    assert again == {"click": False, "taken": 1, "code": 0, "early": False}
     assert (out2, err2) == (out1, err1)
     assert "broken.ipynb" in err2 and "1 notebook" in out2 and "digest.md" in out2
     assert page.stat().st_mtime_ns == before
@@ -76,7 +89,7 @@ def test_the_exit_code_and_strict_are_said_again(week):
     unchanged.keep(Said([(True, "ldkit: warning: 1 notebook could not be rendered"), (False, "the line")], 1),
                    [week.root / "digests" / WEEK / "index.html"], [])
     again, out, err = probe("digest", "--week", WEEK, "--quiet", "--strict", cwd=week.root)
-    assert again == {"click": False, "taken": 1, "code": 1}
+    assert again == {"click": False, "taken": 1, "code": 1, "early": False}
     assert (out, err) == ("the line\n", "ldkit: warning: 1 notebook could not be rendered")
     without, _, _ = probe("digest", "--week", WEEK, "--quiet", cwd=week.root)  # another digest: built
     assert without["click"] is True and without["code"] == 0
@@ -86,12 +99,32 @@ def test_the_exit_code_and_strict_are_said_again(week):
     ["--jobs", "1"],  # an option the replay does not read
     ["--week", WEEK, "--week", WEEK],  # given twice
     ["-qw", WEEK],  # short options run together
-    ["--rebuild"],
+    ["--execute", "--week", WEEK],  # runs come first: no workers are started before the command
 ])
 def test_other_forms_go_to_click(week, args):
     probe("digest", "--week", WEEK, "--quiet", cwd=week.root)
     report, _, _ = probe("digest", "--quiet", *args, cwd=week.root)
-    assert report["click"] is True and report["code"] == 0
+    assert report["click"] is True and report["code"] == 0 and report["early"] is False
+
+
+def test_rebuild_builds_with_the_workers_started_early(week):
+    probe("digest", "--week", WEEK, "--quiet", cwd=week.root)
+    page = week.root / "digests" / WEEK / "index.html"
+    before = page.stat().st_mtime_ns
+    report, out, _ = probe("digest", "--week", WEEK, "--quiet", "--rebuild", cwd=week.root)
+    assert report == {"click": True, "taken": 1, "code": 0, "early": True}
+    assert page.stat().st_mtime_ns != before and "1 notebook" in out
+    # a render worker is a fork of the probe (its command line is the probe's): none is left running
+    assert subprocess.run(["pgrep", "-f", "def started_early"], capture_output=True).returncode == 1
+
+
+def test_early_workers_of_another_size_are_closed_not_used():
+    from ldkit.render.fragment import RenderPool
+
+    early = RenderPool.started_early(1)
+    pool = RenderPool.take(2)
+    assert pool is not early and pool.workers == 2 and early.executor is None
+    assert RenderPool.take(2) is not pool  # taken once
 
 
 def test_a_bad_value_is_clicks_to_refuse(week):

@@ -4,8 +4,10 @@
 per file and the lines it said last time. Click and the command modules are ~40 ms of a ~90 ms answer, so for the
 plain forms of `ldkit digest` (the options below) the record is read first, and only a miss, or anything else,
 goes on to click. The replay decides nothing itself: it reads the options the same functions read, and anything it
-does not know (another option, an odd value, a company of several repositories, an error) is click's to handle,
-with the inputs it already took handed over (Unchanged.hand_over), so a miss never stats the workspace twice.
+does not know (another option, an odd value, a company of several repositories, an error) is click's to handle.
+A miss (or --rebuild) hands what it made to the command: the inputs it took (Unchanged.hand_over), so no run stats
+the workspace twice, and render workers started at once (RenderPool.started_early), whose import of nbconvert
+then overlaps the command's own start instead of following it.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 
 # the options the replay reads, by spelling: what each sets; the rest of `ldkit digest`'s options go to click
 _VALUE = {"--week": "week", "-w": "week", "--format": "format", "--team": "team"}
-_FLAG = {"--quiet", "-q", "--strict"}
+_FLAG = {"--quiet", "-q", "--strict", "--rebuild"}
 
 
 @dataclass
@@ -25,6 +27,7 @@ class _Plain:
     team: str | None = None
     formats: list[str] = field(default_factory=list)
     strict: bool = False
+    rebuild: bool = False
 
 
 def main() -> None:
@@ -46,6 +49,7 @@ def _options(args: list[str]) -> _Plain | None:
         name, equals, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
         if name in _FLAG and not equals:
             found.strict = found.strict or name == "--strict"
+            found.rebuild = found.rebuild or name == "--rebuild"
         elif name in _VALUE:
             if not equals:
                 value = next(rest, "")
@@ -82,11 +86,16 @@ def _replay(args: list[str]) -> int | None:
         if options.team:
             folder = folder / options.team
         unchanged = Unchanged(workspace, week, folder, tuple(options.formats), options.team, options.strict)
-        said = unchanged.said()
+        said = None if options.rebuild else unchanged.said()
     except Exception:  # noqa: BLE001 - whatever it is, click's run of the command says it properly
         return None
-    if said is None:
+    if said is None:  # it builds: its inputs, and render workers already importing nbconvert, go to the command
+        import os
+
+        from ldkit.render.fragment import RenderPool
+
         unchanged.hand_over()
+        RenderPool.started_early(os.cpu_count() or 1)
         return None
     from ldkit.core.text import display_text
 

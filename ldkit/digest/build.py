@@ -54,7 +54,7 @@ def build_digest(workspace: Workspace, week: Week, *, out: Path | None = None, f
     make_folder(folder)
     workers = jobs or os.cpu_count() or 1
     own = pool is None
-    pool = RenderPool(workers) if pool is None else pool
+    pool = RenderPool.take(workers) if pool is None else pool
     try:
         return _build(workspace, week, folder, pool, formats, workers, rebuild, show_progress, execute, timeout,
                       notebook_timeout, scheduler)

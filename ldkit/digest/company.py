@@ -52,7 +52,7 @@ def build_company_digest(workspace: Workspace, week: Week, *, out: Path | None =
     folder = output_folder(workspace, week, out)
     make_folder(folder)
     done = []
-    pool = RenderPool(options.get("jobs") or os.cpu_count() or 1)  # one set of render workers for every team
+    pool = RenderPool.take(options.get("jobs") or os.cpu_count() or 1)  # one set of render workers for every team
     try:
         for team in workspace.settings.teams:
             view = workspace.for_team(team.slug)

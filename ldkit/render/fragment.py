@@ -21,6 +21,7 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 DROPPED = ("application/javascript", "text/javascript", "application/vnd.jupyter.widget-state+json", WIDGET_VIEW)
 
 _exporter: Any = None
+_started: RenderPool | None = None  # RenderPool.started_early's, until a build takes it
 
 
 @dataclass
@@ -185,12 +186,33 @@ def _render_into_cache(job: RenderJob, cache_dir: Path) -> tuple[str, str | None
 
 class RenderPool:
     """Worker processes for rendering, started on demand — as early as the first changed notebook is seen, so a
-    worker's import of nbconvert (~0.2 s) overlaps the rest of the build instead of following it."""
+    worker's import of nbconvert (~0.2 s) overlaps the rest of the build instead of following it; or, when the
+    command line already says a build will render (`started_early`), before the command itself has loaded."""
 
     def __init__(self, workers: int) -> None:
         self.workers = max(1, workers)
         self.executor: Any = None
         self.early: dict[str, Any] = {}  # render key -> future, for jobs started before render_all saw them
+
+    @classmethod
+    def started_early(cls, workers: int) -> RenderPool:
+        """Start this process's render workers now, for the build that follows to take (`take`): ldkit.cli.entry
+        knows a digest will build ~0.1 s before the command has imported what it needs to start them."""
+        global _started
+        _started = cls(workers)
+        _started.start()
+        return _started
+
+    @classmethod
+    def take(cls, workers: int) -> RenderPool:
+        """The workers started early for this build if there are (as many as it asks for), else a new pool."""
+        global _started
+        pool, _started = _started, None
+        if pool is not None and pool.workers == max(1, workers):
+            return pool
+        if pool is not None:
+            pool.close()
+        return cls(workers)
 
     def prefetch(self, job: RenderJob, cache_dir: Path) -> None:
         """Start rendering `job` now, while the caller is still reading the rest of the week (the caller checked

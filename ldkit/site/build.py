@@ -84,7 +84,7 @@ def build_site(workspace: Workspace, out: Path | None = None, since: Week | None
         result = SiteResult(folder=folder, weeks=[str(w) for w in weeks])
         from ldkit.render.fragment import RenderPool
 
-        pool = RenderPool(jobs or os.cpu_count() or 1)
+        pool = RenderPool.take(jobs or os.cpu_count() or 1)
         try:
             _build(workspace, folder, staging, weeks, rebuild, pool, result, show_progress,
                    keep=[w for w in known if w not in weeks], inputs=inputs, until=until)
