@@ -85,6 +85,7 @@ def build_site(workspace: Workspace, out: Path | None = None, since: Week | None
         from ldkit.render.fragment import RenderPool
 
         pool = RenderPool.take(jobs or os.cpu_count() or 1)
+        pool.start()  # something changed: a notebook, most often; its worker imports while the weeks are read
         try:
             _build(workspace, folder, staging, weeks, rebuild, pool, result, show_progress,
                    keep=[w for w in known if w not in weeks], inputs=inputs, until=until)
