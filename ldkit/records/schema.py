@@ -242,14 +242,14 @@ def compile_schema(path: Path) -> Callable[[Any], Any]:
     while the file is as it was generated from, else fastjsonschema's (~25 ms to import and compile, µs to run).
 
     jsonschema itself costs ~1 s to import; fastjsonschema comes with nbformat and reads the same files."""
-    from ldkit.records.checks import JsonSchemaValueException, generated
+    from ldkit.records.checks import _ValueProblem, generated
 
     made = generated(Path(path))
     if made is not None:
         def validate_generated(value: Any) -> Any:
             try:
                 return made(value)
-            except JsonSchemaValueException as exc:
+            except _ValueProblem as exc:
                 raise _problem(exc) from None
 
         return validate_generated

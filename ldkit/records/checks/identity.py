@@ -4,7 +4,7 @@ SCHEMA_SHA256 = "50edaa6ee381cd32734cc4060100fae99f00370b7bdd9acee589264b55ce415
 VERSION = "2.22.3"
 from decimal import Decimal
 import re
-from ldkit.records.checks import JsonSchemaValueException, JsonSchemaValuesException
+from ldkit.records.checks import _ValueProblem as JsonSchemaValueException, _ValuesProblem as JsonSchemaValuesException
 
 
 REGEX_PATTERNS = {

@@ -4,7 +4,7 @@ SCHEMA_SHA256 = "aa475898c9bcf30d658146f470c339ffe756dc02bf1e4518a1afc238d4f9f2a
 VERSION = "2.22.3"
 from decimal import Decimal
 import re
-from ldkit.records.checks import JsonSchemaValueException, JsonSchemaValuesException
+from ldkit.records.checks import _ValueProblem as JsonSchemaValueException, _ValuesProblem as JsonSchemaValuesException
 
 
 REGEX_PATTERNS = {

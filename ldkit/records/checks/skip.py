@@ -4,7 +4,7 @@ SCHEMA_SHA256 = "8b2239b4ac56571a43817b9a8be99dc38b362209ba63db352e0f94d306b0ef7
 VERSION = "2.22.3"
 from decimal import Decimal
 import re
-from ldkit.records.checks import JsonSchemaValueException, JsonSchemaValuesException
+from ldkit.records.checks import _ValueProblem as JsonSchemaValueException, _ValuesProblem as JsonSchemaValuesException
 
 
 REGEX_PATTERNS = {
