@@ -154,3 +154,17 @@ def test_a_team_digest_is_said_again(ws, run):
     assert again["click"] is False and out == first.stdout
     other, _, _ = probe("digest", "--week", WEEK, "--quiet", cwd=ws.root)  # the company's: another digest
     assert other["click"] is True
+
+
+def test_ctrl_c_during_the_replay_is_said_as_the_command_says_it(week, monkeypatch, capsys):
+    from ldkit.cli import entry
+    from ldkit.digest.unchanged import Unchanged
+
+    def interrupted(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Unchanged, "said", interrupted)
+    monkeypatch.setattr(sys, "argv", ["ldkit", "digest", "--week", WEEK, "--quiet"])
+    with pytest.raises(SystemExit) as info:
+        entry.main()
+    assert info.value.code == 130 and capsys.readouterr().err == "ldkit: interrupted\n"

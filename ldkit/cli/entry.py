@@ -33,7 +33,11 @@ class _Plain:
 def main() -> None:
     """`ldkit`: the said-again digest when it applies, else the click command group."""
     if len(sys.argv) > 1 and sys.argv[1] == "digest":
-        code = _replay(sys.argv[2:])
+        try:
+            code = _replay(sys.argv[2:])
+        except KeyboardInterrupt:  # as the command says it (cli.base), not a traceback
+            _write(sys.stderr, "ldkit: interrupted")
+            sys.exit(130)
         if code is not None:
             sys.exit(code)
     from ldkit.cli.main import cli
