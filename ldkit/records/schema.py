@@ -244,25 +244,20 @@ def compile_schema(path: Path) -> Callable[[Any], Any]:
     jsonschema itself costs ~1 s to import; fastjsonschema comes with nbformat and reads the same files."""
     from ldkit.records.checks import _ValueProblem, generated
 
-    made = generated(Path(path))
-    if made is not None:
-        def validate_generated(value: Any) -> Any:
-            try:
-                return made(value)
-            except _ValueProblem as exc:
-                raise _problem(exc) from None
+    check = generated(Path(path))
+    broken: type[Exception] = _ValueProblem
+    if check is None:
+        import json
 
-        return validate_generated
-    import json
+        import fastjsonschema
 
-    import fastjsonschema
-
-    check = fastjsonschema.compile(json.loads(Path(path).read_text(encoding="utf-8")))
+        check = fastjsonschema.compile(json.loads(Path(path).read_text(encoding="utf-8")))
+        broken = fastjsonschema.JsonSchemaValueException
 
     def validate(value: Any) -> Any:
         try:
             return check(value)
-        except fastjsonschema.JsonSchemaValueException as exc:
+        except broken as exc:
             raise _problem(exc) from None
 
     return validate
