@@ -285,7 +285,7 @@ def test_kept_listings_give_the_same_digests_and_every_change_is_seen(tmp_path, 
     _settle(tmp_path / "workbooks")
 
     def stamps():
-        got = stamp_folders(folders, processes=processes, parallel_from=0, listings=store)
+        got = stamp_folders(folders, processes=processes, parallel_from=0, listings=store, listings_from=0)
         assert got == [folder_stamp(f) for f in folders]  # the same digests as a walk that keeps nothing
         return got
 
@@ -317,7 +317,7 @@ def test_a_folder_changed_just_before_its_listing_is_listed_again(tmp_path, alon
     folders = _weeks(tmp_path / "workbooks", weeks=1, people=3)
     _settle(tmp_path / "workbooks")
     (folders[0] / "p1" / "fresh.ipynb").write_text("just now")  # p1's folder changed now
-    stamp_folders(folders, processes=1, listings=store)
+    stamp_folders(folders, processes=1, listings=store, listings_from=0)
     kept = _listings(store)[str(folders[0])]
     assert sorted(kept) == ["", "p0", "p2"]  # the week's folder (settled), p0 and p2; not p1
     listed = treestamp.Listed(kept, __import__("time").time_ns())
@@ -339,7 +339,7 @@ def test_a_damaged_listing_store_costs_a_walk_never_a_wrong_digest(tmp_path, dam
     if isinstance(damage, bytes):
         store.write_bytes(damage)
     else:
-        stamp_folders(folders, processes=1, listings=store)
+        stamp_folders(folders, processes=1, listings=store, listings_from=0)
         with sqlite3.connect(store) as db:
             if damage == "wrong version":
                 db.execute("PRAGMA user_version = 99")
@@ -347,8 +347,8 @@ def test_a_damaged_listing_store_costs_a_walk_never_a_wrong_digest(tmp_path, dam
                 for folder, text in list(db.execute("SELECT folder, listing FROM listings")):
                     listing = {rel: [mark, [1, None], {"x": 2}] for rel, (mark, _, _) in json.loads(text).items()}
                     db.execute("UPDATE listings SET listing = ? WHERE folder = ?", (json.dumps(listing), folder))
-    assert stamp_folders(folders, processes=1, listings=store) == expected
-    assert stamp_folders(folders, processes=1, listings=store) == expected
+    assert stamp_folders(folders, processes=1, listings=store, listings_from=0) == expected
+    assert stamp_folders(folders, processes=1, listings=store, listings_from=0) == expected
     assert sorted(_listings(store)) == sorted(str(f) for f in folders)  # the store is whole again
 
 
@@ -356,7 +356,7 @@ def test_a_store_that_cannot_be_written_is_left_and_the_digests_hold(tmp_path, a
     folders = _weeks(tmp_path / "workbooks", weeks=2, people=2)
     (tmp_path / "cache").write_text("a file where the cache folder would be")
     store = tmp_path / "cache" / "listings.sqlite"
-    assert stamp_folders(folders, processes=1, listings=store) == [folder_stamp(f) for f in folders]
+    assert stamp_folders(folders, processes=1, listings=store, listings_from=0) == [folder_stamp(f) for f in folders]
     assert (tmp_path / "cache").read_text() == "a file where the cache folder would be"
 
 
@@ -366,7 +366,29 @@ def test_the_store_forgets_a_folder_no_longer_stamped(tmp_path, alone):
     store = tmp_path / "listings.sqlite"
     folders = _weeks(tmp_path / "workbooks", weeks=3, people=1)
     _settle(tmp_path / "workbooks")
-    stamp_folders(folders, processes=1, listings=store)
+    stamp_folders(folders, processes=1, listings=store, listings_from=0)
     shutil.rmtree(folders[1])
-    stamp_folders([folders[0], folders[2]], processes=1, listings=store)
+    stamp_folders([folders[0], folders[2]], processes=1, listings=store, listings_from=0)
     assert sorted(_listings(store)) == sorted([str(folders[0]), str(folders[2])])
+
+
+def test_a_small_tree_keeps_no_listing_store_and_never_loads_sqlite(tmp_path):
+    """A team's week (a folder of 40 authors) is walked faster than SQLite is imported: the store is left alone
+    below LISTINGS_FROM sub-folders, in a process that would otherwise import sqlite3 for it."""
+    import subprocess
+    import sys
+
+    folders = _weeks(tmp_path / "workbooks", weeks=2, people=40)
+    store = tmp_path / "cache" / "listings.sqlite"
+    probe = ("import sys\nfrom pathlib import Path\nfrom ldkit.core.treestamp import folder_stamp, stamp_folders\n"
+             f"folders = [Path(p) for p in {[str(f) for f in folders]!r}]\n"
+             f"assert stamp_folders(folders, processes=1, listings=Path({str(store)!r})) == "
+             "[folder_stamp(f) for f in folders]\n"
+             "print('sqlite3' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "False"
+    assert not store.exists()
+    big = _weeks(tmp_path / "big", weeks=1, people=treestamp.LISTINGS_FROM)
+    stamp_folders(big, processes=1, listings=store)
+    assert sorted(_listings(store)) == [str(big[0])]

@@ -23,6 +23,9 @@ PARALLEL_FROM = forked.PARALLEL_FROM
 # the kernel's coarse clock (or of a file system that keeps whole seconds, or two) could leave its mtime as it was.
 SETTLED_NS = 3_000_000_000
 LISTINGS_VERSION = 1
+# sub-folders below which a listing store costs more than it spares: SQLite's import and a query (~3 ms) against
+# a scandir per settled folder (~10 µs); a team's week of 40 notebooks is one folder of 40
+LISTINGS_FROM = 500
 
 
 class Listed:
@@ -122,15 +125,17 @@ def folder_stamp(folder: Path, skip: frozenset[str] = frozenset()) -> str:
 
 
 def stamp_folders(folders: list[Path], processes: int | None = None, parallel_from: int = PARALLEL_FROM,
-                  listings: Path | None = None) -> list[str]:
+                  listings: Path | None = None, listings_from: int = LISTINGS_FROM) -> list[str]:
     """folder_stamp of each folder, in order; the same digests however many processes walk them, and whether or not
-    a listing store (`listings`, a file in the workspace's cache) is given.
+    a listing store (`listings`, a file in the workspace's cache) is given. The store is read and written only when
+    the folders hold `listings_from` sub-folders or more.
 
     Forked walkers are used only on Linux, from a process with no other thread (a fork copies no thread, and a
     lock another thread held would stay held in the child), and only when the folders hold `parallel_from`
     sub-folders or more. A walker is killed by the kernel if this process dies (PR_SET_PDEATHSIG); one that
     fails has its share walked here, so a fault costs time, never a wrong digest."""
-    store = ListingStore(listings) if listings is not None else None
+    sub = forked.subfolders(folders)
+    store = ListingStore(listings) if listings is not None and sub >= listings_from else None
     kept = store.read() if store is not None else {}
     now_ns = time.time_ns()
 
@@ -139,7 +144,7 @@ def stamp_folders(folders: list[Path], processes: int | None = None, parallel_fr
             return folder_stamp(folders[i]), None
         return listed_stamp(folders[i], kept.get(str(folders[i])), now_ns)
 
-    large = forked.subfolders(folders) >= parallel_from
+    large = sub >= parallel_from
     out = dict(enumerate(forked.shared_map(stamp, len(folders), processes if large else 1)))
     if store is not None:
         store.write(kept, {str(folders[i]): listing for i, (_, listing) in out.items() if listing is not None},
