@@ -20,12 +20,12 @@ import errno
 import hashlib
 import json
 import os
-import socket
 import struct
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PROTOCOL = 1
 IDLE_SECONDS = float(os.environ.get("LDKIT_WATCH_IDLE", "900"))  # 15 minutes asked nothing: the watcher ends
@@ -68,9 +68,11 @@ def _address(top: Path) -> bytes:
     return b"\0ldkit-watch-" + name.encode()
 
 
-def _same_user(sock: socket.socket) -> bool:
+def _same_user(sock: Any) -> bool:
+    import _socket
+
     try:
-        _, uid, _ = struct.unpack("3i", sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
+        _, uid, _ = struct.unpack("3i", sock.getsockopt(_socket.SOL_SOCKET, _socket.SO_PEERCRED, 12))
     except OSError:
         return False
     return uid == os.getuid()
@@ -80,8 +82,13 @@ def ask(top: Path, kept: tuple[str, int] | None, timeout: float = 2.0, stop: boo
     """The watcher of `top`'s answer since `kept` (generation, sequence), or None when no watcher answers."""
     if not enabled():
         return None
+    # the socket module's C half: socket.py (selectors, its enums) would be ~4 ms of a warm digest's ~70, and a
+    # reader needs none of it
+    import _socket
+
     try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+        try:
             sock.settimeout(timeout)
             sock.connect(_address(top))
             if not _same_user(sock):
@@ -93,6 +100,8 @@ def ask(top: Path, kept: tuple[str, int] | None, timeout: float = 2.0, stop: boo
                 if not chunk:
                     return None
                 data += chunk
+        finally:
+            sock.close()
         reply = json.loads(data)
         changed = reply["changed"]
         return Answer(str(reply["generation"]), int(reply["sequence"]),
@@ -169,6 +178,7 @@ def serve(top: Path) -> None:
     """Watch `top` and answer readers until idle, or until `top` goes (a file system's events are lost)."""
     import secrets
     import select
+    import socket
 
     top_name = str(top)
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
