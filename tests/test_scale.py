@@ -16,7 +16,7 @@ def big_roster(ws, members=3000, team="t0"):
     config = ws.root / "ldkit.toml"
     config.write_text(config.read_text() + f'\n[teams]\n{team} = {{ name = "T" }}\n\n[team]\n' + "".join(
         f'm{i:05d} = {{ tz = "UTC", email = "m{i}@example.org", team = "{team}" }}\n' for i in range(members)))
-    assert config.stat().st_size >= settings_cache.CACHE_FROM_BYTES
+    assert config.stat().st_size >= settings_cache.KEEP_FROM_BYTES
     return config
 
 
@@ -37,6 +37,35 @@ def test_a_broken_settings_cache_is_only_a_slower_read(ws):
     find_workspace()
     (ws.cache / settings_cache.CACHE_FILE).write_text('{"key": "x", "settings": ')
     assert len(find_workspace().settings.team) == 3000
+
+
+def test_a_small_settings_file_is_kept_by_a_build_and_read_back_without_tomllib(ws, run, new_workbook):
+    """A team's small ldkit.toml: a command that only reads writes no cache (a refused one leaves the workspace as
+    it found it); a build keeps the settings, and the next command reads them back without importing tomllib
+    (~8 ms of a warm digest); an edit is read afresh."""
+    import subprocess
+    import sys
+
+    new_workbook("blank", "Small", "--week", WEEK)
+    run("status", "--week", WEEK)
+    kept = ws.cache / settings_cache.CACHE_FILE
+    assert not kept.exists()
+    run("digest", "--week", WEEK, "--quiet")
+    assert kept.is_file()
+    probe = ("import sys\nfrom ldkit.core.workspace import find_workspace\ns = find_workspace().settings\n"
+             "print('tomllib' in sys.modules, s.currency, s.learning_day)")
+    read = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert read.stdout.split() == ["False", "EUR", "thursday"], read.stderr
+    config = ws.root / "ldkit.toml"
+    assert 'currency = "EUR"' in config.read_text()
+    config.write_text(config.read_text().replace('currency = "EUR"', 'currency = "CHF"'))
+    read = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert read.stdout.split() == ["True", "CHF", "thursday"], read.stderr
+    before = kept.read_bytes()
+    run("status", "--week", WEEK)
+    assert kept.read_bytes() == before  # read afresh, kept only by the next build
+    run("digest", "--week", WEEK, "--quiet")
+    assert kept.read_bytes() != before and find_workspace().settings.currency == "CHF"
 
 
 def test_the_collector_paused_for_a_large_roster_runs_again_whatever_the_read_ends_in(ws, run):

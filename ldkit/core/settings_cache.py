@@ -1,27 +1,45 @@
-"""A large settings file (a company roster of thousands) is parsed and checked once: the checked settings are kept
-under `.ldkit-cache/settings.json`, keyed by the file's bytes, so the next command reads them back in a fraction
-of the time (tomllib alone takes seconds over 100,000 members). Small files are always read afresh; a missing,
-stale or unreadable cache is only a slower read."""
+"""A settings file is parsed and checked once: the checked settings are kept under `.ldkit-cache/settings.json`,
+keyed by the file's bytes (and the code that reads them), so the next command reads them back instead. For a company
+roster of 100,000 that spares seconds of tomllib; for a team's small file, tomllib's import (~8 ms of a warm
+digest's ~70). A missing, stale or unreadable cache is only a slower read.
+
+Who writes it: any command that reads a large file (KEEP_FROM_BYTES); a small file's settings only when a build
+writes the workspace's caches anyway (`keep_read`, from a digest or a site), so that a command that only reads, or
+is refused, leaves the workspace as it found it."""
 from __future__ import annotations
 
 import contextlib
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from dataclasses import fields
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-CACHE_FROM_BYTES = 64_000  # below this, parsing is faster than any cache
+KEEP_FROM_BYTES = 64_000  # from this size (a roster of ~1,000) every reading command keeps what it read
 CACHE_FILE = "settings.json"
 VERSION = 2  # 2: members and teams kept as rows of their fields, in the dataclasses' order
+# the code that makes settings of a file's bytes: a kept answer from before an edit of it is not believed
+_READERS = ("workspace.py", "teams.py", "roster.py", "tomlread.py", "settings_cache.py")
+_read: dict[str, tuple[str, Any]] = {}  # config path -> (key, settings) read in this process and not kept
 
 
 def key_of(raw: bytes, config: Path) -> str:
     from ldkit.core import __version__
 
-    return hashlib.sha256(b"%s\0%s\0%d\0" % (str(config).encode(), __version__.encode(), VERSION) + raw).hexdigest()
+    code = Path(__file__).parent
+    stamps = []
+    for name in _READERS:
+        try:
+            info = os.stat(code / name)
+            stamps.append(b"%d\0%d" % (info.st_size, info.st_mtime_ns))
+        except OSError:
+            stamps.append(b"-")
+    head = b"%s\0%s\0%d\0%s\0" % (str(config).encode("utf-8", "surrogateescape"), __version__.encode(), VERSION,
+                                   b"\0".join(stamps))
+    return hashlib.sha256(head + raw).hexdigest()
 
 
 def cached(folder: Path, key: str, settings: Callable[..., Any]) -> Any:
@@ -40,6 +58,19 @@ def cached(folder: Path, key: str, settings: Callable[..., Any]) -> Any:
         return settings(**values)
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
+
+
+def remember(config: Path, key: str, settings: Any) -> None:
+    """Note settings read (and not kept) in this process, for a build to keep (keep_read)."""
+    _read[str(config)] = (key, settings)
+
+
+def keep_read(folder: Path, config: Path) -> None:
+    """Keep the settings this process read from `config`, if it read them and did not keep them: the key is the one
+    of the bytes it parsed, so a file edited since is never kept under its new bytes."""
+    read = _read.pop(str(config), None)
+    if read is not None:
+        keep(folder, *read)
 
 
 def keep(folder: Path, key: str, settings: Any) -> None:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import gc
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,11 +13,6 @@ from ldkit.core.errors import InputError, WorkspaceError
 from ldkit.core.layout import Sources, digest_folder, inside, relative, site_week_path, week_folder
 from ldkit.core.registry import CHAT_SERVICES
 from ldkit.core.weeks import WEEKDAYS, parse_weekday
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 CONFIG_FILE = "ldkit.toml"
 CACHE_DIR = ".ldkit-cache"
@@ -143,6 +137,14 @@ class Workspace:
     def cache(self) -> Path:
         return self.root / CACHE_DIR
 
+    def keep_settings(self) -> None:
+        """Keep the settings this process read for the next command to read back (core.settings_cache). For a
+        build, which writes the workspace's caches anyway."""
+        if self.config_file is not None:
+            from ldkit.core import settings_cache
+
+            settings_cache.keep_read(self.cache, self.config_file)
+
     @property
     def listings(self) -> Path:
         """What each folder under workbooks/ held when last listed (core.treestamp), shared by the site and search."""
@@ -208,6 +210,8 @@ def config_in(folder: Path) -> Path | None:
         return config
     pyproject = folder / "pyproject.toml"
     if pyproject.is_file():
+        from ldkit.core.tomlread import tomllib
+
         try:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
@@ -224,18 +228,21 @@ def load_workspace(root: Path, config: Path) -> Workspace:
         raw = config.read_bytes()
     except OSError as exc:
         raise WorkspaceError(f"cannot read {config}: {exc}") from None
-    key = settings_cache.key_of(raw, config) if len(raw) >= settings_cache.CACHE_FROM_BYTES else None
-    with _collector_paused(key is not None):
-        settings = settings_cache.cached(root / CACHE_DIR, key, Settings) if key else None
-        if settings is None:  # else a large roster, read and checked before: the same bytes give the same settings
+    key = settings_cache.key_of(raw, config)
+    large = len(raw) >= settings_cache.KEEP_FROM_BYTES
+    with _collector_paused(large):
+        settings = settings_cache.cached(root / CACHE_DIR, key, Settings)
+        if settings is None:  # else read and checked before: the same bytes give the same settings
             settings = _read_settings(raw, config)
-            if key:
+            if large:
                 settings_cache.keep(root / CACHE_DIR, key, settings)
+            else:
+                settings_cache.remember(config, key, settings)
     return Workspace(root=root, settings=settings, config_file=config)
 
 
 def _read_settings(raw: bytes, config: Path) -> Settings:
-    from ldkit.core.tomlread import loads
+    from ldkit.core.tomlread import loads, tomllib
 
     try:
         data = loads(raw.decode("utf-8"))

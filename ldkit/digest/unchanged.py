@@ -52,6 +52,7 @@ class Unchanged:
             self.inputs = workspace_inputs(workspace, extra).digest
         name = hashlib.sha1(json.dumps([where, team]).encode("utf-8", "surrogateescape")).hexdigest()[:16]
         self.record = workspace.cache / "digest" / "unchanged" / f"{name}.json"
+        self._workspace = workspace
 
     def hand_over(self) -> None:
         """Let the next Unchanged of the same digest in this process (the command's, after the replay missed) use
@@ -85,3 +86,4 @@ class Unchanged:
             atomic_write(self.record, json.dumps(data))
         except (OSError, WriteError):  # a cache that cannot be written is only a build next time
             return
+        self._workspace.keep_settings()  # the next run's replay then reads them back instead of importing tomllib

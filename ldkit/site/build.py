@@ -89,6 +89,7 @@ def build_site(workspace: Workspace, out: Path | None = None, since: Week | None
         try:
             _build(workspace, folder, staging, weeks, rebuild, pool, result, show_progress,
                    keep=[w for w in known if w not in weeks], inputs=inputs, until=until)
+            workspace.keep_settings()  # with the site's own caches: the next command reads them back
             if reused:
                 _prune(staging)
             result.changed += _removed(folder, staging)

@@ -28,7 +28,8 @@ class Check:
 
 def lenient_workspace(root: Path, config: Path) -> tuple[Workspace, list[str]]:
     """The workspace with every valid setting, and a message for each invalid one (its default is used instead)."""
-    from ldkit.core.workspace import parse_settings, tomllib
+    from ldkit.core.tomlread import tomllib
+    from ldkit.core.workspace import parse_settings
     from ldkit.team.roster import parse_team
 
     where = f"{config} [tool.ldkit]" if config.name == "pyproject.toml" else str(config)

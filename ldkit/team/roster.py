@@ -44,7 +44,8 @@ def _save(config: Path, doc: Any) -> None:
     import tomlkit
 
     from ldkit.core.files import atomic_write
-    from ldkit.core.workspace import parse_settings, tomllib
+    from ldkit.core.tomlread import tomllib
+    from ldkit.core.workspace import parse_settings
 
     text = tomlkit.dumps(doc)
     data = tomllib.loads(text)  # the file as ldkit will read it: checked before it is written
