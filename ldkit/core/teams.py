@@ -20,6 +20,8 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 @dataclass(frozen=True)
 class Team:
+    """One `[teams.<slug>]` table, checked."""
+
     slug: str
     name: str = ""
     webhook_env: str = ""  # the NAME of the environment variable that holds the team's webhook URL

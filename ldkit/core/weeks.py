@@ -26,6 +26,8 @@ def weeks_in_year(year: int) -> int:
 
 @dataclass(frozen=True, order=True)
 class Week:
+    """An ISO week (2026-W48): what every rule of the day is keyed by, ordered as the calendar is."""
+
     year: int
     number: int
 

@@ -26,6 +26,8 @@ DEFAULT_CATEGORIES = (
 
 @dataclass(frozen=True)
 class Settings:
+    """What ldkit.toml says, checked: read once per file's bytes (core.settings_cache)."""
+
     learning_day: str = "thursday"
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
     author: str | None = None
@@ -49,6 +51,9 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
 
 @dataclass(frozen=True)
 class Workspace:
+    """A workspace as one command reads it: its folder and settings, and which view of it (a team's, a joined
+    company's)."""
+
     root: Path
     settings: Settings = field(default_factory=Settings)
     config_file: Path | None = None
