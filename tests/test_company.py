@@ -228,6 +228,15 @@ def test_every_reader_reads_the_team_repositories_joined(tmp_path, run, monkeypa
     assert snapshot(company.root / "teams") == teams_before  # nothing written into the teams' repositories
 
 
+def test_doctor_in_a_joined_company_names_the_team_repositories_folders(tmp_path, run, monkeypatch):
+    """The joined view's workbooks folder is a cache of links: doctor sends a person to the teams' own folders."""
+    _two_team_repositories(tmp_path, run, monkeypatch)
+    out = run("doctor").stdout
+    line = next(x for x in out.splitlines() if x.startswith("ok       workbooks"))
+    assert "(teams/robotics/workbooks/, teams/vision/workbooks/) hold 1 week folder(s)" in line
+    assert ".ldkit-cache" not in out
+
+
 def test_a_rename_in_a_team_repository_reaches_the_unchanged_digest_and_site(tmp_path, run, monkeypatch):
     """A digest or site whose inputs are unchanged stands as it is (core.inputs); a member renamed in their team's
     own ldkit.toml is an input too, though no file of the company workspace changed."""

@@ -193,6 +193,15 @@ class Sources:
             text = "".join(out)
         return text
 
+    def folders(self) -> list[Path]:
+        """The team repositories' own workbooks folders behind the view, sorted: where a person adds or fixes one."""
+        found = set()
+        for rel, real in self.files.items():
+            depth = rel.count("/") + 1
+            if len(real.parts) > depth:
+                found.add(real.parents[depth - 1])
+        return sorted(found)
+
     def _known_start(self, text: str) -> str | None:
         """The longest path of the view that `text` starts with (a week folder, an author's, a file in it)."""
         if self._by_folder is None:

@@ -85,7 +85,11 @@ def _workbooks(ws: Workspace) -> Check:
                                           f"there (move it away, or set workbooks_dir)")
     if not where.exists():
         return Check("workbooks", "ok", f"{ws.settings.workbooks_dir}/ does not exist yet: `ldkit new` makes it")
-    return Check("workbooks", "ok", f"{ws.settings.workbooks_dir}/ holds {len(_week_folders(ws))} week folder(s)")
+    weeks = len(_week_folders(ws))
+    if ws.sources is not None:  # a company of several repositories: its view's folder is a cache, no one's to open
+        named = ", ".join(f"{ws.shown(folder)}/" for folder in ws.sources.folders()) or "none yet"
+        return Check("workbooks", "ok", f"the team repositories' workbooks ({named}) hold {weeks} week folder(s)")
+    return Check("workbooks", "ok", f"{ws.settings.workbooks_dir}/ holds {weeks} week folder(s)")
 
 
 def _week_folders(ws: Workspace) -> list[Path]:
