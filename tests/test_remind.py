@@ -264,3 +264,26 @@ def test_company_reminders_try_every_team_and_name_each_failure(two_teams, run, 
     assert "to send it anyway, pass --force" in again.stderr
     assert "without a team: nobody to remind" in again.stdout and "already reminded: zed" in again.stdout
     assert len(fake_server.requests) == 2
+
+
+def test_one_teams_reminder_goes_to_its_own_webhook_never_to_the_url_given(two_teams, run, fake_server,
+                                                                         monkeypatch):
+    """As `digest --team`: the URL given is for members without a team. Posting vision's reminder there would
+    also use up vision's marker, so its own channel would never hear it."""
+    for path in ("/company", "/vision"):
+        fake_server.route(path, Reply(body=b"ok"), method="POST")
+    url = f"{fake_server.url}/company"
+    monkeypatch.delenv("VISION_WEBHOOK", raising=False)
+    before = snapshot(two_teams.root)
+    refused = run("remind", "plan", "--week", WEEK, "--team", "vision", "--post", url, code=2)
+    assert ("--team vision: the plan reminder of team vision goes to its own webhook, and $VISION_WEBHOOK is not "
+            "set; nothing was sent") in refused.stderr and "set VISION_WEBHOOK" in refused.stderr
+    assert fake_server.requests == [] and snapshot(two_teams.root) == before
+    monkeypatch.setenv("VISION_WEBHOOK", f"{fake_server.url}/vision")
+    result = run("remind", "plan", "--week", WEEK, "--team", "vision", "--post", url)
+    assert "reminds on the team's own webhook ($VISION_WEBHOOK), not on the URL given" in result.stdout
+    assert "reminded chen to plan" in result.stdout
+    assert [r.path for r in fake_server.requests] == ["/vision"] and fake_server.url not in result.stdout
+    alone = run("remind", "outcome", "--week", WEEK, "--team", "vision")  # no --post needed for a team
+    assert "reminded chen to summarize" in alone.stdout and "note" not in alone.stdout
+    assert [r.path for r in fake_server.requests] == ["/vision", "/vision"]

@@ -220,20 +220,9 @@ def _company(workspace: Any, week: Any, out: Path | None, formats: tuple[str, ..
 
 def _team_webhook(workspace: Any, team: str) -> str:
     """The webhook of `--team SLUG` (its `webhook_env` variable), or a refusal saying how to give it one."""
-    from ldkit.chat.poster import check_webhook
-    from ldkit.core.errors import InputError
-    from ldkit.digest.company import team_webhook
+    from ldkit.digest.company import own_webhook
 
-    info = workspace.team_info(team)
-    hook = team_webhook(info)
-    if hook is None:
-        why = f"${info.webhook_env} is not set" if info.webhook_env else "it has no webhook_env"
-        raise InputError(f"--team {team} --post: the digest of team {team} goes to its own webhook, and {why}; "
-                         "nothing was sent",
-                         hint=f"set {info.webhook_env} to its webhook URL (a CI secret)" if info.webhook_env else
-                         f"ldkit team add-team {team} --webhook-env {team.upper().replace('-', '_')}_WEBHOOK")
-    check_webhook(hook, f"${info.webhook_env} (team {team})")
-    return hook
+    return own_webhook(workspace.team_info(team), f"--team {team} --post", "digest")
 
 
 def _post_team(workspace: Any, week: Any, team: str, result: Any, webhook: str, chat: str | None,

@@ -14,7 +14,8 @@ from ldkit.cli.types import CLOCK_TIME
 @click.argument("kind", type=click.Choice(["plan", "outcome"]))
 @week_option
 @click.option("--post", "webhook", metavar="URL", default=None,
-              help="The chat webhook to post to (never printed). Needed unless --dry-run or --dm.")
+              help="The chat webhook to post to (never printed). Needed unless --dry-run, --dm "
+                   "or --team (a team's own webhook).")
 @click.option("--chat", type=chat_choice(), default=None,
               help="The service the webhook belongs to. Default: the workspace's `chat` setting.")
 @click.option("--at-local", "at_local", type=CLOCK_TIME, metavar="HH:MM", default=None,
@@ -53,7 +54,7 @@ def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, a
     one line each (reminded, failed and why, may have been posted); exit 1
     if one failed, 2 if one needs fixing first (a variable that is not a
     webhook URL, a reminder that may have arrived: check the channel).
-    --team SLUG reminds one team (on --post, else on its own webhook).
+    --team SLUG reminds one team, on its own webhook (never on --post's URL).
       ldkit remind plan --post "$LEARNING_DAY_WEBHOOK" --at-local 09:00
       ldkit remind outcome --team robotics
     """
@@ -68,13 +69,18 @@ def remind(kind: str, week: str | None, webhook: str | None, chat: str | None, a
     if workspace.settings.teams and not team and not dm:  # a direct message goes to its person, team or not
         _company(workspace, the_week, kind, webhook, service, at, dry_run, force)
         return
-    if team:
-        from ldkit.digest.company import team_webhook
+    if team:  # one team's reminder goes to its own webhook, as its digest does; the URL given is not its
+        from ldkit.digest.company import own_webhook
 
         workspace = workspace.for_team(team)
         info = workspace.team_info(team)
-        webhook = webhook or team_webhook(info)
         service = chat or info.chat or service
+        if not dry_run and not dm:
+            own = own_webhook(info, f"--team {team}", f"{kind} reminder")
+            if webhook and webhook != own:
+                say(f"ldkit: note: --team {team} reminds on the team's own webhook (${info.webhook_env}), not on "
+                    "the URL given (that one is for members without a team, whom a run of every team reminds)")
+            webhook = own
     if dry_run:
         due = reminder(workspace, the_week, kind, at, force=force)
         if not due.due:

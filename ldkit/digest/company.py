@@ -98,6 +98,24 @@ def team_webhook(team: Any) -> str | None:
     return (os.environ.get(team.webhook_env) or "").strip() or None if team.webhook_env else None
 
 
+def own_webhook(team: Any, asked: str, what: str) -> str:
+    """The webhook of one team's `what` (its digest, its plan reminder), checked, or a refusal saying how to give it
+    one: a message for one team goes to its own webhook, never to the URL given (`asked`: how the command line
+    asked, e.g. "--team vision --post"). The one rule for `digest --team` and `remind --team`."""
+    from ldkit.chat.poster import check_webhook
+    from ldkit.core.errors import InputError
+
+    hook = team_webhook(team)
+    if hook is None:
+        why = f"${team.webhook_env} is not set" if team.webhook_env else "it has no webhook_env"
+        raise InputError(f"{asked}: the {what} of team {team.slug} goes to its own webhook, and {why}; "
+                         "nothing was sent",
+                         hint=f"set {team.webhook_env} to its webhook URL (a CI secret)" if team.webhook_env else
+                         f"ldkit team add-team {team.slug} --webhook-env {team.slug.upper().replace('-', '_')}_WEBHOOK")
+    check_webhook(hook, f"${team.webhook_env} (team {team.slug})")
+    return hook
+
+
 def webhook_of(team: Any) -> str:
     """How messages and retry notices name a team's webhook: by its variable, never the URL (a secret)."""
     return f"the webhook of team {team.slug} (${team.webhook_env})"
