@@ -292,3 +292,31 @@ def test_an_outcome_for_a_week_still_to_come_is_not_saved_from_chat(roster, run)
     assert save_form(ws, ada, Form("outcome", {"summary": "on the day", "status": "done", "week": "2026-W50"}), str,
                      held).saved == "outcome"
     assert load_workbook(Path(path)).records.outcome["data"]["summary"] == "on the day"
+
+
+def test_a_hand_copied_notebook_is_a_choice_of_its_own_in_the_form(roster, run):
+    """A copy carries its original's id and title: the form offers it under an id of its own, named by its file,
+    and a plan saved to that choice goes into the copy, not into the original."""
+    import datetime as dt
+    import shutil
+
+    from ldkit.bot.answers import Form, form_context, save_form
+    from ldkit.core.workspace import find_workspace
+
+    original = Path(json.loads(run("new", "blank", "--title", "Diffusion", "--week", "2026-W50", "--author", "ada",
+                                   "--json").stdout)["path"])
+    copy = original.with_name("diffusion-again.ipynb")
+    shutil.copy(original, copy)
+    ws = find_workspace()
+    ada = next(m for m in ws.settings.team if m.slug == "ada")
+    held = dt.datetime(2026, 12, 10, 12, tzinfo=dt.timezone.utc)
+    choices = form_context(ws, ada, "plan", held)["workbooks"]
+    assert len({value for value, _ in choices}) == 2
+    labels = dict(choices)
+    assert sorted(labels.values()) == [f"Diffusion ({copy.name})", f"Diffusion ({original.name})"]
+    mine = next(value for value, label in choices if copy.name in label)
+    saved = save_form(ws, ada, Form("plan", {"goal": "Read the copy", "category": "tutorial", "hours": 2,
+                                             "week": "2026-W50"}, workbook=mine), str, held)
+    assert saved.saved == "plan"
+    assert load_workbook(copy).records.plan["data"]["goal"] == "Read the copy"
+    assert load_workbook(original).records.plan is None

@@ -26,7 +26,7 @@ from ldkit.ledger.stats import skip_week
 from ldkit.ledger.status import week_status
 from ldkit.records.journal import journal_path
 from ldkit.records.log import log_record
-from ldkit.records.notebook import identity, read_notebook
+from ldkit.records.notebook import copy_id, identity, read_notebook
 from ldkit.records.scan import notebook_files, scan
 from ldkit.records.schema import PULLED_INTO_WORK, STATUSES, outcome_data, plan_data
 from ldkit.records.workbook import Workbook
@@ -120,6 +120,23 @@ def workbooks_of(workspace: Workspace, week: Week, member: Member) -> list[Workb
 
 def _title(wb: Workbook | Listed) -> str:
     return str(wb.identity.get("title") or wb.path.stem)
+
+
+def _choices(workspace: Workspace, workbooks: list[Any]) -> list[tuple[str, str, Any]]:
+    """(value, label, workbook) of each workbook a form offers, in order. A notebook copied by hand carries its
+    original's id and title: it is offered under an id of its own (records.notebook.copy_id) and with its file
+    name, so that a choice of it saves into it, not into the original."""
+    seen: set[str] = set()
+    titles = [_title(wb) for wb in workbooks]
+    out = []
+    for wb, title in zip(workbooks, titles, strict=True):
+        value = wb.id if wb.id not in seen else copy_id(wb.id, workspace.shown(wb.path))
+        seen.add(wb.id)
+        if titles.count(title) > 1:  # within the 70 characters a chat's option shows (bot.fields)
+            suffix = f" ({wb.path.name})"[:40]
+            title = title[:70 - len(suffix)] + suffix
+        out.append((value, title, wb))
+    return out
 
 
 def _listing(workbooks: list[Listed], esc: Escape) -> str:
@@ -267,7 +284,7 @@ def save_form(workspace: Workspace, member: Member, form: Form, esc: Escape,
     week = week_for(member, now) if not form.values.get("week") else parse_week(str(form.values["week"]))
     with WORK_TREE.shared(), _lock(member.slug):
         workbooks = listed_workbooks(workspace, week, member)
-        chosen = next((wb for wb in workbooks if wb.id == form.workbook), None)
+        chosen = next((wb for value, _, wb in _choices(workspace, workbooks) if value == form.workbook), None)
         if chosen is None and len(workbooks) == 1 and not form.workbook:
             chosen = workbooks[0]
         if form.kind == "plan":
@@ -314,7 +331,7 @@ def _form_context(workspace: Workspace, member: Member, week: Week, kind: str | 
         offered = carried(only.identity) if only is not None else \
             offered_goal(workspace, member.slug, week) if not workbooks else None
     return {"kind": kind, "week": str(week), "categories": list(workspace.settings.categories),
-            "workbooks": [(wb.id, _title(wb)) for wb in workbooks], "current": current,
+            "workbooks": [(value, label) for value, label, _ in _choices(workspace, workbooks)], "current": current,
             "statuses": list(STATUSES), "pulled_into_work": list(PULLED_INTO_WORK), "offered": offered}
 
 

@@ -119,6 +119,15 @@ def identity(nb: dict[str, Any], path: Path) -> dict[str, Any]:
     return upgrade_identity({k: v for k, v in meta.items() if k != "records"})
 
 
+def copy_id(workbook_id: str, shown_path: str) -> str:
+    """The id of a notebook copied by hand (it carries the id of the one it was copied from): one of its own, made
+    from that id and its path (as the workspace shows it), the same wherever it is asked: the export's row, the
+    chat form's choice. The first of the workbooks with an id keeps it."""
+    import uuid
+
+    return str(uuid.uuid5(uuid.UUID(int=0), f"{workbook_id}/{shown_path}"))
+
+
 # version n -> the step that turns an identity of version n into n + 1 (none yet: v1 is the first)
 IDENTITY_UPGRADES: dict[int, Any] = {}
 

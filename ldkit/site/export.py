@@ -179,15 +179,14 @@ def _own_id(wb: Any, first_with: dict[str, Path], workspace: Workspace, warnings
     first = first_with.setdefault(wb.id, wb.path)
     if first == wb.path:
         return wb.id
-    import uuid
-
+    from ldkit.records.notebook import copy_id
     from ldkit.records.privacy import workbook_private
 
     if not workbook_private(wb):  # a private workbook's path is its title: said nowhere
         warnings.append(f"{workspace.shown(wb.path)} has the workbook id of {workspace.shown(first)}: it is a copy "
                         "of it, exported as a workbook of its own. To go on from a workbook, start the next one "
                         f"with `ldkit new TEMPLATE --continue {workspace.shown(first)}`")
-    return str(uuid.uuid5(uuid.UUID(int=0), f"{wb.id}/{workspace.shown(wb.path)}"))
+    return copy_id(wb.id, workspace.shown(wb.path))
 
 
 def _workbook_rows(rows: dict[str, list[dict[str, Any]]], workspace: Workspace, week: str, wb: Any,
