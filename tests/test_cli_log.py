@@ -64,6 +64,21 @@ def test_records_travel_with_a_copied_notebook_and_its_journal(new_workbook, run
     assert json.loads(run("show", copy, "--json").stdout)["plan"]["goal"] == "in the journal"
 
 
+def test_logging_to_a_hand_copy_saves_and_says_it_counts_as_a_workbook_of_its_own(new_workbook, run):
+    """A notebook copied beside its original carries its id: the record is saved as asked, and the person is told
+    the copy is a workbook of its own (not the next step of the original) and how to go on from one instead."""
+    path = new_workbook("blank", "Diffusion")
+    copy = path.with_name("diffusion-part-2.ipynb")
+    shutil.copy(path, copy)
+    result = run("log", "plan", copy, "--goal", "Part two")
+    assert f"Saved the plan of {copy}" in result.stdout
+    assert f"ldkit: warning: {copy} has the workbook id of {path}: one is a copy of the other" in result.stderr
+    assert f"`ldkit new TEMPLATE --continue {path}`" in result.stderr
+    assert json.loads(run("show", copy, "--json").stdout)["plan"]["goal"] == "Part two"
+    alone = new_workbook("blank", "Another")
+    assert run("log", "outcome", alone, "--summary", "Fine").stderr == ""  # no copy, no warning
+
+
 def test_records_an_older_ldkit_kept_in_the_metadata_are_still_read(new_workbook, run, ws):
     path = new_workbook()
     run("log", "plan", path, "--goal", "old style")

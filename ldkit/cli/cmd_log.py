@@ -61,7 +61,7 @@ def log_plan(notebook: Path, goal: str, category: str | None, resources: tuple[s
       ldkit log plan maml --goal "Reproduce MAML's 1-shot result"
     """
     notebook = _this_weeks(notebook)
-    from ldkit.records.log import log_record, workspace_of
+    from ldkit.records.log import copy_warning, log_record, workspace_of
     from ldkit.records.notebook import identity, read_notebook
     from ldkit.records.schema import plan_data
     from ldkit.workbook.templates import catalog
@@ -78,6 +78,11 @@ def log_plan(notebook: Path, goal: str, category: str | None, resources: tuple[s
         warn(problem)
         return
     say(f"Saved the plan of {notebook} at {record['saved_at']}")
+    copied = copy_warning(notebook, record["workbook"])
+    if copied:
+        from ldkit.cli.base import warn
+
+        warn(copied)
 
 
 @log.command("outcome")
@@ -110,7 +115,7 @@ def log_outcome(notebook: Path, summary: str | None, summary_file: str | None, s
     """
     notebook = _this_weeks(notebook)
     from ldkit.core.errors import InputError
-    from ldkit.records.log import log_record, read_text_argument, workspace_of
+    from ldkit.records.log import copy_warning, log_record, read_text_argument, workspace_of
     from ldkit.records.schema import outcome_data
 
     text = read_text_argument(summary, summary_file, "summary")
@@ -131,6 +136,11 @@ def log_outcome(notebook: Path, summary: str | None, summary_file: str | None, s
         warn(problem)
         return
     say(f"Saved the outcome of {notebook} at {record['saved_at']}")
+    copied = copy_warning(notebook, record["workbook"])
+    if copied:
+        from ldkit.cli.base import warn
+
+        warn(copied)
 
 
 @click.command()

@@ -41,6 +41,35 @@ def log_record(notebook: Path, kind: str, data: dict[str, Any]) -> tuple[dict[st
     return record, None
 
 
+def copy_warning(notebook: Path, workbook_id: str) -> str | None:
+    """What to tell a person who logged to a notebook copied by hand (it carries the id of another in its folder):
+    the record is saved as asked, but the copy counts as a workbook of its own, not as the next step of that one."""
+    twin = _same_id(Path(notebook), workbook_id)
+    if twin is None:
+        return None
+    return (f"{notebook} has the workbook id of {twin}: one is a copy of the other, and the digest, site and export "
+            "count each as a workbook of its own. To go on from a workbook, start the next one with "
+            f"`ldkit new TEMPLATE --continue {twin}`")
+
+
+def _same_id(notebook: Path, workbook_id: str) -> Path | None:
+    """Another notebook in `notebook`'s folder with the same workbook id (a hand copy), or None."""
+    from ldkit.core.errors import LdkitError
+    from ldkit.records.notebook import identity, read_notebook
+    from ldkit.records.scan import notebook_files
+
+    here = notebook.resolve()
+    for other in notebook_files(notebook.parent):
+        if other.resolve() == here:
+            continue
+        try:
+            if identity(read_notebook(other), other).get("id") == workbook_id:
+                return other
+        except (LdkitError, OSError):
+            continue
+    return None
+
+
 def flat(record: dict[str, Any] | None) -> dict[str, Any] | None:
     """A record's data fields at the top level, with `saved_at` (and `author`)."""
     if record is None:
