@@ -23,7 +23,8 @@ CACHE_FILE = "settings.json"
 VERSION = 2  # 2: members and teams kept as rows of their fields, in the dataclasses' order
 # the code that makes settings of a file's bytes: a kept answer from before an edit of it is not believed
 _READERS = ("workspace.py", "teams.py", "roster.py", "tomlread.py", "settings_cache.py")
-_read: dict[str, tuple[str, Any]] = {}  # config path -> (key, settings) read in this process and not kept
+# config path -> (key, settings, kept on disk): the last settings this process read of each file
+_read: dict[str, tuple[str, Any, bool]] = {}
 
 
 def key_of(raw: bytes, config: Path) -> str:
@@ -60,17 +61,26 @@ def cached(folder: Path, key: str, settings: Callable[..., Any]) -> Any:
         return None
 
 
-def remember(config: Path, key: str, settings: Any) -> None:
-    """Note settings read (and not kept) in this process, for a build to keep (keep_read)."""
-    _read[str(config)] = (key, settings)
+def recalled(config: Path, key: str) -> Any:
+    """The settings this process read already from the same bytes, or None: `ldkit bot serve` reads the workspace
+    for every request (so an edited roster counts at once), and parsing it each time was half a request's CPU."""
+    read = _read.get(str(config))
+    return read[1] if read is not None and read[0] == key else None
+
+
+def remember(config: Path, key: str, settings: Any, kept: bool) -> None:
+    """Note settings read in this process: for the next read of the same bytes (recalled), and, when they are not
+    kept on disk yet, for a build to keep (keep_read)."""
+    _read[str(config)] = (key, settings, kept)
 
 
 def keep_read(folder: Path, config: Path) -> None:
     """Keep the settings this process read from `config`, if it read them and did not keep them: the key is the one
     of the bytes it parsed, so a file edited since is never kept under its new bytes."""
-    read = _read.pop(str(config), None)
-    if read is not None:
-        keep(folder, *read)
+    read = _read.get(str(config))
+    if read is not None and not read[2]:
+        keep(folder, read[0], read[1])
+        _read[str(config)] = (read[0], read[1], True)
 
 
 def keep(folder: Path, key: str, settings: Any) -> None:

@@ -235,14 +235,18 @@ def load_workspace(root: Path, config: Path) -> Workspace:
         raise WorkspaceError(f"cannot read {config}: {exc}") from None
     key = settings_cache.key_of(raw, config)
     large = len(raw) >= settings_cache.KEEP_FROM_BYTES
+    settings = settings_cache.recalled(config, key)
+    if settings is not None:  # read in this process before, from the same bytes
+        return Workspace(root=root, settings=settings, config_file=config)
     with _collector_paused(large):
         settings = settings_cache.cached(root / CACHE_DIR, key, Settings)
+        kept = settings is not None
         if settings is None:  # else read and checked before: the same bytes give the same settings
             settings = _read_settings(raw, config)
             if large:
                 settings_cache.keep(root / CACHE_DIR, key, settings)
-            else:
-                settings_cache.remember(config, key, settings)
+                kept = True
+        settings_cache.remember(config, key, settings, kept)
     return Workspace(root=root, settings=settings, config_file=config)
 
 
