@@ -11,7 +11,7 @@ from ldkit.core.workspace import Workspace, find_workspace
 from ldkit.records.claims import reproduced, tally, verdict
 from ldkit.records.journal import journal_path
 from ldkit.records.schema import make_record
-from ldkit.records.workbook import Workbook, load_workbook, save_record
+from ldkit.records.workbook import Workbook, author_of, read_identity, save_record
 
 
 def workspace_of(notebook: Path) -> Workspace:
@@ -32,11 +32,12 @@ def workspace_of(notebook: Path) -> Workspace:
 
 
 def log_record(notebook: Path, kind: str, data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
-    """Validate against the workbook, then save to its journal (never rewriting the notebook: see save_record).
+    """Make the record for the workbook (its id and author, from its identity alone: its records are the readers' to
+    check), then save it to its journal (never rewriting the notebook: see save_record).
 
     Returns the record and a warning to say (None: nothing to warn about)."""
-    workbook = load_workbook(Path(notebook))
-    record = make_record(kind, workbook.id, workbook.author, data)
+    ident = read_identity(Path(notebook))
+    record = make_record(kind, str(ident["id"]), author_of(ident, Path(notebook)), data)
     save_record(Path(notebook), record)
     return record, None
 

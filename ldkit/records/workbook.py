@@ -30,8 +30,22 @@ class Workbook:
 
     @property
     def author(self) -> str:
-        """The identity's author; a hand-made identity without one falls back to the author's folder name."""
-        return str(self.identity.get("author") or self.path.parent.name)
+        return author_of(self.identity, self.path)
+
+
+def author_of(ident: dict[str, Any], path: Path) -> str:
+    """The identity's author; a hand-made identity without one falls back to the author's folder name."""
+    return str(ident.get("author") or Path(path).parent.name)
+
+
+def read_identity(path: Path) -> dict[str, Any]:
+    """A workbook's identity alone, as load_workbook reads it (a conflicted notebook's from the side that parses):
+    a save needs the id and the author, not every record checked and merged again (most of a chat save's CPU)."""
+    try:
+        nb = read_notebook(path)
+    except ConflictError as exc:
+        nb, _ = conflicted_sides(path, exc)
+    return identity(nb, path)
 
 
 def track_of(identity: dict[str, Any]) -> dict[str, str] | None:
