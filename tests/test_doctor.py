@@ -115,6 +115,7 @@ def test_doctor_warns_about_an_unset_site_url_and_authors_not_on_the_roster(ws, 
     result = run("doctor")
     lines = _lines(result)
     assert lines["site_url"].startswith("warn") and "local path" in lines["site_url"]
+    assert lines["site"].endswith("builds: 1 week, 1 notebook")  # in the right number
     assert lines["authors"].startswith("warn") and "guest (1 week, last 2026-W48)" in lines["authors"]
     assert "ldkit team add" in lines["authors"]
     assert "ready for a learning day (2 warnings: site_url, authors)" in result.stdout

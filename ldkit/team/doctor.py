@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ldkit.core import __version__
 from ldkit.core.errors import LdkitError
+from ldkit.core.text import plural
 from ldkit.core.workspace import Workspace
 
 WEBHOOK_ENV = "LEARNING_DAY_WEBHOOK"
@@ -212,7 +213,7 @@ def _site(ws: Workspace) -> Check:
             return Check("site", "fail", exc.message)
     problems = len(result.warnings)
     return Check("site", "ok" if not problems else "fail",
-                 f"builds: {len(result.weeks)} weeks, {result.notebooks} notebooks"
+                 f"builds: {plural(len(result.weeks), 'week')}, {plural(result.notebooks, 'notebook')}"
                  + (f"; {problems} file(s) need attention (ldkit site names them)" if problems else ""))
 
 
