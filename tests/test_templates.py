@@ -80,6 +80,28 @@ def test_unknown_template_suggests_the_close_one():
     assert "unknown template 'papr'" in str(info.value) and "did you mean 'paper'" in str(info.value)
 
 
+def test_a_template_is_read_alone_and_its_workspace_copy_wins(ws, monkeypatch):
+    """Starting a workbook reads its one template, not the whole catalog (a chat plan made 14 parses of it)."""
+    from ldkit.workbook import templates
+
+    mine = json.loads((ws.templates / "blank.ipynb").read_text())
+    mine["metadata"]["ldkit_template"]["description"] = "Our team's blank"
+    (ws.templates / "blank.ipynb").write_text(json.dumps(mine))
+    read = []
+    real = templates.load_template
+    monkeypatch.setattr(templates, "load_template", lambda path, source: read.append(path.name) or real(path, source))
+    chosen = get_template("blank", ws.templates)
+    assert chosen.source == "workspace" and chosen.description == "Our team's blank" and read == ["blank.ipynb"]
+    assert get_template("paper", ws.templates).path.parent in (ws.templates, builtin_dir())
+
+
+@pytest.mark.parametrize("name", ["../blank", "/etc/passwd", ".", "..", "", "bl\x00ank", ".hidden", "sub/blank"])
+def test_a_template_name_that_is_a_path_is_refused_as_unknown(ws, name):
+    (ws.root / "blank.ipynb").write_text((ws.templates / "blank.ipynb").read_text())  # ../blank from templates/
+    with pytest.raises(TemplateError, match="unknown template"):
+        get_template(name, ws.templates)
+
+
 def test_templates_json_lists_parameters(ws, run):
     listed = {t["name"]: t for t in json.loads(run("templates", "--json").stdout)}
     assert listed["reading"]["category"] == "paper-reading"

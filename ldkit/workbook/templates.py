@@ -62,8 +62,12 @@ def catalog(workspace_templates: Path | None = None) -> dict[str, Template]:
 
 
 def get_template(name: str, workspace_templates: Path | None = None) -> Template:
-    templates = catalog(workspace_templates)
-    template = templates.get(name)
+    """The template called `name`, the workspace's copy first, as the catalog has it. Only its file is read (the
+    whole catalog was most of a workbook's start: every template's parameters parsed); the catalog is read to
+    refuse a name it does not have."""
+    template = _named(name, workspace_templates)
+    templates = catalog(workspace_templates) if template is None else {}
+    template = template or templates.get(name)
     if template is None:
         close = difflib.get_close_matches(name, list(templates), n=1)
         hint = (f"did you mean '{close[0]}'? " if close else "") + "available: " + ", ".join(templates)
@@ -71,6 +75,20 @@ def get_template(name: str, workspace_templates: Path | None = None) -> Template
     if template.problem:
         raise TemplateError(f"template '{name}' ({template.path}) cannot be used: {template.problem}")
     return template
+
+
+def _named(name: str, workspace_templates: Path | None) -> Template | None:
+    """The one template file of that name (the catalog's `path.stem`), or None: a name that is no plain file name
+    (a path, a dot, a NUL) is never looked up, only refused by the catalog."""
+    if not name or name.startswith(".") or "/" in name or "\\" in name or "\0" in name:
+        return None
+    for source, folder in (("workspace", workspace_templates), ("built-in", builtin_dir())):
+        if folder is None:
+            continue
+        path = folder / f"{name}.ipynb"
+        if path.is_file() and folder.is_dir():
+            return load_template(path, source)
+    return None
 
 
 def load_template(path: Path, source: str) -> Template:
