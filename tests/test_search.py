@@ -258,10 +258,12 @@ def test_a_warm_query_reads_only_the_week_folder_that_changed(ws, run, weeks, mo
     read = _reads(monkeypatch)
     walked: list[str] = []
     real = scan.notebook_stamps
-    monkeypatch.setattr(scan, "notebook_stamps", lambda folder, *a: walked.append(folder.name) or real(folder, *a))
+    monkeypatch.setattr(scan, "notebook_stamps",
+                        lambda folder, *a, **k: walked.append(folder.name) or real(folder, *a, **k))
     run("search", "diffusion")
     assert read == [] and walked == []  # no folder's workbooks stat-ed one by one
     run("log", "outcome", b, "--summary", "Attention, then a numbat.", "--hours", "3")
+    walked.clear()  # what `log` looked at (its author's folder, for a hand copy): not the search's
     assert [h["author"] for h in json.loads(run("search", "numbat", "--json").stdout)] == ["bob"]
     assert walked == ["2026-W21"]  # only the week that changed
     assert read == [b.name]  # chen's workbook in the same week is compared by stamp, not read
