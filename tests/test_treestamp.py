@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import pytest
 
@@ -317,6 +318,8 @@ def test_a_folder_changed_just_before_its_listing_is_listed_again(tmp_path, alon
     folders = _weeks(tmp_path / "workbooks", weeks=1, people=3)
     _settle(tmp_path / "workbooks")
     (folders[0] / "p1" / "fresh.ipynb").write_text("just now")  # p1's folder changed now
+    now = time.time()  # now as the walk reads the clock (a test's clock may be shifted; the kernel's is not)
+    os.utime(folders[0] / "p1", (now, now))
     stamp_folders(folders, processes=1, listings=store, listings_from=0)
     kept = _listings(store)[str(folders[0])]
     assert sorted(kept) == ["", "p0", "p2"]  # the week's folder (settled), p0 and p2; not p1
