@@ -9,11 +9,12 @@ totals, the site's papers log, search and export all ask `workbook_papers`; none
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ldkit.core.usercache import user_cache
 
 PAPER_TEMPLATES = ("paper",)  # templates whose workbook is about one paper even without an id
 PAPER_PARAMETERS = ("arxiv_id", "doi", "paper_url")  # a template with one of these is a paper template too
@@ -41,12 +42,8 @@ class PaperOf:
 
 
 def cache_dir() -> Path:
-    override = os.environ.get("LDKIT_CACHE_DIR")
-    if override:
-        return Path(override).expanduser()
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("ldkit"))
+    """Where paper metadata is cached: the user's cache, shared by their workspaces (one answer per paper)."""
+    return user_cache()
 
 
 def cache_file(key: str) -> Path:

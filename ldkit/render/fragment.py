@@ -141,7 +141,7 @@ def _get_exporter(bytecode_dir: Path | None = None) -> Any:
 
         _exporter = fragment_exporter(markdown2html, highlight_html)
         if bytecode_dir is not None:
-            # compiling nbconvert's templates costs ~0.1 s per process; their bytecode keeps across runs
+            # compiling nbconvert's templates costs ~40 ms per process; their bytecode keeps (ldkit.render.cache)
             from ldkit.render.cache import bytecode_cache
 
             _exporter.environment.bytecode_cache = bytecode_cache(Path(bytecode_dir))
