@@ -40,7 +40,7 @@ except SystemExit as exc:
     code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
 early_used = bool(early) and any(t is e for t in took for e in early)
 print("PROBE" + json.dumps({"click": "click" in sys.modules, "taken": len(taken), "code": code,
-                            "early": early_used}), file=sys.stderr)
+                            "early": early_used, "started": len(early)}), file=sys.stderr)
 """
 
 
@@ -63,11 +63,11 @@ def test_an_unchanged_digest_is_said_again_without_click(week):
     args = ["digest", "--week", WEEK, "--quiet", "--format", "md"]
     first, out1, err1 = probe(*args, cwd=week.root)
     # a build: the replay missed and handed over its inputs and the render workers it started
-    assert first == {"click": True, "taken": 1, "code": 0, "early": True}
+    assert first == {"click": True, "taken": 1, "code": 0, "early": True, "started": 1}
     page = week.root / "digests" / WEEK / "index.html"
     before = page.stat().st_mtime_ns
     again, out2, err2 = probe(*args, cwd=week.root)
-    assert again == {"click": False, "taken": 1, "code": 0, "early": False}
+    assert again == {"click": False, "taken": 1, "code": 0, "early": False, "started": 0}
     assert (out2, err2) == (out1, err1)
     assert "broken.ipynb" in err2 and "1 notebook" in out2 and "digest.md" in out2
     assert page.stat().st_mtime_ns == before
@@ -89,7 +89,7 @@ def test_the_exit_code_and_strict_are_said_again(week):
     unchanged.keep(Said([(True, "ldkit: warning: 1 notebook could not be rendered"), (False, "the line")], 1),
                    [week.root / "digests" / WEEK / "index.html"], [])
     again, out, err = probe("digest", "--week", WEEK, "--quiet", "--strict", cwd=week.root)
-    assert again == {"click": False, "taken": 1, "code": 1, "early": False}
+    assert again == {"click": False, "taken": 1, "code": 1, "early": False, "started": 0}
     assert (out, err) == ("the line\n", "ldkit: warning: 1 notebook could not be rendered")
     without, _, _ = probe("digest", "--week", WEEK, "--quiet", cwd=week.root)  # another digest: built
     assert without["click"] is True and without["code"] == 0
@@ -112,7 +112,7 @@ def test_rebuild_builds_with_the_workers_started_early(week):
     page = week.root / "digests" / WEEK / "index.html"
     before = page.stat().st_mtime_ns
     report, out, _ = probe("digest", "--week", WEEK, "--quiet", "--rebuild", cwd=week.root)
-    assert report == {"click": True, "taken": 1, "code": 0, "early": True}
+    assert report == {"click": True, "taken": 1, "code": 0, "early": True, "started": 1}
     assert page.stat().st_mtime_ns != before and "1 notebook" in out
     # a render worker is a fork of the probe (its command line is the probe's): none is left running
     assert subprocess.run(["pgrep", "-f", "def started_early"], capture_output=True).returncode == 1
@@ -134,6 +134,13 @@ def test_a_bad_value_is_clicks_to_refuse(week):
         done = ldkit_process("digest", "--quiet", *args, cwd=week.root)
         assert done.returncode == 2, (args, done.stderr)
         assert message in done.stderr and done.stderr.startswith("ldkit: error:")
+
+
+def test_an_unknown_format_starts_no_render_worker(week):
+    """The replay leaves an unknown format to click before it would start workers for a build that never comes."""
+    report, _, err = probe("digest", "--week", WEEK, "--quiet", "--format", "pdf", cwd=week.root)
+    assert report["code"] == 2 and "'pdf' is not one of" in err
+    assert report["started"] == 0 and report["click"] is True
 
 
 def test_outside_a_workspace_click_says_so(tmp_path, monkeypatch):

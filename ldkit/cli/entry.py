@@ -61,6 +61,10 @@ def _options(args: list[str]) -> _Plain | None:
                 return None  # click says what is missing
             what = _VALUE[name]
             if what == "format":
+                from ldkit.core.registry import WRITERS
+
+                if value not in WRITERS:
+                    return None  # click refuses it, listing the formats, before any render worker starts
                 found.formats.append(value)
             elif getattr(found, what) is not None:
                 return None  # given twice: click's rule (the last wins) stays click's
