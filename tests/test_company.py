@@ -278,7 +278,7 @@ def test_a_file_of_a_team_repository_is_named_where_it_is_not_where_it_is_linked
     paths = [p for (p,) in sqlite3.connect(tmp_path / "ld.db").execute("SELECT path FROM workbooks") if p]
     assert paths and all(p.startswith(("teams/robotics/", "teams/vision/")) for p in paths), paths
     teams = run("team", "teams").stdout
-    assert "1 members" in teams.splitlines()[0] and "1 members" in teams.splitlines()[1]
+    assert all("  1 member  $" in line for line in teams.splitlines()[:2]), teams
     assert [t["members"] for t in json.loads(run("team", "teams", "--json").stdout)] == [1, 1]
 
 

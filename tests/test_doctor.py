@@ -64,7 +64,7 @@ def test_doctor_reports_every_bad_setting_and_still_runs_every_check(ws, run):
     lines = _lines(result)
     for name in ("roster", "templates", "kernel", "chat", "ci", "site", "workbooks", "site_url", "authors"):
         assert name in lines, name  # each check ran, after the settings failed
-    assert "1 members" in lines["roster"]  # bob, whose entry is good, is still read
+    assert "1 member," in lines["roster"]  # bob, whose entry is good, is still read
     assert "ready" not in result.stdout and "Traceback" not in result.stdout + result.stderr
     assert "1 check(s) failed: settings" in result.stdout
 

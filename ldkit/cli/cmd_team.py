@@ -6,6 +6,7 @@ import click
 
 from ldkit.cli.base import LdkitGroup, say
 from ldkit.cli.options import chat_choice, json_option
+from ldkit.core.text import plural
 
 
 @click.group(cls=LdkitGroup)
@@ -165,5 +166,5 @@ def team_teams(as_json: bool) -> None:
     if not settings.teams:
         say("No teams: one team per workspace. Add one: ldkit team add-team SLUG --name N --webhook-env VAR")
     for t in settings.teams:
-        say(f"{t.slug:<16} {t.name:<24} {sizes.get(t.slug, 0):>5} members  ${t.webhook_env or '-'} "
+        say(f"{t.slug:<16} {t.name:<24} {plural(sizes.get(t.slug, 0), 'member'):>11}  ${t.webhook_env or '-'} "
             f"{t.chat}".rstrip())

@@ -162,8 +162,13 @@ class HealthView:
     def summary(self) -> list[str]:
         """A few short lines (a cell of the teams table): taking part lately and its trend, the work and leak
         shares, how many to invite back."""
-        lines = [f"took part lately: {percent(self.participation)}, {self.trend}",
-                 f"pulled into work: {percent(self.work_share)}", f"saved on another day: {percent(self.leak_share)}"]
+        latest = next((d for d in self.days if d.team), None)
+        if self.halves is None and latest is not None:  # one or a few days: no trend to speak of, say which day
+            part = f"took part {latest.week}: {latest.participation}"
+        else:
+            part = f"took part lately: {percent(self.participation)}, {self.trend}"
+        lines = [part, f"pulled into work: {percent(self.work_share)}",
+                 f"saved on another day: {percent(self.leak_share)}"]
         if self.invite_back:
             lines.append(f"{self.invite_back} to invite back")
         return lines

@@ -135,7 +135,7 @@ def _roster(ws: Workspace) -> Check:
     if not ws.settings.team:
         return Check("roster", "skipped", "no [team] roster: the team is whoever had a workbook lately")
     zones = sum(1 for m in ws.settings.team if m.tz)
-    return Check("roster", "ok", f"{len(ws.settings.team)} members, {zones} with a valid time zone")
+    return Check("roster", "ok", f"{plural(len(ws.settings.team), 'member')}, {zones} with a valid time zone")
 
 
 def _templates(ws: Workspace) -> Check:
