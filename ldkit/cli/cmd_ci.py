@@ -28,6 +28,13 @@ def ci(target: str, install: str | None, force: bool) -> None:
     says so and stays green. The webhook comes from the CI secret
     LEARNING_DAY_WEBHOOK, never from a file.
 
+    For a company ([teams] in ldkit.toml) each team's webhook comes from
+    the secret its webhook_env names, and the company summary from
+    LEARNING_DAY_WEBHOOK. Teams that keep their own repositories (a team's
+    `repository` and `workspace`) are checked out side by side in the
+    company's job, read with TEAMS_READ_TOKEN when private, and the site is
+    also built every morning so their pushes reach it.
+
     \b
     Examples:
       ldkit ci github
