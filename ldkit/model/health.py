@@ -160,10 +160,10 @@ class HealthView:
         return out
 
     def summary(self) -> list[str]:
-        """A few short lines (a cell of the teams table): taking part lately and its trend, the work and leak
-        shares, how many to invite back."""
+        """A few short lines (a cell of the teams table): taking part lately and its trend (or, too few days for
+        a trend, on which day), the work and leak shares, how many to invite back."""
         latest = next((d for d in self.days if d.team), None)
-        if self.halves is None and latest is not None:  # one or a few days: no trend to speak of, say which day
+        if not self.has_trend and latest is not None:
             part = f"took part {latest.week}: {latest.participation}"
         else:
             part = f"took part lately: {percent(self.participation)}, {self.trend}"
@@ -172,6 +172,11 @@ class HealthView:
         if self.invite_back:
             lines.append(f"{self.invite_back} to invite back")
         return lines
+
+    @property
+    def has_trend(self) -> bool:
+        """Whether there are days enough (the window's halves) to say rising, steady or falling at all."""
+        return self.halves is not None
 
     @property
     def recent_days(self) -> int:
