@@ -522,7 +522,7 @@ def test_the_company_site_shows_teams_and_who_studied_what(company, run):
     robotics = (site / "teams" / "robotics" / "index.html").read_text()
     assert 'href="../../people/ada/index.html"' in robotics and "chen" not in robotics
     topic = (site / "topics" / "other" / "index.html").read_text()
-    assert "Who studied it" in topic and 'href="../../teams/vision/index.html"' in topic
+    assert "Who studied it" in topic and 'href="../../teams/vision/index.html">Vision</a>' in topic  # its name
 
 
 def test_team_and_topic_pages_name_people_as_the_roster_does(company, run, new_workbook):
@@ -573,9 +573,9 @@ def test_without_teams_the_site_has_no_team_pages(ws, run, new_workbook):
 
 def test_who_has_studied_diffusion(company, run):
     answer = json.loads(run("who", "diffusion", "--json").stdout)
-    assert [(p["author"], p["team"], p["weeks"], p["hours"]) for p in answer["people"]] == [
-        ("ada", "robotics", [WEEK], 3.0), ("bob", "robotics", [WEEK], 3.0), ("chen", "vision", [WEEK], 3.0),
-        ("eve", "infra", [WEEK], 3.0)]
+    assert [(p["author"], p["team"], p["team_name"], p["weeks"], p["hours"]) for p in answer["people"]] == [
+        ("ada", "robotics", "Robotics", [WEEK], 3.0), ("bob", "robotics", "Robotics", [WEEK], 3.0),
+        ("chen", "vision", "Vision", [WEEK], 3.0), ("eve", "infra", "Infra", [WEEK], 3.0)]
     robotics = run("who", "diffusion", "--team", "robotics").stdout
     assert "2 people, 6 h" in robotics and "chen" not in robotics
     assert "Nobody has studied" in run("who", "secret").stdout  # a private workbook is never found

@@ -112,6 +112,10 @@ class Workspace:
         """author -> their company team's slug, for the roster members a team names."""
         return {m.slug: m.team for m in self.settings.team if m.team}
 
+    def team_titles(self) -> dict[str, str]:
+        """team slug -> how pages and the terminal name it (Team.title: its `name`, else its slug)."""
+        return {t.slug: t.title for t in self.settings.teams}
+
     def counts(self, author: str) -> bool:
         """Whether `author`'s workbooks belong to this view (always, unless it is scoped to a team)."""
         return self.members is None or author in self.members

@@ -117,6 +117,7 @@ class History:
     outcomes: list[Entry]  # every team-visible outcome, newest first (the feeds)
     team: list[str]
     author_team: dict[str, str] = field(default_factory=dict)  # author -> team slug, for a company ([teams])
+    team_names: dict[str, str] = field(default_factory=dict)  # team slug -> its title (Team.title)
     teams: list[Any] = field(default_factory=list)  # a company's teams (model.company.TeamHistory), side by side
     tracks: list[Any] = field(default_factory=list)  # workbooks tied across weeks (model.tracks.Track), newest first
     health: Any = None  # how the day is going (model.health.HealthView), in counts only; set by the site
@@ -127,7 +128,8 @@ class History:
         from ldkit.model.who import entry_matches, who_studied
 
         names = {p.author: p.name for p in self.people}
-        return who_studied(entry_matches(entries), self.author_team, lambda a: names.get(a) or a)
+        return who_studied(entry_matches(entries), self.author_team, lambda a: names.get(a) or a,
+                           self.team_names)
 
     @property
     def summaries(self) -> int:
@@ -204,6 +206,6 @@ def build_history(workspace: Workspace, workbooks_by_week: dict[Week, list[Any]]
                    topics=dict(sorted(topics.items())),
                    papers=sorted(papers.values(), key=lambda log: log.entries[0].week, reverse=True),
                    outcomes=outcomes, team=sorted(people),
-                   author_team=workspace.team_by_author(),
+                   author_team=workspace.team_by_author(), team_names=workspace.team_titles(),
                    tracks=build_tracks(entries, (row for _, row in track_rows(
                        (week, data.totals) for week, data in weeks_read.items()))))

@@ -20,6 +20,7 @@ class WhoRow:
     hours: float = 0.0  # outcome hours of the matching workbooks
     workbooks: list[str] = field(default_factory=list)  # their titles
     name: str = ""  # how pages name them (ldkit.core.roster.display_name)
+    team_name: str = ""  # how pages name their team: its `name`, else its slug
 
     @property
     def link(self) -> str:
@@ -30,14 +31,18 @@ class WhoRow:
 
 
 def who_studied(matches: Iterable[tuple[str, str, str, float | None]],
-                author_team: Mapping[str, str], name_of: Callable[[str], str] = str) -> list[WhoRow]:
+                author_team: Mapping[str, str], name_of: Callable[[str], str] = str,
+                team_names: Mapping[str, str] | None = None) -> list[WhoRow]:
     """`matches`: (author, week, title, outcome hours or None) of each matching workbook -> one row per person,
-    most hours first, then by name; `name_of` names a person as pages do (model.week.names_of)."""
+    most hours first, then by name; `name_of` names a person as pages do (model.week.names_of), `team_names` a
+    team (slug -> Team.title; a slug it lacks is named by itself)."""
+    titles = team_names or {}
     rows: dict[str, WhoRow] = {}
     for author, week, title, hours in matches:
         row = rows.get(author)
         if row is None:
-            row = rows[author] = WhoRow(author, author_team.get(author, ""), name=name_of(author))
+            team = author_team.get(author, "")
+            row = rows[author] = WhoRow(author, team, name=name_of(author), team_name=titles.get(team, team))
         if week not in row.weeks:
             row.weeks.append(week)
         row.hours = round(row.hours + float(hours or 0), 2)

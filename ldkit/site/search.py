@@ -297,7 +297,8 @@ def who(workspace: Workspace, query: str) -> tuple[list[Any], list[str]]:
         db.close()
     from ldkit.model.week import names_of
 
-    return who_studied(found.values(), workspace.team_by_author(), names_of(workspace)), warnings
+    return who_studied(found.values(), workspace.team_by_author(), names_of(workspace),
+                       workspace.team_titles()), warnings
 
 
 def _relative(path: str, workspace: Workspace) -> str:
