@@ -32,11 +32,35 @@ def test_a_large_roster_is_read_back_from_its_cache_and_an_edit_is_seen(ws, run)
     assert "names team 'nope'" in run("status", code=2).stderr
 
 
+def test_a_roster_is_kept_as_columns_and_a_name_with_a_newline_comes_back_whole(ws):
+    """Each field's column is kept as one string joined by newlines (quick to write and read back); a column with
+    a newline in a value (a TOML escape) is kept as a list, and reads back the same."""
+    config = big_roster(ws)
+    config.write_text(config.read_text() + 'ada = { name = "Ada\\nLovelace", chat = "U1" }\nbob = {}\n')
+    first = find_workspace().settings
+    settings_cache._read.clear()
+    kept = json.loads((ws.cache / settings_cache.CACHE_FILE).read_text())["settings"]["team"]
+    assert kept["count"] == 3002
+    slug, name, chat, tz, email, team = kept["columns"]
+    assert isinstance(slug, str) and isinstance(name, list) and isinstance(tz, str)
+    again = find_workspace().settings
+    assert again == first and again.team[0].name == "Ada\nLovelace" and again.team[1].slug == "bob"
+    assert again.team[1] == ("bob", "", "", "", "", "")
+
+
 def test_a_broken_settings_cache_is_only_a_slower_read(ws):
     big_roster(ws)
     find_workspace()
     (ws.cache / settings_cache.CACHE_FILE).write_text('{"key": "x", "settings": ')
     assert len(find_workspace().settings.team) == 3000
+    settings_cache._read.clear()  # as a new process: the settings read from the cache, or the file
+    find_workspace()
+    kept = json.loads((ws.cache / settings_cache.CACHE_FILE).read_text())
+    kept["settings"]["team"]["columns"][1] = "a\nb"  # a column of the wrong length, under the right key
+    (ws.cache / settings_cache.CACHE_FILE).write_text(json.dumps(kept))
+    settings_cache._read.clear()
+    assert len(find_workspace().settings.team) == 3000 and settings_cache.cached(
+        ws.cache, settings_cache._read[str(ws.root / "ldkit.toml")][0], dict) is not None  # and kept right again
 
 
 def test_a_small_settings_file_is_kept_by_a_build_and_read_back_without_tomllib(ws, run, new_workbook):

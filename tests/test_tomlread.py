@@ -61,6 +61,7 @@ def test_a_generated_roster_reads_the_same_both_ways(literal):
     'ada = {\n name = "x" }',
     'ada = { name = "x" } bob = { name = "y" }',  # two members on a line: each line is counted once
     '   # a comment\n  junk',
+    'ada = { a = "1", b = "2", c = "3", d = "4", e = "5", f = "6" }',  # more pairs than a member has fields
 ])
 def test_anything_outside_the_subset_is_read_by_tomllib_errors_and_all(line):
     text = _roster(["zed = { tz = \"UTC\" }", line])
