@@ -3,7 +3,8 @@
 
 The shortcut reads only a strict subset of TOML it cannot get wrong: the `[team]` header is the file's last table,
 and every line after it is blank, a comment, or `bare-key = { bare-key = "string", ... }` with basic strings that
-hold no escape or control character (literal strings likewise). Anything else anywhere, and any error, is the
+hold no escape or control character (literal strings likewise; of basic strings only, at most SLOTS pairs a line,
+each caught by a group of its own). Anything else anywhere, and any error, is the
 whole file read by tomllib — so the values, and every error message, are tomllib's own.
 """
 from __future__ import annotations
