@@ -98,6 +98,21 @@ def test_broken_or_foreign_slices_are_only_a_slower_build(ws, run, team, tmp_pat
     assert files(ws.root / "site") == rebuilt_whole(run, tmp_path)
 
 
+def test_a_week_whose_numbers_went_missing_is_read_again_when_a_page_needs_them(ws, run, team, tmp_path):  # noqa: F811
+    """A week's numbers are read only when a page asks (a site with one workbook changed needs no other week's):
+    one whose file is gone, or damaged, is counted again from its workbooks, never shown wrong."""
+    run("site", "--quiet")
+    kept = ws.root / ".ldkit-cache" / "site" / "v2"
+    (kept / "2026-W46.data.json").unlink()
+    (kept / "2026-W47.data.json").write_text("{not json")
+    for mark in kept.glob("*.recent-print.json"):
+        mark.unlink()  # the streaks are counted again: over every week's numbers
+    run("log", "plan", team[("chen", "2026-W48")], "--goal", "Chen's new plan", "--category", "paper-reading")
+    run("site", "--quiet")
+    assert files(ws.root / "site") == rebuilt_whole(run, tmp_path)
+    assert "paper-reading" in (ws.root / "site" / "index.html").read_text()
+
+
 def test_the_kept_previous_site_is_built_into_and_nothing_stale_of_it_is_published(ws, run, team, tmp_path):  # noqa: F811
     run("site", "--quiet")
     run("log", "outcome", team[("chen", "2026-W47")], "--summary", "Chen wrote one.", "--hours", "1")

@@ -5,7 +5,7 @@ import datetime as dt
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -196,7 +196,7 @@ def _read_weeks(workspace: Workspace, weeks: list[Week]) -> list[WeekData]:
 
 
 def compute(workspace: Workspace, since: Week | None = None, until: Week | None = None,
-            known: WeekData | None = None, weeks_read: dict[Week, WeekData] | None = None) -> dict[str, Any]:
+            known: WeekData | None = None, weeks_read: Mapping[Week, WeekData] | None = None) -> dict[str, Any]:
     """Per week and per person, over [since, until] (streaks look at every week up to `until`).
 
     `known` (one week) or `weeks_read` (many: the site has every week already) spare reading them again."""

@@ -4,6 +4,7 @@ It feeds every page that spans weeks — the index, people, topics, the papers l
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,7 +159,8 @@ def history_entries(workspace: Workspace, week: Week, workbooks: list[Any],
 
 
 def build_history(workspace: Workspace, workbooks_by_week: dict[Week, list[Any]],
-                  weeks_read: dict[Week, WeekData], entries_by_week: dict[Week, list[Entry]] | None = None) -> History:
+                  weeks_read: Mapping[Week, WeekData],
+                  entries_by_week: dict[Week, list[Entry]] | None = None) -> History:
     """The history of the given weeks; `weeks_read` holds each week's totals (ldkit.ledger.totals), skips included.
     `entries_by_week` (history_entries of each week, kept by the site) stands in for `workbooks_by_week`."""
     if not weeks_read:

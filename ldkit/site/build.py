@@ -13,13 +13,14 @@ became private, a deleted person) is gone.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -306,8 +307,10 @@ def _slice(workspace: Workspace, week: Week, key: str, found: Collected, views: 
     problems = [[str(p.path), p.reason] for p in found.problems]
     history_entries = digest_of([e.digest for e in entries])
     found_images = {name for e in found.entries for name in e.images()}
-    return Slice(week=week, key=key, data=data, page_print=digest_of({"entries": shown, "problems": problems}),
-                 history_print=digest_of([data_dict(data), history_entries, _health_facts(found)]),
+    numbers = data_dict(data)
+    return Slice(week=week, key=key, loaded=data, data_print=digest_of(numbers), skipped=data.skipped,
+                 page_print=digest_of({"entries": shown, "problems": problems}),
+                 history_print=digest_of([numbers, history_entries, _health_facts(found)]),
                  history_entries=history_entries,
                  notebooks=len(found.entries), authors=sorted({e.author for e in found.entries}), problems=problems,
                  warnings=warnings, referenced=sorted(found_images), entries=entries, raw_entries=raws)
@@ -339,7 +342,7 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
     from ldkit.ledger.team import team_of
     from ldkit.ledger.totals import week_open
     from ldkit.render.cache import FragmentCache
-    from ldkit.site.slices import SliceStore, data_dict, digest_of
+    from ldkit.site.slices import SliceStore, WeeksRead, digest_of
 
     inputs = inputs or _inputs(workspace, folder, weeks, _read_manifest(folder))
     manifest = _read_manifest(folder)
@@ -351,13 +354,13 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
     templates = workspace.cache / "digest" / "templates"
     bar = _progress(show_progress)
     slices: dict[Week, Slice] = {}
-    weeks_read: dict[Week, WeekData] = {}
+    weeks_read = WeeksRead(slices)  # a week's numbers are read only when a page needs them
     fingerprints: dict[str, str] = {}
     prints: list[list[str]] = []  # each week's numbers, in order: its streaks and rates follow every week before
     try:
         for i, week in enumerate(weeks):
             key = store.key(week, inputs.weeks.get(str(week), ""), week_open(week))
-            piece = None if rebuild else store.get(week, key)
+            piece = None if rebuild else store.get(week, key, functools.partial(_numbers_of, workspace, week, index))
             found = None
             views: dict[str, Any] = {}  # of a week read now: its page shows the views its slice made
             if piece is None:
@@ -367,9 +370,8 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
                 piece.raw_entries, piece.entries = [], None  # read back when the history needs them: a cold
                 # build of a company's year does not hold every week's views while it renders the weeks
             slices[week] = piece
-            weeks_read[week] = piece.data
             result.warnings.extend(piece.warnings)
-            prints.append([str(week), digest_of(data_dict(piece.data))])
+            prints.append([str(week), piece.data_print])
             recent, recent_print = _recent(workspace, store, week, weeks_read,
                                            digest_of([store.context, today, prints]))
             here = site_week_path(week)
@@ -412,28 +414,48 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
                                                 indent=1, sort_keys=True) + "\n")
 
 
-def _recent(workspace: Workspace, store: SliceStore, week: Week, weeks_read: dict[Week, WeekData],
-            key: str) -> tuple[Any, str]:
+def _numbers_of(workspace: Workspace, week: Week, index: Path) -> WeekData:
+    """A week's numbers read from its files: for a slice whose numbers' file went missing since it was read."""
+    from ldkit.digest.collect import collect
+
+    return _slice(workspace, week, "", collect(workspace, week, index)).data
+
+
+def _recent(workspace: Workspace, store: SliceStore, week: Week, weeks_read: Mapping[Week, WeekData],
+            key: str) -> tuple[Callable[[], dict[str, Any]], str]:
     """The streaks and participation of the 8 weeks up to `week` (ledger.stats.compute over every week up to it),
-    read back while no week up to it changed its numbers; as (the numbers, their digest)."""
+    as (a function that gives the numbers, their digest). While no week up to it changed its numbers, the digest
+    is read back from a small file beside them, and the numbers (100 KB for a company's week) only if its page is
+    made again: a site with one workbook changed reads 52 digests, not 52 weeks of numbers."""
     from ldkit.ledger.stats import compute
     from ldkit.site.slices import digest_of
 
-    path = store.folder / f"{week}.recent.json"
+    path, mark = store.folder / f"{week}.recent.json", store.folder / f"{week}.recent-print.json"
+
+    def numbers() -> dict[str, Any]:
+        with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+            kept = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(kept, dict) and kept.get("key") == key and isinstance(kept.get("recent"), dict):
+                return kept["recent"]
+        return compute(workspace, since=week.shift(-7), until=week, weeks_read=weeks_read)
+
     with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
-        kept = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(kept, dict) and kept.get("key") == key and isinstance(kept.get("recent"), dict):
-            return kept["recent"], str(kept["print"])
+        kept = json.loads(mark.read_text(encoding="utf-8"))
+        if isinstance(kept, dict) and kept.get("key") == key and isinstance(kept.get("print"), str):
+            return numbers, kept["print"]
     recent = compute(workspace, since=week.shift(-7), until=week, weeks_read=weeks_read)
     recent_print = digest_of(recent)
     with contextlib.suppress(OSError, LdkitError, TypeError, ValueError):
         make_folder(store.folder)
+        # the numbers first: a digest is never read back without the numbers it was made of
         atomic_write(path, json.dumps({"key": key, "print": recent_print, "recent": recent}, ensure_ascii=False,
                                       separators=(",", ":")))
-    return recent, recent_print
+        atomic_write(mark, json.dumps({"key": key, "print": recent_print}))
+    return lambda: recent, recent_print
 
 
-def _week_page(workspace: Workspace, week: Week, found: Collected, recent: dict[str, Any], links: dict[str, str],
+def _week_page(workspace: Workspace, week: Week, found: Collected, recent: Callable[[], dict[str, Any]],
+               links: dict[str, str],
                staging: Path, cache: FragmentCache, templates: Path, rebuild: bool, pool: RenderPool,
                result: SiteResult, bar: Any, views: dict[str, Any] | None = None) -> None:
     """Render what the week's page lacks (in the pool) and write the page."""
@@ -452,7 +474,7 @@ def _week_page(workspace: Workspace, week: Week, found: Collected, recent: dict[
     rendered = render_all(jobs, cache, workers=pool.workers, rebuild=rebuild,
                           progress=bar.update if bar else None, pool=pool, meanwhile=lambda: warm_up_page(workspace))
     result.rendered += sum(1 for r in rendered.values() if not r.cached)
-    model = build_model(workspace, found, rendered, {}, recent, views=views)
+    model = build_model(workspace, found, rendered, {}, recent(), views=views)
     model.links = links
     target = staging / site_week_path(str(week))
     make_folder(target.parent)
@@ -460,7 +482,7 @@ def _week_page(workspace: Workspace, week: Week, found: Collected, recent: dict[
 
 
 def _cross_week(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week], slices: dict[Week, Slice],
-                weeks_read: dict[Week, WeekData], store: SliceStore, manifest: dict[str, Any], inputs: Inputs,
+                weeks_read: Mapping[Week, WeekData], store: SliceStore, manifest: dict[str, Any], inputs: Inputs,
                 today: str, rebuild: bool, result: SiteResult, until: Week | None = None) -> dict[str, str]:
     """The pages across weeks (index, people, topics, papers, teams, feeds), from the slices only; each made again
     only when its key changed, and none at all while no week changed what the history takes from it. Returns
@@ -613,7 +635,7 @@ def _fingerprint(piece: Slice, team: list[str], recent_print: str, links: dict[s
     because the page shows members' names, the site's address and the learning day."""
     from ldkit.site.slices import digest_of
 
-    return digest_of({"entries": piece.page_print, "skipped": piece.data.skipped, "team": team,
+    return digest_of({"entries": piece.page_print, "skipped": piece.skipped, "team": team,
                       "recent": recent_print, "links": links, "site": SITE_VERSION, "ldkit": __version__,
                       "context": context})
 

@@ -3,7 +3,9 @@
 A week's *slice* is what the site's pages need of it once its workbooks were read: its numbers (ledger.stats
 WeekData), digests of what its page and the history show, and each team-visible workbook as the history shows it
 (model.history.Entry, a display-safe view). A week whose files did not change is read back from its slice instead
-of being collected again, and its views are read only when a page across weeks must be made again.
+of being collected again; its numbers are read only when a page needs them (a company's week holds 130 KB of
+them, and a site with one workbook changed needs them of no other week), its views only when a page across weeks
+must be made again.
 
 The slices are plain JSON, checked field by field as they are read back (never pickle: the cache is a folder any
 user can write to). Each carries its format's version and the key it was made under; anything else — another
@@ -15,6 +17,7 @@ import contextlib
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +30,7 @@ from ldkit.ledger.totals import WeekTotals
 from ldkit.model.history import Entry
 from ldkit.model.week import Outcome, Paper, Plan, Result, WorkbookView
 
-VERSION = 1
+VERSION = 2  # 2: a week's numbers in a file of their own, their digest and its weeks off in the head
 _SETS = ("people", "planned", "summarized")
 _COUNTERS = ("private", "categories", "resources", "papers")
 
@@ -101,7 +104,6 @@ class Slice:
 
     week: Week
     key: str  # what it was made from (SliceStore.key)
-    data: WeekData
     page_print: str  # what its page shows of its workbooks and unreadable files (site.build._fingerprint)
     history_print: str  # what the history takes from it: its numbers and its views
     history_entries: str  # the digest of its views alone
@@ -110,8 +112,38 @@ class Slice:
     problems: list[list[str]]
     warnings: list[str]
     referenced: list[str]  # image files its notebooks reference
+    data_print: str  # the digest of its numbers (data_dict): what later weeks' streaks follow
+    skipped: dict[str, str]  # who took the week off, and why (its page shows them)
     entries: list[Entry] | None = None  # the history's entries of it (newest week first order), read on demand
     raw_entries: list[dict[str, Any]] = field(default_factory=list)
+    loaded: WeekData | None = None  # its numbers, once read
+    load: Callable[[], WeekData] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def data(self) -> WeekData:
+        """Its numbers (ledger.stats.WeekData), read on first use."""
+        if self.loaded is None:
+            if self.load is None:
+                raise ValueError(f"the slice of {self.week} has no numbers")
+            self.loaded = self.load()
+        return self.loaded
+
+
+class WeeksRead(Mapping[Week, WeekData]):
+    """week -> its numbers, of the slices read so far: what ledger.stats.compute and the history take, each week's
+    numbers read only when one of them asks."""
+
+    def __init__(self, slices: Mapping[Week, Slice]) -> None:
+        self.slices = slices
+
+    def __getitem__(self, week: Week) -> WeekData:
+        return self.slices[week].data
+
+    def __iter__(self) -> Iterator[Week]:
+        return iter(self.slices)
+
+    def __len__(self) -> int:
+        return len(self.slices)
 
 
 class SliceStore:
@@ -130,21 +162,37 @@ class SliceStore:
     def _views(self, week: Week) -> Path:
         return self.folder / f"{week}.views.json"
 
-    def get(self, week: Week, key: str) -> Slice | None:
+    def _numbers(self, week: Week) -> Path:
+        return self.folder / f"{week}.data.json"
+
+    def get(self, week: Week, key: str, remake: Callable[[], WeekData]) -> Slice | None:
+        """The week's slice kept under `key`, or None; `remake` gives its numbers should their file have gone
+        missing or bad since (they are read only when asked for)."""
         try:
             raw = json.loads(self._head(week).read_text(encoding="utf-8"))
             if not isinstance(raw, dict) or raw.get("version") != VERSION or raw.get("key") != key:
                 return None
-            found = Slice(week=week, key=key, data=data_from(week, raw["data"]), page_print=_text(raw["page_print"]),
+            found = Slice(week=week, key=key, page_print=_text(raw["page_print"]),
                           history_print=_text(raw["history_print"]),
                           history_entries=_text(raw["history_entries"]), notebooks=int(raw["notebooks"]),
                           authors=[_text(a) for a in raw["authors"]],
                           problems=[[_text(p), _text(r)] for p, r in raw["problems"]],
                           warnings=[_text(w) for w in raw["warnings"]],
-                          referenced=[_text(r) for r in raw["referenced"]])
+                          referenced=[_text(r) for r in raw["referenced"]], data_print=_text(raw["data_print"]),
+                          skipped={_text(k): _text(v) for k, v in raw["skipped"]},
+                          load=lambda: self._read_numbers(week, key) or remake())
             if _images(found.referenced) != raw["images"]:
                 return None  # an image a notebook shows changed: its week is read again
             return found
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return None
+
+    def _read_numbers(self, week: Week, key: str) -> WeekData | None:
+        try:
+            raw = json.loads(self._numbers(week).read_text(encoding="utf-8"))
+            if not isinstance(raw, dict) or raw.get("version") != VERSION or raw.get("key") != key:
+                return None
+            return data_from(week, raw["data"])
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
 
@@ -165,7 +213,9 @@ class SliceStore:
 
     def put(self, piece: Slice) -> None:
         """Keep the slice; a cache that cannot be written is only a slower next build."""
-        head = {"version": VERSION, "key": piece.key, "data": data_dict(piece.data), "page_print": piece.page_print,
+        numbers = {"version": VERSION, "key": piece.key, "data": data_dict(piece.data)}
+        head = {"version": VERSION, "key": piece.key, "page_print": piece.page_print, "data_print": piece.data_print,
+                "skipped": [[k, v] for k, v in piece.skipped.items()],
                 "history_print": piece.history_print, "history_entries": piece.history_entries,
                 "notebooks": piece.notebooks, "authors": piece.authors,
                 "problems": piece.problems, "warnings": piece.warnings, "referenced": piece.referenced,
@@ -175,8 +225,9 @@ class SliceStore:
                  "digests": [e.digest for e in entries], "print": digest_of([e.digest for e in entries])}
         with contextlib.suppress(OSError, LdkitError, TypeError, ValueError):
             make_folder(self.folder)
-            # the views first: a head is never read back without the views it was made with
+            # the views and numbers first: a head is never read back without those it was made with
             atomic_write(self._views(piece.week), json.dumps(views, ensure_ascii=False, separators=(",", ":")))
+            atomic_write(self._numbers(piece.week), json.dumps(numbers, ensure_ascii=False, separators=(",", ":")))
             atomic_write(self._head(piece.week), json.dumps(head, ensure_ascii=False, separators=(",", ":")))
 
 
