@@ -114,6 +114,26 @@ def test_the_collector_paused_for_a_large_roster_runs_again_whatever_the_read_en
         gc.enable()
 
 
+def test_a_server_reads_a_large_roster_without_freezing_the_collector(ws, monkeypatch):
+    """A command freezes what is alive after a large read (the collector never walks the members again); a
+    server (the bot) does not: a freeze there would keep whatever garbage was alive for the process's life."""
+    import gc
+
+    from ldkit.core import workspace
+
+    big_roster(ws)
+    before = gc.get_freeze_count()
+    monkeypatch.setattr(workspace, "_freeze_after_large_reads", True)
+    find_workspace()
+    assert gc.get_freeze_count() > before
+    gc.unfreeze()
+    workspace.long_running()
+    settings_cache._read.clear()
+    (ws.cache / settings_cache.CACHE_FILE).unlink()
+    find_workspace()
+    assert gc.get_freeze_count() == 0
+
+
 def test_an_unchanged_site_is_left_standing_and_any_change_rebuilds(ws, run, new_workbook):
     path = new_workbook("blank", "One", "--week", WEEK)
     run("log", "outcome", path, "--summary", "First words", "--hours", "1")

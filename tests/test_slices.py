@@ -111,6 +111,8 @@ def test_a_week_whose_numbers_went_missing_is_read_again_when_a_page_needs_them(
     run("site", "--quiet")
     assert files(ws.root / "site") == rebuilt_whole(run, tmp_path)
     assert "paper-reading" in (ws.root / "site" / "index.html").read_text()
+    for week in ("2026-W46", "2026-W47"):  # counted again, and kept again for the next build
+        assert json.loads((kept / f"{week}.data.json").read_text())["version"] == 2
 
 
 def test_the_kept_previous_site_is_built_into_and_nothing_stale_of_it_is_published(ws, run, team, tmp_path):  # noqa: F811

@@ -18,8 +18,8 @@ def _roster(lines: list[str]) -> str:
 
 @pytest.mark.parametrize("literal", [True, False], ids=["with literal strings", "basic strings only"])
 def test_a_generated_roster_reads_the_same_both_ways(literal):
-    """With a ' anywhere, members are read one by one; without, every pair is found in one pass and dealt out to
-    the members by their quotes."""
+    """With a ' anywhere, members are read one by one; without, every line and its pairs are found in one pass,
+    each pair in groups of its own."""
     rng = random.Random(7)
     email, name = ("'m{}@example.org'", '"Ada\tL. \'x\' #1"') if literal else ('"m{}@example.org"', '"Ada\tL. = {{x}}"')
     notes = ["", "   ", "# a comment = { x = 'y' }", "\t# ünïcödé"] if literal else ["", "  ", '# x = { y = "z" }']

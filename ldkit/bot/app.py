@@ -28,7 +28,7 @@ from ldkit.bot.settings import MAX_BODY, Secrets
 from ldkit.bot.words import help_text, parse_words
 from ldkit.core.errors import LdkitError
 from ldkit.core.net import post_json
-from ldkit.core.workspace import Workspace, find_workspace
+from ldkit.core.workspace import Workspace, find_workspace, long_running
 from ldkit.records.schema import make_record, plan_data, validate_current
 
 BUDGET = 2.0  # seconds a request may take before it is acknowledged and finished in the background
@@ -45,6 +45,7 @@ class Bot:
     def __init__(self, root: Path, secrets: Secrets, *, clock: Any = None, budget: float = BUDGET,
                  on_saved: Callable[[Answer, str], None] | None = None, public_url: str | None = None,
                  workers: int = 4) -> None:
+        long_running()  # a server: a large roster's read leaves the collector as it was (core.workspace)
         self.root = Path(root)
         self.secrets = secrets
         self.clock = clock

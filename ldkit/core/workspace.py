@@ -268,22 +268,33 @@ def _read_settings(raw: bytes, config: Path) -> Settings:
     return parse_settings(table, where)
 
 
+_freeze_after_large_reads = True  # off in a process that runs for long (long_running)
+
+
+def long_running() -> None:
+    """Say that this process serves for long (`ldkit bot serve`): a large read then leaves the collector as it
+    found it. gc.freeze keeps whatever is alive at that moment for the process's life, cyclic garbage included —
+    right for a command that exits within seconds, a slow leak for a server that reads the roster on each edit."""
+    global _freeze_after_large_reads
+    _freeze_after_large_reads = False
+
+
 @contextmanager
 def _collector_paused(large: bool) -> Iterator[None]:
     """For a large roster, no cyclic garbage collection while it is read: its 100,000 members are 300,000 new
     objects that all stay alive and hold no cycle, and the collector walked them again and again (a fifth of the
-    read). It runs as usual afterwards, but never walks what is alive now again (gc.freeze): every collection
-    after the read walked the members once more, and the last one, at the process's exit, was ~0.1 s of a
-    100,000-member roster's read. They live as long as the process; the bot reads a roster again only when it
-    changed, and the old members are freed by their count of references, as they hold no cycle."""
+    read). It runs as usual afterwards; in a command (not a server: long_running), after a read that succeeded,
+    it never walks what is alive then again (gc.freeze): every collection after the read walked the members once
+    more, and the last one, at the process's exit, was ~0.1 s of a 100,000-member roster's read."""
     if not large or not gc.isenabled():
         yield
         return
     gc.disable()
     try:
         yield
+        if _freeze_after_large_reads:
+            gc.freeze()
     finally:
-        gc.freeze()
         gc.enable()
 
 

@@ -4,7 +4,7 @@ A week's *slice* is what the site's pages need of it once its workbooks were rea
 WeekData), digests of what its page and the history show, and each team-visible workbook as the history shows it
 (model.history.Entry, a display-safe view). A week whose files did not change is read back from its slice instead
 of being collected again; its numbers are read only when a page needs them (a company's week holds 130 KB of
-them, and a site with one workbook changed needs them of no other week), its views only when a page across weeks
+them, and a site with one notebook's body changed needs them of no other week), its views only when a page across weeks
 must be made again.
 
 The slices are plain JSON, checked field by field as they are read back (never pickle: the cache is a folder any
@@ -145,6 +145,12 @@ class WeeksRead(Mapping[Week, WeekData]):
     def __len__(self) -> int:
         return len(self.slices)
 
+    def __contains__(self, week: object) -> bool:  # Mapping's would read the week's numbers
+        return week in self.slices
+
+    def get(self, week: Week, default: Any = None) -> Any:  # Mapping's would take a KeyError in a read for "none"
+        return self[week] if week in self.slices else default
+
 
 class SliceStore:
     """The slices of one workspace's site, one pair of files per week (its head, and its views)."""
@@ -180,7 +186,7 @@ class SliceStore:
                           warnings=[_text(w) for w in raw["warnings"]],
                           referenced=[_text(r) for r in raw["referenced"]], data_print=_text(raw["data_print"]),
                           skipped={_text(k): _text(v) for k, v in raw["skipped"]},
-                          load=lambda: self._read_numbers(week, key) or remake())
+                          load=lambda: self._read_numbers(week, key) or self._keep_numbers(week, key, remake()))
             if _images(found.referenced) != raw["images"]:
                 return None  # an image a notebook shows changed: its week is read again
             return found
@@ -195,6 +201,13 @@ class SliceStore:
             return data_from(week, raw["data"])
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
+
+    def _keep_numbers(self, week: Week, key: str, data: WeekData) -> WeekData:
+        """Numbers counted again (their file went missing or bad): kept again, so the next build reads them."""
+        with contextlib.suppress(OSError, LdkitError, TypeError, ValueError):
+            atomic_write(self._numbers(week), json.dumps({"version": VERSION, "key": key, "data": data_dict(data)},
+                                                         ensure_ascii=False, separators=(",", ":")))
+        return data
 
     def entries(self, piece: Slice) -> list[Entry] | None:
         """The week's history entries, read back (None if they are gone or are not those of this slice)."""
