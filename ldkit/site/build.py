@@ -432,18 +432,21 @@ def _recent(workspace: Workspace, store: SliceStore, week: Week, weeks_read: Map
 
     path, mark = store.folder / f"{week}.recent.json", store.folder / f"{week}.recent-print.json"
 
+    def counted() -> dict[str, Any]:
+        return compute(workspace, since=week.shift(-7), until=week, weeks_read=weeks_read)
+
     def numbers() -> dict[str, Any]:
         with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
             kept = json.loads(path.read_text(encoding="utf-8"))
             if isinstance(kept, dict) and kept.get("key") == key and isinstance(kept.get("recent"), dict):
                 return kept["recent"]
-        return compute(workspace, since=week.shift(-7), until=week, weeks_read=weeks_read)
+        return counted()
 
     with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
         kept = json.loads(mark.read_text(encoding="utf-8"))
         if isinstance(kept, dict) and kept.get("key") == key and isinstance(kept.get("print"), str):
             return numbers, kept["print"]
-    recent = compute(workspace, since=week.shift(-7), until=week, weeks_read=weeks_read)
+    recent = counted()
     recent_print = digest_of(recent)
     with contextlib.suppress(OSError, LdkitError, TypeError, ValueError):
         make_folder(store.folder)
