@@ -41,11 +41,8 @@ def _template_lines(path: Path, stamp: float) -> frozenset[str]:
 def boilerplate(template: str, workspace_templates: Path | None = None) -> frozenset[str]:
     """Every line of the template named `template` (the workspace's copy and the built-in one) and ldkit's own."""
     lines = set(GENERATED_LINES)
-    for path in template_files(template, workspace_templates):
-        try:
-            lines |= _template_lines(path, path.stat().st_mtime)
-        except OSError:
-            continue
+    for path, stamp in template_files(template, workspace_templates):
+        lines |= _template_lines(path, stamp)
     return frozenset(lines)
 
 
