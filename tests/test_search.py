@@ -324,3 +324,39 @@ def test_search_help_says_it_searches_every_week_by_default(ws, run, weeks):
         assert "Default: this week." in " ".join(run(*command, "--help").stdout.split()), command
     stats = " ".join(run("stats", "--help").stdout.split())
     assert "Last week (default: this week; with --health, the week just held)." in stats
+
+
+def test_many_changed_workbooks_are_read_on_every_core_into_the_same_index(ws, run, weeks, monkeypatch):
+    """From READ_PARALLEL_FROM changed workbooks on, a build reads them in forked processes (core.forked): the
+    same rows, the same warning for one it cannot read, and nothing of the private one, as one process gives."""
+    import sqlite3
+
+    from ldkit.core import forked
+    from ldkit.site import search
+
+    a, b, c = weeks
+    for n in range(6):
+        shutil.copy(b, b.parent / f"copy-{n}.ipynb")
+    (b.parent / "broken.ipynb").write_text("{ not json")
+    monkeypatch.setattr(forked, "cores", lambda: 2)  # a one-core runner shares out too
+    forks: list[int] = []
+    real_fork = forked._fork_worker
+    monkeypatch.setattr(forked, "_fork_worker", lambda work, share: forks.append(len(share)) or real_fork(work, share))
+
+    def build(parallel_from: int) -> tuple[list, str, list]:
+        monkeypatch.setattr(search, "READ_PARALLEL_FROM", parallel_from)
+        (ws.root / ".ldkit-cache" / "search.sqlite").unlink(missing_ok=True)
+        result = run("search", "transformers", "--json")  # the title: the copies have no journal beside them
+        with sqlite3.connect(ws.root / ".ldkit-cache" / "search.sqlite") as db:
+            rows = db.execute("SELECT path, week, author, category, hours, title, plan, summary, cells FROM docs "
+                              "ORDER BY path").fetchall()
+        return json.loads(result.stdout), result.stderr, rows
+
+    one = build(10 ** 9)
+    assert forks == []
+    shared = build(2)
+    assert forks and sum(forks) < 10  # a share went to a fork, the rest was read here
+    assert shared == one
+    hits, warned, rows = shared
+    assert len(hits) == 7 and "broken.ipynb: not searchable" in warned
+    assert not any("zanzibar" in str(row) for row in rows)
