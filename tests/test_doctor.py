@@ -1,5 +1,7 @@
 """`ldkit doctor`, and `ldkit new` in a folder that is not the author's to write (a shared hub)."""
 
+from pathlib import Path
+
 from tests.conftest import snapshot
 
 
@@ -123,6 +125,35 @@ def test_doctor_warns_about_an_unset_site_url_and_authors_not_on_the_roster(ws, 
     text = config.read_text()
     config.write_text('site_url = "https://team.example.org/ld/"\n' + text)
     assert _lines(run("doctor"))["site_url"].startswith("ok")
+def test_doctor_takes_a_site_that_nothing_changed_since_as_it_stands(ws, run, new_workbook, monkeypatch):
+    """A company's year is ~2,000 pages to write again: a site/ whose inputs are as its build found them answers the
+    check itself, with what that build could not read; a change, and the check builds again (into a folder of its
+    own, site/ untouched)."""
+    from ldkit.site import build
+
+    first = new_workbook("blank", "A week", "--week", "2026-W48", "--author", "ada")
+    broken = first.parent / "broken.ipynb"
+    broken.write_text("{ not json")
+    assert "broken.ipynb" in run("site").stderr
+    again = run("site")
+    assert "broken.ipynb" in again.stderr  # a site that stands names what it could not read, every time
+    built: list[Path] = []
+    real = build.build_site
+    monkeypatch.setattr(build, "build_site", lambda w, out=None, *a, **kw: (
+        out is not None and out != ws.root / "site" and built.append(out)) or real(w, out, *a, **kw))
+    site_before = snapshot(ws.root / "site")
+    line = _lines(run("doctor", code=1))["site"]
+    assert built == [] and line.startswith("fail")
+    assert "builds: 1 week, 1 notebook (site/ is up to date); 1 file(s) need attention" in line
+    broken.unlink()
+    line = _lines(run("doctor"))["site"]
+    assert len(built) == 1 and line.endswith("builds: 1 week, 1 notebook")  # into a folder of its own
+    assert snapshot(ws.root / "site") == site_before
+    run("site")
+    assert _lines(run("doctor"))["site"].endswith("builds: 1 week, 1 notebook (site/ is up to date)")
+    assert len(built) == 1
+
+
 def test_doctor_checks_the_bot_secrets_without_printing_them(ws, run, monkeypatch):
     for name in ("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "MATTERMOST_TOKEN", "TEAMS_HMAC_SECRET"):
         monkeypatch.delenv(name, raising=False)

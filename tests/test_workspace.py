@@ -88,3 +88,20 @@ def test_init_on_a_file_is_refused(tmp_path, run):
     target.write_text("mine")
     assert "exists and is not a folder" in run("init", str(target), code=2).stderr
     assert target.read_text() == "mine"
+
+
+def test_settings_print_is_asdict_without_its_deep_copies(ws, run):
+    """The site's context digests the settings: settings_print gives what dataclasses.asdict gives, roster and teams
+    included (a company's 100,000 members made asdict seconds long)."""
+    import json
+    from dataclasses import asdict
+
+    from ldkit.core.workspace import find_workspace, settings_print
+
+    config = ws.root / "ldkit.toml"
+    config.write_text(config.read_text() + '\n[teams]\nvision = { name = "Vision", webhook_env = "V_HOOK" }\n\n'
+                      '[team]\nada = { name = "Ada", tz = "Europe/Berlin", team = "vision" }\nbob = { tz = "UTC" }\n')
+    settings = find_workspace().settings
+    assert settings.team and settings.teams
+    assert json.dumps(settings_print(settings), sort_keys=True, default=str) == \
+        json.dumps(asdict(settings), sort_keys=True, default=str)

@@ -31,7 +31,7 @@ from ldkit.core.files import atomic_write, atomic_write_chunks, locked, make_fol
 from ldkit.core.inputs import Inputs, with_files, workspace_inputs
 from ldkit.core.layout import SITE_FEED, SITE_INDEX, site_link, site_person_feed, site_week_path
 from ldkit.core.weeks import Week
-from ldkit.core.workspace import Workspace
+from ldkit.core.workspace import Workspace, settings_print
 from ldkit.ledger.stats import known_weeks
 
 if TYPE_CHECKING:  # the rest is imported when a build is needed: "nothing changed" is a stat of every file
@@ -76,10 +76,10 @@ def build_site(workspace: Workspace, out: Path | None = None, since: Week | None
         _recover(folder)
         before = _read_manifest(folder)
         inputs = _inputs(workspace, folder, weeks, before)
-        if not rebuild and before.get("inputs") == _inputs_key(inputs.digest, before.get("referenced", [])) \
-                and (folder / SITE_INDEX).is_file():
-            # nothing the site shows has changed (files, settings, ldkit, the date): the site stands as it is
-            return SiteResult(folder=folder, weeks=[str(w) for w in weeks], notebooks=before.get("notebooks", 0))
+        if not rebuild:
+            standing = _standing(folder, weeks, before, inputs)
+            if standing is not None:
+                return standing
         spare = _spare(workspace, folder)
         staging, reused = _staging(folder, spare)
         result = SiteResult(folder=folder, weeks=[str(w) for w in weeks])
@@ -104,6 +104,29 @@ def build_site(workspace: Workspace, out: Path | None = None, since: Week | None
             pool.close()
             shutil.rmtree(staging, ignore_errors=True)  # a build that failed, or a previous site not kept
     return result
+
+
+def standing_site(workspace: Workspace) -> SiteResult | None:
+    """The workspace's site (site/, every week) as its last build left it, when nothing it shows has changed
+    since — what `ldkit site` would find, without building: ldkit doctor's answer for a company's year, whose
+    build into a folder of its own writes ~2,000 pages (a minute and a half). None when it would build."""
+    folder = site_folder(workspace, None)
+    weeks = known_weeks(workspace)
+    before = _read_manifest(folder)
+    if not before:
+        return None
+    return _standing(folder, weeks, before, _inputs(workspace, folder, weeks, before))
+
+
+def _standing(folder: Path, weeks: list[Week], before: dict[str, Any], inputs: Inputs) -> SiteResult | None:
+    """The site in `folder` when nothing it shows has changed (files, settings, ldkit, the date), with what its
+    build said of the files it could not read; None when it must be built."""
+    if before.get("inputs") != _inputs_key(inputs.digest, before.get("referenced", [])) or \
+            not (folder / SITE_INDEX).is_file():
+        return None
+    warnings = before.get("warnings")
+    return SiteResult(folder=folder, weeks=[str(w) for w in weeks], notebooks=before.get("notebooks", 0),
+                      warnings=[str(w) for w in warnings] if isinstance(warnings, list) else [])
 
 
 def _spare(workspace: Workspace, folder: Path) -> Path | None:
@@ -281,11 +304,9 @@ def _inputs_key(inputs: str, referenced: list[str]) -> str:
 
 def _context(workspace: Workspace, code: str) -> str:
     """What every slice depends on beyond its week's files: ldkit, its code, the settings, the workspace's view."""
-    from dataclasses import asdict
-
     from ldkit.site.slices import digest_of
 
-    return digest_of([SITE_VERSION, __version__, code, asdict(workspace.settings), str(workspace.root),
+    return digest_of([SITE_VERSION, __version__, code, settings_print(workspace.settings), str(workspace.root),
                       workspace.scope, sorted(workspace.members) if workspace.members is not None else None])
 
 
@@ -410,7 +431,8 @@ def _build(workspace: Workspace, folder: Path, staging: Path, weeks: list[Week],
                                                  "inputs": _inputs_key(inputs.digest, referenced),
                                                  "referenced": referenced, "notebooks": result.notebooks,
                                                  "history": pages.pop("", ""), "pages": pages,
-                                                 "stamps": inputs.weeks, "watched": inputs.watched},
+                                                 "stamps": inputs.weeks, "watched": inputs.watched,
+                                                 "warnings": result.warnings},
                                                 indent=1, sort_keys=True) + "\n")
 
 

@@ -29,18 +29,22 @@ class Check:
 
 def lenient_workspace(root: Path, config: Path) -> tuple[Workspace, list[str]]:
     """The workspace with every valid setting, and a message for each invalid one (its default is used instead)."""
-    from ldkit.core.tomlread import tomllib
+    from ldkit.core.tomlread import loads, tomllib
     from ldkit.core.workspace import parse_settings
     from ldkit.team.roster import parse_team
 
     where = f"{config} [tool.ldkit]" if config.name == "pyproject.toml" else str(config)
     try:
-        data = tomllib.loads(config.read_text(encoding="utf-8"))
+        data = loads(config.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
         return Workspace(root, config_file=config), [f"{config} cannot be read as TOML: {exc}"]
     table = data.get("tool", {}).get("ldkit", {}) if config.name == "pyproject.toml" else data
     if not isinstance(table, dict):
         return Workspace(root, config_file=config), [f"{where}: the ldkit settings must be a table"]
+    try:  # valid as a whole, as most are: read as every command reads it (a company roster's 100,000 members at once)
+        return Workspace(root, parse_settings(table, where), config), []
+    except LdkitError:
+        pass  # each setting, and each member, on its own: every one that is wrong is named
     errors: list[str] = []
     good: dict[str, object] = {}
     # [teams] before [team]: a member's `team` is checked against the teams that are valid
@@ -119,16 +123,33 @@ def _authors(ws: Workspace) -> Check:
     if not roster:
         return Check("authors", "skipped", "no roster: every author counts")
     weeks: dict[str, list[str]] = {}
-    for week in _week_folders(ws):
-        for person in sorted(week.iterdir()):
-            if person.is_dir() and not person.is_symlink() and any(person.glob("*.ipynb")):
-                weeks.setdefault(person.name, []).append(week.name)
+    for week in _week_folders(ws):  # one listing per folder (a company's year is 52,000 of them), no glob
+        for person in sorted(_folders(week)):
+            if _holds_notebook(week / person):
+                weeks.setdefault(person, []).append(week.name)
     strangers = sorted(set(weeks) - roster)
     if strangers:
         return Check("authors", "warn", "not on the roster: " + ", ".join(
             f"{who} ({len(weeks[who])} week{'s' if len(weeks[who]) != 1 else ''}, last {weeks[who][-1]})"
             for who in strangers) + " — add them (`ldkit team add NAME --email ...`) or fix git's user.email")
     return Check("authors", "ok", f"every author of a workbook is on the roster ({len(weeks)} found)")
+
+
+def _folders(folder: Path) -> list[str]:
+    """The names of the real folders (not links) in `folder`."""
+    try:
+        with os.scandir(folder) as entries:
+            return [e.name for e in entries if e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return []
+
+
+def _holds_notebook(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(e.name.endswith(".ipynb") for e in entries)
+    except OSError:
+        return False
 
 
 def _roster(ws: Workspace) -> Check:
@@ -204,16 +225,21 @@ def _ci_difference(have: str, want: str) -> str:
 
 
 def _site(ws: Workspace) -> Check:
-    from ldkit.site.build import build_site
+    """Whether the site builds: a site/ that nothing has changed since its build says so itself (a company's year
+    is ~2,000 pages to write again); else a build into a folder of its own, on every core."""
+    from ldkit.site.build import build_site, standing_site
 
-    with tempfile.TemporaryDirectory(prefix="ldkit-doctor-site-") as tmp:
-        try:
-            result = build_site(ws, Path(tmp) / "site", jobs=1)
-        except LdkitError as exc:
-            return Check("site", "fail", exc.message)
+    result = standing_site(ws)
+    where = f" ({ws.site.name}/ is up to date)" if result is not None else ""
+    if result is None:
+        with tempfile.TemporaryDirectory(prefix="ldkit-doctor-site-") as tmp:
+            try:
+                result = build_site(ws, Path(tmp) / "site")
+            except LdkitError as exc:
+                return Check("site", "fail", exc.message)
     problems = len(result.warnings)
     return Check("site", "ok" if not problems else "fail",
-                 f"builds: {plural(len(result.weeks), 'week')}, {plural(result.notebooks, 'notebook')}"
+                 f"builds: {plural(len(result.weeks), 'week')}, {plural(result.notebooks, 'notebook')}{where}"
                  + (f"; {problems} file(s) need attention (ldkit site names them)" if problems else ""))
 
 
