@@ -339,6 +339,9 @@ def test_many_changed_workbooks_are_read_on_every_core_into_the_same_index(ws, r
         shutil.copy(b, b.parent / f"copy-{n}.ipynb")
     (b.parent / "broken.ipynb").write_text("{ not json")
     monkeypatch.setattr(forked, "cores", lambda: 2)  # a one-core runner shares out too
+    # a thread an earlier test left in this pytest process would make shared_map read here alone (no fork with
+    # threads): the child only reads files, so the test forks anyway
+    monkeypatch.setattr(forked, "other_threads", lambda: False)
     forks: list[int] = []
     real_fork = forked._fork_worker
     monkeypatch.setattr(forked, "_fork_worker", lambda work, share: forks.append(len(share)) or real_fork(work, share))
