@@ -539,6 +539,9 @@ def test_team_and_topic_pages_name_people_as_the_roster_does(company, run, new_w
     assert '<a href="../../people/fay/index.html">Fay &lt;Wray&gt;</a>' in topic
     rows = json.loads(run("who", "diffusion", "--json").stdout)["people"]
     assert {r["author"]: r["name"] for r in rows}["fay"] == "Fay <Wray>"
+    terminal = run("who", "diffusion").stdout.splitlines()  # the terminal names people and teams as pages do
+    assert [line.split()[:4] for line in terminal if "fay" in line] == [["Fay", "<Wray>", "(fay)", "Infra"]]
+    assert [line.split()[:2] for line in terminal if "eve" in line] == [["eve", "Infra"]]
 
 
 def test_the_teams_table_compares_every_team_on_the_same_learning_day(company, run, new_workbook):

@@ -41,6 +41,9 @@ def who(query: tuple[str, ...], team: str | None, as_json: bool) -> None:
         return
     hours = sum(r.hours for r in rows)
     say(f"Who has studied {text!r}: {len(rows)} {'person' if len(rows) == 1 else 'people'}, {hours:g} h")
+    lines = []
     for r in rows:
+        person = r.name if r.name == r.author else f"{r.name} ({r.author})"  # the name, and the slug to type
         weeks = ", ".join(r.weeks[-4:]) + (f" (+{len(r.weeks) - 4} earlier)" if len(r.weeks) > 4 else "")
-        say(f"  {r.author:<16} {r.team:<14} {r.hours:>6g} h  {weeks}".rstrip())
+        lines.append(f"  {person:<24} {r.team_name:<14} {r.hours:>6g} h  {weeks}".rstrip())
+    say("\n".join(lines))
