@@ -32,12 +32,12 @@ def page_plans(teams: list[TeamHistory], generated_at: str, digest: str = "", ha
                ) -> Iterator[tuple[str, Any, Any]]:
     """(relative path, what it shows, how to make it) for each page, as ldkit.writers.site_pages.page_plans:
     the teams side by side is keyed by the history's `digest`, a team's page by everything on it."""
-    from dataclasses import asdict
+    from ldkit.core.plain import plain
 
     env = environment()
     common = {"generated_at": generated_at, "pygments_css": pygments_css(), "has_teams": True,
               "has_tracks": has_tracks}  # the same site menu as every other page
-    yield TEAMS_INDEX, [TEAMS_INDEX, digest, [asdict(t) for t in teams], common], \
+    yield TEAMS_INDEX, [TEAMS_INDEX, digest, plain(teams), common], \
         lambda: env.get_template("site_teams.html.j2").render(teams=teams, root="../", **common)
     page = env.get_template("site_team.html.j2")
 
@@ -46,7 +46,7 @@ def page_plans(teams: list[TeamHistory], generated_at: str, digest: str = "", ha
         return lambda: page.render(t=team, root="../../", charts=charts(team), topic_links=topic_links, **common)
 
     for team in teams:
-        yield team.link, ["team", asdict(team), common], team_page(team)
+        yield team.link, ["team", plain(team), common], team_page(team)
 
 
 def pages(teams: list[TeamHistory], generated_at: str) -> dict[str, str]:
