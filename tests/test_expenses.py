@@ -118,3 +118,22 @@ def test_an_expense_finance_cannot_pay_is_refused_and_nothing_is_written(ws, run
     result = run("log", "outcome", path, "--summary", "s", "--expense", expense, code=2)
     assert message in result.stderr
     assert snapshot(ws.root) == before
+
+
+def test_the_report_is_the_same_read_again_from_the_index_and_on_every_core(ws, run, spent, monkeypatch):
+    """Weeks are read on every core for a company's year, unchanged workbooks back from the records index: the
+    same report, and an outcome logged since is in it (the index is never stale)."""
+    from ldkit.core import forked
+
+    first = json.loads(run("expenses", "--format", "json").stdout)
+    monkeypatch.setattr(forked, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(forked, "cores", lambda: 2)  # a one-core runner shares out too
+    monkeypatch.setattr(forked, "other_threads", lambda: False)  # a thread an earlier test left: fork anyway
+    forks: list[int] = []
+    real_fork = forked._fork_worker
+    monkeypatch.setattr(forked, "_fork_worker", lambda work, share: forks.append(len(share)) or real_fork(work, share))
+    again = json.loads(run("expenses", "--format", "json").stdout)
+    assert forks == [1] and again == first  # two weeks: one here, one in a forked worker
+    run("log", "outcome", spent["eve"], "--summary", "y", "--expense", "book=7EUR")
+    latest = json.loads(run("expenses", "--format", "json", "--author", "eve").stdout)
+    assert [(r["item"], r["amount"]) for r in latest["expenses"]] == [("book", 7)]

@@ -76,25 +76,39 @@ def expense_report(workspace: Workspace, since: Week | None = None, until: Week 
     if since is not None and until is not None and since > until:
         raise InputError(f"--since {since} is after --until {until}", hint="swap them, or leave one out")
     report = ExpenseReport(str(since or ""), str(until or ""))
-    for week in weeks:
-        if since is not None and week < since or until is not None and week > until:
-            continue
-        day = learning_day_of(week, workspace.weekday).isoformat()
-        workbooks, problems = scan(workspace.week_folder(week), workspace.root, workspace.members)
-        report.warnings.extend(f"{p.path}: {p.reason}" for p in problems)
-        for wb in sorted(workbooks, key=lambda w: (w.author, str(w.path))):
-            if author is not None and wb.author != author:
-                continue
-            outcome = wb.records.outcome
-            if outcome is None:
-                continue
-            private = workbook_private(wb)
-            where = PRIVATE_WORKBOOK if private else relative(wb.path, workspace.root)
-            for cost in outcome["data"].get("expenses") or []:
-                report.rows.append(ExpenseRow(str(week), day, wb.author, str(cost.get("item", "")),
-                                              float(cost.get("amount", 0)), str(cost.get("currency", "")),
-                                              where, private))
+    chosen = [w for w in weeks if not (since is not None and w < since or until is not None and w > until)]
+    from ldkit.core import forked
+
+    # a company's year is 52,000 workbooks: unchanged ones come back from the records index, whole weeks are
+    # read on every core (as stats reads them)
+    large = forked.subfolders([workspace.week_folder(week) for week in chosen]) >= forked.PARALLEL_FROM
+    for rows, warnings in forked.shared_map(lambda i: _week_rows(workspace, chosen[i], author), len(chosen),
+                                            None if large else 1):
+        report.rows.extend(rows)
+        report.warnings.extend(warnings)
     return report
+
+
+def _week_rows(workspace: Workspace, week: Week, author: str | None) -> tuple[list[ExpenseRow], list[str]]:
+    """One week's expense rows (by author, then workbook) and what could not be read."""
+    from ldkit.records.index import index_path
+
+    day = learning_day_of(week, workspace.weekday).isoformat()
+    workbooks, problems = scan(workspace.week_folder(week), workspace.root, workspace.members,
+                               index_path(workspace.cache))
+    rows = []
+    for wb in sorted(workbooks, key=lambda w: (w.author, str(w.path))):
+        if author is not None and wb.author != author:
+            continue
+        outcome = wb.records.outcome
+        if outcome is None:
+            continue
+        private = workbook_private(wb)
+        where = PRIVATE_WORKBOOK if private else relative(wb.path, workspace.root)
+        for cost in outcome["data"].get("expenses") or []:
+            rows.append(ExpenseRow(str(week), day, wb.author, str(cost.get("item", "")),
+                                   float(cost.get("amount", 0)), str(cost.get("currency", "")), where, private))
+    return rows, [f"{p.path}: {p.reason}" for p in problems]
 
 
 def spreadsheet_safe(value: object) -> object:
