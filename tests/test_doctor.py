@@ -112,14 +112,17 @@ def test_doctor_fails_when_workbooks_is_a_file(ws, run):
 
 
 def test_doctor_warns_about_an_unset_site_url_and_authors_not_on_the_roster(ws, run, new_workbook):
-    new_workbook("blank", "Guest's week", "--week", "2026-W48", "--author", "guest")
+    path = new_workbook("blank", "Guest's week", "--week", "2026-W48", "--author", "guest")
+    lurker = path.parent.parent / "lurker"  # a folder holding only a hidden notebook has no author's workbook
+    lurker.mkdir()
+    (lurker / ".draft.ipynb").write_bytes(path.read_bytes())
     run("team", "add", "ada")
     result = run("doctor")
     lines = _lines(result)
     assert lines["site_url"].startswith("warn") and "local path" in lines["site_url"]
     assert lines["site"].endswith("builds: 1 week, 1 notebook")  # in the right number
     assert lines["authors"].startswith("warn") and "guest (1 week, last 2026-W48)" in lines["authors"]
-    assert "ldkit team add" in lines["authors"]
+    assert "lurker" not in lines["authors"] and "ldkit team add" in lines["authors"]
     assert "ready for a learning day (2 warnings: site_url, authors)" in result.stdout
     config = ws.root / "ldkit.toml"
     text = config.read_text()

@@ -147,7 +147,7 @@ def _folders(folder: Path) -> list[str]:
 def _holds_notebook(folder: Path) -> bool:
     try:
         with os.scandir(folder) as entries:
-            return any(e.name.endswith(".ipynb") for e in entries)
+            return any(e.name.endswith(".ipynb") and not e.name.startswith(".") for e in entries)  # as "*.ipynb"
     except OSError:
         return False
 
