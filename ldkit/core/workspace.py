@@ -45,10 +45,12 @@ class Settings:
 def settings_print(settings: Settings) -> dict[str, Any]:
     """The settings as JSON-able values, equal to dataclasses.asdict's: the roster's members are named tuples of
     strings already, and asdict deep-copied each of a company's 100,000 (seconds, on every site build)."""
-    from dataclasses import asdict, fields
+    from dataclasses import fields
+
+    from ldkit.core.plain import plain
 
     out = {f.name: getattr(settings, f.name) for f in fields(settings)}
-    out["teams"] = [asdict(team) for team in settings.teams]
+    out["teams"] = plain(settings.teams)
     return out
 
 
