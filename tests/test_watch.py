@@ -5,6 +5,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -130,7 +131,12 @@ def test_a_watcher_that_cannot_start_is_not_tried_at_every_search(ws, run, new_w
 
     monkeypatch.setattr(watch, "WATCH_FROM", 1)
     tried = []
-    monkeypatch.setattr(watch, "start", lambda top: tried.append(top))  # as if it exited at once
+
+    def refused(top):  # as a watcher the limits refused: it exited at once
+        tried.append(top)
+        return None, False
+
+    monkeypatch.setattr(watch, "start", refused)
     new_workbook("blank", "Diffusion notes", "--week", WEEK)
     assert len(hits(run, "diffusion")) == 1 and len(tried) == 1
     path = new_workbook("blank", "Okapi day", "--week", WEEK, "--author", "bob")
@@ -140,6 +146,50 @@ def test_a_watcher_that_cannot_start_is_not_tried_at_every_search(ws, run, new_w
     monkeypatch.setattr(search, "WATCH_RETRY_SECONDS", 0)
     hits(run, "okapi")
     assert len(tried) == 2
+
+
+def test_a_watcher_still_watching_its_folders_is_asked_again_not_given_up(ws, run, new_workbook, watched,
+                                                                           monkeypatch):
+    """52,000 folders take a watcher seconds to watch, more on a busy machine: the search that stopped waiting for
+    it stats everything, and the next ones ask it (a second watcher started meanwhile only finds the first), rather
+    than doing without it for an hour as after a refusal."""
+    import sqlite3
+
+    monkeypatch.setattr(watch, "READY_SECONDS", 0.0)  # the reader stops waiting at once
+    new_workbook("blank", "Diffusion notes", "--week", WEEK)
+    assert len(hits(run, "diffusion")) == 1
+    index = ws.root / ".ldkit-cache" / "search.sqlite"
+    kept = sqlite3.connect(index).execute("SELECT generation FROM watched").fetchall()
+    assert kept == [] or kept[0][0] != "unwatchable"
+    deadline = time.time() + 10
+    while watch.ask(watched, None) is None and time.time() < deadline:
+        time.sleep(0.05)
+    assert len(watchers(watched)) == 1
+    path = new_workbook("blank", "Okapi day", "--week", WEEK, "--author", "bob")
+    assert len(hits(run, "okapi")) == 1
+    generation = watch.ask(watched, None).generation
+    assert sqlite3.connect(index).execute("SELECT generation FROM watched").fetchall() == [(generation,)]
+    write_in_place(path, "tapir appears")  # seen through the watcher's answer, the week stat-ed again
+    assert len(hits(run, "tapir")) == 1
+    deadline = time.time() + 10
+    while len(watchers(watched)) > 1 and time.time() < deadline:
+        time.sleep(0.05)
+    assert len(watchers(watched)) == 1
+
+
+def test_a_watcher_that_finds_another_holding_the_address_says_so(watched):
+    """Its exit code is how a reader that started it tells "another answers, or soon will" from "refused"."""
+    watched.mkdir(parents=True, exist_ok=True)
+    first = subprocess.Popen([sys.executable, "-m", "ldkit.core.watch", str(watched)])
+    try:
+        deadline = time.time() + 10
+        while watch.ask(watched, None) is None and time.time() < deadline:
+            time.sleep(0.05)
+        second = subprocess.run([sys.executable, "-m", "ldkit.core.watch", str(watched)], timeout=30)
+        assert second.returncode == watch.BUSY
+    finally:
+        watch.ask(watched, None, stop=True)
+        first.wait(timeout=10)
 
 
 def test_the_site_asks_a_running_watcher_and_misses_nothing(ws, run, new_workbook, watched, monkeypatch, tmp_path):

@@ -31,6 +31,8 @@ PROTOCOL = 1
 IDLE_SECONDS = float(os.environ.get("LDKIT_WATCH_IDLE", "900"))  # 15 minutes asked nothing: the watcher ends
 WATCH_FROM = int(os.environ.get("LDKIT_WATCH_FROM", "10000"))  # workbooks below which a stat of all is quick
 READY_SECONDS = 10.0  # how long a reader that started a watcher waits for its first answer
+BUSY, REFUSED = 3, 2  # a watcher's exit codes: another one holds the address (and answers, or soon will); the
+# system's inotify limits refused the folders
 
 IN_MODIFY, IN_ATTRIB, IN_CLOSE_WRITE = 0x2, 0x4, 0x8
 IN_MOVED_FROM, IN_MOVED_TO, IN_CREATE, IN_DELETE = 0x40, 0x80, 0x100, 0x200
@@ -110,10 +112,13 @@ def ask(top: Path, kept: tuple[str, int] | None, timeout: float = 2.0, stop: boo
         return None
 
 
-def start(top: Path) -> Answer | None:
-    """Start a watcher of `top` (detached: it outlives this reader) and wait for its first answer."""
+def start(top: Path) -> tuple[Answer | None, bool]:
+    """Start a watcher of `top` (detached: it outlives this reader) and wait for its first answer: (that answer or
+    None, whether a watcher may still answer). Watching 52,000 folders takes a watcher seconds, more on a busy
+    machine: a reader that stopped waiting for one still at it stats everything this time and asks it next time,
+    where one that the system's inotify limits refused is not asked again for a while."""
     if not enabled():
-        return None
+        return None, False
     import subprocess
 
     try:
@@ -121,16 +126,18 @@ def start(top: Path) -> Answer | None:
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
                                 close_fds=True, cwd="/")
     except OSError:
-        return None
+        return None, False
     deadline = time.monotonic() + READY_SECONDS
     while time.monotonic() < deadline:
         answer = ask(top, None)
         if answer is not None:
-            return answer
-        if proc.poll() is not None:  # it could not watch (inotify's limits), or another one answers now
-            return ask(top, None)
+            return answer, True
+        code = proc.poll()
+        if code is not None:  # it could not watch (inotify's limits), or another watcher holds the address
+            answer = ask(top, None)
+            return answer, answer is not None or code == BUSY
         time.sleep(0.05)
-    return None
+    return None, proc.poll() is None
 
 
 class _Inotify:
@@ -174,8 +181,9 @@ class _Inotify:
                 at += _EVENT.size + size
 
 
-def serve(top: Path) -> None:
-    """Watch `top` and answer readers until idle, or until `top` goes (a file system's events are lost)."""
+def serve(top: Path) -> int:
+    """Watch `top` and answer readers until idle, or until `top` goes (a file system's events are lost); the exit
+    code, which a reader that started it reads (`start`)."""
     import secrets
     import select
     import socket
@@ -185,12 +193,12 @@ def serve(top: Path) -> None:
         try:
             server.bind(_address(top))
         except OSError:
-            return  # another watcher of it answers already
-        watcher = _Inotify()
+            return BUSY  # another watcher of it answers already, or is still watching its folders
         try:
+            watcher = _Inotify()
             watcher.add_tree(top_name)
         except OSError:
-            return  # too many folders for this system's inotify limits: readers stat everything
+            return REFUSED  # too many folders for this system's inotify limits: readers stat everything
         server.listen(16)
         generation, sequence = secrets.token_hex(8), 0
         changed: dict[str, int] = {}  # folder -> the sequence of its last change
@@ -225,7 +233,7 @@ def serve(top: Path) -> None:
         while True:
             ready, _, _ = select.select([server, watcher.fd], [], [], min(5.0, IDLE_SECONDS))
             if watcher.fd in ready and not read_events():
-                return
+                return 0
             if server in ready:
                 last_question = time.monotonic()
                 client, _ = server.accept()
@@ -244,7 +252,7 @@ def serve(top: Path) -> None:
                         if not isinstance(question, dict):
                             continue  # not a question: no answer (and the watcher goes on)
                         if not read_events():  # what was written before the question is in the answer
-                            return
+                            return 0
                         since = question.get("since")
                         if isinstance(since, list) and len(since) == 2 and since[0] == generation:
                             names: list[str] | None = sorted(f for f, s in changed.items() if s > int(since[1]))
@@ -253,10 +261,10 @@ def serve(top: Path) -> None:
                         client.sendall(json.dumps({"generation": generation, "sequence": sequence,
                                                    "changed": names}).encode() + b"\n")
                         if question.get("stop"):
-                            return
+                            return 0
             if time.monotonic() - last_question > IDLE_SECONDS or not os.path.isdir(top_name):
-                return
+                return 0
 
 
 if __name__ == "__main__":
-    serve(Path(sys.argv[1]))
+    sys.exit(serve(Path(sys.argv[1])))

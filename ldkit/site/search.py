@@ -102,10 +102,10 @@ def refresh(workspace: Workspace, db: sqlite3.Connection) -> list[str]:
     answer = watch.ask(top, kept) if watched else None
     warnings = _refresh(workspace, db, answer)
     if watched and answer is None and db.execute("SELECT count(*) FROM stamps").fetchone()[0] >= watch.WATCH_FROM:
-        answer = watch.start(top)
+        answer, coming = watch.start(top)
         if answer is not None:  # its first answer is "unknown": one more stat of everything, then its answers
             warnings = _refresh(workspace, db, answer)
-        else:
+        elif not coming:  # refused (a watcher still watching its folders is asked by the next query)
             with db:
                 _keep_answer(db, watch.Answer(UNWATCHABLE, int(time.time()), None))
     return warnings
