@@ -9,7 +9,9 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding=
 
 
 def commands(group: click.Group, prefix: str = "ldkit"):
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # as --help lists them: a lazy group imports each one here
+        command = group.get_command(ctx, name)
         yield f"{prefix} {name}", command
         if isinstance(command, click.Group):
             yield from commands(command, f"{prefix} {name}")

@@ -1,31 +1,28 @@
 """`ldkit`: the command group and the `new-workbook` entry point."""
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from ldkit.cli.base import LdkitGroup
-from ldkit.cli.cmd_bot import bot
-from ldkit.cli.cmd_ci import ci
-from ldkit.cli.cmd_digest import digest
-from ldkit.cli.cmd_doctor import doctor
-from ldkit.cli.cmd_expenses import expenses
-from ldkit.cli.cmd_export import export
-from ldkit.cli.cmd_log import log, show
-from ldkit.cli.cmd_new import new
-from ldkit.cli.cmd_paper import paper
-from ldkit.cli.cmd_remind import remind
-from ldkit.cli.cmd_search import search
-from ldkit.cli.cmd_site import site
-from ldkit.cli.cmd_skip import skip
-from ldkit.cli.cmd_stats import stats
-from ldkit.cli.cmd_status import status
-from ldkit.cli.cmd_team import team
-from ldkit.cli.cmd_who import who
-from ldkit.cli.cmd_workspace import init, templates
+from ldkit.cli.base import LazyGroup
 from ldkit.core import __version__
 
+# what a user types -> where its click command lives, imported only when it runs (or `ldkit --help` lists it)
+COMMANDS = {
+    "init": "ldkit.cli.cmd_workspace:init", "templates": "ldkit.cli.cmd_workspace:templates",
+    "new": "ldkit.cli.cmd_new:new", "log": "ldkit.cli.cmd_log:log", "show": "ldkit.cli.cmd_log:show",
+    "status": "ldkit.cli.cmd_status:status", "skip": "ldkit.cli.cmd_skip:skip",
+    "digest": "ldkit.cli.cmd_digest:digest", "stats": "ldkit.cli.cmd_stats:stats",
+    "expenses": "ldkit.cli.cmd_expenses:expenses", "paper": "ldkit.cli.cmd_paper:paper",
+    "site": "ldkit.cli.cmd_site:site", "search": "ldkit.cli.cmd_search:search",
+    "export": "ldkit.cli.cmd_export:export", "team": "ldkit.cli.cmd_team:team", "who": "ldkit.cli.cmd_who:who",
+    "remind": "ldkit.cli.cmd_remind:remind", "ci": "ldkit.cli.cmd_ci:ci", "doctor": "ldkit.cli.cmd_doctor:doctor",
+    "bot": "ldkit.cli.cmd_bot:bot",
+}
 
-@click.group(cls=LdkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ldkit")
 def cli() -> None:
     """ldkit carries your team's weekly Learning Day in Jupyter.
@@ -48,8 +45,12 @@ def cli() -> None:
     """
 
 
-for command in (init, templates, new, log, show, status, skip, digest, stats, expenses, paper, site, search, export,
-                team, who, remind, ci, doctor, bot):
-    cli.add_command(command)
 
-new_workbook = new
+def __getattr__(name: str) -> Any:
+    """`new_workbook`, the `new-workbook` command's entry point: `ldkit new` under the name it first had, imported
+    only by that command."""
+    if name == "new_workbook":
+        from ldkit.cli.cmd_new import new
+
+        return new
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
