@@ -1,9 +1,11 @@
 """ldkit.core.watch and the search index that asks it: a watcher started for a large workspace names what changed,
 so a warm search stats only those weeks, and no change is ever missed — an edit in place, a new folder, a deleted
 workbook, a killed watcher, another generation. It ends when asked nothing, when its folder goes, or when told."""
+import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -148,48 +150,76 @@ def test_a_watcher_that_cannot_start_is_not_tried_at_every_search(ws, run, new_w
     assert len(tried) == 2
 
 
+def kept_generation(ws) -> str | None:
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(ws.root / ".ldkit-cache" / "search.sqlite")) as db:
+        row = db.execute("SELECT generation FROM watched").fetchone()
+    return row[0] if row else None
+
+
+def ready(top: Path) -> watch.Answer:
+    deadline = time.time() + 10
+    while (answer := watch.ask(top, None)) is None and time.time() < deadline:
+        time.sleep(0.05)
+    assert answer is not None, "the watcher did not answer within 10 s"
+    return answer
+
+
 def test_a_watcher_still_watching_its_folders_is_asked_again_not_given_up(ws, run, new_workbook, watched,
                                                                            monkeypatch):
     """52,000 folders take a watcher seconds to watch, more on a busy machine: the search that stopped waiting for
-    it stats everything, and the next ones ask it (a second watcher started meanwhile only finds the first), rather
-    than doing without it for an hour as after a refusal."""
-    import sqlite3
-
+    it stats everything, and the next ones ask it, rather than doing without it for an hour as after a refusal."""
     monkeypatch.setattr(watch, "READY_SECONDS", 0.0)  # the reader stops waiting at once
     new_workbook("blank", "Diffusion notes", "--week", WEEK)
     assert len(hits(run, "diffusion")) == 1
-    index = ws.root / ".ldkit-cache" / "search.sqlite"
-    kept = sqlite3.connect(index).execute("SELECT generation FROM watched").fetchall()
-    assert kept == [] or kept[0][0] != "unwatchable"
-    deadline = time.time() + 10
-    while watch.ask(watched, None) is None and time.time() < deadline:
-        time.sleep(0.05)
-    assert len(watchers(watched)) == 1
+    assert kept_generation(ws) == "starting"
+    generation = ready(watched).generation
     path = new_workbook("blank", "Okapi day", "--week", WEEK, "--author", "bob")
     assert len(hits(run, "okapi")) == 1
-    generation = watch.ask(watched, None).generation
-    assert sqlite3.connect(index).execute("SELECT generation FROM watched").fetchall() == [(generation,)]
-    write_in_place(path, "tapir appears")  # seen through the watcher's answer, the week stat-ed again
+    assert kept_generation(ws) == generation and len(watchers(watched)) == 1
+    write_in_place(path, "tapir appears")  # seen through the watcher's answer, its week stat-ed again
     assert len(hits(run, "tapir")) == 1
-    deadline = time.time() + 10
-    while len(watchers(watched)) > 1 and time.time() < deadline:
-        time.sleep(0.05)
-    assert len(watchers(watched)) == 1
 
 
-def test_a_watcher_that_finds_another_holding_the_address_says_so(watched):
-    """Its exit code is how a reader that started it tells "another answers, or soon will" from "refused"."""
-    watched.mkdir(parents=True, exist_ok=True)
+def test_while_one_holds_the_address_the_next_searches_ask_and_start_none(ws, run, new_workbook, watched,
+                                                                          monkeypatch):
+    """A watcher bound but still watching its folders (played here by a socket bound to its address, not
+    listening): the one a search starts finds it, exits BUSY, and the searches after ask but start no other, and
+    miss nothing; once it answers, they use it."""
+    new_workbook("blank", "Diffusion notes", "--week", WEEK)
+    started = []
+    real_start = watch.start
+
+    def counted(top):
+        started.append(top)
+        return real_start(top)
+
+    monkeypatch.setattr(watch, "start", counted)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as holder:
+        holder.bind(watch._address(watched))
+        assert len(hits(run, "diffusion")) == 1
+        assert started == [watched] and kept_generation(ws) == "starting" and watchers(watched) == []
+        path = new_workbook("blank", "Okapi day", "--week", WEEK, "--author", "bob")
+        assert len(hits(run, "okapi")) == 1 and len(started) == 1
     first = subprocess.Popen([sys.executable, "-m", "ldkit.core.watch", str(watched)])
     try:
-        deadline = time.time() + 10
-        while watch.ask(watched, None) is None and time.time() < deadline:
-            time.sleep(0.05)
-        second = subprocess.run([sys.executable, "-m", "ldkit.core.watch", str(watched)], timeout=30)
-        assert second.returncode == watch.BUSY
+        generation = ready(watched).generation
+        write_in_place(path, "tapir appears")
+        assert len(hits(run, "tapir")) == 1 and len(started) == 1
+        assert kept_generation(ws) == generation
     finally:
         watch.ask(watched, None, stop=True)
         first.wait(timeout=10)
+
+
+def test_a_watcher_that_finds_its_address_held_exits_busy(watched):
+    """Its exit code is how a reader that started it tells "another answers, or soon will" from "refused"."""
+    watched.mkdir(parents=True, exist_ok=True)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as holder:
+        holder.bind(watch._address(watched))
+        done = subprocess.run([sys.executable, "-m", "ldkit.core.watch", str(watched)], timeout=60)
+    assert done.returncode == watch.BUSY
 
 
 def test_the_site_asks_a_running_watcher_and_misses_nothing(ws, run, new_workbook, watched, monkeypatch, tmp_path):

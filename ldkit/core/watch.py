@@ -31,8 +31,8 @@ PROTOCOL = 1
 IDLE_SECONDS = float(os.environ.get("LDKIT_WATCH_IDLE", "900"))  # 15 minutes asked nothing: the watcher ends
 WATCH_FROM = int(os.environ.get("LDKIT_WATCH_FROM", "10000"))  # workbooks below which a stat of all is quick
 READY_SECONDS = 10.0  # how long a reader that started a watcher waits for its first answer
-BUSY, REFUSED = 3, 2  # a watcher's exit codes: another one holds the address (and answers, or soon will); the
-# system's inotify limits refused the folders
+BUSY, REFUSED = 3, 2  # a watcher's exit codes: another one holds the address (and answers, or soon will); this
+# system refused it (inotify's limits, or the socket)
 
 IN_MODIFY, IN_ATTRIB, IN_CLOSE_WRITE = 0x2, 0x4, 0x8
 IN_MOVED_FROM, IN_MOVED_TO, IN_CREATE, IN_DELETE = 0x40, 0x80, 0x100, 0x200
@@ -115,8 +115,8 @@ def ask(top: Path, kept: tuple[str, int] | None, timeout: float = 2.0, stop: boo
 def start(top: Path) -> tuple[Answer | None, bool]:
     """Start a watcher of `top` (detached: it outlives this reader) and wait for its first answer: (that answer or
     None, whether a watcher may still answer). Watching 52,000 folders takes a watcher seconds, more on a busy
-    machine: a reader that stopped waiting for one still at it stats everything this time and asks it next time,
-    where one that the system's inotify limits refused is not asked again for a while."""
+    machine: one still at it when the reader stops waiting, or another that holds the address, may answer the
+    next reader; any other end (inotify's limits refused it, it failed) is a watcher that will not."""
     if not enabled():
         return None, False
     import subprocess
@@ -128,16 +128,17 @@ def start(top: Path) -> tuple[Answer | None, bool]:
     except OSError:
         return None, False
     deadline = time.monotonic() + READY_SECONDS
-    while time.monotonic() < deadline:
+    while True:
         answer = ask(top, None)
         if answer is not None:
             return answer, True
         code = proc.poll()
-        if code is not None:  # it could not watch (inotify's limits), or another watcher holds the address
+        if code is not None:
             answer = ask(top, None)
             return answer, answer is not None or code == BUSY
+        if time.monotonic() >= deadline:
+            return None, True  # still watching its folders
         time.sleep(0.05)
-    return None, proc.poll() is None
 
 
 class _Inotify:
@@ -192,8 +193,8 @@ def serve(top: Path) -> int:
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
         try:
             server.bind(_address(top))
-        except OSError:
-            return BUSY  # another watcher of it answers already, or is still watching its folders
+        except OSError as exc:  # in use: another watcher answers already, or is still watching its folders
+            return BUSY if exc.errno == errno.EADDRINUSE else REFUSED
         try:
             watcher = _Inotify()
             watcher.add_tree(top_name)

@@ -25,6 +25,7 @@ INDEX_VERSION = 7  # 2: a private workbook is indexed as nothing; 3: stemmed (po
 COLUMNS = ("title", "plan", "summary", "next_steps", "papers", "cells")
 MAX_CELL_TEXT = 200_000  # characters of written cell text indexed per notebook
 UNWATCHABLE = "unwatchable"  # the kept answer of a watcher that could not start, with when (core.watch)
+STARTING = "starting"  # the kept answer of one still watching its folders when its reader stopped waiting
 WATCH_RETRY_SECONDS = 3600
 READ_AT_ONCE = 4000  # changed workbooks read before their rows go in: a company's first build holds no 52,000 rows
 READ_PARALLEL_FROM = 200  # changed workbooks from which they are read on every core (a fork costs ~10 ms)
@@ -96,18 +97,20 @@ def refresh(workspace: Workspace, db: sqlite3.Connection) -> list[str]:
 
     top = workspace.workbooks
     kept = _kept_answer(db)
-    # a watcher that could not start (inotify's limits on this system) is not tried again for a while
-    watched = watch.enabled() and not workspace.has_team_workspaces and not (
-        kept is not None and kept[0] == UNWATCHABLE and time.time() - kept[1] < WATCH_RETRY_SECONDS)
-    answer = watch.ask(top, kept) if watched else None
+    on = watch.enabled() and not workspace.has_team_workspaces
+    recent = kept is not None and kept[0] in (UNWATCHABLE, STARTING) and time.time() - kept[1] < WATCH_RETRY_SECONDS
+    # a watcher that could not start (inotify's limits on this system) is not asked, nor started, for a while; one
+    # that was still watching its folders when its reader stopped waiting is asked, but not started again
+    answer = watch.ask(top, kept) if on and not (recent and kept is not None and kept[0] == UNWATCHABLE) else None
     warnings = _refresh(workspace, db, answer)
-    if watched and answer is None and db.execute("SELECT count(*) FROM stamps").fetchone()[0] >= watch.WATCH_FROM:
+    if on and not recent and answer is None and \
+            db.execute("SELECT count(*) FROM stamps").fetchone()[0] >= watch.WATCH_FROM:
         answer, coming = watch.start(top)
         if answer is not None:  # its first answer is "unknown": one more stat of everything, then its answers
             warnings = _refresh(workspace, db, answer)
-        elif not coming:  # refused (a watcher still watching its folders is asked by the next query)
+        else:
             with db:
-                _keep_answer(db, watch.Answer(UNWATCHABLE, int(time.time()), None))
+                _keep_answer(db, watch.Answer(STARTING if coming else UNWATCHABLE, int(time.time()), None))
     return warnings
 
 
