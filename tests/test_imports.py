@@ -84,3 +84,7 @@ def test_the_help_still_lists_every_command_and_a_typo_is_refused(ws):
     assert listed == set(COMMANDS)
     typo = subprocess.run([sys.executable, "-m", "ldkit", "serch", "x"], cwd=ws.root, capture_output=True, text=True)
     assert typo.returncode == 2 and "No such command 'serch'" in typo.stderr, typo.stderr
+    import click
+
+    if hasattr(click.exceptions, "NoSuchCommand"):  # click 8.4 on suggests, from every command, loaded or not
+        assert "Did you mean 'search'?" in typo.stderr

@@ -87,6 +87,13 @@ class LazyGroup(LdkitGroup):
             self.add_command(command, cmd_name)
         return super().get_command(ctx, cmd_name)
 
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None,
+                                                                             list[str]]:
+        if args and self.get_command(ctx, str(args[0])) is None:  # a typo: click suggests from what it holds
+            for name in self.lazy:
+                self.get_command(ctx, name)
+        return super().resolve_command(ctx, args)
+
 
 def emit_json(data: Any) -> None:
     """One JSON document on stdout and nothing else there (control characters escaped, the data unchanged but for

@@ -45,7 +45,6 @@ def cli() -> None:
     """
 
 
-
 def __getattr__(name: str) -> Any:
     """`new_workbook`, the `new-workbook` command's entry point: `ldkit new` under the name it first had, imported
     only by that command."""
