@@ -300,3 +300,45 @@ def test_a_garbage_question_gets_no_answer_and_the_watcher_goes_on(ws, run, new_
     assert len(watchers(watched)) == 1
     answer = watch.ask(watched, None)
     assert answer is not None and answer.changed is None
+
+
+def test_stats_asks_a_running_watcher_and_walks_only_the_weeks_it_names(ws, run, new_workbook, watched, monkeypatch):
+    """`ldkit stats` over a company's year stats 156,000 files (seconds on a cold cache): with a watcher running
+    it walks only the weeks changed since its last walks, and its numbers are those of a full walk, even after an
+    edit in place, a new workbook, or a killed watcher."""
+    from ldkit.ledger import stats
+
+    older = new_workbook("blank", "Diffusion notes", "--week", "2026-W47")
+    okapi = new_workbook("blank", "Okapi day", "--week", WEEK)
+    hits(run, "diffusion")  # the search starts the watcher (its threshold lowered to one workbook)
+    ready(watched)
+    walked: list[str] = []
+    real = stats.notebook_stamps
+
+    def counted(folder, *args, **kwargs):
+        walked.append(Path(folder).name)
+        return real(folder, *args, **kwargs)
+
+    monkeypatch.setattr(stats, "notebook_stamps", counted)
+
+    def numbers() -> dict:
+        walked.clear()
+        return json.loads(run("stats", "--until", WEEK, "--json").stdout)
+
+    first = numbers()
+    assert sorted(walked) == ["2026-W47", WEEK]  # no walk kept yet
+    assert numbers() == first and walked == []  # nothing changed: no week walked
+    run("log", "outcome", older, "--summary", "Diffusion done", "--status", "done", "--hours", "3")
+    changed = numbers()
+    assert walked == ["2026-W47"]
+    assert [w["summarized"] for w in changed["weeks"]] == [1, 0] != [w["summarized"] for w in first["weeks"]]
+    new_workbook("blank", "Tapir day", "--week", WEEK, "--author", "bob")
+    assert [w["workbooks"] for w in numbers()["weeks"]] == [1, 2] and walked == [WEEK]
+    for pid in watchers(watched):  # no watcher: every week walked again
+        os.kill(pid, signal.SIGKILL)
+    while watchers(watched):
+        time.sleep(0.05)
+    run("log", "outcome", okapi, "--summary", "Okapi seen", "--status", "done", "--hours", "2")
+    again = numbers()
+    assert sorted(walked) == ["2026-W47", WEEK] and [w["summarized"] for w in again["weeks"]] == [1, 1]
+    assert numbers()["weeks"] == again["weeks"]  # a run without a watcher keeps no walks: it walks again
