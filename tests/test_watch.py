@@ -342,3 +342,24 @@ def test_stats_asks_a_running_watcher_and_walks_only_the_weeks_it_names(ws, run,
     again = numbers()
     assert sorted(walked) == ["2026-W47", WEEK] and [w["summarized"] for w in again["weeks"]] == [1, 1]
     assert numbers()["weeks"] == again["weeks"]  # a run without a watcher keeps no walks: it walks again
+
+
+@pytest.mark.parametrize("kept", ["{not json", '{"watched": ["g", "x"], "walks": {}}', '{"watched": null}',
+                                  '{"watched": ["g", 1], "walks": {"2026-W48": 7}}', "[]"])
+def test_damaged_kept_walks_of_stats_are_only_a_walk_of_every_week(ws, run, new_workbook, watched, monkeypatch, kept):
+    """A hand-edited, truncated or foreign walks file is no answer: every week is walked, the numbers are right, and
+    the file is written again whole."""
+    from ldkit.ledger import stats
+
+    new_workbook("blank", "Diffusion notes", "--week", WEEK)
+    hits(run, "diffusion")
+    ready(watched)
+    expected = json.loads(run("stats", "--until", WEEK, "--json").stdout)
+    walks = ws.root / ".ldkit-cache" / "weeks" / "walks.all.json"
+    walks.write_text(kept)
+    walked: list[str] = []
+    real = stats.notebook_stamps
+    monkeypatch.setattr(stats, "notebook_stamps", lambda folder, *a, **k: walked.append(Path(folder).name) or
+                        real(folder, *a, **k))
+    assert json.loads(run("stats", "--until", WEEK, "--json").stdout) == expected and walked == [WEEK]
+    assert json.loads(walks.read_text())["watched"][0] == watch.ask(watched, None).generation
