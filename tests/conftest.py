@@ -160,12 +160,15 @@ class Clock:
 
         self.stop()
         when = dt.datetime.fromisoformat(instant.replace("Z", "+00:00")).astimezone(ZoneInfo(tz))
+        # TZ through monkeypatch first: it keeps the value from before the test (a ZoneInfo destination makes
+        # time_machine set TZ too; set after it, monkeypatch would keep *its* zone and put it back at the end,
+        # leaving every later test of the process in that zone: Monday in Berlin while Sunday in UTC)
+        self.monkeypatch.setenv("TZ", tz)
         self.traveller = time_machine.travel(when, tick=True)  # a ZoneInfo destination sets TZ for local time
         self.traveller.start()
         # children read the same instant through tests/clock/sitecustomize.py, in the same zone
         self.monkeypatch.setenv("LDKIT_TEST_NOW", when.astimezone(dt.timezone.utc).isoformat())
         self.monkeypatch.setenv("LDKIT_TEST_CLOCK_ANCHOR", repr(escape_hatch.time.time()))
-        self.monkeypatch.setenv("TZ", tz)
         path = os.environ.get("PYTHONPATH", "")
         if str(CLOCK_DIR) not in path.split(os.pathsep):
             self.monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in (str(CLOCK_DIR), path) if p))
